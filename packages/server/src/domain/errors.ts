@@ -1,0 +1,60 @@
+/** One problem with one input field; `field` is a dotted path such as `schedule.expression`. */
+export interface FieldIssue {
+  field: string;
+  issue: string;
+}
+
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+const statusOf: Record<ErrorCode, number> = {
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+/**
+ * An error a caller can act on. Thrown by the service layer and rendered by the API as
+ * `{ error: { code, message, details } }` with the status that belongs to the code.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.status = statusOf[code];
+  }
+
+  static validation(details: FieldIssue[]): AppError {
+    const first = details[0];
+    const message = first ? `${first.field}: ${first.issue}` : 'The request is not valid.';
+    return new AppError('validation_failed', message, details);
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError('not_found', `${what} was not found.`);
+  }
+}
+
+/** A computation that either yields a value or lists what was wrong with its input. */
+export type Result<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (field: string, issue: string): Result<never> => ({ ok: false, issues: [{ field, issue }] });
