@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, type FieldIssue } from '../domain/errors.js';
+import { fieldIssues } from './validation.js';
+
+function body(code: string, message: string, details: FieldIssue[] = []) {
+  return { error: { code, message, details } };
+}
+
+/** Every failure leaves as `{ error: { code, message, details } }`; nothing unexpected leaks out. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send(body(err.code, err.message, err.details));
+    }
+    if (err.validation) {
+      const details = fieldIssues(err.validation as never, err.validationContext);
+      const first = details[0];
+      return reply.status(422).send(body('validation_failed', first ? `${first.field}: ${first.issue}` : 'The request is not valid.', details));
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.status(413).send(body('payload_too_large', `The request body is larger than ${app.initialConfig.bodyLimit} bytes.`));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.status(415).send(body('unsupported_media_type', 'Send the body as application/json.'));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.status(400).send(body('invalid_json', 'The body is empty; send a JSON object.'));
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return reply.status(400).send(body('invalid_json', `The body is not valid JSON: ${err.message}`));
+    }
+    if ((err as { type?: string }).type === 'entity.parse.failed' || err instanceof SyntaxError) {
+      return reply.status(400).send(body('invalid_json', `The body is not valid JSON: ${err.message}`));
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.status(status).send(body('bad_request', err.message));
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send(body('internal', 'Something went wrong on our side; the error has been logged.'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(body('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+}

@@ -1,0 +1,138 @@
+import { Agent, errors as undiciErrors } from 'undici';
+import type { TargetPolicy } from './targetPolicy.js';
+
+export const responseBodyCap = 100 * 1024;
+
+/** One HTTP request as the engine hands it over: everything already resolved. */
+export interface DeliveryRequest {
+  origin: string;
+  /** Path and query string. */
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  timeoutMs: number;
+}
+
+export interface DeliveryResult {
+  outcome: 'success' | 'failed' | 'timeout';
+  statusCode: number | null;
+  headers: Record<string, string | string[]> | null;
+  /** The first 100 KiB of the response body, as text. */
+  body: string | null;
+  error: string | null;
+  startedAt: number;
+  durationMs: number;
+}
+
+export interface HttpDelivery {
+  deliver(req: DeliveryRequest): Promise<DeliveryResult>;
+  close(): Promise<void>;
+}
+
+export interface HttpDeliveryOptions {
+  policy: TargetPolicy;
+  /** Sockets kept per origin; matches the engine's per-origin concurrency. */
+  connectionsPerOrigin: number;
+}
+
+/**
+ * Sends requests over kept-alive connections. Names are resolved through the target policy's
+ * lookup, so the socket goes to exactly the address that was checked; literal addresses never
+ * reach a lookup, so they are checked here, once per origin.
+ */
+export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
+  const { policy } = options;
+  const agent = new Agent({
+    connections: options.connectionsPerOrigin,
+    keepAliveTimeout: 30_000,
+    // The job's own timeout governs; undici's per-phase defaults would cut a 300 s job short.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect: { lookup: policy.lookup as never, timeout: 10_000 },
+  });
+  const literalVerdicts = new Map<string, string | null>();
+
+  const refusal = (origin: string): string | null => {
+    let verdict = literalVerdicts.get(origin);
+    if (verdict === undefined) {
+      verdict = policy.checkUrl(origin);
+      if (literalVerdicts.size > 10_000) literalVerdicts.clear();
+      literalVerdicts.set(origin, verdict);
+    }
+    return verdict;
+  };
+
+  async function deliver(req: DeliveryRequest): Promise<DeliveryResult> {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const refused = refusal(req.origin);
+    if (refused) {
+      return { outcome: 'failed', statusCode: null, headers: null, body: null, error: `target refused: ${refused}`, startedAt, durationMs: 0 };
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    try {
+      const res = await agent.request({
+        origin: req.origin,
+        path: req.path,
+        method: req.method as never,
+        headers: req.headers,
+        body: req.body ?? undefined,
+        signal: controller.signal,
+      });
+      const body = await readCapped(res.body, responseBodyCap);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      return {
+        outcome: ok ? 'success' : 'failed',
+        statusCode: res.statusCode,
+        headers: res.headers as Record<string, string | string[]>,
+        body,
+        error: ok ? null : `HTTP ${res.statusCode}`,
+        startedAt,
+        durationMs: elapsed(),
+      };
+    } catch (err) {
+      if (controller.signal.aborted) {
+        return { outcome: 'timeout', statusCode: null, headers: null, body: null, error: `timed out after ${req.timeoutMs} ms`, startedAt, durationMs: elapsed() };
+      }
+      return { outcome: 'failed', statusCode: null, headers: null, body: null, error: describe(err), startedAt, durationMs: elapsed() };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return { deliver, close: () => agent.close() };
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, cap: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length >= cap) {
+      parts.push(chunk.subarray(0, cap - size));
+      size = cap;
+      // The rest is not kept; closing this socket is cheaper than reading it.
+      body.destroy();
+      break;
+    }
+    parts.push(chunk);
+    size += chunk.length;
+  }
+  return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts, size).toString('utf8');
+}
+
+/** A message a user can act on, from undici's and node's error chains. */
+function describe(err: unknown): string {
+  let e: unknown = err;
+  const seen: string[] = [];
+  while (e instanceof Error) {
+    const code = (e as { code?: string }).code;
+    if (code === 'KAIROS_TARGET_REFUSED') return `target refused: ${e.message}`;
+    seen.push(code ? `${code}: ${e.message}` : e.message);
+    e = (e as { cause?: unknown }).cause;
+  }
+  if (err instanceof undiciErrors.SocketError) return `connection closed by the target (${seen.join('; ')})`;
+  return seen.length ? seen[seen.length - 1]! : String(err);
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+
+// Crockford base32: sortable as plain strings, no ambiguous letters.
+const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'wh' | 'usr' | 'node';
+
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** Random bytes drawn from a pooled buffer: ids are made on the hot path, one syscall per 4 KiB. */
+function random(count: number): Buffer {
+  if (poolOffset + count > pool.length) {
+    pool = randomBytes(4096);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + count);
+  poolOffset += count;
+  return out;
+}
+
+/**
+ * A time-sortable id such as `job_01jd3k9m2x7q8r5t6v4w0y1z2a`: 10 characters of millisecond time
+ * followed by 16 of randomness (80 bits), like a ULID, behind a prefix that names the kind.
+ */
+export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = alphabet[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = random(10);
+  let rand = '';
+  // 10 bytes = 80 bits = 16 base32 characters, taken 5 bits at a time.
+  let acc = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      rand += alphabet[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return `${prefix}_${time}${rand}`;
+}
+
+/** A secret token of `bytes` random bytes in base64url, for API keys and slugs. */
+export function newSecret(bytes = 24): string {
+  return randomBytes(bytes).toString('base64url');
+}

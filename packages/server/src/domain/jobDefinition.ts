@@ -1,0 +1,121 @@
+import type { FieldIssue, Result } from './errors.js';
+import { compileRetryPolicy, type RetryPolicy, DEFAULT_RETRY_POLICY } from './retry.js';
+import { compileSchedule, isRecurring, type Schedule } from './schedule.js';
+
+export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+export const limits = {
+  nameLength: 255,
+  payloadBytes: 256 * 1024,
+  bodyBytes: 1024 * 1024,
+  timeoutMs: { min: 1_000, max: 300_000, default: 30_000 },
+  headerCount: 50,
+  headerValueLength: 8 * 1024,
+  urlLength: 2_048,
+} as const;
+
+/** What a job is asked to do, validated and with defaults filled in. */
+export interface JobDefinition {
+  name: string | null;
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: string | null;
+  /** JSON text of the payload, sent as application/json. */
+  payload: string | null;
+  schedule: Schedule;
+  retryPolicy: RetryPolicy;
+  timeoutMs: number;
+}
+
+/** The shape the API accepts; the JSON schema has checked the types already. */
+export interface JobInput {
+  name?: string;
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean>;
+  body?: string;
+  payload?: unknown;
+  schedule: unknown;
+  retryPolicy?: unknown;
+  timeoutMs?: number;
+}
+
+// Set by the transport, or by Kairos itself; a job may not override them.
+const reservedHeaders = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Validates a job as a client described it. `checkUrl` is the target policy's static check
+ * (scheme, credentials, private literals), returning an issue or null.
+ */
+export function compileJobDefinition(input: JobInput, now: number, checkUrl: (url: string) => string | null): Result<JobDefinition> {
+  const issues: FieldIssue[] = [];
+  const add = (field: string, issue: string) => issues.push({ field, issue });
+
+  if (input.name !== undefined && input.name.length > limits.nameLength) add('name', `must be at most ${limits.nameLength} characters`);
+
+  if (input.url.length > limits.urlLength) add('url', `must be at most ${limits.urlLength} characters`);
+  else {
+    const refused = checkUrl(input.url);
+    if (refused) add('url', refused);
+  }
+
+  const headers: Record<string, string> = {};
+  const headerEntries = Object.entries(input.headers ?? {});
+  if (headerEntries.length > limits.headerCount) add('headers', `at most ${limits.headerCount} headers`);
+  for (const [name, value] of headerEntries) {
+    if (!headerName.test(name)) add(`headers.${name}`, 'is not a valid header name');
+    else if (reservedHeaders.has(name.toLowerCase())) add(`headers.${name}`, 'is set by Kairos and cannot be overridden');
+    else if (/[\r\n\0]/.test(value)) add(`headers.${name}`, 'must not contain line breaks');
+    else if (value.length > limits.headerValueLength) add(`headers.${name}`, `must be at most ${limits.headerValueLength} characters`);
+    else headers[name] = value;
+  }
+
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input.query ?? {})) query[k] = String(v);
+
+  if (input.body !== undefined && input.payload !== undefined) add('body', 'give either body or payload, not both');
+  let body: string | null = null;
+  let payload: string | null = null;
+  if (input.body !== undefined) {
+    if (Buffer.byteLength(input.body) > limits.bodyBytes) add('body', `must be at most ${limits.bodyBytes} bytes`);
+    body = input.body;
+  }
+  if (input.payload !== undefined) {
+    payload = JSON.stringify(input.payload);
+    if (Buffer.byteLength(payload) > limits.payloadBytes) add('payload', `must be at most ${limits.payloadBytes} bytes as JSON`);
+  }
+
+  const schedule = compileSchedule(input.schedule, now);
+  if (!schedule.ok) issues.push(...schedule.issues);
+  const retry = input.retryPolicy === undefined ? ({ ok: true, value: DEFAULT_RETRY_POLICY } as const) : compileRetryPolicy(input.retryPolicy);
+  if (!retry.ok) issues.push(...retry.issues);
+
+  const timeoutMs = input.timeoutMs ?? limits.timeoutMs.default;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < limits.timeoutMs.min || timeoutMs > limits.timeoutMs.max) {
+    add('timeoutMs', `must be an integer from ${limits.timeoutMs.min} to ${limits.timeoutMs.max}`);
+  }
+
+  let method: HttpMethod;
+  if (input.method !== undefined) {
+    const upper = input.method.toUpperCase();
+    if (!(httpMethods as readonly string[]).includes(upper)) add('method', `must be one of ${httpMethods.join(', ')}`);
+    method = upper as HttpMethod;
+  } else {
+    // A body means POST; without one, a recurring job polls with GET and a one-time job POSTs.
+    method = body !== null || payload !== null ? 'POST' : schedule.ok && isRecurring(schedule.value) ? 'GET' : 'POST';
+  }
+  if ((method === 'GET' || method === 'HEAD') && (body !== null || payload !== null)) {
+    add(payload !== null ? 'payload' : 'body', `cannot be sent with ${method}; use POST, PUT or PATCH`);
+  }
+
+  if (issues.length > 0 || !schedule.ok || !retry.ok) return { ok: false, issues };
+  return {
+    ok: true,
+    value: { name: input.name ?? null, url: input.url, method, headers, query, body, payload, schedule: schedule.value, retryPolicy: retry.value, timeoutMs },
+  };
+}

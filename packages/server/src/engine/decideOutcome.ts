@@ -1,0 +1,70 @@
+import { newId } from '../domain/ids.js';
+import { retryDelay } from '../domain/retry.js';
+import type { DeliveryResult } from '../delivery/httpDelivery.js';
+import type { Outcome } from '../store/sql/recordOutcomes.js';
+import type { ExecutionStatus } from '../store/schema.js';
+import type { HeldRun } from './jobPlan.js';
+
+export interface DecideContext {
+  now: number;
+  nodeId: string;
+  /** A retry due before this instant stays leased and waits in memory. */
+  horizonEnd: number;
+  leaseUntil: number;
+}
+
+/**
+ * What an attempt's result means for its run and job: success ends the run; a failure is
+ * retried per the job's policy until it runs out, then the run is dead-lettered.
+ */
+export function decideOutcome(held: HeldRun, result: DeliveryResult, ctx: DecideContext): Outcome {
+  const { run, job } = held;
+  const scheduledOnce = !job.recurring && run.triggered_by === 'schedule';
+  let status: ExecutionStatus = result.outcome;
+  let runChange: Outcome['run'] = { kind: 'done', id: run.id };
+  let jobStatus: Outcome['job']['status'] = null;
+
+  if (result.outcome === 'success') {
+    if (scheduledOnce) jobStatus = 'completed';
+  } else {
+    const delay = retryDelay(job.retryPolicy, run.attempt);
+    if (delay === null) {
+      status = 'dead_letter';
+      if (scheduledOnce) jobStatus = 'failed';
+    } else {
+      const dueAt = ctx.now + delay;
+      const keep = dueAt <= ctx.horizonEnd;
+      runChange = {
+        kind: 'retry',
+        id: run.id,
+        dueAt,
+        attempt: run.attempt + 1,
+        leaseOwner: keep ? ctx.nodeId : null,
+        leaseUntil: keep ? ctx.leaseUntil : null,
+      };
+    }
+  }
+
+  return {
+    execution: {
+      id: newId('exe', ctx.now),
+      job_id: job.id,
+      project_id: job.projectId,
+      run_id: run.id,
+      delivery_id: run.delivery_id,
+      attempt: run.attempt,
+      triggered_by: run.triggered_by,
+      status,
+      status_code: result.statusCode,
+      duration_ms: result.durationMs,
+      error: result.error,
+      scheduled_for: run.due_at,
+      started_at: result.startedAt,
+      completed_at: ctx.now,
+      response_headers: result.headers ? JSON.stringify(result.headers) : null,
+      response_body: result.body,
+    },
+    run: runChange,
+    job: { id: job.id, status: jobStatus },
+  };
+}

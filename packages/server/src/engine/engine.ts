@@ -1,0 +1,320 @@
+import type { Logger } from 'pino';
+import type { EngineTuning } from '../config.js';
+import { newId } from '../domain/ids.js';
+import { nextRunAfter } from '../domain/schedule.js';
+import type { HttpDelivery, DeliveryResult } from '../delivery/httpDelivery.js';
+import type { Store } from '../store/connect.js';
+import type { RunRow } from '../store/schema.js';
+import { claimRuns } from '../store/sql/claimRuns.js';
+import { getJobsByIds } from '../store/sql/jobs.js';
+import { releaseAllLeases, releaseLeases, renewLeases } from '../store/sql/leases.js';
+import { materializeRuns } from '../store/sql/materializeRuns.js';
+import { deleteRuns } from '../store/sql/runs.js';
+import type { SignalMessage } from '../store/signals.js';
+import { decideOutcome } from './decideOutcome.js';
+import { Dispatcher } from './dispatcher.js';
+import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
+import { OutcomeWriter, type PendingOutcome } from './outcomeWriter.js';
+import { MinHeap } from './runHeap.js';
+
+export interface EngineDeps {
+  store: Store;
+  delivery: HttpDelivery;
+  tuning: EngineTuning;
+  logger: Logger;
+  userAgent: string;
+}
+
+/** Figures the engine exposes for health checks, metrics and tests. */
+export interface EngineStats {
+  nodeId: string;
+  held: number;
+  waiting: number;
+  inFlight: number;
+  unwritten: number;
+}
+
+/**
+ * Claims due runs with a lease, holds those due within the horizon in a timer heap, fires each
+ * at its instant under the dispatcher's bounds, and hands results to the group-commit writer.
+ * The database is the truth: whatever this process holds, it holds under a lease that lapses
+ * back to pending if the process dies.
+ */
+export class Engine {
+  readonly nodeId = newId('node');
+  private readonly heap = new MinHeap<HeldRun>();
+  private readonly held = new Map<string, HeldRun>();
+  private readonly dispatcher: Dispatcher<HeldRun>;
+  private readonly writer: OutcomeWriter<HeldRun>;
+  /** Jobs deleted while their runs sat in memory; skipped when their instant comes. */
+  private readonly forgotten = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private claiming = false;
+  private claimAgain = false;
+  private claimQueued = false;
+  private stopping = false;
+
+  constructor(private readonly deps: EngineDeps) {
+    const t = deps.tuning;
+    this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.deliver(h));
+    this.writer = new OutcomeWriter(deps.store, deps.logger, (written) => this.written(written));
+  }
+
+  stats(): EngineStats {
+    return {
+      nodeId: this.nodeId,
+      held: this.held.size,
+      waiting: this.heap.size + this.dispatcher.waiting,
+      inFlight: this.dispatcher.inFlight,
+      unwritten: this.writer.pending,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { store, tuning, logger } = this.deps;
+    if (store.exclusive) {
+      // This process owns the database: leases left behind belong to a process that is gone.
+      const taken = await releaseAllLeases(store.db);
+      if (taken > 0) logger.info({ runs: taken }, 'took back runs leased by a previous process');
+    }
+    store.signals.subscribe((m) => this.onSignal(m));
+    this.pollTimer = setInterval(() => this.claimSoon(), tuning.pollMs);
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(tuning.leaseMs / 3)));
+    this.pollTimer.unref();
+    this.renewTimer.unref();
+    this.claimSoon();
+  }
+
+  /** Runs became due within the horizon (a job was created or changed): claim them now. */
+  wake(): void {
+    this.claimSoon();
+  }
+
+  /** A job is gone: drop whatever of it this node holds. */
+  forgetJob(jobId: string): void {
+    this.forgotten.set(jobId, Date.now() + this.deps.tuning.leaseMs * 2);
+  }
+
+  private onSignal(message: SignalMessage): void {
+    if (message === 'wake') this.claimSoon();
+    else if (message.startsWith('forget:')) this.forgetJob(message.slice('forget:'.length));
+  }
+
+  private claimSoon(): void {
+    if (this.stopping || this.claimQueued) return;
+    this.claimQueued = true;
+    // Coalesces the wakes of one event-loop turn (a burst of creates) into one claim.
+    setImmediate(() => {
+      this.claimQueued = false;
+      void this.claim();
+    });
+  }
+
+  private async claim(): Promise<void> {
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = true;
+    const { tuning, logger } = this.deps;
+    try {
+      for (let round = 0; round < 100 && !this.stopping; round++) {
+        const room = tuning.maxHeld - this.held.size;
+        if (room <= 0) break;
+        const limit = Math.min(room, tuning.claimBatch);
+        const now = Date.now();
+        const { claimed, total, soonestNext } = await this.claimBatch(now, limit);
+        for (const h of claimed) {
+          if (this.held.has(h.run.id)) continue;
+          this.held.set(h.run.id, h);
+          this.heap.push(h);
+        }
+        this.arm();
+        if (total < limit && soonestNext > now + tuning.horizonMs) break;
+      }
+    } catch (err) {
+      logger.warn({ err }, 'claiming due runs failed; will try again');
+    } finally {
+      this.claiming = false;
+      if (this.claimAgain) {
+        this.claimAgain = false;
+        this.claimSoon();
+      }
+    }
+  }
+
+  /** One transaction: lease a batch of due runs, and schedule the next occurrence of recurring ones. */
+  private claimBatch(now: number, limit: number) {
+    const { store, tuning, userAgent } = this.deps;
+    return store.db.transaction().execute(async (trx) => {
+      const runs = await claimRuns(trx, store, {
+        owner: this.nodeId,
+        now,
+        dueBefore: now + tuning.horizonMs,
+        leaseUntil: now + tuning.leaseMs,
+        limit,
+      });
+      if (runs.length === 0) return { claimed: [], total: 0, soonestNext: Infinity };
+      const jobs = new Map((await getJobsByIds(trx, [...new Set(runs.map((r) => r.job_id))])).map((j) => [j.id, j]));
+      const plans = new Map<string, JobPlan>();
+      const claimed: HeldRun[] = [];
+      const next: RunRow[] = [];
+      const orphans: string[] = [];
+      let soonestNext = Infinity;
+      for (const run of runs) {
+        const row = jobs.get(run.job_id);
+        // A scheduled run of a job that is no longer active has nothing to do; manual runs go anyway.
+        if (!row || (row.status !== 'active' && run.triggered_by === 'schedule')) {
+          orphans.push(run.id);
+          continue;
+        }
+        let job = plans.get(row.id);
+        if (!job) plans.set(row.id, (job = planJob(row, userAgent)));
+        if (job.recurring && run.triggered_by === 'schedule' && run.attempt === 1) {
+          const dueAt = nextRunAfter(job.schedule, run.due_at, now);
+          if (dueAt !== null) {
+            next.push(scheduledRun(job, dueAt, now));
+            soonestNext = Math.min(soonestNext, dueAt);
+          }
+        }
+        claimed.push({ dueAt: run.due_at, run, job });
+      }
+      await materializeRuns(trx, next);
+      await deleteRuns(trx, orphans);
+      return { claimed, total: runs.length, soonestNext };
+    });
+  }
+
+  private arm(): void {
+    const top = this.heap.peek();
+    if (!top || top.dueAt >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = top.dueAt;
+    this.timer = setTimeout(this.fire, Math.max(0, top.dueAt - Date.now()));
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = Date.now();
+    for (let top = this.heap.peek(); top && top.dueAt <= now; top = this.heap.peek()) {
+      this.heap.pop();
+      if (this.forgotten.size > 0 && this.isForgotten(top.job.id, now)) {
+        this.held.delete(top.run.id);
+        continue;
+      }
+      this.dispatcher.push(top.job.origin, top);
+    }
+    this.arm();
+  };
+
+  private isForgotten(jobId: string, now: number): boolean {
+    const until = this.forgotten.get(jobId);
+    if (until === undefined) return false;
+    if (until < now) {
+      this.forgotten.delete(jobId);
+      return false;
+    }
+    return true;
+  }
+
+  private async deliver(held: HeldRun): Promise<void> {
+    let result: DeliveryResult;
+    try {
+      result = await this.deps.delivery.deliver(requestFor(held));
+    } catch (err) {
+      result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
+    }
+    const now = Date.now();
+    const { horizonMs, leaseMs } = this.deps.tuning;
+    const outcome = decideOutcome(held, result, {
+      now,
+      nodeId: this.nodeId,
+      horizonEnd: this.stopping ? -Infinity : now + horizonMs,
+      leaseUntil: now + leaseMs,
+    });
+    if (outcome.execution.status !== 'success') {
+      this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
+    }
+    this.writer.add(outcome, held);
+  }
+
+  private written(batch: PendingOutcome<HeldRun>[]): void {
+    for (const { outcome, context: held } of batch) {
+      const change = outcome.run;
+      if (change.kind === 'retry' && change.leaseOwner === this.nodeId && !this.stopping) {
+        held.run = { ...held.run, attempt: change.attempt, due_at: change.dueAt };
+        held.dueAt = change.dueAt;
+        this.heap.push(held);
+      } else {
+        this.held.delete(held.run.id);
+      }
+    }
+    this.arm();
+    if (this.held.size < this.deps.tuning.maxHeld / 2) this.claimSoon();
+  }
+
+  private async renew(): Promise<void> {
+    if (this.held.size === 0 || this.stopping) return;
+    try {
+      await renewLeases(this.deps.store.db, this.nodeId, Date.now() + this.deps.tuning.leaseMs);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'could not renew leases; will try again');
+    }
+  }
+
+  /**
+   * Stops claiming, gives back runs that have not started, lets deliveries in flight finish
+   * within the grace period and writes their outcomes. Whatever is left is released and will be
+   * delivered again (with the same delivery id) by whoever claims it next.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const { store, tuning, logger } = this.deps;
+    clearInterval(this.pollTimer);
+    if (this.timer) clearTimeout(this.timer);
+    const unstarted = [...this.heap.drain(), ...this.dispatcher.drainWaiting()];
+    for (const h of unstarted) this.held.delete(h.run.id);
+    const deadline = Date.now() + tuning.shutdownGraceMs;
+    try {
+      await releaseLeases(store.db, this.nodeId, unstarted.map((h) => h.run.id));
+    } catch (err) {
+      logger.warn({ err }, 'could not release unstarted runs; their leases will lapse');
+    }
+    while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(10);
+    await this.writer.drain(Math.max(deadline, Date.now() + 2_000));
+    clearInterval(this.renewTimer);
+    const left = [...this.held.keys()];
+    if (left.length > 0) {
+      try {
+        await releaseLeases(store.db, this.nodeId, left);
+      } catch (err) {
+        logger.warn({ err, runs: left.length }, 'could not release runs; their leases will lapse');
+      }
+    }
+    logger.info({ released: unstarted.length + left.length }, 'engine stopped');
+  }
+}
+
+function scheduledRun(job: JobPlan, dueAt: number, now: number): RunRow {
+  return {
+    id: newId('run', now),
+    job_id: job.id,
+    project_id: job.projectId,
+    due_at: dueAt,
+    attempt: 1,
+    delivery_id: newId('dlv', now),
+    triggered_by: 'schedule',
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,74 @@
+import type { RetryPolicy } from '../domain/retry.js';
+import type { Schedule } from '../domain/schedule.js';
+import { isRecurring } from '../domain/schedule.js';
+import type { JobRow, RunRow } from '../store/schema.js';
+import type { DeliveryRequest } from '../delivery/httpDelivery.js';
+
+/** A job row turned, once per claim, into what its deliveries need. */
+export interface JobPlan {
+  id: string;
+  projectId: string;
+  origin: string;
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  timeoutMs: number;
+  retryPolicy: RetryPolicy;
+  schedule: Schedule;
+  recurring: boolean;
+}
+
+/** A run this node holds a lease on, from its claim until its outcome is written. */
+export interface HeldRun {
+  dueAt: number;
+  run: RunRow;
+  job: JobPlan;
+}
+
+export function planJob(row: JobRow, userAgent: string): JobPlan {
+  const url = new URL(row.url);
+  const query = JSON.parse(row.query) as Record<string, string>;
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const headers: Record<string, string> = { 'user-agent': userAgent };
+  let body = row.body;
+  if (row.payload !== null) {
+    body = row.payload;
+    headers['content-type'] = 'application/json';
+  }
+  for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers[k.toLowerCase()] = v;
+  const schedule = JSON.parse(row.schedule) as Schedule;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: row.method,
+    headers,
+    body: row.method === 'GET' || row.method === 'HEAD' ? null : body,
+    timeoutMs: row.timeout_ms,
+    retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
+    schedule,
+    recurring: isRecurring(schedule),
+  };
+}
+
+/** The request for one attempt: the job's plan plus the headers that name this delivery. */
+export function requestFor(held: HeldRun): DeliveryRequest {
+  const { job, run } = held;
+  return {
+    origin: job.origin,
+    path: job.path,
+    method: job.method,
+    headers: {
+      ...job.headers,
+      'webhook-id': run.delivery_id,
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'kairos-job-id': job.id,
+      'kairos-attempt': String(run.attempt),
+      'kairos-scheduled-for': new Date(run.due_at).toISOString(),
+    },
+    body: job.body,
+    timeoutMs: job.timeoutMs,
+  };
+}

@@ -1,0 +1,57 @@
+import pino, { type Logger } from 'pino';
+import { buildApp } from './api/app.js';
+import { type Config, version } from './config.js';
+import { createHttpDelivery } from './delivery/httpDelivery.js';
+import { createTargetPolicy, parseAllowList } from './delivery/targetPolicy.js';
+import { Engine } from './engine/engine.js';
+import { createAccountsService } from './service/accounts.js';
+import { createJobsService } from './service/jobs.js';
+import { openStore } from './store/connect.js';
+
+export interface RunningServer {
+  url: string;
+  engine: Engine;
+  logger: Logger;
+  /** Graceful stop: no new requests or claims, in-flight deliveries finish, leases released. */
+  close(): Promise<void>;
+}
+
+/** The one place where the parts are wired together. */
+export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const policy = createTargetPolicy(parseAllowList(config.allowTargets));
+  const store = await openStore(config.databaseUrl);
+  const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
+  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}` });
+  const accounts = createAccountsService(store);
+  const jobs = createJobsService({ store, engine, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
+  const app = buildApp({ logger, store, accounts, jobs });
+
+  try {
+    await engine.start();
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await engine.stop();
+    await store.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: store.kind, node: engine.nodeId }, `Kairos ${version} listening`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    engine,
+    logger,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await engine.stop();
+        await delivery.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

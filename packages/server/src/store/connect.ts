@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations.js';
+import { createPostgresSignals, type Signals, sqliteSignals } from './signals.js';
+
+/**
+ * The database and the little that differs between SQLite and PostgreSQL. Everything else in
+ * store/ is written once against `db`.
+ */
+export interface Store {
+  db: Kysely<Database>;
+  kind: 'sqlite' | 'postgres';
+  /** Appended to the claim's row selection: PostgreSQL lets several nodes claim side by side. */
+  claimLock: 'FOR UPDATE SKIP LOCKED' | '';
+  /** True when this process is the only one using the database (SQLite's exclusive file lock). */
+  exclusive: boolean;
+  signals: Signals;
+  close(): Promise<void>;
+}
+
+export class StoreOpenError extends Error {}
+
+export async function openStore(url: string): Promise<Store> {
+  const store = url.startsWith('postgres://') || url.startsWith('postgresql://') ? openPostgres(url) : openSqlite(url);
+  try {
+    await migrateToLatest(store.db);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function sqlitePath(url: string): string {
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  if (!path) throw new StoreOpenError(`KAIROS_DATABASE_URL "${url}" names no SQLite file`);
+  return path;
+}
+
+function openSqlite(url: string): Store {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const raw = new SqliteDatabase(path);
+  raw.pragma('journal_mode = WAL');
+  // NORMAL survives a killed process without loss; only a power cut can drop the last commits.
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('cache_size = -65536');
+  // One process owns the file: the engine keeps its leases in memory and takes them all back
+  // on start, which is only safe when no other process can be delivering the same runs.
+  raw.pragma('locking_mode = EXCLUSIVE');
+  try {
+    raw.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (err) {
+    raw.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new StoreOpenError(`${path} is in use by another Kairos process; SQLite allows one server per file (use PostgreSQL to run several nodes)`);
+    }
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  return {
+    db,
+    kind: 'sqlite',
+    claimLock: '',
+    exclusive: true,
+    signals: sqliteSignals,
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; the engine runs the same few statements thousands of times
+ * a second, so keep the prepared ones (bounded: batch sizes give each statement a few shapes).
+ */
+function withStatementCache(raw: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = raw.prepare(sql);
+        if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+const int8 = 20;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    // Instants are epoch milliseconds, well inside Number's exact range.
+    if (oid === int8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+function openPostgres(url: string): Store {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its connection emits here; without a listener it would crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const signals = createPostgresSignals(url);
+  return {
+    db,
+    kind: 'postgres',
+    claimLock: 'FOR UPDATE SKIP LOCKED',
+    exclusive: false,
+    signals,
+    close: async () => {
+      await signals.close();
+      await db.destroy();
+    },
+  };
+}

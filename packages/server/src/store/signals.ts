@@ -1,0 +1,69 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+const channel = 'kairos_runs';
+
+/** Wakes the other nodes when runs become due soon or jobs go away. */
+export interface Signals {
+  /** Sends inside `trx`, so the others hear it only once the transaction commits. */
+  announce(trx: Transaction<Database> | Kysely<Database>, message: SignalMessage): Promise<void>;
+  subscribe(onMessage: (message: SignalMessage) => void): void;
+  close(): Promise<void>;
+}
+
+/** `wake`: claim now. `forget:<jobId>`: drop that job's runs held in memory. */
+export type SignalMessage = 'wake' | `forget:${string}`;
+
+/** One SQLite process owns its file: nobody else to tell. */
+export const sqliteSignals: Signals = {
+  announce: async () => {},
+  subscribe: () => {},
+  close: async () => {},
+};
+
+export function createPostgresSignals(url: string): Signals {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const listeners: Array<(m: SignalMessage) => void> = [];
+
+  const connect = async (): Promise<void> => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: url });
+    const reconnect = () => {
+      if (client === c) client = undefined;
+      c.end().catch(() => {});
+      if (!closed && !retry) retry = setTimeout(() => ((retry = undefined), void connect()), 1_000);
+    };
+    c.on('error', reconnect);
+    c.on('end', reconnect);
+    c.on('notification', (n) => {
+      for (const l of listeners) l((n.payload ?? 'wake') as SignalMessage);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+      // Whatever was announced while we were not listening: claim to catch up.
+      for (const l of listeners) l('wake');
+    } catch {
+      reconnect();
+    }
+  };
+
+  return {
+    async announce(trx, message) {
+      await sql`SELECT pg_notify(${channel}, ${message})`.execute(trx);
+    },
+    subscribe(onMessage) {
+      listeners.push(onMessage);
+      if (listeners.length === 1) void connect();
+    },
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}

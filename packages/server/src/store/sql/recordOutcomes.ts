@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import type { ExecutionRow, JobStatus } from '../schema.js';
+import { chunks, type Executor } from './executor.js';
+
+/** What one finished attempt changes: its history row, its run, and its job's summary. */
+export interface Outcome {
+  execution: ExecutionRow;
+  run:
+    | { kind: 'done'; id: string }
+    | { kind: 'retry'; id: string; dueAt: number; attempt: number; leaseOwner: string | null; leaseUntil: number | null };
+  job: {
+    id: string;
+    /** Set when the attempt ends a one-time job (completed or failed). */
+    status: JobStatus | null;
+  };
+}
+
+/**
+ * Writes many outcomes in one go: the engine calls this inside one transaction per batch, so a
+ * thousand deliveries cost a handful of statements. Outcomes of jobs deleted meanwhile are
+ * dropped (their history went with them). Returns the outcomes that were written.
+ */
+export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[]): Promise<Outcome[]> {
+  if (outcomes.length === 0) return [];
+  const jobIds = [...new Set(outcomes.map((o) => o.job.id))];
+  const live = new Set<string>();
+  for (const ids of chunks(jobIds, 1000)) {
+    const rows = await db.selectFrom('jobs').select('id').where('id', 'in', ids).execute();
+    for (const r of rows) live.add(r.id);
+  }
+  const kept = outcomes.filter((o) => live.has(o.job.id));
+  if (kept.length === 0) return kept;
+
+  for (const part of chunks(kept, 400)) {
+    await db.insertInto('executions').values(part.map((o) => o.execution)).execute();
+  }
+
+  const done = kept.filter((o) => o.run.kind === 'done').map((o) => o.run.id);
+  for (const ids of chunks(done, 1000)) {
+    await db.deleteFrom('runs').where('id', 'in', ids).execute();
+  }
+
+  const retries = kept.flatMap((o) => (o.run.kind === 'retry' ? [o.run] : []));
+  for (const part of chunks(retries, 500)) {
+    const values = sql.join(
+      part.map((r) => sql`(${r.id}, CAST(${r.dueAt} AS bigint), CAST(${r.attempt} AS integer), ${r.leaseOwner}, CAST(${r.leaseUntil} AS bigint))`),
+    );
+    await sql`
+      UPDATE runs SET due_at = v.column2, attempt = v.column3, lease_owner = v.column4, lease_until = v.column5
+      FROM (VALUES ${values}) AS v
+      WHERE runs.id = v.column1`.execute(db);
+  }
+
+  // The latest attempt of each job is its summary.
+  const latest = new Map<string, Outcome>();
+  for (const o of kept) {
+    const prev = latest.get(o.job.id);
+    if (!prev || prev.execution.completed_at <= o.execution.completed_at) latest.set(o.job.id, o);
+  }
+  for (const part of chunks([...latest.values()], 400)) {
+    const values = sql.join(
+      part.map((o) => {
+        const e = o.execution;
+        return sql`(${o.job.id}, CAST(${e.started_at} AS bigint), ${e.status}, CAST(${e.status_code} AS integer), CAST(${e.duration_ms} AS integer), CAST(${e.completed_at} AS bigint), ${o.job.status})`;
+      }),
+    );
+    await sql`
+      UPDATE jobs SET
+        last_run_at = v.column2,
+        last_status = v.column3,
+        last_status_code = v.column4,
+        last_duration_ms = v.column5,
+        updated_at = v.column6,
+        status = CASE WHEN jobs.status = 'active' AND v.column7 IS NOT NULL THEN v.column7 ELSE jobs.status END
+      FROM (VALUES ${values}) AS v
+      WHERE jobs.id = v.column1`.execute(db);
+  }
+  return kept;
+}

@@ -1,0 +1,75 @@
+import pino from 'pino';
+import { type Config, defaultEngineTuning, type EngineTuning } from '../../src/config.js';
+import { type RunningServer, startServer } from '../../src/main.js';
+
+/** A real server in this process on a free port, allowed to deliver to loopback sinks. */
+export async function startTestServer(databaseUrl: string, tuning: Partial<EngineTuning> = {}, overrides: Partial<Config> = {}): Promise<RunningServer> {
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl,
+    allowTargets: '127.0.0.0/8,::1/128',
+    logLevel: 'silent',
+    engine: { ...defaultEngineTuning, leaseMs: 3_000, shutdownGraceMs: 3_000, ...tuning },
+    ...overrides,
+  };
+  return startServer(config, pino({ level: process.env.KAIROS_TEST_LOG ?? 'silent' }));
+}
+
+/** A thin JSON client for the native API, as a user's curl would be. */
+export class Api {
+  constructor(
+    readonly baseUrl: string,
+    public key?: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.key ? { authorization: `Bearer ${this.key}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: the raw text is what the test sees
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  /** Registers an anonymous project and keeps its key for later calls. */
+  async register(name = 'test'): Promise<string> {
+    const r = await this.request('POST', '/v1/auth/register-anonymous', { name });
+    if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
+    this.key = r.body.data.apiKey as string;
+    return this.key;
+  }
+
+  async createJob(job: Record<string, unknown>): Promise<any> {
+    const r = await this.request('POST', '/v1/jobs', job);
+    if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.data;
+  }
+}
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
