@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
-import { createTargetPolicy, parseAllowList } from './delivery/targetPolicy.js';
+import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
 import { Engine } from './engine/engine.js';
 import { createAccountsService } from './service/accounts.js';
 import { createJobsService } from './service/jobs.js';
@@ -16,9 +16,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  logger?: Logger;
+  /** Name resolution for delivery targets; the system resolver unless a test brings its own. */
+  resolver?: Resolver;
+}
+
 /** The one place where the parts are wired together. */
-export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
-  const policy = createTargetPolicy(parseAllowList(config.allowTargets));
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const policy = createTargetPolicy(parseAllowList(config.allowTargets), options.resolver);
   const store = await openStore(config.databaseUrl);
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
   const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}` });

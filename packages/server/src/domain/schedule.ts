@@ -157,7 +157,7 @@ function newCron(pattern: string, timezone: string): Cron {
     paused: true,
     mode: '5-or-6-parts',
     domAndDow: false,
-    
+    fixedTimeRule: 'no-wildcard',
   });
 }
 

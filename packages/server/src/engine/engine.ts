@@ -7,14 +7,13 @@ import type { Store } from '../store/connect.js';
 import type { RunRow } from '../store/schema.js';
 import { claimRuns } from '../store/sql/claimRuns.js';
 import { getJobsByIds } from '../store/sql/jobs.js';
-import { releaseAllLeases, releaseLeases, renewLeases } from '../store/sql/leases.js';
-import { materializeRuns } from '../store/sql/materializeRuns.js';
+import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
 import { deleteRuns } from '../store/sql/runs.js';
 import type { SignalMessage } from '../store/signals.js';
 import { decideOutcome } from './decideOutcome.js';
 import { Dispatcher } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
-import { OutcomeWriter, type PendingOutcome } from './outcomeWriter.js';
+import { OutcomeWriter, type Written } from './outcomeWriter.js';
 import { MinHeap } from './runHeap.js';
 
 export interface EngineDeps {
@@ -126,14 +125,10 @@ export class Engine {
         if (room <= 0) break;
         const limit = Math.min(room, tuning.claimBatch);
         const now = Date.now();
-        const { claimed, total, soonestNext } = await this.claimBatch(now, limit);
-        for (const h of claimed) {
-          if (this.held.has(h.run.id)) continue;
-          this.held.set(h.run.id, h);
-          this.heap.push(h);
-        }
+        const { claimed, total } = await this.claimBatch(now, limit);
+        for (const h of claimed) this.hold(h);
         this.arm();
-        if (total < limit && soonestNext > now + tuning.horizonMs) break;
+        if (total < limit) break;
       }
     } catch (err) {
       logger.warn({ err }, 'claiming due runs failed; will try again');
@@ -146,7 +141,7 @@ export class Engine {
     }
   }
 
-  /** One transaction: lease a batch of due runs, and schedule the next occurrence of recurring ones. */
+  /** One transaction: lease a batch of due runs and read their jobs. */
   private claimBatch(now: number, limit: number) {
     const { store, tuning, userAgent } = this.deps;
     return store.db.transaction().execute(async (trx) => {
@@ -157,13 +152,11 @@ export class Engine {
         leaseUntil: now + tuning.leaseMs,
         limit,
       });
-      if (runs.length === 0) return { claimed: [], total: 0, soonestNext: Infinity };
+      if (runs.length === 0) return { claimed: [], total: 0 };
       const jobs = new Map((await getJobsByIds(trx, [...new Set(runs.map((r) => r.job_id))])).map((j) => [j.id, j]));
       const plans = new Map<string, JobPlan>();
       const claimed: HeldRun[] = [];
-      const next: RunRow[] = [];
       const orphans: string[] = [];
-      let soonestNext = Infinity;
       for (const run of runs) {
         const row = jobs.get(run.job_id);
         // A scheduled run of a job that is no longer active has nothing to do; manual runs go anyway.
@@ -173,19 +166,17 @@ export class Engine {
         }
         let job = plans.get(row.id);
         if (!job) plans.set(row.id, (job = planJob(row, userAgent)));
-        if (job.recurring && run.triggered_by === 'schedule' && run.attempt === 1) {
-          const dueAt = nextRunAfter(job.schedule, run.due_at, now);
-          if (dueAt !== null) {
-            next.push(scheduledRun(job, dueAt, now));
-            soonestNext = Math.min(soonestNext, dueAt);
-          }
-        }
         claimed.push({ dueAt: run.due_at, run, job });
       }
-      await materializeRuns(trx, next);
       await deleteRuns(trx, orphans);
-      return { claimed, total: runs.length, soonestNext };
+      return { claimed, total: runs.length };
     });
+  }
+
+  private hold(h: HeldRun): void {
+    if (this.held.has(h.run.id)) return;
+    this.held.set(h.run.id, h);
+    this.heap.push(h);
   }
 
   private arm(): void {
@@ -206,10 +197,36 @@ export class Engine {
         this.held.delete(top.run.id);
         continue;
       }
+      if (top.job.recurring && top.run.triggered_by === 'schedule' && top.run.attempt === 1) this.scheduleNext(top, now);
       this.dispatcher.push(top.job.origin, top);
     }
     this.arm();
   };
+
+  /**
+   * A recurring job keeps exactly one pending occurrence: when one fires, its successor is
+   * written (in the next group commit), computed from the schedule, not from delivery time.
+   * After downtime the successor lies after `now`, so missed occurrences collapse into one.
+   */
+  private scheduleNext(fired: HeldRun, now: number): void {
+    const dueAt = nextRunAfter(fired.job.schedule, fired.run.due_at, now);
+    if (dueAt === null) return;
+    const { horizonMs, leaseMs } = this.deps.tuning;
+    const soon = dueAt <= now + horizonMs;
+    const run: RunRow = {
+      id: newId('run', now),
+      job_id: fired.job.id,
+      project_id: fired.job.projectId,
+      due_at: dueAt,
+      attempt: 1,
+      delivery_id: newId('dlv', now),
+      triggered_by: 'schedule',
+      lease_owner: soon ? this.nodeId : null,
+      lease_until: soon ? now + leaseMs : null,
+      created_at: now,
+    };
+    this.writer.addRun(run, { dueAt, run, job: fired.job });
+  }
 
   private isForgotten(jobId: string, now: number): boolean {
     const until = this.forgotten.get(jobId);
@@ -239,11 +256,14 @@ export class Engine {
     if (outcome.execution.status !== 'success') {
       this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
     }
-    this.writer.add(outcome, held);
+    this.writer.addOutcome(outcome, held);
   }
 
-  private written(batch: PendingOutcome<HeldRun>[]): void {
-    for (const { outcome, context: held } of batch) {
+  private written({ outcomes, runs }: Written<HeldRun>): void {
+    for (const { run, context } of runs) {
+      if (run.lease_owner === this.nodeId && !this.stopping) this.hold(context);
+    }
+    for (const { outcome, context: held } of outcomes) {
       const change = outcome.run;
       if (change.kind === 'retry' && change.leaseOwner === this.nodeId && !this.stopping) {
         held.run = { ...held.run, attempt: change.attempt, due_at: change.dueAt };
@@ -288,31 +308,16 @@ export class Engine {
     while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(10);
     await this.writer.drain(Math.max(deadline, Date.now() + 2_000));
     clearInterval(this.renewTimer);
-    const left = [...this.held.keys()];
-    if (left.length > 0) {
-      try {
-        await releaseLeases(store.db, this.nodeId, left);
-      } catch (err) {
-        logger.warn({ err, runs: left.length }, 'could not release runs; their leases will lapse');
-      }
+    // Deliveries still in flight past the grace period, and retries or next occurrences written
+    // with our lease, go back to pending for whoever claims next.
+    let left = 0;
+    try {
+      left = await releaseOwnedLeases(store.db, this.nodeId);
+    } catch (err) {
+      logger.warn({ err }, 'could not release runs; their leases will lapse');
     }
-    logger.info({ released: unstarted.length + left.length }, 'engine stopped');
+    logger.info({ released: unstarted.length + left, inFlight: this.dispatcher.inFlight }, 'engine stopped');
   }
-}
-
-function scheduledRun(job: JobPlan, dueAt: number, now: number): RunRow {
-  return {
-    id: newId('run', now),
-    job_id: job.id,
-    project_id: job.projectId,
-    due_at: dueAt,
-    attempt: 1,
-    delivery_id: newId('dlv', now),
-    triggered_by: 'schedule',
-    lease_owner: null,
-    lease_until: null,
-    created_at: now,
-  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
+import type { RunRow } from '../store/schema.js';
+import { materializeRuns } from '../store/sql/materializeRuns.js';
 import { type Outcome, recordOutcomes } from '../store/sql/recordOutcomes.js';
 
 export interface PendingOutcome<T> {
@@ -7,13 +9,26 @@ export interface PendingOutcome<T> {
   context: T;
 }
 
+export interface PendingRun<T> {
+  run: RunRow;
+  context: T;
+}
+
+export interface Written<T> {
+  /** Outcomes written, and those dropped because their job was deleted meanwhile. */
+  outcomes: PendingOutcome<T>[];
+  /** Next occurrences inserted (an occurrence that already existed is left out). */
+  runs: PendingRun<T>[];
+}
+
 /**
- * Group commit: outcomes gather for a few milliseconds (or until a batch is full) and are
- * written in one transaction. A failed write keeps them and tries again, so an outcome is
- * never dropped while the database is away; the runs stay leased meanwhile.
+ * Group commit: outcomes and next occurrences gather for a few milliseconds (or until a batch
+ * is full) and are written in one transaction. A failed write keeps them and tries again, so
+ * nothing is dropped while the database is away; the runs stay leased meanwhile.
  */
 export class OutcomeWriter<T> {
-  private buffer: PendingOutcome<T>[] = [];
+  private outcomes: PendingOutcome<T>[] = [];
+  private runs: PendingRun<T>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private failures = 0;
@@ -21,57 +36,75 @@ export class OutcomeWriter<T> {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
-    private readonly onWritten: (written: PendingOutcome<T>[]) => void,
+    private readonly onWritten: (written: Written<T>) => void,
     private readonly delayMs = 2,
     private readonly maxBatch = 2_000,
   ) {}
 
   get pending(): number {
-    return this.buffer.length;
+    return this.outcomes.length + this.runs.length;
   }
 
-  add(outcome: Outcome, context: T): void {
-    this.buffer.push({ outcome, context });
-    if (this.flushing) return;
-    if (this.buffer.length >= this.maxBatch) this.flushNow();
-    else this.timer ??= setTimeout(() => this.flushNow(), this.delayMs);
+  addOutcome(outcome: Outcome, context: T): void {
+    this.outcomes.push({ outcome, context });
+    this.scheduleFlush();
+  }
+
+  addRun(run: RunRow, context: T): void {
+    this.runs.push({ run, context });
+    this.scheduleFlush();
   }
 
   /** Resolves once everything added so far is written, or the deadline passes. */
   async drain(deadline: number): Promise<boolean> {
-    while ((this.buffer.length > 0 || this.flushing) && Date.now() < deadline) {
+    while ((this.pending > 0 || this.flushing) && Date.now() < deadline) {
       if (!this.flushing) this.flushNow();
       await Promise.race([this.flushing, sleep(50)]);
     }
-    return this.buffer.length === 0 && !this.flushing;
+    return this.pending === 0 && !this.flushing;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    if (this.pending >= this.maxBatch) this.flushNow();
+    else this.timer ??= setTimeout(() => this.flushNow(), this.delayMs);
   }
 
   private flushNow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.flushing || this.buffer.length === 0) return;
-    const batch = this.buffer.length > this.maxBatch ? this.buffer.splice(0, this.maxBatch) : this.buffer.splice(0);
-    this.flushing = this.write(batch).finally(() => {
+    if (this.flushing || this.pending === 0) return;
+    const outcomes = this.outcomes.splice(0, this.maxBatch);
+    const runs = this.runs.splice(0, this.maxBatch);
+    this.flushing = this.write(outcomes, runs).finally(() => {
       this.flushing = undefined;
-      if (this.buffer.length > 0) {
-        const wait = this.failures > 0 ? Math.min(2_000, 100 * 2 ** this.failures) : this.buffer.length >= this.maxBatch ? 0 : this.delayMs;
+      if (this.pending > 0) {
+        const wait = this.failures > 0 ? Math.min(2_000, 100 * 2 ** this.failures) : this.pending >= this.maxBatch ? 0 : this.delayMs;
         this.timer ??= setTimeout(() => this.flushNow(), wait);
       }
     });
   }
 
-  private async write(batch: PendingOutcome<T>[]): Promise<void> {
+  private async write(outcomes: PendingOutcome<T>[], runs: PendingRun<T>[]): Promise<void> {
     try {
-      const outcomes = batch.map((p) => p.outcome);
-      const kept = new Set(await this.store.db.transaction().execute((trx) => recordOutcomes(trx, outcomes)));
+      const { kept, inserted } = await this.store.db.transaction().execute(async (trx) => ({
+        kept: await recordOutcomes(
+          trx,
+          outcomes.map((p) => p.outcome),
+        ),
+        inserted: await materializeRuns(
+          trx,
+          runs.map((p) => p.run),
+        ),
+      }));
       this.failures = 0;
-      this.onWritten(batch.filter((p) => kept.has(p.outcome)));
-      // Outcomes of deleted jobs are not written, but their runs are no longer held either.
-      if (kept.size !== batch.length) this.onWritten(batch.filter((p) => !kept.has(p.outcome)));
+      if (kept.length !== outcomes.length) this.logger.debug({ dropped: outcomes.length - kept.length }, 'outcomes of deleted jobs dropped');
+      this.onWritten({ outcomes, runs: runs.filter((p) => inserted.has(p.run.id)) });
     } catch (err) {
       this.failures++;
-      this.buffer.unshift(...batch);
-      this.logger.warn({ err, outcomes: batch.length }, 'could not record delivery outcomes; will retry');
+      this.outcomes.unshift(...outcomes);
+      this.runs.unshift(...runs);
+      this.logger.warn({ err, outcomes: outcomes.length, runs: runs.length }, 'could not record delivery outcomes; will retry');
     }
   }
 }

@@ -1,9 +1,14 @@
 import pino from 'pino';
 import { type Config, defaultEngineTuning, type EngineTuning } from '../../src/config.js';
-import { type RunningServer, startServer } from '../../src/main.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/main.js';
 
 /** A real server in this process on a free port, allowed to deliver to loopback sinks. */
-export async function startTestServer(databaseUrl: string, tuning: Partial<EngineTuning> = {}, overrides: Partial<Config> = {}): Promise<RunningServer> {
+export async function startTestServer(
+  databaseUrl: string,
+  tuning: Partial<EngineTuning> = {},
+  overrides: Partial<Config> = {},
+  options: Omit<StartOptions, 'logger'> = {},
+): Promise<RunningServer> {
   const config: Config = {
     port: 0,
     host: '127.0.0.1',
@@ -13,7 +18,7 @@ export async function startTestServer(databaseUrl: string, tuning: Partial<Engin
     engine: { ...defaultEngineTuning, leaseMs: 3_000, shutdownGraceMs: 3_000, ...tuning },
     ...overrides,
   };
-  return startServer(config, pino({ level: process.env.KAIROS_TEST_LOG ?? 'silent' }));
+  return startServer(config, { ...options, logger: pino({ level: process.env.KAIROS_TEST_LOG ?? 'silent' }) });
 }
 
 /** A thin JSON client for the native API, as a user's curl would be. */

@@ -7,6 +7,12 @@ export async function renewLeases(db: Executor, owner: string, leaseUntil: numbe
   return Number(r.numUpdatedRows);
 }
 
+/** Gives back every run this node holds. */
+export async function releaseOwnedLeases(db: Executor, owner: string): Promise<number> {
+  const r = await db.updateTable('runs').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Gives runs back so any node may claim them at once. */
 export async function releaseLeases(db: Executor, owner: string, runIds: readonly string[]): Promise<void> {
   for (const ids of chunks(runIds, 1000)) {
