@@ -19,7 +19,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     switch (err.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send(body('payload_too_large', `The request body is larger than ${app.initialConfig.bodyLimit} bytes.`));
+        return reply.status(413).send(body('payload_too_large', `The request body is larger than the ${request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit} bytes this endpoint takes.`));
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply.status(415).send(body('unsupported_media_type', 'Send the body as application/json.'));
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':

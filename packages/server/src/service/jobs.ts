@@ -1,12 +1,12 @@
-import { AppError } from '../domain/errors.js';
+import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { compileJobDefinition, type JobInput } from '../domain/jobDefinition.js';
+import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
 import { firstRunAt } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
-import type { JobRow } from '../store/schema.js';
+import type { JobRow, RunRow } from '../store/schema.js';
 import { listJobExecutions } from '../store/sql/executions.js';
-import { deleteJob, getJob, insertJob, insertRun, listJobs } from '../store/sql/jobs.js';
-import { executionView, jobView } from './views.js';
+import { deleteJob, getJob, insertJobs, insertRuns, listJobs } from '../store/sql/jobs.js';
+import { executionView, type JobView, jobView } from './views.js';
 
 /** What the job use cases need from the engine: to hear about runs due soon and jobs gone. */
 export interface EngineHooks {
@@ -27,56 +27,88 @@ export interface Page {
   perPage: number;
 }
 
+function newJob(projectId: string, def: JobDefinition, now: number): { job: JobRow; run: RunRow | null } {
+  const dueAt = firstRunAt(def.schedule, now);
+  const job: JobRow = {
+    id: newId('job', now),
+    project_id: projectId,
+    name: def.name,
+    status: dueAt === null ? 'completed' : 'active',
+    url: def.url,
+    method: def.method,
+    headers: JSON.stringify(def.headers),
+    query: JSON.stringify(def.query),
+    body: def.body,
+    payload: def.payload,
+    schedule: JSON.stringify(def.schedule),
+    retry_policy: JSON.stringify(def.retryPolicy),
+    timeout_ms: def.timeoutMs,
+    last_run_at: null,
+    last_status: null,
+    last_status_code: null,
+    last_duration_ms: null,
+    created_at: now,
+    updated_at: now,
+  };
+  if (dueAt === null) return { job, run: null };
+  const run: RunRow = {
+    id: newId('run', now),
+    job_id: job.id,
+    project_id: projectId,
+    due_at: dueAt,
+    attempt: 1,
+    delivery_id: newId('dlv', now),
+    triggered_by: 'schedule',
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+  };
+  return { job, run };
+}
+
 export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsServiceDeps) {
-  return {
-    async create(projectId: string, input: JobInput) {
-      const now = Date.now();
+  /**
+   * Several jobs in one transaction, all or nothing: each is validated as a single create, and
+   * the fields of an invalid one are named under `<prefix>[index]`.
+   */
+  async function createMany(projectId: string, inputs: readonly JobInput[], prefix = 'jobs'): Promise<JobView[]> {
+    const now = Date.now();
+    const jobs: JobRow[] = [];
+    const runs: RunRow[] = [];
+    const views: JobView[] = [];
+    const issues: FieldIssue[] = [];
+    let soon = false;
+    inputs.forEach((input, i) => {
       const compiled = compileJobDefinition(input, now, checkUrl);
-      if (!compiled.ok) throw AppError.validation(compiled.issues);
-      const def = compiled.value;
-      const dueAt = firstRunAt(def.schedule, now);
-      const row: JobRow = {
-        id: newId('job', now),
-        project_id: projectId,
-        name: def.name,
-        status: dueAt === null ? 'completed' : 'active',
-        url: def.url,
-        method: def.method,
-        headers: JSON.stringify(def.headers),
-        query: JSON.stringify(def.query),
-        body: def.body,
-        payload: def.payload,
-        schedule: JSON.stringify(def.schedule),
-        retry_policy: JSON.stringify(def.retryPolicy),
-        timeout_ms: def.timeoutMs,
-        last_run_at: null,
-        last_status: null,
-        last_status_code: null,
-        last_duration_ms: null,
-        created_at: now,
-        updated_at: now,
-      };
-      const soon = dueAt !== null && dueAt <= now + horizonMs;
-      await store.db.transaction().execute(async (trx) => {
-        await insertJob(trx, row);
-        if (dueAt !== null) {
-          await insertRun(trx, {
-            id: newId('run', now),
-            job_id: row.id,
-            project_id: projectId,
-            due_at: dueAt,
-            attempt: 1,
-            delivery_id: newId('dlv', now),
-            triggered_by: 'schedule',
-            lease_owner: null,
-            lease_until: null,
-            created_at: now,
-          });
-        }
-        if (soon) await store.signals.announce(trx, 'wake');
-      });
-      if (soon) engine.wake();
-      return jobView({ ...row, next_run_at: dueAt });
+      if (!compiled.ok) {
+        const at = prefix ? `${prefix}[${i}].` : '';
+        for (const issue of compiled.issues) issues.push({ field: at + issue.field, issue: issue.issue });
+        return;
+      }
+      const { job, run } = newJob(projectId, compiled.value, now);
+      jobs.push(job);
+      if (run) runs.push(run);
+      soon ||= run !== null && run.due_at <= now + horizonMs;
+      views.push(jobView({ ...job, next_run_at: run?.due_at ?? null }));
+    });
+    if (issues.length > 0) throw AppError.validation(issues);
+    await store.db.transaction().execute(async (trx) => {
+      await insertJobs(trx, jobs);
+      await insertRuns(trx, runs);
+      // One wake-up per transaction, however many jobs it made due soon.
+      if (soon) await store.signals.announce(trx, 'wake');
+    });
+    if (soon) engine.wake();
+    return views;
+  }
+
+  return {
+    createMany,
+
+    /** One job; 422 names every invalid field. */
+    async create(projectId: string, input: JobInput) {
+      const [job] = await createMany(projectId, [input], '');
+      return job!;
     },
 
     async get(projectId: string, id: string) {

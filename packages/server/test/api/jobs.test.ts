@@ -142,3 +142,57 @@ describe.each(databaseKinds)('native jobs API on %s', (kind) => {
     expect(typeof r.body.data.uptimeSeconds).toBe('number');
   });
 });
+
+describe.each(databaseKinds)('batch job creation on %s', (kind) => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let sink: Sink;
+  let api: Api;
+
+  beforeAll(async () => {
+    db = await createDatabase(kind);
+    server = await startTestServer(db.url);
+    sink = await startSink();
+    api = new Api(server.url);
+    await api.register('batch');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await sink?.close();
+    await db?.drop();
+  });
+
+  it('creates up to 1 000 jobs in one call, each delivered', async () => {
+    const at = Date.now() + 1_000;
+    const jobs = Array.from({ length: 1_000 }, (_, i) => ({ url: `${sink.url}/batch/${i}`, schedule: { type: 'once', at } }));
+    const r = await api.request('POST', '/v1/jobs/batch', { jobs });
+    expect(r.status).toBe(201);
+    expect(r.body.data).toHaveLength(1_000);
+    expect(new Set(r.body.data.map((j: { id: string }) => j.id)).size).toBe(1_000);
+    await sink.waitFor(1_000, 20_000);
+    expect(new Set(sink.arrivals.map((a) => a.path)).size).toBe(1_000);
+    expect(Math.min(...sink.arrivals.map((a) => a.at))).toBeGreaterThanOrEqual(at);
+    expect((await api.request('GET', '/v1/jobs?perPage=1')).body.meta.total).toBe(1_000);
+  });
+
+  it('creates nothing when one job is invalid, and names it', async () => {
+    const before = (await api.request('GET', '/v1/jobs?perPage=1')).body.meta.total;
+    const r = await api.request('POST', '/v1/jobs/batch', {
+      jobs: [
+        { url: `${sink.url}/ok`, schedule: { type: 'once', delay: 60_000 } },
+        { url: `${sink.url}/bad`, schedule: { type: 'cron', expression: 'nope' } },
+      ],
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details[0].field).toBe('jobs[1].schedule.expression');
+    expect((await api.request('GET', '/v1/jobs?perPage=1')).body.meta.total).toBe(before);
+  });
+
+  it('refuses an empty batch and one over 1 000 jobs', async () => {
+    expect((await api.request('POST', '/v1/jobs/batch', { jobs: [] })).status).toBe(422);
+    const tooMany = Array.from({ length: 1_001 }, () => ({ url: `${sink.url}/x`, schedule: { type: 'once', delay: 60_000 } }));
+    const r = await api.request('POST', '/v1/jobs/batch', { jobs: tooMany });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details[0].field).toBe('jobs');
+  });
+});

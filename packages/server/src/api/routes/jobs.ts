@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobsService } from '../../service/jobs.js';
 import { IdParams, Pagination } from '../schemas/common.js';
-import { CreateJobBody } from '../schemas/jobs.js';
+import { batchBodyLimit, CreateJobBody, CreateJobsBatchBody } from '../schemas/jobs.js';
 import { callerOf, requireScope } from '../authenticate.js';
 
 export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
@@ -9,6 +9,15 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     const caller = requireScope(request, 'write');
     return reply.status(201).send({ data: await jobs.create(caller.projectId, request.body) });
   });
+
+  app.post<{ Body: CreateJobsBatchBody }>(
+    '/v1/jobs/batch',
+    { schema: { body: CreateJobsBatchBody }, bodyLimit: batchBodyLimit },
+    async (request, reply) => {
+      const caller = requireScope(request, 'write');
+      return reply.status(201).send({ data: await jobs.createMany(caller.projectId, request.body.jobs) });
+    },
+  );
 
   app.get<{ Querystring: Pagination }>('/v1/jobs', { schema: { querystring: Pagination } }, async (request) => {
     const { page, perPage } = request.query;

@@ -24,3 +24,14 @@ export const CreateJobBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateJobBody = Static<typeof CreateJobBody>;
+
+export const maxBatchJobs = 1_000;
+
+export const CreateJobsBatchBody = Type.Object(
+  { jobs: Type.Array(CreateJobBody, { minItems: 1, maxItems: maxBatchJobs }) },
+  { additionalProperties: false },
+);
+export type CreateJobsBatchBody = Static<typeof CreateJobsBatchBody>;
+
+/** A batch of up to 1 000 jobs: far more than one job's limit, far less than 1 000 of them at 1 MiB. */
+export const batchBodyLimit = 16 * 1024 * 1024;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, JobRow, JobWithNextRun, RunRow } from '../schema.js';
-import type { Executor } from './executor.js';
+import { chunks, type Executor } from './executor.js';
 
-export async function insertJob(db: Executor, job: JobRow): Promise<void> {
-  await db.insertInto('jobs').values(job).execute();
+export async function insertJobs(db: Executor, jobs: readonly JobRow[]): Promise<void> {
+  for (const part of chunks(jobs, 500)) await db.insertInto('jobs').values(part).execute();
 }
 
 /** Jobs with their next due instant: the earliest run still owed, whether scheduled or a retry. */
@@ -46,6 +46,6 @@ export async function getJobsByIds(db: Executor, ids: readonly string[]): Promis
   return db.selectFrom('jobs').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function insertRun(db: Executor, run: RunRow): Promise<void> {
-  await db.insertInto('runs').values(run).execute();
+export async function insertRuns(db: Executor, runs: readonly RunRow[]): Promise<void> {
+  for (const part of chunks(runs, 500)) await db.insertInto('runs').values(part).execute();
 }
