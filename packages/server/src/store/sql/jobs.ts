@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, JobRow, JobWithNextRun, RunRow } from '../schema.js';
+import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
 
 export async function insertJobs(db: Executor, jobs: readonly JobRow[]): Promise<void> {
@@ -43,7 +44,7 @@ export async function deleteJob(db: Executor, projectId: string, id: string): Pr
 
 export async function getJobsByIds(db: Executor, ids: readonly string[]): Promise<JobRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('jobs').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('jobs').selectAll().where('id', 'in', anyOf(db, ids)).execute();
 }
 
 export async function insertRuns(db: Executor, runs: readonly RunRow[]): Promise<void> {

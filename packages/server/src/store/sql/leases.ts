@@ -1,5 +1,5 @@
 import type { Executor } from './executor.js';
-import { chunks } from './executor.js';
+import { anyOf } from './anyOf.js';
 
 /** Extends every lease this node holds; returns how many runs it still holds. */
 export async function renewLeases(db: Executor, owner: string, leaseUntil: number): Promise<number> {
@@ -15,14 +15,13 @@ export async function releaseOwnedLeases(db: Executor, owner: string): Promise<n
 
 /** Gives runs back so any node may claim them at once. */
 export async function releaseLeases(db: Executor, owner: string, runIds: readonly string[]): Promise<void> {
-  for (const ids of chunks(runIds, 1000)) {
-    await db
-      .updateTable('runs')
-      .set({ lease_owner: null, lease_until: null })
-      .where('lease_owner', '=', owner)
-      .where('id', 'in', ids)
-      .execute();
-  }
+  if (runIds.length === 0) return;
+  await db
+    .updateTable('runs')
+    .set({ lease_owner: null, lease_until: null })
+    .where('lease_owner', '=', owner)
+    .where('id', 'in', anyOf(db, runIds))
+    .execute();
 }
 
 /** On a database one process owns, leases left by a previous (crashed) process are void. */

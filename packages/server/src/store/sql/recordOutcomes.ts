@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { ExecutionRow, JobStatus } from '../schema.js';
 import { chunks, type Executor } from './executor.js';
+import { anyOf } from './anyOf.js';
+import { deleteRuns } from './runs.js';
 
 /** What one finished attempt changes: its history row, its run, and its job's summary. */
 export interface Outcome {
@@ -23,11 +25,7 @@ export interface Outcome {
 export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[]): Promise<Outcome[]> {
   if (outcomes.length === 0) return [];
   const jobIds = [...new Set(outcomes.map((o) => o.job.id))];
-  const live = new Set<string>();
-  for (const ids of chunks(jobIds, 1000)) {
-    const rows = await db.selectFrom('jobs').select('id').where('id', 'in', ids).execute();
-    for (const r of rows) live.add(r.id);
-  }
+  const live = new Set((await db.selectFrom('jobs').select('id').where('id', 'in', anyOf(db, jobIds)).execute()).map((r) => r.id));
   const kept = outcomes.filter((o) => live.has(o.job.id));
   if (kept.length === 0) return kept;
 
@@ -36,9 +34,7 @@ export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[])
   }
 
   const done = kept.filter((o) => o.run.kind === 'done').map((o) => o.run.id);
-  for (const ids of chunks(done, 1000)) {
-    await db.deleteFrom('runs').where('id', 'in', ids).execute();
-  }
+  await deleteRuns(db, done);
 
   const retries = kept.flatMap((o) => (o.run.kind === 'retry' ? [o.run] : []));
   for (const part of chunks(retries, 500)) {
