@@ -241,7 +241,7 @@ export class Engine {
   private async deliver(held: HeldRun): Promise<void> {
     let result: DeliveryResult;
     try {
-      result = await this.deps.delivery.deliver(requestFor(held));
+      result = await this.deps.delivery.deliver(requestFor(held, Date.now()));
     } catch (err) {
       result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
     }

@@ -11,7 +11,8 @@ export interface JobPlan {
   origin: string;
   path: string;
   method: string;
-  headers: Record<string, string>;
+  /** The job's own headers and Kairos's fixed ones, as name, value, name, value… */
+  headers: string[];
   body: string | null;
   timeoutMs: number;
   retryPolicy: RetryPolicy;
@@ -30,22 +31,19 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
   const url = new URL(row.url);
   const query = JSON.parse(row.query) as Record<string, string>;
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { 'user-agent': userAgent };
-  let body = row.body;
-  if (row.payload !== null) {
-    body = row.payload;
-    headers['content-type'] = 'application/json';
-  }
-  for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers[k.toLowerCase()] = v;
+  const headers = new Map<string, string>([['user-agent', userAgent]]);
+  if (row.payload !== null) headers.set('content-type', 'application/json');
+  for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers.set(k.toLowerCase(), v);
   const schedule = JSON.parse(row.schedule) as Schedule;
+  const bodiless = row.method === 'GET' || row.method === 'HEAD';
   return {
     id: row.id,
     projectId: row.project_id,
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: row.method,
-    headers,
-    body: row.method === 'GET' || row.method === 'HEAD' ? null : body,
+    headers: [...headers].flat(),
+    body: bodiless ? null : (row.payload ?? row.body),
     timeoutMs: row.timeout_ms,
     retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
     schedule,
@@ -54,20 +52,24 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
 }
 
 /** The request for one attempt: the job's plan plus the headers that name this delivery. */
-export function requestFor(held: HeldRun): DeliveryRequest {
+export function requestFor(held: HeldRun, now: number): DeliveryRequest {
   const { job, run } = held;
   return {
     origin: job.origin,
     path: job.path,
     method: job.method,
-    headers: {
-      ...job.headers,
-      'webhook-id': run.delivery_id,
-      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
-      'kairos-job-id': job.id,
-      'kairos-attempt': String(run.attempt),
-      'kairos-scheduled-for': new Date(run.due_at).toISOString(),
-    },
+    headers: job.headers.concat(
+      'webhook-id',
+      run.delivery_id,
+      'webhook-timestamp',
+      String(Math.floor(now / 1000)),
+      'kairos-job-id',
+      job.id,
+      'kairos-attempt',
+      String(run.attempt),
+      'kairos-scheduled-for',
+      new Date(run.due_at).toISOString(),
+    ),
     body: job.body,
     timeoutMs: job.timeoutMs,
   };
