@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import type { RunningServer } from '../../src/main.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { Api, startTestServer } from '../support/server.js';
@@ -100,5 +101,15 @@ describe.each(databaseKinds)('the first account on %s', (kind) => {
   it('lets registration stay open afterwards by default', async () => {
     expect((await new Api(server.url).request('POST', '/v1/auth/register', { email: 'later@example.com', password, name: 'Later' })).status).toBe(201);
     expect((await new Api(server.url).request('POST', '/v1/auth/register-anonymous', { name: 'later server' })).status).toBe(201);
+  });
+});
+
+describe('KAIROS_REGISTRATION and KAIROS_JWT_SECRET', () => {
+  it('default to open registration and a generated secret, and refuse bad values at start', () => {
+    expect(loadConfig({})).toMatchObject({ registration: 'open', jwtSecret: undefined });
+    expect(loadConfig({ KAIROS_REGISTRATION: 'closed' }).registration).toBe('closed');
+    expect(() => loadConfig({ KAIROS_REGISTRATION: 'invite-only' })).toThrow(/KAIROS_REGISTRATION/);
+    expect(loadConfig({ KAIROS_JWT_SECRET: 's'.repeat(32) }).jwtSecret).toBe('s'.repeat(32));
+    expect(() => loadConfig({ KAIROS_JWT_SECRET: 'short' })).toThrow(/KAIROS_JWT_SECRET/);
   });
 });
