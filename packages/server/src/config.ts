@@ -10,6 +10,10 @@ export interface Config {
   databaseUrl: string;
   allowTargets: string | undefined;
   logLevel: string;
+  /** Signs access tokens (HS256); when unset, one is made at first start and kept in the database. */
+  jwtSecret: string | undefined;
+  /** `closed`: only the first account on a fresh install, or an admin, may register. */
+  registration: 'open' | 'closed';
   engine: EngineTuning;
 }
 
@@ -51,6 +55,19 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+function registration(env: NodeJS.ProcessEnv): 'open' | 'closed' {
+  const raw = env.KAIROS_REGISTRATION || 'open';
+  if (raw !== 'open' && raw !== 'closed') throw new Error(`KAIROS_REGISTRATION must be "open" or "closed", got "${raw}"`);
+  return raw;
+}
+
+function jwtSecret(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.KAIROS_JWT_SECRET || undefined;
+  // HS256 wants a key of at least 256 bits; a short one could be guessed offline from any token.
+  if (raw !== undefined && raw.length < 32) throw new Error('KAIROS_JWT_SECRET must be at least 32 characters long');
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = defaultEngineTuning;
   return {
@@ -59,6 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.KAIROS_DATABASE_URL || 'sqlite:./data/kairos.db',
     allowTargets: env.KAIROS_ALLOW_TARGETS || undefined,
     logLevel: env.KAIROS_LOG_LEVEL || 'info',
+    jwtSecret: jwtSecret(env),
+    registration: registration(env),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

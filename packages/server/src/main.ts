@@ -5,7 +5,9 @@ import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
 import { Engine } from './engine/engine.js';
 import { createAccountsService } from './service/accounts.js';
+import { createApiKeysService } from './service/apiKeys.js';
 import { createJobsService } from './service/jobs.js';
+import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
 
 export interface RunningServer {
@@ -27,11 +29,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? pino({ level: config.logLevel });
   const policy = createTargetPolicy(parseAllowList(config.allowTargets), options.resolver);
   const store = await openStore(config.databaseUrl);
+  let sessionSecret: string;
+  try {
+    sessionSecret = await loadSessionSecret(store, config.jwtSecret);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
   const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}` });
-  const accounts = createAccountsService(store);
+  const sessions = createSessionTokens(sessionSecret);
+  const accounts = createAccountsService({ store, sessions, registration: config.registration });
+  const apiKeys = createApiKeysService(store);
   const jobs = createJobsService({ store, engine, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
-  const app = buildApp({ logger, store, accounts, jobs });
+  const app = buildApp({ logger, store, accounts, apiKeys, jobs });
 
   try {
     await engine.start();

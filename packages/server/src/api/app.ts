@@ -1,19 +1,23 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { AccountsService } from '../service/accounts.js';
+import type { ApiKeysService } from '../service/apiKeys.js';
 import type { JobsService } from '../service/jobs.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerErrorHandling } from './errors.js';
+import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { projectRoutes } from './routes/projects.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppDeps {
   logger: Logger;
   store: Store;
   accounts: AccountsService;
+  apiKeys: ApiKeysService;
   jobs: JobsService;
 }
 
@@ -33,7 +37,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerErrorHandling(app);
   registerAuthentication(app, deps.accounts);
   healthRoutes(app, deps.store, Date.now());
-  authRoutes(app, deps.accounts);
+  authRoutes(app, deps.accounts, deps.apiKeys);
+  projectRoutes(app, deps.accounts);
+  apiKeyRoutes(app, deps.apiKeys);
   jobRoutes(app, deps.jobs);
   return app;
 }

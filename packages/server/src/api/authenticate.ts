@@ -1,39 +1,74 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
-import type { AccountsService, Caller, Scope } from '../service/accounts.js';
+import type { AccountsService, Caller, Principal, Scope } from '../service/accounts.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** What the bearer proved: an API key or a signed-in user. */
+    principal: Principal | undefined;
+    /** Who acts on which project; set on every authenticated project route. */
     caller: Caller | undefined;
   }
   interface FastifyContextConfig {
-    /** The route needs no API key. */
+    /** The route needs no credentials. */
     public?: boolean;
+    /** On a public route: a bearer sent along is still checked and becomes `request.principal`. */
+    identify?: boolean;
+    /**
+     * The route acts on the caller's account rather than on one project: a signed-in user needs no
+     * `Kairos-Project` and gets no caller; an API key still gets its project's caller.
+     */
+    account?: boolean;
   }
 }
 
-/** Resolves the bearer key of every `/v1` request that is not public. */
+export const projectHeader = 'kairos-project';
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
+  return header.slice(7).trim() || undefined;
+}
+
+/**
+ * Resolves the bearer (an API key or an access token) of every `/v1` request that is not public,
+ * and the project it acts on.
+ */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): void {
+  app.decorateRequest('principal', undefined);
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public || !request.url.startsWith('/v1/') || request.url.startsWith('/v1/health')) return;
+    if (!request.url.startsWith('/v1/') || request.url.startsWith('/v1/health')) return;
     if (!request.routeOptions.url) return; // unknown route: let it 404
-    const header = request.headers.authorization;
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    request.caller = await accounts.authenticate(key);
+    const config = request.routeOptions.config;
+    const bearer = bearerOf(request);
+    if (config.public) {
+      if (config.identify && bearer !== undefined) request.principal = await accounts.authenticate(bearer);
+      return;
+    }
+    const principal = await accounts.authenticate(bearer);
+    request.principal = principal;
+    if (config.account && principal.kind === 'user') return;
+    const project = request.headers[projectHeader];
+    request.caller = await accounts.callerFor(principal, typeof project === 'string' ? project : undefined);
   });
 }
 
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthorized', 'Send an API key or an access token as "Authorization: Bearer <token>".');
+  return request.principal;
+}
+
 export function callerOf(request: FastifyRequest): Caller {
-  if (!request.caller) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+  if (!request.caller) throw new AppError('unauthorized', 'Send an API key or an access token as "Authorization: Bearer <token>".');
   return request.caller;
 }
 
-/** A key without the scope may read but not change: 403 names the scope it lacks. */
+/** A caller without the scope may read but not change: 403 names the scope it lacks. */
 export function requireScope(request: FastifyRequest, scope: Scope): Caller {
   const caller = callerOf(request);
   if (!caller.scopes.has(scope) && !caller.scopes.has('admin')) {
-    throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`);
+    throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`, [{ field: 'scopes', issue: `must include "${scope}"` }]);
   }
   return caller;
 }

@@ -16,6 +16,10 @@ Environment:
   KAIROS_ALLOW_TARGETS   comma-separated CIDRs or host names that jobs may reach besides
                          public addresses, e.g. 127.0.0.0/8,intranet.example
   KAIROS_LOG_LEVEL       fatal, error, warn, info, debug, trace (info)
+  KAIROS_REGISTRATION    open or closed (open); closed lets only the first account, or an
+                         admin, register
+  KAIROS_JWT_SECRET      signs access tokens, at least 32 characters; when unset one is made
+                         at first start and kept in the database
 `;
 
 async function serve(): Promise<void> {

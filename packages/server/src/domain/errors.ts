@@ -5,9 +5,11 @@ export interface FieldIssue {
 }
 
 export type ErrorCode =
+  | 'bad_request'
   | 'validation_failed'
   | 'unauthorized'
   | 'forbidden'
+  | 'registration_closed'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
@@ -16,9 +18,11 @@ export type ErrorCode =
   | 'internal';
 
 const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
   validation_failed: 422,
   unauthorized: 401,
   forbidden: 403,
+  registration_closed: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

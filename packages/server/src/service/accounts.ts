@@ -2,57 +2,262 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import { newId, newSecret } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
-import { findApiKeyByHash, insertApiKey, insertProject } from '../store/sql/accounts.js';
-import { projectView } from './views.js';
+import type { ApiKeyRow, ProjectRow, RefreshTokenRow, UserRow } from '../store/schema.js';
+import { findApiKeyByHash, getApiKey, getOwnedProject, getProject, insertApiKey, insertProject, listOwnedProjects, ownedProjectIds, touchApiKey } from '../store/sql/accounts.js';
+import { findRefreshTokenByHash, insertRefreshToken, isRefreshFamilyLive, markRefreshTokenUsed, revokeRefreshFamily } from '../store/sql/refreshTokens.js';
+import { getSetting, insertSettingIfAbsent } from '../store/sql/settings.js';
+import { findUserByEmail, getUser, insertUser } from '../store/sql/users.js';
+import { allScopes, hashKey, keyPrefix, mintApiKey, parseScopes } from './apiKeys.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { refreshTokenTtlMs, type SessionTokens } from './sessions.js';
+import { apiKeyView, projectView, userView } from './views.js';
 
 export type Scope = 'read' | 'write' | 'admin';
 
-/** Who is calling: resolved from an API key on every request. */
+/**
+ * Who is calling and on which project: resolved on every request from an API key (bound to its
+ * project, with its scopes) or from a signed-in user's access token (one of their projects, with
+ * every scope). The one shape the rest of the code sees.
+ */
 export interface Caller {
   projectId: string;
-  keyId: string;
   scopes: ReadonlySet<Scope>;
+  /** The API key that authenticated the request, when it was one. */
+  keyId?: string;
+  /** The signed-in user, when the bearer was an access token. */
+  userId?: string;
 }
 
-const keyPrefix = 'kr_live_';
+/** What a bearer token proves, before a project is chosen. */
+export type Principal = { kind: 'key'; keyId: string; projectId: string; scopes: ReadonlySet<Scope> } | { kind: 'user'; userId: string; sessionId: string };
 
-// API keys carry 192 random bits, so a fast hash is enough to store them; a password KDF would
-// only slow every request down.
-const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+export type Registration = 'open' | 'closed';
 
-export function createAccountsService(store: Store) {
+export interface AccountsServiceDeps {
+  store: Store;
+  sessions: SessionTokens;
+  /** `closed`: only the first account on a fresh install, or an admin, may register. */
+  registration: Registration;
+}
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+/** The settings row naming the operator's admin: whoever inserts it first is the first account. */
+const adminSetting = 'admin_user_id';
+/** A key's last use is written at most this often, so authentication stays a read. */
+export const keyTouchIntervalMs = 60_000;
+const refreshPrefix = 'kr_refresh_';
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const missingBearer = () => new AppError('unauthorized', 'Send an API key or an access token as "Authorization: Bearer <token>".');
+const badRefresh = () => new AppError('unauthorized', 'The refresh token is not valid, has expired or was already used; sign in again.');
+const registrationClosed = () => new AppError('registration_closed', 'Registration is closed on this server; ask its administrator for an account.');
+
+function newRefreshToken(userId: string, familyId: string, now: number): { row: RefreshTokenRow; token: string } {
+  const token = refreshPrefix + newSecret(32);
+  const row: RefreshTokenRow = {
+    id: newId('rtk', now),
+    user_id: userId,
+    family_id: familyId,
+    token_hash: hashToken(token),
+    created_at: now,
+    expires_at: now + refreshTokenTtlMs,
+    used_at: null,
+    revoked_at: null,
+  };
+  return { row, token };
+}
+
+export function createAccountsService({ store, sessions, registration }: AccountsServiceDeps) {
+  // Keys whose use this process recorded lately: saves even the conditional UPDATE when one key
+  // makes thousands of requests a second. Bounded by the number of keys in use.
+  const touched = new Map<string, number>();
+
+  async function touch(row: ApiKeyRow, now: number): Promise<void> {
+    if (row.last_used_at !== null && now - row.last_used_at < keyTouchIntervalMs) return;
+    const last = touched.get(row.id);
+    if (last !== undefined && now - last < keyTouchIntervalMs) return;
+    if (touched.size >= 10_000) touched.clear();
+    touched.set(row.id, now);
+    await touchApiKey(store.db, row.id, now, keyTouchIntervalMs);
+  }
+
+  async function isAdmin(principal: Principal | undefined): Promise<boolean> {
+    if (principal?.kind !== 'user') return false;
+    return (await getUser(store.db, principal.userId))?.is_admin === 1;
+  }
+
+  /** The tokens to hand out once the refresh token's row is stored: a signed access token beside it. */
+  async function tokensFor(userId: string, refresh: { row: RefreshTokenRow; token: string }, now: number) {
+    const access = await sessions.sign({ userId, sessionId: refresh.row.family_id }, now);
+    return { accessToken: access.token, accessTokenExpiresAt: new Date(access.expiresAt).toISOString(), refreshToken: refresh.token };
+  }
+
   return {
-    /** A project with one all-scopes key, for a server or script that needs no user account. */
-    async registerAnonymous(name: string) {
+    /**
+     * A project with one all-scopes key, for a server or script that needs no user account.
+     * `actor` is whoever sent a bearer along: when registration is closed, only an admin may.
+     */
+    async registerAnonymous(name: string, actor?: Principal) {
+      if (registration === 'closed' && !(await isAdmin(actor))) throw registrationClosed();
       const now = Date.now();
-      const project = { id: newId('prj', now), name, created_at: now };
-      const key = keyPrefix + newSecret(24);
+      const project: ProjectRow = { id: newId('prj', now), name, owner_id: null, created_at: now };
+      const { row, key } = mintApiKey(project.id, 'default', allScopes, now);
       await store.db.transaction().execute(async (trx) => {
         await insertProject(trx, project);
-        await insertApiKey(trx, {
-          id: newId('key', now),
-          project_id: project.id,
-          name: 'default',
-          key_hash: hashKey(key),
-          prefix: keyPrefix,
-          last_four: key.slice(-4),
-          scopes: 'read,write,admin',
-          created_at: now,
-          last_used_at: null,
-          revoked_at: null,
-        });
+        await insertApiKey(trx, row);
       });
       return { apiKey: key, project: projectView(project) };
     },
 
-    /** The caller behind a bearer key; 401 when the key is unknown or revoked. */
-    async authenticate(key: string | undefined): Promise<Caller> {
-      if (!key) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
-      const row = key.startsWith(keyPrefix) ? await findApiKeyByHash(store.db, hashKey(key)) : undefined;
-      if (!row) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
-      return { projectId: row.project_id, keyId: row.id, scopes: new Set(row.scopes.split(',') as Scope[]) };
+    /**
+     * A user with their first project, an all-scopes key for it and a signed-in session. The first
+     * account on a fresh install is the operator's admin and may register even when registration is
+     * closed; after that a closed server takes new accounts only from an admin.
+     */
+    async register(input: RegisterInput, actor?: Principal) {
+      const email = input.email.toLowerCase();
+      const actorIsAdmin = await isAdmin(actor);
+      // Refuse before the deliberately slow hash when the answer is already known.
+      if (registration === 'closed' && !actorIsAdmin && (await getSetting(store.db, adminSetting))) throw registrationClosed();
+      const passwordHash = await hashPassword(input.password);
+      const now = Date.now();
+      const user: UserRow = { id: newId('usr', now), email, name: input.name, password_hash: passwordHash, is_admin: 0, created_at: now, updated_at: now };
+      const project: ProjectRow = { id: newId('prj', now), name: 'default', owner_id: user.id, created_at: now };
+      const key = mintApiKey(project.id, 'default', allScopes, now);
+      const refresh = newRefreshToken(user.id, newId('ses', now), now);
+      await store.db.transaction().execute(async (trx) => {
+        const first = await insertSettingIfAbsent(trx, { key: adminSetting, value: user.id, created_at: now });
+        if (!first && registration === 'closed' && !actorIsAdmin) throw registrationClosed();
+        user.is_admin = first ? 1 : 0;
+        if (!(await insertUser(trx, user))) throw new AppError('conflict', 'An account with this email already exists.', [{ field: 'email', issue: 'is already registered' }]);
+        await insertProject(trx, project);
+        await insertApiKey(trx, key.row);
+        await insertRefreshToken(trx, refresh.row);
+      });
+      return { user: userView(user), project: projectView(project), ...(await tokensFor(user.id, refresh, now)), apiKey: key.key };
+    },
+
+    /** A new session for a known email and the right password; one answer for every failure. */
+    async login(input: { email: string; password: string }) {
+      const user = await findUserByEmail(store.db, input.email.toLowerCase());
+      const matches = await verifyPassword(input.password, user?.password_hash ?? (await decoyHash()));
+      if (!user || !matches) throw new AppError('unauthorized', 'The email or password is not correct.');
+      const now = Date.now();
+      const refresh = newRefreshToken(user.id, newId('ses', now), now);
+      await insertRefreshToken(store.db, refresh.row);
+      return { user: userView(user), ...(await tokensFor(user.id, refresh, now)) };
+    },
+
+    /**
+     * Exchanges a refresh token for new access and refresh tokens. Each refresh token works once:
+     * presenting one that was already exchanged means it leaked (or a client raced itself), so the
+     * whole sign-in is revoked: every refresh token of the family and the access tokens it issued.
+     */
+    async refresh(token: string) {
+      const now = Date.now();
+      const outcome = await store.db.transaction().execute(async (trx) => {
+        const row = await findRefreshTokenByHash(trx, hashToken(token));
+        if (!row || row.expires_at <= now) return undefined;
+        // A token already exchanged, or one a concurrent request exchanged first, is a reuse.
+        if (row.used_at !== null || row.revoked_at !== null || !(await markRefreshTokenUsed(trx, row.id, now))) {
+          await revokeRefreshFamily(trx, row.family_id, now);
+          return undefined;
+        }
+        const next = newRefreshToken(row.user_id, row.family_id, now);
+        await insertRefreshToken(trx, next.row);
+        return { userId: row.user_id, next };
+      });
+      if (!outcome) throw badRefresh();
+      return tokensFor(outcome.userId, outcome.next, now);
+    },
+
+    /** What the bearer proves; 401 when it is missing, unknown, revoked or expired. */
+    async authenticate(bearer: string | undefined): Promise<Principal> {
+      if (!bearer) throw missingBearer();
+      if (bearer.startsWith(keyPrefix)) {
+        const row = await findApiKeyByHash(store.db, hashKey(bearer));
+        if (!row) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
+        await touch(row, Date.now());
+        return { kind: 'key', keyId: row.id, projectId: row.project_id, scopes: parseScopes(row.scopes) };
+      }
+      const claims = await sessions.verify(bearer);
+      if (!claims) throw new AppError('unauthorized', 'The bearer token is neither a valid API key nor a valid access token (access tokens last 15 minutes; refresh them).');
+      if (!(await isRefreshFamilyLive(store.db, claims.sessionId))) throw new AppError('unauthorized', 'This session has been revoked; sign in again.');
+      return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId };
+    },
+
+    /**
+     * The project a request acts on. A key acts on its own project. A user names one they own in
+     * the `Kairos-Project` header, or may leave it out while they own exactly one.
+     */
+    async callerFor(principal: Principal, projectHeader: string | undefined): Promise<Caller> {
+      if (principal.kind === 'key') {
+        if (projectHeader !== undefined && projectHeader !== principal.projectId) throw projectNotFound(projectHeader);
+        return { projectId: principal.projectId, scopes: principal.scopes, keyId: principal.keyId };
+      }
+      const all = new Set(allScopes);
+      if (projectHeader !== undefined) {
+        const project = await getOwnedProject(store.db, principal.userId, projectHeader);
+        if (!project) throw projectNotFound(projectHeader);
+        return { projectId: project.id, scopes: all, userId: principal.userId };
+      }
+      const ids = await ownedProjectIds(store.db, principal.userId, 2);
+      if (ids.length === 1) return { projectId: ids[0]!, scopes: all, userId: principal.userId };
+      throw new AppError(
+        'bad_request',
+        ids.length === 0 ? 'You own no project yet: create one with POST /v1/projects.' : 'You own several projects: name the one to act on in the "Kairos-Project" header.',
+        [{ field: 'Kairos-Project', issue: 'is required: a project id of yours' }],
+      );
+    },
+
+    /** The signed-in user and their projects, or the key's project, scopes and the key itself. */
+    async me(principal: Principal) {
+      if (principal.kind === 'user') {
+        const user = await getUser(store.db, principal.userId);
+        if (!user) throw new AppError('unauthorized', 'This account no longer exists.');
+        const { rows } = await listOwnedProjects(store.db, user.id, 0, 1_000);
+        return { user: userView(user), projects: rows.map(projectView) };
+      }
+      const [project, key] = await Promise.all([getProject(store.db, principal.projectId), findKeyView(principal)]);
+      if (!project || !key) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
+      return { project: projectView(project), scopes: [...principal.scopes], apiKey: key };
+    },
+
+    /** Every project the caller may act on: all of a user's, or the one of a key. */
+    async listProjects(principal: Principal, { page, perPage }: { page: number; perPage: number }) {
+      if (principal.kind === 'user') {
+        const { rows, total } = await listOwnedProjects(store.db, principal.userId, (page - 1) * perPage, perPage);
+        return { items: rows.map(projectView), total };
+      }
+      const project = await getProject(store.db, principal.projectId);
+      return { items: project && page === 1 ? [projectView(project)] : [], total: project ? 1 : 0 };
+    },
+
+    /** Another project for a signed-in user; an API key belongs to its one project and cannot. */
+    async createProject(principal: Principal, name: string) {
+      if (principal.kind !== 'user') {
+        throw new AppError('forbidden', 'An API key belongs to one project and cannot create others; sign in (POST /v1/auth/login) and use the access token.');
+      }
+      const now = Date.now();
+      const project: ProjectRow = { id: newId('prj', now), name, owner_id: principal.userId, created_at: now };
+      await insertProject(store.db, project);
+      return projectView(project);
     },
   };
+
+  async function findKeyView(principal: Extract<Principal, { kind: 'key' }>) {
+    const row = await getApiKey(store.db, principal.projectId, principal.keyId);
+    return row ? apiKeyView(row) : undefined;
+  }
+}
+
+function projectNotFound(id: string): AppError {
+  return new AppError('not_found', `Project ${id} was not found.`, [{ field: 'Kairos-Project', issue: 'is not a project of yours' }]);
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,4 +1,4 @@
-import type { ExecutionRow, JobWithNextRun, ProjectRow } from '../store/schema.js';
+import type { ApiKeyRow, ExecutionRow, JobWithNextRun, ProjectRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -53,4 +53,34 @@ export type ExecutionView = ReturnType<typeof executionView>;
 
 export function projectView(row: ProjectRow) {
   return { id: row.id, name: row.name, createdAt: iso(row.created_at)! };
+}
+
+export function userView(row: UserRow) {
+  return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1, createdAt: iso(row.created_at)! };
+}
+
+/** A key as listed: never the key itself nor its hash. */
+export function apiKeyView(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    lastFour: row.last_four,
+    scopes: row.scopes.split(','),
+    lastUsedAt: iso(row.last_used_at),
+    createdAt: iso(row.created_at)!,
+  };
+}
+
+/** A key just made: the one response that carries the key. */
+export function newApiKeyView(row: ApiKeyRow, key: string) {
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: row.scopes.split(','),
+    key,
+    prefix: row.prefix,
+    lastFour: row.last_four,
+    createdAt: iso(row.created_at)!,
+  };
 }

@@ -5,16 +5,35 @@ import type { Generated } from 'kysely';
  * (bigint), structured values are JSON text, so both SQLite and PostgreSQL hold them alike.
  */
 export interface Database {
+  users: UserRow;
   projects: ProjectRow;
   api_keys: ApiKeyRow;
+  refresh_tokens: RefreshTokenRow;
+  settings: SettingRow;
   jobs: JobRow;
   runs: RunRow;
   executions: ExecutionRow;
 }
 
+/** A person who signs in with an email and a password. */
+export interface UserRow {
+  id: string;
+  /** Lower-cased, unique. */
+  email: string;
+  name: string;
+  /** Self-describing: `$scrypt$ln=15,r=8,p=1$<salt>$<hash>` (base64). */
+  password_hash: string;
+  /** 1 for the operator's admin (the first account on a fresh install), else 0. */
+  is_admin: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface ProjectRow {
   id: string;
   name: string;
+  /** The user who owns it; null for a project made by register-anonymous. */
+  owner_id: string | null;
   created_at: number;
 }
 
@@ -30,6 +49,29 @@ export interface ApiKeyRow {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+/**
+ * One refresh token, stored hashed. Each use rotates it: the row is marked used and a new one of
+ * the same family (one sign-in) is issued. A used or revoked token presented again revokes the
+ * whole family.
+ */
+export interface RefreshTokenRow {
+  id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Server-wide values that every node must share, such as the session signing secret. */
+export interface SettingRow {
+  key: string;
+  value: string;
+  created_at: number;
 }
 
 /** A job with the instant its earliest outstanding run is due, read from `runs`. */

@@ -15,6 +15,8 @@ export async function startTestServer(
     databaseUrl,
     allowTargets: '127.0.0.0/8,::1/128',
     logLevel: 'silent',
+    jwtSecret: undefined,
+    registration: 'open',
     engine: { ...defaultEngineTuning, leaseMs: 3_000, shutdownGraceMs: 3_000, ...tuning },
     ...overrides,
   };
@@ -54,6 +56,14 @@ export class Api {
     if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
     this.key = r.body.data.apiKey as string;
     return this.key;
+  }
+
+  /** Registers a user account and signs in as them (the access token becomes the bearer). */
+  async registerUser(email: string, password = 'correct horse battery', name = 'Test User'): Promise<any> {
+    const r = await this.request('POST', '/v1/auth/register', { email, password, name });
+    if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
+    this.key = r.body.data.accessToken as string;
+    return r.body.data;
   }
 
   async createJob(job: Record<string, unknown>): Promise<any> {
