@@ -6,7 +6,9 @@ import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/ta
 import { Engine } from './engine/engine.js';
 import { createAccountsService } from './service/accounts.js';
 import { createApiKeysService } from './service/apiKeys.js';
+import { createExecutionsService } from './service/executions.js';
 import { createJobsService } from './service/jobs.js';
+import { createSpacesService } from './service/spaces.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
 
@@ -42,7 +44,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
   const jobs = createJobsService({ store, engine, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
-  const app = buildApp({ logger, store, accounts, apiKeys, jobs });
+  const executions = createExecutionsService({ store, engine });
+  const spaces = createSpacesService({ store, jobs });
+  const app = buildApp({ logger, store, accounts, apiKeys, jobs, executions, spaces });
 
   try {
     await engine.start();

@@ -2,14 +2,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { AccountsService } from '../service/accounts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
+import type { ExecutionsService } from '../service/executions.js';
 import type { JobsService } from '../service/jobs.js';
+import type { SpacesService } from '../service/spaces.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerErrorHandling } from './errors.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { executionRoutes } from './routes/executions.js';
 import { jobRoutes } from './routes/jobs.js';
+import { spaceRoutes } from './routes/spaces.js';
 import { projectRoutes } from './routes/projects.js';
 import { validatorCompiler } from './validation.js';
 
@@ -19,6 +23,8 @@ export interface AppDeps {
   accounts: AccountsService;
   apiKeys: ApiKeysService;
   jobs: JobsService;
+  executions: ExecutionsService;
+  spaces: SpacesService;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
@@ -41,5 +47,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   projectRoutes(app, deps.accounts);
   apiKeyRoutes(app, deps.apiKeys);
   jobRoutes(app, deps.jobs);
+  executionRoutes(app, deps.executions);
+  spaceRoutes(app, deps.spaces);
   return app;
 }

@@ -13,6 +13,9 @@ export const limits = {
   headerCount: 50,
   headerValueLength: 8 * 1024,
   urlLength: 2_048,
+  descriptionLength: 2_000,
+  tagCount: 20,
+  tagLength: 50,
 } as const;
 
 /** What a job is asked to do, validated and with defaults filled in. */
@@ -28,6 +31,10 @@ export interface JobDefinition {
   schedule: Schedule;
   retryPolicy: RetryPolicy;
   timeoutMs: number;
+  description: string | null;
+  tags: string[];
+  spaceId: string | null;
+  storeResponseBody: boolean;
 }
 
 /** The shape the API accepts; the JSON schema has checked the types already. */
@@ -42,6 +49,10 @@ export interface JobInput {
   schedule: unknown;
   retryPolicy?: unknown;
   timeoutMs?: number;
+  description?: string | null;
+  tags?: string[];
+  spaceId?: string | null;
+  storeResponseBody?: boolean;
 }
 
 // Set by the transport, or by Kairos itself; a job may not override them.
@@ -50,9 +61,16 @@ const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Validates a job as a client described it. `checkUrl` is the target policy's static check
- * (scheme, credentials, private literals), returning an issue or null.
+ * (scheme, credentials, private literals), returning an issue or null. When a job is changed,
+ * `keptSchedule` is its current schedule, used as it is when the change gives no new one (a
+ * one-time instant already past stays valid for a job that has it).
  */
-export function compileJobDefinition(input: JobInput, now: number, checkUrl: (url: string) => string | null): Result<JobDefinition> {
+export function compileJobDefinition(
+  input: Omit<JobInput, 'schedule'> & { schedule?: unknown },
+  now: number,
+  checkUrl: (url: string) => string | null,
+  keptSchedule?: Schedule,
+): Result<JobDefinition> {
   const issues: FieldIssue[] = [];
   const add = (field: string, issue: string) => issues.push({ field, issue });
 
@@ -90,7 +108,14 @@ export function compileJobDefinition(input: JobInput, now: number, checkUrl: (ur
     if (Buffer.byteLength(payload) > limits.payloadBytes) add('payload', `must be at most ${limits.payloadBytes} bytes as JSON`);
   }
 
-  const schedule = compileSchedule(input.schedule, now);
+  if (input.description != null && input.description.length > limits.descriptionLength) add('description', `must be at most ${limits.descriptionLength} characters`);
+  const tags = [...new Set(input.tags ?? [])];
+  if (tags.length > limits.tagCount) add('tags', `at most ${limits.tagCount} tags`);
+  tags.forEach((tag, i) => {
+    if (tag.length === 0 || tag.length > limits.tagLength) add(`tags[${i}]`, `must be 1 to ${limits.tagLength} characters`);
+  });
+
+  const schedule: Result<Schedule> = input.schedule === undefined && keptSchedule ? { ok: true, value: keptSchedule } : compileSchedule(input.schedule, now);
   if (!schedule.ok) issues.push(...schedule.issues);
   const retry = input.retryPolicy === undefined ? ({ ok: true, value: DEFAULT_RETRY_POLICY } as const) : compileRetryPolicy(input.retryPolicy);
   if (!retry.ok) issues.push(...retry.issues);
@@ -116,6 +141,21 @@ export function compileJobDefinition(input: JobInput, now: number, checkUrl: (ur
   if (issues.length > 0 || !schedule.ok || !retry.ok) return { ok: false, issues };
   return {
     ok: true,
-    value: { name: input.name ?? null, url: input.url, method, headers, query, body, payload, schedule: schedule.value, retryPolicy: retry.value, timeoutMs },
+    value: {
+      name: input.name ?? null,
+      url: input.url,
+      method,
+      headers,
+      query,
+      body,
+      payload,
+      schedule: schedule.value,
+      retryPolicy: retry.value,
+      timeoutMs,
+      description: input.description ?? null,
+      tags,
+      spaceId: input.spaceId ?? null,
+      storeResponseBody: input.storeResponseBody ?? true,
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { newId } from '../domain/ids.js';
 import { retryDelay } from '../domain/retry.js';
-import type { DeliveryResult } from '../delivery/httpDelivery.js';
+import { type DeliveryRequest, type DeliveryResult, responseBodyCap } from '../delivery/httpDelivery.js';
 import type { Outcome } from '../store/sql/recordOutcomes.js';
 import type { ExecutionStatus } from '../store/schema.js';
 import type { HeldRun } from './jobPlan.js';
@@ -17,7 +17,7 @@ export interface DecideContext {
  * What an attempt's result means for its run and job: success ends the run; a failure is
  * retried per the job's policy until it runs out, then the run is dead-lettered.
  */
-export function decideOutcome(held: HeldRun, result: DeliveryResult, ctx: DecideContext): Outcome {
+export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: DeliveryResult, ctx: DecideContext): Outcome {
   const { run, job } = held;
   const scheduledOnce = !job.recurring && run.triggered_by === 'schedule';
   let status: ExecutionStatus = result.outcome;
@@ -62,9 +62,20 @@ export function decideOutcome(held: HeldRun, result: DeliveryResult, ctx: Decide
       started_at: result.startedAt,
       completed_at: ctx.now,
       response_headers: result.headers ? JSON.stringify(result.headers) : null,
-      response_body: result.body,
+      response_body: job.storeResponseBody ? result.body : null,
+      replay_of: run.replay_of,
+      request_method: request.method,
+      request_url: request.origin + request.path,
+      request_headers: JSON.stringify(headerObject(request.headers)),
+      request_body: request.body === null ? null : request.body.length > responseBodyCap ? request.body.slice(0, responseBodyCap) : request.body,
     },
     run: runChange,
     job: { id: job.id, status: jobStatus },
   };
+}
+
+function headerObject(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
 }

@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import { nextRunAfter } from '../domain/schedule.js';
 import type { HttpDelivery, DeliveryResult } from '../delivery/httpDelivery.js';
 import type { Store } from '../store/connect.js';
-import type { RunRow } from '../store/schema.js';
+import type { ExecutionRow, JobRow, RunRow } from '../store/schema.js';
 import { claimRuns } from '../store/sql/claimRuns.js';
 import { getJobsByIds } from '../store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
@@ -45,8 +45,8 @@ export class Engine {
   private readonly held = new Map<string, HeldRun>();
   private readonly dispatcher: Dispatcher<HeldRun>;
   private readonly writer: OutcomeWriter<HeldRun>;
-  /** Jobs deleted while their runs sat in memory; skipped when their instant comes. */
-  private readonly forgotten = new Map<string, number>();
+  /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
+  private readonly waiters = new Map<string, (execution: ExecutionRow) => void>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -58,7 +58,7 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     const t = deps.tuning;
-    this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.deliver(h));
+    this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.attempt(h));
     this.writer = new OutcomeWriter(deps.store, deps.logger, (written) => this.written(written));
   }
 
@@ -92,14 +92,42 @@ export class Engine {
     this.claimSoon();
   }
 
-  /** A job is gone: drop whatever of it this node holds. */
-  forgetJob(jobId: string): void {
-    this.forgotten.set(jobId, Date.now() + this.deps.tuning.leaseMs * 2);
+  /**
+   * Runs were deleted (their job was paused, changed, cancelled or deleted): drop those this node
+   * holds. One in flight finishes; its outcome finds no run to update.
+   */
+  forgetRuns(runIds: readonly string[]): void {
+    for (const id of runIds) this.held.delete(id);
+  }
+
+  /**
+   * Delivers a run this node has just written with its own lease (a manual run or a replay) at
+   * its instant, without waiting for a claim.
+   */
+  deliver(run: RunRow, job: JobRow): void {
+    if (this.stopping) return;
+    this.hold({ dueAt: run.due_at, run, job: planJob(job, this.deps.userAgent) });
+    this.arm();
+  }
+
+  /** The first attempt of a run this node delivers, once written; undefined after `timeoutMs`. */
+  firstExecution(runId: string, timeoutMs: number): Promise<ExecutionRow | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(runId);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiters.set(runId, (execution) => {
+        clearTimeout(timer);
+        this.waiters.delete(runId);
+        resolve(execution);
+      });
+    });
   }
 
   private onSignal(message: SignalMessage): void {
     if (message === 'wake') this.claimSoon();
-    else if (message.startsWith('forget:')) this.forgetJob(message.slice('forget:'.length));
+    else if (message.startsWith('forget:')) this.forgetRuns(message.slice('forget:'.length).split(','));
   }
 
   private claimSoon(): void {
@@ -193,10 +221,8 @@ export class Engine {
     const now = Date.now();
     for (let top = this.heap.peek(); top && top.dueAt <= now; top = this.heap.peek()) {
       this.heap.pop();
-      if (this.forgotten.size > 0 && this.isForgotten(top.job.id, now)) {
-        this.held.delete(top.run.id);
-        continue;
-      }
+      // Forgotten while it waited: its row is gone.
+      if (this.held.get(top.run.id) !== top) continue;
       if (top.job.recurring && top.run.triggered_by === 'schedule' && top.run.attempt === 1) this.scheduleNext(top, now);
       this.dispatcher.push(top.job.origin, top);
     }
@@ -224,30 +250,22 @@ export class Engine {
       lease_owner: soon ? this.nodeId : null,
       lease_until: soon ? now + leaseMs : null,
       created_at: now,
+      replay_of: null,
     };
     this.writer.addRun(run, { dueAt, run, job: fired.job });
   }
 
-  private isForgotten(jobId: string, now: number): boolean {
-    const until = this.forgotten.get(jobId);
-    if (until === undefined) return false;
-    if (until < now) {
-      this.forgotten.delete(jobId);
-      return false;
-    }
-    return true;
-  }
-
-  private async deliver(held: HeldRun): Promise<void> {
+  private async attempt(held: HeldRun): Promise<void> {
     let result: DeliveryResult;
+    const request = requestFor(held, Date.now());
     try {
-      result = await this.deps.delivery.deliver(requestFor(held, Date.now()));
+      result = await this.deps.delivery.deliver(request);
     } catch (err) {
       result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
     }
     const now = Date.now();
     const { horizonMs, leaseMs } = this.deps.tuning;
-    const outcome = decideOutcome(held, result, {
+    const outcome = decideOutcome(held, request, result, {
       now,
       nodeId: this.nodeId,
       horizonEnd: this.stopping ? -Infinity : now + horizonMs,
@@ -264,7 +282,9 @@ export class Engine {
       if (run.lease_owner === this.nodeId && !this.stopping) this.hold(context);
     }
     for (const { outcome, context: held } of outcomes) {
+      this.waiters.get(held.run.id)?.(outcome.execution);
       const change = outcome.run;
+      if (this.held.get(held.run.id) !== held) continue;
       if (change.kind === 'retry' && change.leaseOwner === this.nodeId && !this.stopping) {
         held.run = { ...held.run, attempt: change.attempt, due_at: change.dueAt };
         held.dueAt = change.dueAt;

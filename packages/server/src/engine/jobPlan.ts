@@ -18,6 +18,7 @@ export interface JobPlan {
   retryPolicy: RetryPolicy;
   schedule: Schedule;
   recurring: boolean;
+  storeResponseBody: boolean;
 }
 
 /** A run this node holds a lease on, from its claim until its outcome is written. */
@@ -48,6 +49,7 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
     retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
     schedule,
     recurring: isRecurring(schedule),
+    storeResponseBody: row.store_response_body === 1,
   };
 }
 

@@ -1,18 +1,20 @@
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
-import { firstRunAt } from '../domain/schedule.js';
+import { firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
-import type { JobRow, RunRow } from '../store/schema.js';
-import { listJobExecutions } from '../store/sql/executions.js';
-import { deleteJob, getJob, insertJobs, insertRuns, listJobs } from '../store/sql/jobs.js';
+import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
+import { listExecutions } from '../store/sql/executions.js';
+import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency.js';
+import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, updateJob } from '../store/sql/jobs.js';
+import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
+import { getSpacesByIds } from '../store/sql/spaces.js';
+import { type EngineHooks, RunChanges } from './runChanges.js';
 import { executionView, type JobView, jobView } from './views.js';
 
-/** What the job use cases need from the engine: to hear about runs due soon and jobs gone. */
-export interface EngineHooks {
-  wake(): void;
-  forgetJob(jobId: string): void;
-}
+export type { EngineHooks } from './runChanges.js';
 
 export interface JobsServiceDeps {
   store: Store;
@@ -27,13 +29,49 @@ export interface Page {
   perPage: number;
 }
 
-function newJob(projectId: string, def: JobDefinition, now: number): { job: JobRow; run: RunRow | null } {
-  const dueAt = firstRunAt(def.schedule, now);
-  const job: JobRow = {
-    id: newId('job', now),
-    project_id: projectId,
+/** A change to a job: any field of a create, and `status` to pause or resume it. */
+export type JobPatch = Partial<JobInput> & { status?: 'active' | 'paused' };
+
+export const bulkActions = ['pause', 'resume', 'delete', 'move_to_space', 'add_tags', 'remove_tags'] as const;
+export type BulkAction = (typeof bulkActions)[number];
+
+export interface BulkRequest {
+  jobIds: string[];
+  action: BulkAction;
+  spaceId?: string;
+  tags?: string[];
+}
+
+type Trx = Transaction<Database>;
+
+/** Thrown inside a create's transaction to roll it back when a concurrent repeat won. */
+class RepeatedRequest extends Error {
+  constructor(readonly existing: IdempotencyKeyRow) {
+    super('repeated request');
+  }
+}
+
+function runRow(job: Pick<JobRow, 'id' | 'project_id'>, dueAt: number, now: number, fields: Partial<RunRow> = {}): RunRow {
+  return {
+    id: newId('run', now),
+    job_id: job.id,
+    project_id: job.project_id,
+    due_at: dueAt,
+    attempt: 1,
+    delivery_id: newId('dlv', now),
+    triggered_by: 'schedule',
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+    replay_of: null,
+    ...fields,
+  };
+}
+
+/** The columns a job definition sets, for a new job or a changed one. */
+function definitionColumns(def: JobDefinition) {
+  return {
     name: def.name,
-    status: dueAt === null ? 'completed' : 'active',
     url: def.url,
     method: def.method,
     headers: JSON.stringify(def.headers),
@@ -43,99 +81,365 @@ function newJob(projectId: string, def: JobDefinition, now: number): { job: JobR
     schedule: JSON.stringify(def.schedule),
     retry_policy: JSON.stringify(def.retryPolicy),
     timeout_ms: def.timeoutMs,
-    last_run_at: null,
-    last_status: null,
-    last_status_code: null,
-    last_duration_ms: null,
-    created_at: now,
-    updated_at: now,
+    description: def.description,
+    tags: JSON.stringify(def.tags),
+    space_id: def.spaceId,
+    store_response_body: def.storeResponseBody ? 1 : 0,
   };
-  if (dueAt === null) return { job, run: null };
-  const run: RunRow = {
-    id: newId('run', now),
-    job_id: job.id,
-    project_id: projectId,
-    due_at: dueAt,
-    attempt: 1,
-    delivery_id: newId('dlv', now),
-    triggered_by: 'schedule',
-    lease_owner: null,
-    lease_until: null,
-    created_at: now,
-  };
-  return { job, run };
 }
 
+/** A stored job as the input that would create it again, for merging a change onto it. */
+function inputOf(row: JobRow): JobInput {
+  return {
+    name: row.name ?? undefined,
+    url: row.url,
+    method: row.method,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    query: JSON.parse(row.query) as Record<string, string>,
+    ...(row.payload !== null ? { payload: JSON.parse(row.payload) as unknown } : row.body !== null ? { body: row.body } : {}),
+    schedule: JSON.parse(row.schedule) as unknown,
+    retryPolicy: JSON.parse(row.retry_policy) as unknown,
+    timeoutMs: row.timeout_ms,
+    description: row.description,
+    tags: JSON.parse(row.tags) as string[],
+    spaceId: row.space_id,
+    storeResponseBody: row.store_response_body === 1,
+  };
+}
+
+/** A recurring schedule without its own time zone takes its space's. */
+function inheritTimezone(schedule: unknown, space: SpaceRow | undefined): unknown {
+  if (!space || typeof schedule !== 'object' || schedule === null) return schedule;
+  const s = schedule as Record<string, unknown>;
+  if (s.type === 'once' || s.timezone !== undefined) return schedule;
+  return { ...s, timezone: space.timezone };
+}
+
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+
 export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsServiceDeps) {
-  /**
-   * Several jobs in one transaction, all or nothing: each is validated as a single create, and
-   * the fields of an invalid one are named under `<prefix>[index]`.
-   */
-  async function createMany(projectId: string, inputs: readonly JobInput[], prefix = 'jobs'): Promise<JobView[]> {
-    const now = Date.now();
+  /** Runs `work` in one transaction and lets the engines know what it did to runs once it commits. */
+  async function transact<T>(now: number, work: (trx: Trx, changes: RunChanges) => Promise<T>): Promise<T> {
+    const changes = new RunChanges(now + horizonMs);
+    const result = await store.db.transaction().execute(async (trx) => {
+      const value = await work(trx, changes);
+      await changes.announce(trx, store);
+      return value;
+    });
+    changes.apply(engine);
+    return result;
+  }
+
+  async function load(db: Trx | Store['db'], projectId: string, id: string): Promise<JobWithNextRun> {
+    const row = await getJob(db, projectId, id);
+    if (!row) throw AppError.notFound(`Job ${id}`);
+    return row;
+  }
+
+  async function spacesFor(trx: Trx, projectId: string, ids: readonly (string | null | undefined)[]): Promise<Map<string, SpaceRow>> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    return new Map((await getSpacesByIds(trx, projectId, wanted)).map((s) => [s.id, s]));
+  }
+
+  /** Validates inputs against the spaces they name; every issue under `<prefix>[i].` when prefixed. */
+  function compileAll(inputs: readonly JobInput[], spaces: Map<string, SpaceRow>, now: number, prefix: string): JobDefinition[] {
+    const issues: FieldIssue[] = [];
+    const defs: JobDefinition[] = [];
+    inputs.forEach((input, i) => {
+      const at = prefix ? `${prefix}[${i}].` : '';
+      const space = input.spaceId ? spaces.get(input.spaceId) : undefined;
+      if (input.spaceId && !space) issues.push({ field: `${at}spaceId`, issue: `no space ${input.spaceId} in this project` });
+      const compiled = compileJobDefinition({ ...input, schedule: inheritTimezone(input.schedule, space) }, now, checkUrl);
+      if (!compiled.ok) for (const issue of compiled.issues) issues.push({ field: at + issue.field, issue: issue.issue });
+      else defs.push(compiled.value);
+    });
+    if (issues.length > 0) throw AppError.validation(issues);
+    return defs;
+  }
+
+  async function insertNew(trx: Trx, changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number): Promise<JobView[]> {
     const jobs: JobRow[] = [];
     const runs: RunRow[] = [];
     const views: JobView[] = [];
-    const issues: FieldIssue[] = [];
-    let soon = false;
-    inputs.forEach((input, i) => {
-      const compiled = compileJobDefinition(input, now, checkUrl);
-      if (!compiled.ok) {
-        const at = prefix ? `${prefix}[${i}].` : '';
-        for (const issue of compiled.issues) issues.push({ field: at + issue.field, issue: issue.issue });
-        return;
-      }
-      const { job, run } = newJob(projectId, compiled.value, now);
+    for (const def of defs) {
+      const dueAt = firstRunAt(def.schedule, now);
+      const job: JobRow = {
+        id: newId('job', now),
+        project_id: projectId,
+        status: dueAt === null ? 'completed' : 'active',
+        ...definitionColumns(def),
+        last_run_at: null,
+        last_status: null,
+        last_status_code: null,
+        last_duration_ms: null,
+        created_at: now,
+        updated_at: now,
+        paused_by: null,
+      };
       jobs.push(job);
-      if (run) runs.push(run);
-      soon ||= run !== null && run.due_at <= now + horizonMs;
-      views.push(jobView({ ...job, next_run_at: run?.due_at ?? null }));
-    });
-    if (issues.length > 0) throw AppError.validation(issues);
-    await store.db.transaction().execute(async (trx) => {
-      await insertJobs(trx, jobs);
-      await insertRuns(trx, runs);
-      // One wake-up per transaction, however many jobs it made due soon.
-      if (soon) await store.signals.announce(trx, 'wake');
-    });
-    if (soon) engine.wake();
+      if (dueAt !== null) {
+        runs.push(runRow(job, dueAt, now));
+        changes.added(dueAt);
+      }
+      views.push(jobView({ ...job, next_run_at: dueAt }));
+    }
+    await insertJobs(trx, jobs);
+    await insertRuns(trx, runs);
     return views;
   }
 
+  /** Stops a job's schedule: its pending scheduled run and retries are deleted. */
+  async function pauseIn(trx: Trx, changes: RunChanges, job: JobRow, by: 'user' | 'space', now: number): Promise<void> {
+    if (job.status === 'paused') throw new AppError('conflict', `Job ${job.id} is already paused.`);
+    if (job.status !== 'active') throw new AppError('conflict', `Job ${job.id} is ${job.status}; only an active job can be paused.`);
+    changes.removed(await deleteRunsOfJob(trx, job.id, 'schedule'));
+    await updateJob(trx, job.id, { status: 'paused', paused_by: by, updated_at: now });
+  }
+
+  /** A recurring job resumes from now; a one-time job keeps its instant (now, if that has passed). */
+  async function resumeIn(trx: Trx, changes: RunChanges, job: JobRow, now: number): Promise<void> {
+    if (job.status !== 'paused') throw new AppError('conflict', `Job ${job.id} is ${job.status}, not paused.`);
+    const schedule = JSON.parse(job.schedule) as Schedule;
+    const dueAt = isRecurring(schedule) ? firstRunAt(schedule, now) : Math.max(now, schedule.at);
+    if (dueAt !== null) {
+      await insertRuns(trx, [runRow(job, dueAt, now)]);
+      changes.added(dueAt);
+    }
+    await updateJob(trx, job.id, { status: dueAt === null ? 'completed' : 'active', paused_by: null, updated_at: now });
+  }
+
+  async function removeIn(trx: Trx, changes: RunChanges, projectId: string, id: string): Promise<void> {
+    const runIds = await deleteJob(trx, projectId, id);
+    if (runIds === null) throw AppError.notFound(`Job ${id}`);
+    changes.removed(runIds);
+  }
+
+  async function patchIn(trx: Trx, changes: RunChanges, current: JobRow, patch: JobPatch, now: number): Promise<void> {
+    const { status, ...fields } = patch;
+    if (Object.keys(fields).length > 0) {
+      const merged = { ...inputOf(current), ...fields };
+      const spaces = await spacesFor(trx, current.project_id, [merged.spaceId]);
+      const space = merged.spaceId ? spaces.get(merged.spaceId) : undefined;
+      if (merged.spaceId && !space) throw AppError.validation([{ field: 'spaceId', issue: `no space ${merged.spaceId} in this project` }]);
+      const newSchedule = fields.schedule !== undefined;
+      const compiled = compileJobDefinition(
+        { ...merged, schedule: newSchedule ? inheritTimezone(fields.schedule, space) : undefined },
+        now,
+        checkUrl,
+        newSchedule ? undefined : (JSON.parse(current.schedule) as Schedule),
+      );
+      if (!compiled.ok) throw AppError.validation(compiled.issues);
+      const def = compiled.value;
+      let jobStatus: JobStatus = current.status;
+      // What the engine holds was planned from the old definition: replace the pending run.
+      const pending = await scheduledRunsOf(trx, current.id);
+      changes.removed(await deleteRunsOfJob(trx, current.id, 'schedule'));
+      const reopens = newSchedule && (current.status === 'completed' || current.status === 'failed');
+      if (current.status === 'active' || reopens) {
+        const first = pending[0];
+        const dueAt = newSchedule || !first ? firstRunAt(def.schedule, now) : first.due_at;
+        if (dueAt !== null) {
+          const keep = !newSchedule && first ? { attempt: first.attempt, delivery_id: first.delivery_id } : {};
+          await insertRuns(trx, [runRow(current, dueAt, now, keep)]);
+          changes.added(dueAt);
+          jobStatus = 'active';
+        } else if (current.status === 'active') {
+          jobStatus = 'completed';
+        }
+      }
+      await updateJob(trx, current.id, { ...definitionColumns(def), status: jobStatus, updated_at: now });
+      current = { ...current, status: jobStatus, schedule: JSON.stringify(def.schedule) };
+    }
+    if (status === 'paused' && current.status !== 'paused') await pauseIn(trx, changes, current, 'user', now);
+    if (status === 'active' && current.status === 'paused') await resumeIn(trx, changes, current, now);
+  }
+
+  async function transition(projectId: string, id: string, act: (trx: Trx, changes: RunChanges, job: JobRow, now: number) => Promise<void>): Promise<JobView> {
+    const now = Date.now();
+    return transact(now, async (trx, changes) => {
+      await act(trx, changes, await load(trx, projectId, id), now);
+      return jobView(await load(trx, projectId, id));
+    });
+  }
+
   return {
-    createMany,
-
-    /** One job; 422 names every invalid field. */
-    async create(projectId: string, input: JobInput) {
-      const [job] = await createMany(projectId, [input], '');
-      return job!;
+    /**
+     * Several jobs in one transaction, all or nothing: each is validated as a single create, and
+     * the fields of an invalid one are named under `jobs[index]`.
+     */
+    async createMany(projectId: string, inputs: readonly JobInput[]): Promise<JobView[]> {
+      const now = Date.now();
+      return transact(now, async (trx, changes) => {
+        const defs = compileAll(inputs, await spacesFor(trx, projectId, inputs.map((i) => i.spaceId)), now, 'jobs');
+        return insertNew(trx, changes, projectId, defs, now);
+      });
     },
 
-    async get(projectId: string, id: string) {
-      const row = await getJob(store.db, projectId, id);
-      if (!row) throw AppError.notFound(`Job ${id}`);
-      return jobView(row);
+    /**
+     * One job. With an idempotency key, a repeat of the same request returns the job the first
+     * one made (`created: false`), also when the two race, and a different request under the
+     * same key is a 409.
+     */
+    async create(projectId: string, input: JobInput, idempotencyKey?: string): Promise<{ job: JobView; created: boolean }> {
+      const now = Date.now();
+      const requestHash = idempotencyKey === undefined ? '' : createHash('sha256').update(canonical(input)).digest('hex');
+      const repeat = async (existing: IdempotencyKeyRow) => {
+        if (existing.request_hash !== requestHash) {
+          throw new AppError('conflict', 'This Idempotency-Key was used for a different request; use a new key for a new job.', [{ field: 'Idempotency-Key', issue: 'was used with another body' }]);
+        }
+        const job = await getJob(store.db, projectId, existing.job_id);
+        if (!job) throw new AppError('conflict', 'The job made under this Idempotency-Key has been deleted; use a new key.', [{ field: 'Idempotency-Key', issue: 'its job was deleted' }]);
+        return { job: jobView(job), created: false };
+      };
+      if (idempotencyKey !== undefined) {
+        const earlier = await getIdempotencyKey(store.db, projectId, idempotencyKey);
+        if (earlier) return repeat(earlier);
+      }
+      try {
+        return await transact(now, async (trx, changes) => {
+          const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
+          const [job] = await insertNew(trx, changes, projectId, defs, now);
+          if (idempotencyKey !== undefined) {
+            const raced = await claimIdempotencyKey(trx, { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now });
+            // Another request with this key committed first: roll this job back and answer with that one.
+            if (raced) throw new RepeatedRequest(raced);
+          }
+          return { job: job!, created: true };
+        });
+      } catch (err) {
+        if (err instanceof RepeatedRequest) return repeat(err.existing);
+        throw err;
+      }
     },
 
-    async list(projectId: string, { page, perPage }: Page) {
-      const { rows, total } = await listJobs(store.db, projectId, (page - 1) * perPage, perPage);
+    async get(projectId: string, id: string): Promise<JobView> {
+      return jobView(await load(store.db, projectId, id));
+    },
+
+    async list(projectId: string, filter: JobFilter, { page, perPage }: Page) {
+      const { rows, total } = await listJobs(store.db, projectId, filter, (page - 1) * perPage, perPage);
       return { items: rows.map(jobView), total };
     },
 
-    async remove(projectId: string, id: string): Promise<void> {
-      const deleted = await store.db.transaction().execute(async (trx) => {
-        const gone = await deleteJob(trx, projectId, id);
-        if (gone) await store.signals.announce(trx, `forget:${id}`);
-        return gone;
+    /** PATCH merges the change onto the job; PUT (`replace`) takes the body as the whole definition. */
+    async update(projectId: string, id: string, patch: JobPatch, replace = false): Promise<JobView> {
+      return transition(projectId, id, async (trx, changes, job, now) => {
+        const base: JobPatch = replace ? { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined } : {};
+        if (!replace && (patch.body !== undefined || patch.payload !== undefined)) {
+          // A new body replaces the old one, whichever of the two kinds it was.
+          base.body = undefined;
+          base.payload = undefined;
+        }
+        await patchIn(trx, changes, replace ? { ...job, body: null, payload: null } : job, { ...base, ...patch }, now);
       });
-      if (!deleted) throw AppError.notFound(`Job ${id}`);
-      engine.forgetJob(id);
+    },
+
+    pause: (projectId: string, id: string) => transition(projectId, id, (trx, changes, job, now) => pauseIn(trx, changes, job, 'user', now)),
+    resume: (projectId: string, id: string) => transition(projectId, id, resumeIn),
+
+    async cancel(projectId: string, id: string): Promise<JobView> {
+      return transition(projectId, id, async (trx, changes, job, now) => {
+        if (job.status === 'cancelled') throw new AppError('conflict', `Job ${id} is already cancelled.`);
+        changes.removed(await deleteRunsOfJob(trx, job.id));
+        await updateJob(trx, job.id, { status: 'cancelled', paused_by: null, updated_at: now });
+      });
+    },
+
+    async remove(projectId: string, id: string): Promise<void> {
+      await transact(Date.now(), (trx, changes) => removeIn(trx, changes, projectId, id));
+    },
+
+    /**
+     * An extra run now with the job's configuration, outside its schedule (paused jobs too). This
+     * node delivers it; with `wait`, resolves once its first attempt is recorded.
+     */
+    async runNow(projectId: string, id: string, wait: boolean) {
+      const now = Date.now();
+      const { run, job } = await transact(now, async (trx) => {
+        const job = await load(trx, projectId, id);
+        const run = runRow(job, now, now, { triggered_by: 'manual', lease_owner: engine.nodeId, lease_until: now + 60_000 });
+        await insertRuns(trx, [run]);
+        return { run, job };
+      });
+      engine.deliver(run, job);
+      const pending = { runId: run.id, jobId: job.id, deliveryId: run.delivery_id, triggeredBy: 'manual' as const, status: 'pending' as const, scheduledFor: new Date(now).toISOString() };
+      if (!wait) return { done: false as const, pending };
+      const execution = await engine.firstExecution(run.id, job.timeout_ms + 10_000);
+      return execution ? { done: true as const, execution: executionView(execution) } : { done: false as const, pending };
     },
 
     async executions(projectId: string, jobId: string, { page, perPage }: Page) {
-      if (!(await getJob(store.db, projectId, jobId))) throw AppError.notFound(`Job ${jobId}`);
-      const { rows, total } = await listJobExecutions(store.db, projectId, jobId, (page - 1) * perPage, perPage);
+      await load(store.db, projectId, jobId);
+      const { rows, total } = await listExecutions(store.db, projectId, { jobId }, (page - 1) * perPage, perPage);
       return { items: rows.map(executionView), total };
+    },
+
+    /** One action on up to 100 jobs; each succeeds or fails on its own. */
+    async bulk(projectId: string, request: BulkRequest) {
+      const now = Date.now();
+      const errors: Array<{ jobId: string; code: string; message: string }> = [];
+      let succeeded = 0;
+      if (request.action === 'move_to_space' && !request.spaceId) throw AppError.validation([{ field: 'spaceId', issue: 'is required for move_to_space' }]);
+      if ((request.action === 'add_tags' || request.action === 'remove_tags') && !request.tags?.length) {
+        throw AppError.validation([{ field: 'tags', issue: `is required for ${request.action}` }]);
+      }
+      await transact(now, async (trx, changes) => {
+        if (request.spaceId && request.action === 'move_to_space' && (await spacesFor(trx, projectId, [request.spaceId])).size === 0) {
+          throw AppError.validation([{ field: 'spaceId', issue: `no space ${request.spaceId} in this project` }]);
+        }
+        const jobs = new Map((await getJobs(trx, projectId, request.jobIds)).map((j) => [j.id, j]));
+        for (const jobId of new Set(request.jobIds)) {
+          const job = jobs.get(jobId);
+          try {
+            if (!job) throw AppError.notFound(`Job ${jobId}`);
+            switch (request.action) {
+              case 'pause':
+                await pauseIn(trx, changes, job, 'user', now);
+                break;
+              case 'resume':
+                await resumeIn(trx, changes, job, now);
+                break;
+              case 'delete':
+                await removeIn(trx, changes, projectId, jobId);
+                break;
+              case 'move_to_space':
+                await updateJob(trx, jobId, { space_id: request.spaceId!, updated_at: now });
+                break;
+              case 'add_tags':
+              case 'remove_tags': {
+                const tags = new Set(JSON.parse(job.tags) as string[]);
+                for (const t of request.tags!) request.action === 'add_tags' ? tags.add(t) : tags.delete(t);
+                if (tags.size > 20) throw AppError.validation([{ field: 'tags', issue: 'a job has at most 20 tags' }]);
+                await updateJob(trx, jobId, { tags: JSON.stringify([...tags]), updated_at: now });
+                break;
+              }
+            }
+            succeeded++;
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            errors.push({ jobId, code: err.code, message: err.message });
+          }
+        }
+      });
+      return { succeeded, failed: errors.length, errors };
+    },
+
+    /** For spaces: pause every active job in a space, or resume those the space paused. */
+    async pauseOrResumeMany(projectId: string, jobIds: readonly string[], action: 'pause' | 'resume', by: 'user' | 'space'): Promise<number> {
+      const now = Date.now();
+      return transact(now, async (trx, changes) => {
+        let n = 0;
+        for (const job of await getJobs(trx, projectId, jobIds)) {
+          if (action === 'pause' && job.status === 'active') await pauseIn(trx, changes, job, by, now);
+          else if (action === 'resume' && job.status === 'paused') await resumeIn(trx, changes, job, now);
+          else continue;
+          n++;
+        }
+        return n;
+      });
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { ApiKeyRow, ExecutionRow, JobWithNextRun, ProjectRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -7,7 +8,10 @@ export function jobView(row: JobWithNextRun) {
   return {
     id: row.id,
     name: row.name,
+    description: row.description,
     status: row.status,
+    tags: JSON.parse(row.tags) as string[],
+    spaceId: row.space_id,
     url: row.url,
     method: row.method,
     headers: JSON.parse(row.headers) as Record<string, string>,
@@ -16,6 +20,7 @@ export function jobView(row: JobWithNextRun) {
     schedule: JSON.parse(row.schedule) as unknown,
     retryPolicy: JSON.parse(row.retry_policy) as unknown,
     timeoutMs: row.timeout_ms,
+    storeResponseBody: row.store_response_body === 1,
     nextRunAt: iso(row.next_run_at),
     lastRunAt: iso(row.last_run_at),
     lastStatus: row.last_status,
@@ -37,6 +42,7 @@ export function executionView(row: ExecutionRow) {
     deliveryId: row.delivery_id,
     attempt: row.attempt,
     triggeredBy: row.triggered_by,
+    replayOf: row.replay_of,
     status: row.status,
     statusCode: row.status_code,
     durationMs: row.duration_ms,
@@ -46,6 +52,15 @@ export function executionView(row: ExecutionRow) {
     completedAt: iso(row.completed_at)!,
     responseHeaders: row.response_headers === null ? null : (JSON.parse(row.response_headers) as Record<string, string | string[]>),
     responseBody: row.response_body,
+    request:
+      row.request_method === null
+        ? null
+        : {
+            method: row.request_method,
+            url: row.request_url,
+            headers: JSON.parse(row.request_headers ?? '{}') as Record<string, string>,
+            body: row.request_body,
+          },
   };
 }
 
@@ -84,3 +99,18 @@ export function newApiKeyView(row: ApiKeyRow, key: string) {
     createdAt: iso(row.created_at)!,
   };
 }
+
+export function spaceView(row: SpaceWithCounts) {
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    jobCount: row.job_count,
+    activeJobCount: row.active_count,
+    pausedJobCount: row.paused_count,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export type SpaceView = ReturnType<typeof spaceView>;

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { core } from './migrations/0001_core.js';
 import { accounts } from './migrations/0002_accounts.js';
+import { jobLifecycle } from './migrations/0003_job_lifecycle.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
 const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_accounts': accounts,
+  '0003_job_lifecycle': jobLifecycle,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /**
  * The database rows: the one definition of what is stored. Instants are epoch milliseconds
  * (bigint), structured values are JSON text, so both SQLite and PostgreSQL hold them alike.
@@ -10,7 +8,9 @@ export interface Database {
   api_keys: ApiKeyRow;
   refresh_tokens: RefreshTokenRow;
   settings: SettingRow;
+  spaces: SpaceRow;
   jobs: JobRow;
+  idempotency_keys: IdempotencyKeyRow;
   runs: RunRow;
   executions: ExecutionRow;
 }
@@ -77,6 +77,26 @@ export interface SettingRow {
 /** A job with the instant its earliest outstanding run is due, read from `runs`. */
 export type JobWithNextRun = JobRow & { next_run_at: number | null };
 
+/** A folder of jobs with a default time zone for the recurring ones created in it. */
+export interface SpaceRow {
+  id: string;
+  project_id: string;
+  name: string;
+  timezone: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A creation made safe to retry: the key, what was asked, and the job it made. */
+export interface IdempotencyKeyRow {
+  project_id: string;
+  key: string;
+  /** SHA-256 of the canonical request, so a repeat with another body is told apart. */
+  request_hash: string;
+  job_id: string;
+  created_at: number;
+}
+
 export type JobStatus = 'active' | 'paused' | 'completed' | 'failed' | 'cancelled';
 
 export interface JobRow {
@@ -99,6 +119,14 @@ export interface JobRow {
   last_duration_ms: number | null;
   created_at: number;
   updated_at: number;
+  description: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  space_id: string | null;
+  /** 1 to keep the first 100 KiB of response bodies, 0 to keep none. */
+  store_response_body: number;
+  /** Who paused it: 'user' (itself or in bulk) or 'space' (its space's pause), so a space resumes only its own. */
+  paused_by: 'user' | 'space' | null;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';
@@ -116,6 +144,8 @@ export interface RunRow {
   lease_owner: string | null;
   lease_until: number | null;
   created_at: number;
+  /** The execution this run replays. */
+  replay_of: string | null;
 }
 
 export type ExecutionStatus = 'success' | 'failed' | 'timeout' | 'dead_letter';
@@ -138,6 +168,12 @@ export interface ExecutionRow {
   completed_at: number;
   response_headers: string | null;
   response_body: string | null;
+  replay_of: string | null;
+  request_method: string | null;
+  request_url: string | null;
+  /** JSON object of the headers sent. */
+  request_headers: string | null;
+  /** The first 100 KiB of the body sent. */
+  request_body: string | null;
 }
 
-export type SeqColumn = Generated<number>;

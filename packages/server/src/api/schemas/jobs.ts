@@ -5,21 +5,46 @@ import { httpMethods, limits } from '../../domain/jobDefinition.js';
  * The native job body. Types and shapes are checked here; the schedule and retry policy are
  * compiled by domain/ so that every calendar rule lives in one place.
  */
+const jobFields = {
+  name: Type.String({ maxLength: limits.nameLength }),
+  description: Type.Union([Type.String({ maxLength: limits.descriptionLength }), Type.Null()]),
+  tags: Type.Array(Type.String({ minLength: 1, maxLength: limits.tagLength }), { maxItems: limits.tagCount }),
+  spaceId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
+  url: Type.String({ minLength: 1, maxLength: limits.urlLength }),
+  method: Type.String({ description: httpMethods.join(' | ') }),
+  headers: Type.Record(Type.String(), Type.String()),
+  query: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  body: Type.String(),
+  payload: Type.Unknown(),
+  schedule: Type.Object(
+    { type: Type.Union([Type.Literal('once'), Type.Literal('cron'), Type.Literal('interval'), Type.Literal('preset'), Type.Literal('weekly'), Type.Literal('daily')]) },
+    { additionalProperties: true, description: 'once {at|delay}, cron {expression}, interval {every}, preset {preset}, weekly {day, hour, minute}, daily {times}; recurring forms take timezone' },
+  ),
+  retryPolicy: Type.Object({}, { additionalProperties: true }),
+  timeoutMs: Type.Integer(),
+  storeResponseBody: Type.Boolean(),
+};
+
+const f = jobFields;
+
 export const CreateJobBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ maxLength: limits.nameLength })),
-    url: Type.String({ minLength: 1, maxLength: limits.urlLength }),
-    method: Type.Optional(Type.String({ description: httpMethods.join(' | ') })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
-    query: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
-    body: Type.Optional(Type.String()),
-    payload: Type.Optional(Type.Unknown()),
-    schedule: Type.Object(
-      { type: Type.Union([Type.Literal('once'), Type.Literal('cron'), Type.Literal('interval'), Type.Literal('preset'), Type.Literal('weekly'), Type.Literal('daily')]) },
-      { additionalProperties: true, description: 'once {at|delay}, cron {expression}, interval {every}, preset {preset}, weekly {day, hour, minute}, daily {times}; recurring forms take timezone' },
-    ),
-    retryPolicy: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    timeoutMs: Type.Optional(Type.Integer()),
+    url: f.url,
+    schedule: f.schedule,
+    name: Type.Optional(f.name),
+    description: Type.Optional(f.description),
+    tags: Type.Optional(f.tags),
+    spaceId: Type.Optional(f.spaceId),
+    method: Type.Optional(f.method),
+    headers: Type.Optional(f.headers),
+    query: Type.Optional(f.query),
+    body: Type.Optional(f.body),
+    payload: Type.Optional(f.payload),
+    retryPolicy: Type.Optional(f.retryPolicy),
+    timeoutMs: Type.Optional(f.timeoutMs),
+    storeResponseBody: Type.Optional(f.storeResponseBody),
+    /** Same as the `Idempotency-Key` header. */
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   },
   { additionalProperties: false },
 );
@@ -35,3 +60,53 @@ export type CreateJobsBatchBody = Static<typeof CreateJobsBatchBody>;
 
 /** A batch of up to 1 000 jobs: far more than one job's limit, far less than 1 000 of them at 1 MiB. */
 export const batchBodyLimit = 16 * 1024 * 1024;
+
+/** A change: any field of a job, and `status` to pause or resume it. */
+export const PatchJobBody = Type.Object(
+  {
+    url: Type.Optional(f.url),
+    schedule: Type.Optional(f.schedule),
+    name: Type.Optional(f.name),
+    description: Type.Optional(f.description),
+    tags: Type.Optional(f.tags),
+    spaceId: Type.Optional(f.spaceId),
+    method: Type.Optional(f.method),
+    headers: Type.Optional(f.headers),
+    query: Type.Optional(f.query),
+    body: Type.Optional(f.body),
+    payload: Type.Optional(f.payload),
+    retryPolicy: Type.Optional(f.retryPolicy),
+    timeoutMs: Type.Optional(f.timeoutMs),
+    storeResponseBody: Type.Optional(f.storeResponseBody),
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('paused')])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type PatchJobBody = Static<typeof PatchJobBody>;
+
+export const JobListQuery = Type.Object(
+  {
+    page: Type.Integer({ minimum: 1, default: 1 }),
+    perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    status: Type.Optional(Type.Union(['active', 'paused', 'completed', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: limits.tagLength })),
+    spaceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+export type JobListQuery = Static<typeof JobListQuery>;
+
+export const RunNowQuery = Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export type RunNowQuery = Static<typeof RunNowQuery>;
+
+export const BulkBody = Type.Object(
+  {
+    jobIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 100 }),
+    action: Type.Union(['pause', 'resume', 'delete', 'move_to_space', 'add_tags', 'remove_tags'].map((a) => Type.Literal(a))),
+    spaceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: limits.tagLength }), { minItems: 1, maxItems: limits.tagCount })),
+  },
+  { additionalProperties: false },
+);
+export type BulkBody = Static<typeof BulkBody>;

@@ -1,17 +1,36 @@
-import type { ExecutionRow } from '../schema.js';
+import type { ExecutionRow, ExecutionStatus, TriggeredBy } from '../schema.js';
 import type { Executor } from './executor.js';
+
+export interface ExecutionFilter {
+  jobId?: string;
+  status?: ExecutionStatus;
+  triggeredBy?: TriggeredBy;
+  /** Started at or after, epoch ms. */
+  from?: number;
+  /** Started before, epoch ms. */
+  to?: number;
+}
 
 export interface ExecutionPage {
   rows: ExecutionRow[];
   total: number;
 }
 
-/** A job's attempts, newest first (ids sort by the time they were recorded). */
-export async function listJobExecutions(db: Executor, projectId: string, jobId: string, offset: number, limit: number): Promise<ExecutionPage> {
-  const base = db.selectFrom('executions').where('job_id', '=', jobId).where('project_id', '=', projectId);
+/** Attempts across a project's jobs, newest first (ids sort by the time they were recorded). */
+export async function listExecutions(db: Executor, projectId: string, filter: ExecutionFilter, offset: number, limit: number): Promise<ExecutionPage> {
+  let base = db.selectFrom('executions').where('project_id', '=', projectId);
+  if (filter.jobId) base = base.where('job_id', '=', filter.jobId);
+  if (filter.status) base = base.where('status', '=', filter.status);
+  if (filter.triggeredBy) base = base.where('triggered_by', '=', filter.triggeredBy);
+  if (filter.from !== undefined) base = base.where('started_at', '>=', filter.from);
+  if (filter.to !== undefined) base = base.where('started_at', '<', filter.to);
   const [rows, count] = await Promise.all([
     base.selectAll().orderBy('id', 'desc').offset(offset).limit(limit).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
+}
+
+export async function getExecution(db: Executor, projectId: string, id: string): Promise<ExecutionRow | undefined> {
+  return db.selectFrom('executions').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
 }

@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Database, JobRow, JobWithNextRun, RunRow } from '../schema.js';
+import { type Kysely, sql } from 'kysely';
+import type { Database, JobRow, JobStatus, JobWithNextRun } from '../schema.js';
 import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
+import { containsPattern } from './like.js';
 
 export async function insertJobs(db: Executor, jobs: readonly JobRow[]): Promise<void> {
   for (const part of chunks(jobs, 500)) await db.insertInto('jobs').values(part).execute();
@@ -19,34 +20,56 @@ export async function getJob(db: Executor, projectId: string, id: string): Promi
   return selectJobs(db).where('jobs.id', '=', id).where('jobs.project_id', '=', projectId).executeTakeFirst();
 }
 
+export async function getJobs(db: Executor, projectId: string, ids: readonly string[]): Promise<JobWithNextRun[]> {
+  if (ids.length === 0) return [];
+  return selectJobs(db).where('jobs.project_id', '=', projectId).where('jobs.id', 'in', anyOf(db, ids)).execute();
+}
+
+export interface JobFilter {
+  status?: JobStatus;
+  tag?: string;
+  spaceId?: string;
+  /** Part of the name, any case. */
+  q?: string;
+}
+
 export interface JobPage {
   rows: JobWithNextRun[];
   total: number;
 }
 
 /** Newest first. */
-export async function listJobs(db: Executor, projectId: string, offset: number, limit: number): Promise<JobPage> {
+export async function listJobs(db: Executor, projectId: string, filter: JobFilter, offset: number, limit: number): Promise<JobPage> {
+  const where = <Q extends { where: (...args: any[]) => Q }>(q: Q): Q => {
+    let out = q.where('jobs.project_id', '=', projectId);
+    if (filter.status) out = out.where('jobs.status', '=', filter.status);
+    if (filter.spaceId) out = out.where('jobs.space_id', '=', filter.spaceId);
+    // Tags are a JSON array; the quoted tag matches one element exactly.
+    if (filter.tag) out = out.where(sql<boolean>`jobs.tags LIKE ${containsPattern(JSON.stringify(filter.tag))} ESCAPE '!'`);
+    if (filter.q) out = out.where(sql<boolean>`lower(jobs.name) LIKE ${containsPattern(filter.q.toLowerCase())} ESCAPE '!'`);
+    return out;
+  };
   const [rows, count] = await Promise.all([
-    selectJobs(db).where('jobs.project_id', '=', projectId).orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').offset(offset).limit(limit).execute(),
-    db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow(),
+    where(selectJobs(db)).orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').offset(offset).limit(limit).execute(),
+    where((db as Kysely<Database>).selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
 
-/** Removes the job, its pending runs and its history; false when there was no such job. */
-export async function deleteJob(db: Executor, projectId: string, id: string): Promise<boolean> {
+export async function updateJob(db: Executor, id: string, changes: Partial<Omit<JobRow, 'id' | 'project_id' | 'created_at'>>): Promise<void> {
+  await db.updateTable('jobs').set(changes).where('id', '=', id).execute();
+}
+
+/** Removes the job, its pending runs and its history; the ids of the runs it had, or null when there was no such job. */
+export async function deleteJob(db: Executor, projectId: string, id: string): Promise<string[] | null> {
   const deleted = await db.deleteFrom('jobs').where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) return false;
-  await db.deleteFrom('runs').where('job_id', '=', id).execute();
+  if (Number(deleted.numDeletedRows) === 0) return null;
+  const runs = await db.deleteFrom('runs').where('job_id', '=', id).returning('id').execute();
   await db.deleteFrom('executions').where('job_id', '=', id).execute();
-  return true;
+  return runs.map((r) => r.id);
 }
 
 export async function getJobsByIds(db: Executor, ids: readonly string[]): Promise<JobRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom('jobs').selectAll().where('id', 'in', anyOf(db, ids)).execute();
-}
-
-export async function insertRuns(db: Executor, runs: readonly RunRow[]): Promise<void> {
-  for (const part of chunks(runs, 500)) await db.insertInto('runs').values(part).execute();
 }

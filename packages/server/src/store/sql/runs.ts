@@ -1,6 +1,23 @@
+import type { RunRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
-import type { Executor } from './executor.js';
+import { chunks, type Executor } from './executor.js';
+
+export async function insertRuns(db: Executor, runs: readonly RunRow[]): Promise<void> {
+  for (const part of chunks(runs, 500)) await db.insertInto('runs').values(part).execute();
+}
 
 export async function deleteRuns(db: Executor, ids: readonly string[]): Promise<void> {
   if (ids.length > 0) await db.deleteFrom('runs').where('id', 'in', anyOf(db, ids)).execute();
+}
+
+/** The job's pending scheduled run and its retries (not manual runs or replays), earliest first. */
+export async function scheduledRunsOf(db: Executor, jobId: string): Promise<RunRow[]> {
+  return db.selectFrom('runs').selectAll().where('job_id', '=', jobId).where('triggered_by', '=', 'schedule').orderBy('due_at').execute();
+}
+
+/** Removes the job's runs (only its scheduled ones when asked), returning their ids. */
+export async function deleteRunsOfJob(db: Executor, jobId: string, only?: 'schedule'): Promise<string[]> {
+  let q = db.deleteFrom('runs').where('job_id', '=', jobId);
+  if (only) q = q.where('triggered_by', '=', only);
+  return (await q.returning('id').execute()).map((r) => r.id);
 }

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { ExecutionsService } from '../../service/executions.js';
+import { callerOf, requireScope } from '../authenticate.js';
+import { IdParams } from '../schemas/common.js';
+import { ExecutionListQuery } from '../schemas/executions.js';
+
+export function executionRoutes(app: FastifyInstance, executions: ExecutionsService): void {
+  app.get<{ Querystring: ExecutionListQuery }>('/v1/executions', { schema: { querystring: ExecutionListQuery } }, async (request) => {
+    const { page, perPage, from, to, ...filter } = request.query;
+    const { items, total } = await executions.list(
+      callerOf(request).projectId,
+      { ...(filter as Parameters<ExecutionsService['list']>[1]), from: from === undefined ? undefined : Date.parse(from), to: to === undefined ? undefined : Date.parse(to) },
+      { page, perPage },
+    );
+    return { data: items, meta: { page, perPage, total } };
+  });
+
+  app.get<{ Params: IdParams }>('/v1/executions/:id', { schema: { params: IdParams } }, async (request) => ({
+    data: await executions.get(callerOf(request).projectId, request.params.id),
+  }));
+
+  app.post<{ Params: IdParams }>('/v1/executions/:id/replay', { schema: { params: IdParams } }, async (request, reply) =>
+    reply.status(202).send({ data: await executions.replay(requireScope(request, 'write').projectId, request.params.id) }),
+  );
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { SpacesService } from '../../service/spaces.js';
+import { callerOf, requireScope } from '../authenticate.js';
+import { IdParams, Pagination } from '../schemas/common.js';
+import { CreateSpaceBody, PatchSpaceBody } from '../schemas/spaces.js';
+
+export function spaceRoutes(app: FastifyInstance, spaces: SpacesService): void {
+  app.get<{ Querystring: Pagination }>('/v1/spaces', { schema: { querystring: Pagination } }, async (request) => {
+    const { page, perPage } = request.query;
+    const { items, total } = await spaces.list(callerOf(request).projectId, { page, perPage });
+    return { data: items, meta: { page, perPage, total } };
+  });
+
+  app.post<{ Body: CreateSpaceBody }>('/v1/spaces', { schema: { body: CreateSpaceBody } }, async (request, reply) =>
+    reply.status(201).send({ data: await spaces.create(requireScope(request, 'write').projectId, request.body) }),
+  );
+
+  app.get<{ Params: IdParams }>('/v1/spaces/:id', { schema: { params: IdParams } }, async (request) => ({
+    data: await spaces.get(callerOf(request).projectId, request.params.id),
+  }));
+
+  app.patch<{ Params: IdParams; Body: PatchSpaceBody }>('/v1/spaces/:id', { schema: { params: IdParams, body: PatchSpaceBody } }, async (request) => ({
+    data: await spaces.update(requireScope(request, 'write').projectId, request.params.id, request.body),
+  }));
+
+  app.delete<{ Params: IdParams }>('/v1/spaces/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    await spaces.remove(requireScope(request, 'write').projectId, request.params.id);
+    return reply.status(204).send();
+  });
+
+  for (const action of ['pause', 'resume'] as const) {
+    app.post<{ Params: IdParams }>(`/v1/spaces/:id/${action}`, { schema: { params: IdParams } }, async (request) => ({
+      data: await spaces[action](requireScope(request, 'write').projectId, request.params.id),
+    }));
+  }
+}

@@ -1,0 +1,57 @@
+import { AppError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Store } from '../store/connect.js';
+import { type ExecutionFilter, getExecution, listExecutions } from '../store/sql/executions.js';
+import { getJob } from '../store/sql/jobs.js';
+import { insertRuns } from '../store/sql/runs.js';
+import type { Page } from './jobs.js';
+import type { EngineHooks } from './runChanges.js';
+import { executionView } from './views.js';
+
+export function createExecutionsService({ store, engine }: { store: Store; engine: EngineHooks }) {
+  return {
+    async list(projectId: string, filter: ExecutionFilter, { page, perPage }: Page) {
+      const { rows, total } = await listExecutions(store.db, projectId, filter, (page - 1) * perPage, perPage);
+      return { items: rows.map(executionView), total };
+    },
+
+    async get(projectId: string, id: string) {
+      const row = await getExecution(store.db, projectId, id);
+      if (!row) throw AppError.notFound(`Execution ${id}`);
+      return executionView(row);
+    },
+
+    /**
+     * A new run of the execution's job now, with the job's current configuration, recorded with
+     * `triggeredBy: "replay"` and `replayOf` naming the original. This node delivers it.
+     */
+    async replay(projectId: string, id: string) {
+      const now = Date.now();
+      const { run, job } = await store.db.transaction().execute(async (trx) => {
+        const original = await getExecution(trx, projectId, id);
+        if (!original) throw AppError.notFound(`Execution ${id}`);
+        const job = await getJob(trx, projectId, original.job_id);
+        if (!job) throw AppError.notFound(`Job ${original.job_id}`);
+        const run = {
+          id: newId('run', now),
+          job_id: job.id,
+          project_id: projectId,
+          due_at: now,
+          attempt: 1,
+          delivery_id: newId('dlv', now),
+          triggered_by: 'replay' as const,
+          lease_owner: engine.nodeId,
+          lease_until: now + 60_000,
+          created_at: now,
+          replay_of: original.id,
+        };
+        await insertRuns(trx, [run]);
+        return { run, job };
+      });
+      engine.deliver(run, job);
+      return { runId: run.id, jobId: job.id, deliveryId: run.delivery_id, triggeredBy: 'replay' as const, replayOf: id, status: 'pending' as const, scheduledFor: new Date(now).toISOString() };
+    },
+  };
+}
+
+export type ExecutionsService = ReturnType<typeof createExecutionsService>;

@@ -1,0 +1,49 @@
+import type { Transaction } from 'kysely';
+import type { Store } from '../store/connect.js';
+import type { Database, ExecutionRow, JobRow, RunRow } from '../store/schema.js';
+
+/** What the use cases need from the engine. */
+export interface EngineHooks {
+  readonly nodeId: string;
+  /** Runs became due within the horizon: claim them now. */
+  wake(): void;
+  /** These runs were deleted: drop them from memory. */
+  forgetRuns(runIds: readonly string[]): void;
+  /** Deliver a run written with this node's lease, at its instant. */
+  deliver(run: RunRow, job: JobRow): void;
+  firstExecution(runId: string, timeoutMs: number): Promise<ExecutionRow | undefined>;
+}
+
+// NOTIFY payloads are limited to 8 000 bytes.
+const idsPerSignal = 200;
+
+/**
+ * What a use case's transaction did to runs: announced to the other nodes inside the
+ * transaction (so they hear it only on commit), and applied to this node's engine after it.
+ */
+export class RunChanges {
+  private dueSoon = false;
+  private readonly deleted: string[] = [];
+
+  constructor(private readonly horizonEnd: number) {}
+
+  added(dueAt: number): void {
+    if (dueAt <= this.horizonEnd) this.dueSoon = true;
+  }
+
+  removed(runIds: readonly string[]): void {
+    this.deleted.push(...runIds);
+  }
+
+  async announce(trx: Transaction<Database>, store: Store): Promise<void> {
+    if (this.dueSoon) await store.signals.announce(trx, 'wake');
+    for (let i = 0; i < this.deleted.length; i += idsPerSignal) {
+      await store.signals.announce(trx, `forget:${this.deleted.slice(i, i + idsPerSignal).join(',')}`);
+    }
+  }
+
+  apply(engine: EngineHooks): void {
+    if (this.deleted.length > 0) engine.forgetRuns(this.deleted);
+    if (this.dueSoon) engine.wake();
+  }
+}
