@@ -252,7 +252,7 @@ export class Engine {
       created_at: now,
       replay_of: null,
     };
-    this.writer.addRun(run, { dueAt, run, job: fired.job });
+    this.writer.addRun(run, fired.job.revision, { dueAt, run, job: fired.job });
   }
 
   private async attempt(held: HeldRun): Promise<void> {

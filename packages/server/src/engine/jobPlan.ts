@@ -19,6 +19,8 @@ export interface JobPlan {
   schedule: Schedule;
   recurring: boolean;
   storeResponseBody: boolean;
+  /** The job's revision when planned: its next occurrence is written only if it is still current. */
+  revision: number;
 }
 
 /** A run this node holds a lease on, from its claim until its outcome is written. */
@@ -50,6 +52,7 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
+    revision: row.revision,
   };
 }
 

@@ -11,6 +11,8 @@ export interface PendingOutcome<T> {
 
 export interface PendingRun<T> {
   run: RunRow;
+  /** The job revision the run was computed from. */
+  revision: number;
   context: T;
 }
 
@@ -50,8 +52,8 @@ export class OutcomeWriter<T> {
     this.scheduleFlush();
   }
 
-  addRun(run: RunRow, context: T): void {
-    this.runs.push({ run, context });
+  addRun(run: RunRow, revision: number, context: T): void {
+    this.runs.push({ run, revision, context });
     this.scheduleFlush();
   }
 
@@ -94,7 +96,8 @@ export class OutcomeWriter<T> {
         ),
         inserted: await materializeRuns(
           trx,
-          runs.map((p) => p.run),
+          this.store,
+          runs.map((p) => ({ run: p.run, revision: p.revision })),
         ),
       }));
       this.failures = 0;

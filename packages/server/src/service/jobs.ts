@@ -8,7 +8,7 @@ import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
 import { listExecutions } from '../store/sql/executions.js';
 import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency.js';
-import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, updateJob } from '../store/sql/jobs.js';
+import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
@@ -178,6 +178,7 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
         created_at: now,
         updated_at: now,
         paused_by: null,
+        revision: 0,
       };
       jobs.push(job);
       if (dueAt !== null) {
@@ -257,10 +258,16 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
     if (status === 'active' && current.status === 'paused') await resumeIn(trx, changes, current, now);
   }
 
+  async function lock(trx: Trx, projectId: string, id: string): Promise<JobRow> {
+    const [job] = await lockJobs(trx, projectId, [id]);
+    if (!job) throw AppError.notFound(`Job ${id}`);
+    return job;
+  }
+
   async function transition(projectId: string, id: string, act: (trx: Trx, changes: RunChanges, job: JobRow, now: number) => Promise<void>): Promise<JobView> {
     const now = Date.now();
     return transact(now, async (trx, changes) => {
-      await act(trx, changes, await load(trx, projectId, id), now);
+      await act(trx, changes, await lock(trx, projectId, id), now);
       return jobView(await load(trx, projectId, id));
     });
   }
@@ -359,6 +366,7 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
     async runNow(projectId: string, id: string, wait: boolean) {
       const now = Date.now();
       const { run, job } = await transact(now, async (trx) => {
+        // Not a change to the job: no lock, so its schedule goes on undisturbed.
         const job = await load(trx, projectId, id);
         const run = runRow(job, now, now, { triggered_by: 'manual', lease_owner: engine.nodeId, lease_until: now + 60_000 });
         await insertRuns(trx, [run]);
@@ -390,7 +398,11 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
         if (request.spaceId && request.action === 'move_to_space' && (await spacesFor(trx, projectId, [request.spaceId])).size === 0) {
           throw AppError.validation([{ field: 'spaceId', issue: `no space ${request.spaceId} in this project` }]);
         }
-        const jobs = new Map((await getJobs(trx, projectId, request.jobIds)).map((j) => [j.id, j]));
+        // Pausing, resuming and deleting replace the job's runs, so they lock it (raising its
+        // revision); tags and spaces leave the schedule alone.
+        const replacesRuns = request.action === 'pause' || request.action === 'resume' || request.action === 'delete';
+        const found = replacesRuns ? await lockJobs(trx, projectId, request.jobIds) : await getJobs(trx, projectId, request.jobIds);
+        const jobs = new Map<string, JobRow>(found.map((j) => [j.id, j]));
         for (const jobId of new Set(request.jobIds)) {
           const job = jobs.get(jobId);
           try {
@@ -432,7 +444,7 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
       const now = Date.now();
       return transact(now, async (trx, changes) => {
         let n = 0;
-        for (const job of await getJobs(trx, projectId, jobIds)) {
+        for (const job of await lockJobs(trx, projectId, jobIds)) {
           if (action === 'pause' && job.status === 'active') await pauseIn(trx, changes, job, by, now);
           else if (action === 'resume' && job.status === 'paused') await resumeIn(trx, changes, job, now);
           else continue;

@@ -127,6 +127,12 @@ export interface JobRow {
   store_response_body: number;
   /** Who paused it: 'user' (itself or in bulk) or 'space' (its space's pause), so a space resumes only its own. */
   paused_by: 'user' | 'space' | null;
+  /**
+   * Raised by every change to the job's definition or status, first thing in the changing
+   * transaction (which also locks the row): a next occurrence planned from an older revision
+   * is not written.
+   */
+  revision: number;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';

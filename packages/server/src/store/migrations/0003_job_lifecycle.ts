@@ -20,6 +20,7 @@ export const jobLifecycle = {
     await db.schema.alterTable('jobs').addColumn('space_id', 'text').execute();
     await db.schema.alterTable('jobs').addColumn('store_response_body', 'integer', (c) => c.notNull().defaultTo(1)).execute();
     await db.schema.alterTable('jobs').addColumn('paused_by', 'text').execute();
+    await db.schema.alterTable('jobs').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await db.schema.createIndex('jobs_space').on('jobs').column('space_id').execute();
 
     await db.schema

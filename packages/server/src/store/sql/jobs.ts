@@ -56,6 +56,22 @@ export async function listJobs(db: Executor, projectId: string, filter: JobFilte
   return { rows, total: Number(count.n) };
 }
 
+/**
+ * Raises the revision of the project's jobs among `ids` and returns them: the first statement of
+ * every change to a job, so the row is locked for the rest of the transaction and a next
+ * occurrence computed from the old definition is no longer written.
+ */
+export async function lockJobs(db: Executor, projectId: string, ids: readonly string[]): Promise<JobRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .updateTable('jobs')
+    .set({ revision: sql`revision + 1` })
+    .where('project_id', '=', projectId)
+    .where('id', 'in', anyOf(db, ids))
+    .returningAll()
+    .execute();
+}
+
 export async function updateJob(db: Executor, id: string, changes: Partial<Omit<JobRow, 'id' | 'project_id' | 'created_at'>>): Promise<void> {
   await db.updateTable('jobs').set(changes).where('id', '=', id).execute();
 }
