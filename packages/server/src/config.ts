@@ -1,3 +1,4 @@
+import { parsePlans, type Plan } from './domain/plans.js';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -14,6 +15,10 @@ export interface Config {
   jwtSecret: string | undefined;
   /** `closed`: only the first account on a fresh install, or an admin, may register. */
   registration: 'open' | 'closed';
+  /** Every plan the install offers, by name. */
+  plans: ReadonlyMap<string, Plan>;
+  /** The plan of projects that were not assigned one. */
+  defaultPlan: Plan;
   engine: EngineTuning;
 }
 
@@ -55,6 +60,14 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+function plansOf(env: NodeJS.ProcessEnv): { plans: ReadonlyMap<string, Plan>; defaultPlan: Plan } {
+  const plans = parsePlans(env.KAIROS_PLANS || undefined);
+  const name = env.KAIROS_DEFAULT_PLAN || 'unlimited';
+  const defaultPlan = plans.get(name);
+  if (!defaultPlan) throw new Error(`KAIROS_DEFAULT_PLAN names no plan: "${name}"; plans are ${[...plans.keys()].join(', ')}`);
+  return { plans, defaultPlan };
+}
+
 function registration(env: NodeJS.ProcessEnv): 'open' | 'closed' {
   const raw = env.KAIROS_REGISTRATION || 'open';
   if (raw !== 'open' && raw !== 'closed') throw new Error(`KAIROS_REGISTRATION must be "open" or "closed", got "${raw}"`);
@@ -78,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.KAIROS_LOG_LEVEL || 'info',
     jwtSecret: jwtSecret(env),
     registration: registration(env),
+    ...plansOf(env),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

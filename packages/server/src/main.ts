@@ -8,6 +8,9 @@ import { createAccountsService } from './service/accounts.js';
 import { createApiKeysService } from './service/apiKeys.js';
 import { createExecutionsService } from './service/executions.js';
 import { createJobsService } from './service/jobs.js';
+import { createPlansService } from './service/plans.js';
+import { startRetention } from './service/retention.js';
+import { QuotaGate } from './engine/quotaGate.js';
 import { createSpacesService } from './service/spaces.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
@@ -39,19 +42,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   }
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
-  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}` });
+  const quota = new QuotaGate(config.plans, config.defaultPlan);
+  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota });
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
-  const jobs = createJobsService({ store, engine, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
+  const plans = createPlansService({ store, plans: config.plans, defaultPlan: config.defaultPlan });
+  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
-  const app = buildApp({ logger, store, accounts, apiKeys, jobs, executions, spaces });
+  const app = buildApp({ logger, store, accounts, apiKeys, jobs, executions, spaces, plans });
 
   try {
     await engine.start();
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    await app.close();
     await engine.stop();
     await store.close();
     throw err;
@@ -60,6 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: store.kind, node: engine.nodeId }, `Kairos ${version} listening`);
+  const stopRetention = startRetention(store, config.plans, config.defaultPlan, logger);
 
   let closing: Promise<void> | undefined;
   return {
@@ -68,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     close() {
       closing ??= (async () => {
+        stopRetention();
         await app.close();
         await engine.stop();
         await delivery.close();

@@ -4,6 +4,7 @@ import type { AccountsService } from '../service/accounts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
 import type { ExecutionsService } from '../service/executions.js';
 import type { JobsService } from '../service/jobs.js';
+import type { PlansService } from '../service/plans.js';
 import type { SpacesService } from '../service/spaces.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
@@ -13,6 +14,7 @@ import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { executionRoutes } from './routes/executions.js';
 import { jobRoutes } from './routes/jobs.js';
+import { planRoutes } from './routes/plans.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { projectRoutes } from './routes/projects.js';
 import { validatorCompiler } from './validation.js';
@@ -25,6 +27,7 @@ export interface AppDeps {
   jobs: JobsService;
   executions: ExecutionsService;
   spaces: SpacesService;
+  plans: PlansService;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
@@ -49,5 +52,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   jobRoutes(app, deps.jobs);
   executionRoutes(app, deps.executions);
   spaceRoutes(app, deps.spaces);
+  planRoutes(app, deps.plans, deps.accounts);
   return app;
 }

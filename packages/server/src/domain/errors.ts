@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'registration_closed'
+  | 'max_jobs_exceeded'
+  | 'max_retries_exceeded'
+  | 'max_timeout_exceeded'
+  | 'max_alert_configs_exceeded'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
@@ -18,6 +22,10 @@ export type ErrorCode =
   | 'internal';
 
 const statusOf: Record<ErrorCode, number> = {
+  max_jobs_exceeded: 403,
+  max_retries_exceeded: 403,
+  max_timeout_exceeded: 403,
+  max_alert_configs_exceeded: 403,
   bad_request: 400,
   validation_failed: 422,
   unauthorized: 401,

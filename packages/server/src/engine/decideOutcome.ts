@@ -17,7 +17,18 @@ export interface DecideContext {
  * What an attempt's result means for its run and job: success ends the run; a failure is
  * retried per the job's policy until it runs out, then the run is dead-lettered.
  */
-export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: DeliveryResult, ctx: DecideContext): Outcome {
+/** A run its project's plan had no runs left for: recorded, not delivered, not retried. */
+export interface QuotaRefusal {
+  outcome: 'quota_exceeded';
+  statusCode: null;
+  headers: null;
+  body: null;
+  error: string;
+  startedAt: number;
+  durationMs: 0;
+}
+
+export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: DeliveryResult | QuotaRefusal, ctx: DecideContext): Outcome {
   const { run, job } = held;
   const scheduledOnce = !job.recurring && run.triggered_by === 'schedule';
   let status: ExecutionStatus = result.outcome;
@@ -26,6 +37,8 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
 
   if (result.outcome === 'success') {
     if (scheduledOnce) jobStatus = 'completed';
+  } else if (result.outcome === 'quota_exceeded') {
+    if (scheduledOnce) jobStatus = 'failed';
   } else {
     const delay = retryDelay(job.retryPolicy, run.attempt);
     if (delay === null) {

@@ -10,7 +10,8 @@ import { getJobsByIds } from '../store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
 import { deleteRuns } from '../store/sql/runs.js';
 import type { SignalMessage } from '../store/signals.js';
-import { decideOutcome } from './decideOutcome.js';
+import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
+import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
@@ -22,6 +23,7 @@ export interface EngineDeps {
   tuning: EngineTuning;
   logger: Logger;
   userAgent: string;
+  quota: QuotaGate;
 }
 
 /** Figures the engine exposes for health checks, metrics and tests. */
@@ -106,8 +108,12 @@ export class Engine {
    */
   deliver(run: RunRow, job: JobRow): void {
     if (this.stopping) return;
-    this.hold({ dueAt: run.due_at, run, job: planJob(job, this.deps.userAgent) });
-    this.arm();
+    const held = { dueAt: run.due_at, run, job: planJob(job, this.deps.userAgent) };
+    // Counters first, so the quota holds for manual runs too; a failed read lets it through.
+    this.deps.quota.refresh(this.deps.store.db, [job.project_id], Date.now()).then(
+      () => this.hold(held),
+      () => this.hold(held),
+    ).finally(() => this.arm());
   }
 
   /** The first attempt of a run this node delivers, once written; undefined after `timeoutMs`. */
@@ -154,6 +160,7 @@ export class Engine {
         const limit = Math.min(room, tuning.claimBatch);
         const now = Date.now();
         const { claimed, total } = await this.claimBatch(now, limit);
+        if (claimed.length > 0) await this.deps.quota.refresh(this.deps.store.db, claimed.map((h) => h.job.projectId), now);
         for (const h of claimed) this.hold(h);
         this.arm();
         if (total < limit) break;
@@ -256,12 +263,17 @@ export class Engine {
   }
 
   private async attempt(held: HeldRun): Promise<void> {
-    let result: DeliveryResult;
-    const request = requestFor(held, Date.now());
-    try {
-      result = await this.deps.delivery.deliver(request);
-    } catch (err) {
-      result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
+    let result: DeliveryResult | QuotaRefusal;
+    const started = Date.now();
+    const request = requestFor(held, started);
+    if (!this.deps.quota.admit(held.job.projectId, started)) {
+      result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
+    } else {
+      try {
+        result = await this.deps.delivery.deliver(request);
+      } catch (err) {
+        result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
+      }
     }
     const now = Date.now();
     const { horizonMs, leaseMs } = this.deps.tuning;

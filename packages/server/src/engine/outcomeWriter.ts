@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
 import type { RunRow } from '../store/schema.js';
+import { usagePeriods } from '../domain/plans.js';
 import { materializeRuns } from '../store/sql/materializeRuns.js';
+import { addUsage, type UsageIncrement } from '../store/sql/usage.js';
 import { type Outcome, recordOutcomes } from '../store/sql/recordOutcomes.js';
 
 export interface PendingOutcome<T> {
@@ -94,6 +96,7 @@ export class OutcomeWriter<T> {
           trx,
           outcomes.map((p) => p.outcome),
         ),
+        usage: await addUsage(trx, usageOf(outcomes)),
         inserted: await materializeRuns(
           trx,
           this.store,
@@ -110,6 +113,23 @@ export class OutcomeWriter<T> {
       this.logger.warn({ err, outcomes: outcomes.length, runs: runs.length }, 'could not record delivery outcomes; will retry');
     }
   }
+}
+
+/** Deliveries made, per project and period, to add to the usage counters. */
+function usageOf(outcomes: readonly PendingOutcome<unknown>[]): UsageIncrement[] {
+  const counts = new Map<string, UsageIncrement>();
+  for (const { outcome } of outcomes) {
+    const e = outcome.execution;
+    if (e.status === 'quota_exceeded') continue;
+    const { day, month } = usagePeriods(e.started_at);
+    for (const period of [day, month]) {
+      const key = `${e.project_id} ${period}`;
+      const inc = counts.get(key);
+      if (inc) inc.runs++;
+      else counts.set(key, { projectId: e.project_id, period, runs: 1 });
+    }
+  }
+  return [...counts.values()];
 }
 
 function sleep(ms: number): Promise<void> {

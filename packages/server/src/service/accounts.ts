@@ -238,6 +238,11 @@ export function createAccountsService({ store, sessions, registration }: Account
       return { items: project && page === 1 ? [projectView(project)] : [], total: project ? 1 : 0 };
     },
 
+    /** 403 unless the principal is the operator's admin (signed in; an admin's API key does not count). */
+    async requireAdmin(principal: Principal): Promise<void> {
+      if (!(await isAdmin(principal))) throw new AppError('forbidden', 'Only the operator\'s admin (signed in with an access token) may do this.');
+    },
+
     /** Another project for a signed-in user; an API key belongs to its one project and cannot. */
     async createProject(principal: Principal, name: string) {
       if (principal.kind !== 'user') {

@@ -11,6 +11,7 @@ import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
+import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
 import { executionView, type JobView, jobView } from './views.js';
 
@@ -19,6 +20,7 @@ export type { EngineHooks } from './runChanges.js';
 export interface JobsServiceDeps {
   store: Store;
   engine: EngineHooks;
+  plans: Pick<PlansService, 'checkJobs'>;
   checkUrl: (url: string) => string | null;
   /** Runs due within this window are claimed at once rather than at the next look-ahead. */
   horizonMs: number;
@@ -120,7 +122,7 @@ const canonical = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
 
-export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsServiceDeps) {
+export function createJobsService({ store, engine, plans, checkUrl, horizonMs }: JobsServiceDeps) {
   /** Runs `work` in one transaction and lets the engines know what it did to runs once it commits. */
   async function transact<T>(now: number, work: (trx: Trx, changes: RunChanges) => Promise<T>): Promise<T> {
     const changes = new RunChanges(now + horizonMs);
@@ -234,6 +236,7 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
       );
       if (!compiled.ok) throw AppError.validation(compiled.issues);
       const def = compiled.value;
+      await plans.checkJobs(trx, current.project_id, [def], 0);
       let jobStatus: JobStatus = current.status;
       // What the engine holds was planned from the old definition: replace the pending run.
       const pending = await scheduledRunsOf(trx, current.id);
@@ -281,6 +284,7 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
       const now = Date.now();
       return transact(now, async (trx, changes) => {
         const defs = compileAll(inputs, await spacesFor(trx, projectId, inputs.map((i) => i.spaceId)), now, 'jobs');
+        await plans.checkJobs(trx, projectId, defs, defs.length);
         return insertNew(trx, changes, projectId, defs, now);
       });
     },
@@ -308,6 +312,7 @@ export function createJobsService({ store, engine, checkUrl, horizonMs }: JobsSe
       try {
         return await transact(now, async (trx, changes) => {
           const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
+          await plans.checkJobs(trx, projectId, defs, 1);
           const [job] = await insertNew(trx, changes, projectId, defs, now);
           if (idempotencyKey !== undefined) {
             const raced = await claimIdempotencyKey(trx, { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now });

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { core } from './migrations/0001_core.js';
 import { accounts } from './migrations/0002_accounts.js';
 import { jobLifecycle } from './migrations/0003_job_lifecycle.js';
+import { plans } from './migrations/0004_plans.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001_core': core,
   '0002_accounts': accounts,
   '0003_job_lifecycle': jobLifecycle,
+  '0004_plans': plans,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -11,6 +11,7 @@ export interface Database {
   spaces: SpaceRow;
   jobs: JobRow;
   idempotency_keys: IdempotencyKeyRow;
+  usage_counters: UsageCounterRow;
   runs: RunRow;
   executions: ExecutionRow;
 }
@@ -35,6 +36,15 @@ export interface ProjectRow {
   /** The user who owns it; null for a project made by register-anonymous. */
   owner_id: string | null;
   created_at: number;
+  /** The plan's name; null means the install's default plan. */
+  plan?: string | null;
+}
+
+/** Deliveries made by a project in one period (`day:2026-11-24`, `month:2026-11`). */
+export interface UsageCounterRow {
+  project_id: string;
+  period: string;
+  runs: number;
 }
 
 export interface ApiKeyRow {
@@ -154,7 +164,8 @@ export interface RunRow {
   replay_of: string | null;
 }
 
-export type ExecutionStatus = 'success' | 'failed' | 'timeout' | 'dead_letter';
+/** `quota_exceeded`: not delivered, the project had used its plan's runs for the day or month. */
+export type ExecutionStatus = 'success' | 'failed' | 'timeout' | 'dead_letter' | 'quota_exceeded';
 
 /** One delivery attempt, kept as history. */
 export interface ExecutionRow {

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { type Config, defaultEngineTuning, type EngineTuning } from '../../src/config.js';
+import { type Config, defaultEngineTuning, type EngineTuning, loadConfig } from '../../src/config.js';
 import { type RunningServer, type StartOptions, startServer } from '../../src/main.js';
 
 /** A real server in this process on a free port, allowed to deliver to loopback sinks. */
@@ -10,13 +10,13 @@ export async function startTestServer(
   options: Omit<StartOptions, 'logger'> = {},
 ): Promise<RunningServer> {
   const config: Config = {
+    // What an empty environment gives, then what tests need.
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     databaseUrl,
     allowTargets: '127.0.0.0/8,::1/128',
     logLevel: 'silent',
-    jwtSecret: undefined,
-    registration: 'open',
     engine: { ...defaultEngineTuning, leaseMs: 3_000, shutdownGraceMs: 3_000, ...tuning },
     ...overrides,
   };

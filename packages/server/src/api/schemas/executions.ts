@@ -5,7 +5,7 @@ export const ExecutionListQuery = Type.Object(
     page: Type.Integer({ minimum: 1, default: 1 }),
     perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    status: Type.Optional(Type.Union(['success', 'failed', 'timeout', 'dead_letter'].map((s) => Type.Literal(s)))),
+    status: Type.Optional(Type.Union(['success', 'failed', 'timeout', 'dead_letter', 'quota_exceeded'].map((s) => Type.Literal(s)))),
     triggeredBy: Type.Optional(Type.Union(['schedule', 'manual', 'replay'].map((s) => Type.Literal(s)))),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'started before' })),

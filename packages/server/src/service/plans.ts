@@ -1,0 +1,71 @@
+import { AppError } from '../domain/errors.js';
+import { checkJobAgainstPlan, type Plan, usagePeriods } from '../domain/plans.js';
+import type { JobDefinition } from '../domain/jobDefinition.js';
+import type { Store } from '../store/connect.js';
+import type { Executor } from '../store/sql/executor.js';
+import { getProjectPlans, getUsage, setProjectPlan } from '../store/sql/usage.js';
+
+export interface PlansServiceDeps {
+  store: Store;
+  plans: ReadonlyMap<string, Plan>;
+  defaultPlan: Plan;
+}
+
+const limitView = (used: number, limit: number | null) => ({ used, limit, unlimited: limit === null });
+
+export function createPlansService({ store, plans, defaultPlan }: PlansServiceDeps) {
+  async function planOf(db: Executor, projectId: string): Promise<Plan> {
+    const name = (await getProjectPlans(db, [projectId])).get(projectId) ?? null;
+    return (name !== null ? plans.get(name) : undefined) ?? defaultPlan;
+  }
+
+  return {
+    planOf,
+
+    /** 403 naming the limit when new or changed jobs would take the project past its plan. */
+    async checkJobs(db: Executor, projectId: string, defs: readonly JobDefinition[], added: number): Promise<void> {
+      const plan = await planOf(db, projectId);
+      for (const def of defs) checkJobAgainstPlan(plan, { maxRetries: def.retryPolicy.maxRetries, timeoutMs: def.timeoutMs });
+      if (plan.maxJobs !== null && added > 0) {
+        const { n } = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+        if (Number(n) + added > plan.maxJobs) {
+          throw new AppError('max_jobs_exceeded', `The ${plan.name} plan allows at most ${plan.maxJobs} jobs; this project has ${Number(n)}.`);
+        }
+      }
+    },
+
+    /** The project's plan, its limits, and what it has used of each, with when counters reset. */
+    async usage(projectId: string) {
+      const now = Date.now();
+      const plan = await planOf(store.db, projectId);
+      const periods = usagePeriods(now);
+      const counters = await getUsage(store.db, [projectId], [periods.day, periods.month]);
+      const { n } = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+      const { name, ...limits } = plan;
+      return {
+        plan: name,
+        limits,
+        usage: {
+          jobs: limitView(Number(n), plan.maxJobs),
+          dailyRuns: { ...limitView(counters.get(`${projectId} ${periods.day}`) ?? 0, plan.maxDailyRuns), resetsAt: new Date(periods.dayResetsAt).toISOString() },
+          monthlyRuns: { ...limitView(counters.get(`${projectId} ${periods.month}`) ?? 0, plan.maxMonthlyRuns), resetsAt: new Date(periods.monthResetsAt).toISOString() },
+          // Alert configurations arrive with the alerts; until then a project has none.
+          alertConfigs: limitView(0, plan.maxAlertConfigs),
+        },
+      };
+    },
+
+    listPlans: () => [...plans.values()],
+
+    /** The operator assigns a plan to a project (`null`: back to the default). */
+    async assign(projectId: string, planName: string | null) {
+      if (planName !== null && !plans.has(planName)) {
+        throw AppError.validation([{ field: 'plan', issue: `no plan "${planName}"; plans are ${[...plans.keys()].join(', ')}` }]);
+      }
+      if (!(await setProjectPlan(store.db, projectId, planName))) throw AppError.notFound(`Project ${projectId}`);
+      return { projectId, plan: (planName !== null ? plans.get(planName) : undefined) ?? defaultPlan };
+    },
+  };
+}
+
+export type PlansService = ReturnType<typeof createPlansService>;
