@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { fieldIssues } from './validation.js';
 
@@ -42,4 +42,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
+}
+
+/**
+ * Errors the router raises before any route runs (a path whose %-escapes do not decode, a
+ * malformed header): the same JSON shape as every other error.
+ */
+export function frameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  void reply.status(status).send(body('bad_request', err.code === 'FST_ERR_BAD_URL' ? 'The URL path is not valid (check its %-escapes).' : err.message));
 }

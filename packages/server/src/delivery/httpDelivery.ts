@@ -29,6 +29,7 @@ export interface DeliveryResult {
 
 export interface HttpDelivery {
   deliver(req: DeliveryRequest): Promise<DeliveryResult>;
+  /** Drops every connection, ending requests still in flight: called once the engine's grace period is over. */
   close(): Promise<void>;
 }
 
@@ -105,7 +106,7 @@ export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
     }
   }
 
-  return { deliver, close: () => agent.close() };
+  return { deliver, close: () => agent.destroy() };
 }
 
 /** Reads at most `cap` bytes of a response body; listeners cost less than an async iterator here. */

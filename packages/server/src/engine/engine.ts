@@ -312,7 +312,7 @@ export class Engine {
   private async renew(): Promise<void> {
     if (this.held.size === 0 || this.stopping) return;
     try {
-      await renewLeases(this.deps.store.db, this.nodeId, Date.now() + this.deps.tuning.leaseMs);
+      await renewLeases(this.deps.store.db, this.nodeId, [...this.held.keys()], Date.now() + this.deps.tuning.leaseMs);
     } catch (err) {
       this.deps.logger.warn({ err }, 'could not renew leases; will try again');
     }

@@ -91,20 +91,21 @@ export class OutcomeWriter<T> {
 
   private async write(outcomes: PendingOutcome<T>[], runs: PendingRun<T>[]): Promise<void> {
     try {
-      const { kept, inserted } = await this.store.db.transaction().execute(async (trx) => ({
-        kept: await recordOutcomes(
+      const { kept, inserted } = await this.store.db.transaction().execute(async (trx) => {
+        const kept = await recordOutcomes(
           trx,
           outcomes.map((p) => p.outcome),
-        ),
-        usage: await addUsage(trx, usageOf(outcomes)),
-        inserted: await materializeRuns(
+        );
+        await addUsage(trx, usageOf(kept));
+        const inserted = await materializeRuns(
           trx,
           this.store,
           runs.map((p) => ({ run: p.run, revision: p.revision })),
-        ),
-      }));
+        );
+        return { kept, inserted };
+      });
       this.failures = 0;
-      if (kept.length !== outcomes.length) this.logger.debug({ dropped: outcomes.length - kept.length }, 'outcomes of deleted jobs dropped');
+      if (kept.length !== outcomes.length) this.logger.debug({ skipped: outcomes.length - kept.length }, 'outcomes of deleted jobs, or already written, skipped');
       this.onWritten({ outcomes, runs: runs.filter((p) => inserted.has(p.run.id)) });
     } catch (err) {
       this.failures++;
@@ -116,10 +117,9 @@ export class OutcomeWriter<T> {
 }
 
 /** Deliveries made, per project and period, to add to the usage counters. */
-function usageOf(outcomes: readonly PendingOutcome<unknown>[]): UsageIncrement[] {
+function usageOf(outcomes: readonly Outcome[]): UsageIncrement[] {
   const counts = new Map<string, UsageIncrement>();
-  for (const { outcome } of outcomes) {
-    const e = outcome.execution;
+  for (const { execution: e } of outcomes) {
     if (e.status === 'quota_exceeded') continue;
     const { day, month } = usagePeriods(e.started_at);
     for (const period of [day, month]) {

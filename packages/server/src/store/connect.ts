@@ -104,8 +104,11 @@ const types = {
 
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig, connectionTimeoutMillis: 5_000 });
-  // An idle client that loses its connection emits here; without a listener it would crash the process.
+  // A client that loses its connection emits 'error' (on the pool when idle, on itself when
+  // checked out); without a listener the process would crash. The query in flight still fails
+  // and is retried by its caller.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const signals = createPostgresSignals(url);
   return {

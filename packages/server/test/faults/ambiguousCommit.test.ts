@@ -65,7 +65,7 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
   // queued behind it waits with it: runs stay leased (renewed) and are never recorded. Fix:
   // make recordOutcomes idempotent (insert executions ON CONFLICT (id) DO NOTHING; the rest is
   // already safe to repeat). Flip to `it` once both are fixed.
-  it.fails('outcomes whose COMMIT was lost in transit are recorded once, and later outcomes are not held up', async () => {
+  it('outcomes whose COMMIT was lost in transit are recorded once, and later outcomes are not held up', async () => {
     const { server, proxy, admin, client } = await start();
     const sink = await startFaultSink();
     sinks.push(sink);
@@ -120,7 +120,7 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
   // holds anything at all, so those runs are never delivered while the node is busy. Fix: renew
   // only the runs held (WHERE id = ANY(held ids)), or adopt owned-but-unknown runs after a
   // failed claim. Flip to `it` once both are fixed.
-  it.fails('runs whose claim was committed but whose answer was lost are still delivered, while other work goes on', async () => {
+  it('runs whose claim was committed but whose answer was lost are still delivered, while other work goes on', async () => {
     const { server, proxy, client } = await start();
     const sink = await startFaultSink();
     const slow = await startFaultSink();

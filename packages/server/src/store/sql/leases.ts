@@ -1,9 +1,19 @@
 import type { Executor } from './executor.js';
 import { anyOf } from './anyOf.js';
 
-/** Extends every lease this node holds; returns how many runs it still holds. */
-export async function renewLeases(db: Executor, owner: string, leaseUntil: number): Promise<number> {
-  const r = await db.updateTable('runs').set({ lease_until: leaseUntil }).where('lease_owner', '=', owner).executeTakeFirst();
+/**
+ * Extends the leases of the runs this node holds in memory; returns how many it still has. A
+ * run leased to the node but not held (its claim's commit was lost on the way back) is left to
+ * lapse, so whoever claims next delivers it.
+ */
+export async function renewLeases(db: Executor, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number> {
+  if (runIds.length === 0) return 0;
+  const r = await db
+    .updateTable('runs')
+    .set({ lease_until: leaseUntil })
+    .where('lease_owner', '=', owner)
+    .where('id', 'in', anyOf(db, runIds))
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 

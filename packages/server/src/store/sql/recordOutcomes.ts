@@ -20,18 +20,29 @@ export interface Outcome {
 /**
  * Writes many outcomes in one go: the engine calls this inside one transaction per batch, so a
  * thousand deliveries cost a handful of statements. Outcomes of jobs deleted meanwhile are
- * dropped (their history went with them). Returns the outcomes that were written.
+ * dropped (their history went with them). Idempotent: when a batch is written again because the
+ * answer to its COMMIT was lost, executions already stored are skipped with everything they
+ * changed. Returns the outcomes that were written now.
  */
 export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[]): Promise<Outcome[]> {
   if (outcomes.length === 0) return [];
   const jobIds = [...new Set(outcomes.map((o) => o.job.id))];
   const live = new Set((await db.selectFrom('jobs').select('id').where('id', 'in', anyOf(db, jobIds)).execute()).map((r) => r.id));
-  const kept = outcomes.filter((o) => live.has(o.job.id));
-  if (kept.length === 0) return kept;
-
-  for (const part of chunks(kept, 400)) {
-    await db.insertInto('executions').values(part.map((o) => o.execution)).execute();
+  const inserted = new Set<string>();
+  for (const part of chunks(
+    outcomes.filter((o) => live.has(o.job.id)),
+    400,
+  )) {
+    const rows = await db
+      .insertInto('executions')
+      .values(part.map((o) => o.execution))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const r of rows) inserted.add(r.id);
   }
+  const kept = outcomes.filter((o) => inserted.has(o.execution.id));
+  if (kept.length === 0) return kept;
 
   const done = kept.filter((o) => o.run.kind === 'done').map((o) => o.run.id);
   await deleteRuns(db, done);
