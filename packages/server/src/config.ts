@@ -14,6 +14,8 @@ export interface Config {
   jwtSecret: string | undefined;
   /** `closed`: only the first account on a fresh install, or an admin, may register. */
   registration: 'open' | 'closed';
+  /** When set, `/metrics` wants `Authorization: Bearer <this token>`; otherwise it is public. */
+  metricsToken: string | undefined;
   engine: EngineTuning;
 }
 
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.KAIROS_LOG_LEVEL || 'info',
     jwtSecret: jwtSecret(env),
     registration: registration(env),
+    metricsToken: env.KAIROS_METRICS_TOKEN || undefined,
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

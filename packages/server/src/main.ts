@@ -4,6 +4,7 @@ import { type Config, version } from './config.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
 import { Engine } from './engine/engine.js';
+import { createMetrics } from './metrics.js';
 import { createAccountsService } from './service/accounts.js';
 import { createApiKeysService } from './service/apiKeys.js';
 import { createJobsService } from './service/jobs.js';
@@ -37,12 +38,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   }
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
-  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}` });
+  const metrics = createMetrics();
+  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}`, observer: metrics.engineObserver });
+  metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
   const jobs = createJobsService({ store, engine, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
-  const app = buildApp({ logger, store, accounts, apiKeys, jobs });
+  const app = buildApp({ logger, store, accounts, apiKeys, jobs, metrics, metricsToken: config.metricsToken });
 
   try {
     await engine.start();

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
 import type { AccountsService } from '../service/accounts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
 import type { JobsService } from '../service/jobs.js';
@@ -10,6 +11,7 @@ import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
+import { metricsRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
 import { validatorCompiler } from './validation.js';
 
@@ -19,6 +21,9 @@ export interface AppDeps {
   accounts: AccountsService;
   apiKeys: ApiKeysService;
   jobs: JobsService;
+  metrics: Metrics;
+  /** Bearer token `/metrics` wants; public when absent. */
+  metricsToken?: string;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
@@ -37,6 +42,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerErrorHandling(app);
   registerAuthentication(app, deps.accounts);
   healthRoutes(app, deps.store, Date.now());
+  metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, deps.accounts, deps.apiKeys);
   projectRoutes(app, deps.accounts);
   apiKeyRoutes(app, deps.apiKeys);

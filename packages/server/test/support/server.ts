@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { type Config, defaultEngineTuning, type EngineTuning } from '../../src/config.js';
+import { type Config, defaultEngineTuning, type EngineTuning, loadConfig } from '../../src/config.js';
 import { type RunningServer, type StartOptions, startServer } from '../../src/main.js';
 
 /** A real server in this process on a free port, allowed to deliver to loopback sinks. */
@@ -10,6 +10,8 @@ export async function startTestServer(
   options: Omit<StartOptions, 'logger'> = {},
 ): Promise<RunningServer> {
   const config: Config = {
+    // Every setting at its default, as an empty environment gives them.
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     databaseUrl,
