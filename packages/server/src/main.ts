@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
@@ -15,6 +16,8 @@ export interface RunningServer {
   url: string;
   engine: Engine;
   logger: Logger;
+  /** The HTTP app, for embedding and tests (inject, routes). */
+  app: FastifyInstance;
   /** Graceful stop: no new requests or claims, in-flight deliveries finish, leases released. */
   close(): Promise<void>;
 }
@@ -45,13 +48,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
   const jobs = createJobsService({ store, engine, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
-  const app = buildApp({ logger, store, accounts, apiKeys, jobs, metrics, metricsToken: config.metricsToken });
 
+  let app: FastifyInstance | undefined;
   try {
+    app = await buildApp({ logger, store, accounts, apiKeys, jobs, metrics, metricsToken: config.metricsToken });
     await engine.start();
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    await app?.close();
     await engine.stop();
+    await delivery.close();
     await store.close();
     throw err;
   }
@@ -65,6 +71,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url,
     engine,
     logger,
+    app,
     close() {
       closing ??= (async () => {
         await app.close();

@@ -7,6 +7,7 @@ import type { JobsService } from '../service/jobs.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerErrorHandling } from './errors.js';
+import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -29,7 +30,14 @@ export interface AppDeps {
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
 export const bodyLimit = 1024 * 1024 + 64 * 1024;
 
-export function buildApp(deps: AppDeps): FastifyInstance {
+const routeTables = new WeakMap<FastifyInstance, { method: string; url: string; hidden: boolean }[]>();
+
+/** Every route registered on an app built here, as its method and path pattern. */
+export function routesOf(app: FastifyInstance): readonly { method: string; url: string; hidden: boolean }[] {
+  return routeTables.get(app) ?? [];
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // A line per request would cost more than the request itself at thousands per second.
@@ -38,14 +46,24 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  const routes: { method: string; url: string; hidden: boolean }[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of typeof route.method === 'string' ? [route.method] : route.method) {
+      routes.push({ method, url: route.url, hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide) });
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  await registerOpenApi(app);
   registerAuthentication(app, deps.accounts);
+
   healthRoutes(app, deps.store, Date.now());
   metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, deps.accounts, deps.apiKeys);
   projectRoutes(app, deps.accounts);
   apiKeyRoutes(app, deps.apiKeys);
   jobRoutes(app, deps.jobs);
+  await registerOpenApiRoutes(app);
   return app;
 }

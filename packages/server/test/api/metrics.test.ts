@@ -82,6 +82,8 @@ describe('/metrics', () => {
       const ok = await new Api(guarded.url, 'scrape-me-please').request('GET', '/metrics');
       expect(ok.status).toBe(200);
       expect(ok.body).toContain('kairos_executions_total');
+      const doc = (await new Api(guarded.url).request('GET', '/openapi.json')).body;
+      expect(doc.paths['/metrics'].get.security).toBeUndefined();
     } finally {
       await guarded.close();
       await guardedDb.drop();

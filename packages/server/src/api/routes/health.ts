@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { version } from '../../config.js';
 import type { Store } from '../../store/connect.js';
+import { Health } from '../schemas/operations.js';
 
 /** Liveness with the state of every dependency; 503 when the database does not answer. */
 export function healthRoutes(app: FastifyInstance, store: Store, startedAt: number): void {
@@ -22,8 +23,14 @@ export function healthRoutes(app: FastifyInstance, store: Store, startedAt: numb
       data: { status: ok ? 'ok' : 'degraded', version, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000), database },
     });
   };
-  app.get('/v1/health', handler);
-  app.get('/health', handler);
+  const schema = {
+    tags: ['operations'],
+    summary: 'Health of the server and of every dependency in use',
+    security: [],
+    response: { 200: Health, 503: Health },
+  };
+  app.get('/v1/health', { schema }, handler);
+  app.get('/health', { schema: { ...schema, summary: 'Same as /v1/health' } }, handler);
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

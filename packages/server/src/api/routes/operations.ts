@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../domain/errors.js';
 import type { Metrics } from '../../metrics.js';
+import { clientErrors } from '../schemas/common.js';
+import { MetricsText } from '../schemas/operations.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -10,7 +12,14 @@ export function metricsRoutes(app: FastifyInstance, metrics: Metrics, token: str
   const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
   app.get(
     '/metrics',
-    {},
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics: executions by status, delivery duration and lateness, queue depth, claim sizes',
+        ...(expected ? {} : { security: [] }),
+        response: { 200: MetricsText, ...clientErrors },
+      },
+    },
     async (request, reply) => {
       if (expected) {
         const sent = request.headers.authorization;
