@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
@@ -6,6 +7,7 @@ import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
 import { Engine } from './engine/engine.js';
 import { createMetrics } from './metrics.js';
+import { closeRedis, connectRedis } from './redis.js';
 import { createAccountsService } from './service/accounts.js';
 import { createApiKeysService } from './service/apiKeys.js';
 import { createJobsService } from './service/jobs.js';
@@ -40,8 +42,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await store.close();
     throw err;
   }
-  const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
+  // Rate-limit counters shared by every node; a Redis that is down delays nothing and refuses nothing.
+  const redis: Redis | undefined = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const metrics = createMetrics();
+  const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
   const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}`, observer: metrics.engineObserver });
   metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
@@ -51,13 +55,26 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ logger, store, accounts, apiKeys, jobs, metrics, metricsToken: config.metricsToken });
+    app = await buildApp({
+      logger,
+      store,
+      accounts,
+      apiKeys,
+      jobs,
+      metrics,
+      metricsToken: config.metricsToken,
+      rateLimits: config.rateLimits,
+      redis,
+      redisPrefix: config.redisPrefix,
+      trustProxy: config.trustProxy,
+    });
     await engine.start();
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app?.close();
     await engine.stop();
     await delivery.close();
+    if (redis) await closeRedis(redis);
     await store.close();
     throw err;
   }
@@ -77,6 +94,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await app.close();
         await engine.stop();
         await delivery.close();
+        if (redis) await closeRedis(redis);
         await store.close();
       })();
       return closing;

@@ -7,6 +7,8 @@ export interface Metrics {
   engineObserver: EngineObserver;
   /** The engine whose queue depth each scrape reads. */
   watchEngine(stats: () => EngineStats): void;
+  /** A request refused with 429, by route class (or `ip`). */
+  rateLimited(rateClass: string): void;
   contentType: string;
   /** The Prometheus text exposition of everything above plus the process's own figures. */
   render(): Promise<string>;
@@ -46,6 +48,12 @@ export function createMetrics(): Metrics {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000],
     registers: [registry],
   });
+  const limited = new Counter({
+    name: 'kairos_rate_limited_total',
+    help: 'Requests refused with 429, by rate-limit class.',
+    labelNames: ['class'],
+    registers: [registry],
+  });
 
   let engineStats: (() => EngineStats) | undefined;
   new Gauge({
@@ -80,6 +88,9 @@ export function createMetrics(): Metrics {
     },
     watchEngine(stats) {
       engineStats = stats;
+    },
+    rateLimited(rateClass) {
+      limited.inc({ class: rateClass });
     },
     contentType: registry.contentType,
     render: () => registry.metrics(),

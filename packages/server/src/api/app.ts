@@ -1,5 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RateLimits } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { AccountsService } from '../service/accounts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
@@ -8,6 +10,7 @@ import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
+import { registerRateLimits } from './rateLimits.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -25,6 +28,12 @@ export interface AppDeps {
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
+  rateLimits: RateLimits;
+  /** Shared rate-limit counters (and a dependency /health reports); in memory when absent. */
+  redis?: Redis;
+  redisPrefix?: string;
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client. */
+  trustProxy?: boolean | number | string;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
@@ -45,6 +54,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A hop count is accepted at run time though the typings leave it out.
+    trustProxy: (deps.trustProxy ?? false) as boolean | string,
   });
   const routes: { method: string; url: string; hidden: boolean }[] = [];
   routeTables.set(app, routes);
@@ -56,9 +67,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
   await registerOpenApi(app);
-  registerAuthentication(app, deps.accounts);
 
-  healthRoutes(app, deps.store, Date.now());
+  // Counted per address before the bearer is checked, and per caller once it is known.
+  const limits = await registerRateLimits(app, {
+    limits: deps.rateLimits,
+    redis: deps.redis,
+    redisPrefix: deps.redisPrefix,
+    onLimited: (rateClass) => deps.metrics.rateLimited(rateClass),
+  });
+  app.addHook('onRequest', limits.byAddress);
+  registerAuthentication(app, deps.accounts);
+  app.addHook('onRequest', limits.byCaller);
+
+  healthRoutes(app, { store: deps.store, redis: deps.redis, startedAt: Date.now() });
   metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, deps.accounts, deps.apiKeys);
   projectRoutes(app, deps.accounts);

@@ -26,7 +26,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'Kairos schedules HTTP requests and delivers them on time. JSON in and out; success is `{ data }` (lists add `meta: { page, perPage, total }`), ' +
           'failure is `{ error: { code, message, details } }`. Send an API key (`kr_live_…`) or an access token as `Authorization: Bearer …`; ' +
-          'a signed-in user names the project to act on in the `Kairos-Project` header.',
+          'a signed-in user names the project to act on in the `Kairos-Project` header. Every response carries `RateLimit-*` and `X-RateLimit-*` headers; ' +
+          'a 429 carries `Retry-After`.',
       },
       components: {
         securitySchemes: {

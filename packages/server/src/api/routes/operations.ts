@@ -19,6 +19,8 @@ export function metricsRoutes(app: FastifyInstance, metrics: Metrics, token: str
         ...(expected ? {} : { security: [] }),
         response: { 200: MetricsText, ...clientErrors },
       },
+      // A scraper polls it; its requests should neither spend nor be refused by a client's budget.
+      config: { rateLimit: false },
     },
     async (request, reply) => {
       if (expected) {

@@ -14,6 +14,7 @@ export const Health = Type.Object(
       version: Type.String(),
       uptimeSeconds: Type.Integer(),
       database: Type.Object({ ...Dependency, kind: StringEnum(['sqlite', 'postgres']) }),
+      redis: Type.Optional(Type.Object(Dependency, { description: 'Present when KAIROS_REDIS_URL is set' })),
     }),
   },
   { description: 'The server and its dependencies' },
