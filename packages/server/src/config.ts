@@ -19,8 +19,62 @@ export interface Config {
   plans: ReadonlyMap<string, Plan>;
   /** The plan of projects that were not assigned one. */
   defaultPlan: Plan;
+  /** When set, `/metrics` wants `Authorization: Bearer <this token>`; otherwise it is public. */
+  metricsToken: string | undefined;
+  /** Rate-limit counters live here when set, shared by every node; in memory otherwise. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key Kairos writes, so several installs can share one Redis. */
+  redisPrefix: string;
+  /** Which proxies' `X-Forwarded-For` to believe for the client address (Fastify's `trustProxy`). */
+  trustProxy: boolean | number | string;
+  rateLimits: RateLimits;
   engine: EngineTuning;
 }
+
+/** At most `max` requests per `windowMs` (a fixed window). */
+export interface RateRule {
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * The route classes a request is counted under, each per caller: its API key, the signed-in user
+ * of an access token, or the client address when the request carries neither. Registration and
+ * login always count per client address.
+ */
+export const rateClasses = ['general', 'jobWrites', 'runNow', 'replay', 'registration', 'login'] as const;
+export type RateClass = (typeof rateClasses)[number];
+
+/** One rule per route class, counted per caller, and `ip`: every request, counted per client address. */
+export type RateLimits = Record<RateClass | 'ip', RateRule>;
+
+const minute = 60_000;
+
+/**
+ * Ready-made tables. `default` suits a self-hosted machine client: no benchmark or bulk import
+ * reaches it, while sign-up and sign-in (scrypt hashes) stay limited per address. `strict` is the
+ * Runhooks table, for a server open to public sign-ups; run now takes JustRun's 10 a minute.
+ */
+export const rateProfiles: Record<'default' | 'strict', RateLimits> = {
+  default: {
+    ip: { max: 1_000_000, windowMs: minute },
+    general: { max: 100_000, windowMs: minute },
+    jobWrites: { max: 100_000, windowMs: minute },
+    runNow: { max: 100_000, windowMs: minute },
+    replay: { max: 100_000, windowMs: minute },
+    registration: { max: 30, windowMs: minute },
+    login: { max: 60, windowMs: minute },
+  },
+  strict: {
+    ip: { max: 100, windowMs: 15 * minute },
+    general: { max: 100, windowMs: 15 * minute },
+    jobWrites: { max: 30, windowMs: minute },
+    runNow: { max: 10, windowMs: minute },
+    replay: { max: 10, windowMs: minute },
+    registration: { max: 5, windowMs: 60 * minute },
+    login: { max: 10, windowMs: minute },
+  },
+};
 
 /** Engine knobs; defaults suit one 2-core machine, tests shorten the lease. */
 export interface EngineTuning {
@@ -81,6 +135,45 @@ function jwtSecret(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+/**
+ * `KAIROS_RATE_PROFILE` (default or strict) picks a table; `KAIROS_RATE_LIMITS`, a JSON object
+ * such as `{"jobWrites":{"max":1000},"login":{"max":20,"windowMs":60000}}`, overrides rules of it.
+ */
+function rateLimits(env: NodeJS.ProcessEnv): RateLimits {
+  const profile = env.KAIROS_RATE_PROFILE || 'default';
+  if (profile !== 'default' && profile !== 'strict') throw new Error(`KAIROS_RATE_PROFILE must be "default" or "strict", got "${profile}"`);
+  const limits: RateLimits = structuredClone(rateProfiles[profile]);
+  const raw = env.KAIROS_RATE_LIMITS;
+  if (raw === undefined || raw.trim() === '') return limits;
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`KAIROS_RATE_LIMITS must be a JSON object: ${(err as Error).message}`);
+  }
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) throw new Error('KAIROS_RATE_LIMITS must be a JSON object');
+  const names = ['ip', ...rateClasses];
+  for (const [name, rule] of Object.entries(overrides)) {
+    if (!names.includes(name)) throw new Error(`KAIROS_RATE_LIMITS: unknown class "${name}"; the classes are ${names.join(', ')}`);
+    if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw new Error(`KAIROS_RATE_LIMITS.${name} must be an object like {"max":100,"windowMs":60000}`);
+    const target = limits[name as keyof RateLimits];
+    for (const [field, value] of Object.entries(rule as Record<string, unknown>)) {
+      if (field !== 'max' && field !== 'windowMs') throw new Error(`KAIROS_RATE_LIMITS.${name}: unknown field "${field}"; give max and/or windowMs`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new Error(`KAIROS_RATE_LIMITS.${name}.${field} must be a positive integer`);
+      target[field] = value;
+    }
+  }
+  return limits;
+}
+
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
+  const raw = (env.KAIROS_TRUST_PROXY || '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = defaultEngineTuning;
   return {
@@ -92,6 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: jwtSecret(env),
     registration: registration(env),
     ...plansOf(env),
+    metricsToken: env.KAIROS_METRICS_TOKEN || undefined,
+    redisUrl: env.KAIROS_REDIS_URL || undefined,
+    redisPrefix: env.KAIROS_REDIS_PREFIX || 'kairos:',
+    trustProxy: trustProxy(env),
+    rateLimits: rateLimits(env),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

@@ -1,9 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
 import { Engine } from './engine/engine.js';
+import { createMetrics } from './metrics.js';
+import { closeRedis, connectRedis } from './redis.js';
 import { createAccountsService } from './service/accounts.js';
 import { createApiKeysService } from './service/apiKeys.js';
 import { createExecutionsService } from './service/executions.js';
@@ -19,6 +23,8 @@ export interface RunningServer {
   url: string;
   engine: Engine;
   logger: Logger;
+  /** The HTTP app, for embedding and tests (inject, routes). */
+  app: FastifyInstance;
   /** Graceful stop: no new requests or claims, in-flight deliveries finish, leases released. */
   close(): Promise<void>;
 }
@@ -41,9 +47,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await store.close();
     throw err;
   }
+  // Rate-limit counters shared by every node; a Redis that is down delays nothing and refuses nothing.
+  const redis: Redis | undefined = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const metrics = createMetrics();
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
   const quota = new QuotaGate(config.plans, config.defaultPlan);
-  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota });
+  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota, observer: metrics.engineObserver });
+  metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
@@ -51,14 +61,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
-  const app = buildApp({ logger, store, accounts, apiKeys, jobs, executions, spaces, plans });
 
+  let app: FastifyInstance | undefined;
   try {
+    app = await buildApp({
+      logger,
+      store,
+      accounts,
+      apiKeys,
+      jobs,
+      executions,
+      spaces,
+      plans,
+      metrics,
+      metricsToken: config.metricsToken,
+      rateLimits: config.rateLimits,
+      redis,
+      redisPrefix: config.redisPrefix,
+      trustProxy: config.trustProxy,
+    });
     await engine.start();
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
-    await app.close();
+    await app?.close();
     await engine.stop();
+    await delivery.close();
+    if (redis) await closeRedis(redis);
     await store.close();
     throw err;
   }
@@ -73,12 +101,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url,
     engine,
     logger,
+    app,
     close() {
       closing ??= (async () => {
         stopRetention();
         await app.close();
         await engine.stop();
         await delivery.close();
+        if (redis) await closeRedis(redis);
         await store.close();
       })();
       return closing;

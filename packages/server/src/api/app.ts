@@ -1,5 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RateLimits } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import type { AccountsService } from '../service/accounts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
 import type { ExecutionsService } from '../service/executions.js';
@@ -9,11 +12,14 @@ import type { SpacesService } from '../service/spaces.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { frameworkError, registerErrorHandling } from './errors.js';
+import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
+import { registerRateLimits } from './rateLimits.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { executionRoutes } from './routes/executions.js';
 import { jobRoutes } from './routes/jobs.js';
+import { metricsRoutes } from './routes/operations.js';
 import { planRoutes } from './routes/plans.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { projectRoutes } from './routes/projects.js';
@@ -28,12 +34,28 @@ export interface AppDeps {
   executions: ExecutionsService;
   spaces: SpacesService;
   plans: PlansService;
+  metrics: Metrics;
+  /** Bearer token `/metrics` wants; public when absent. */
+  metricsToken?: string;
+  rateLimits: RateLimits;
+  /** Shared rate-limit counters (and a dependency /health reports); in memory when absent. */
+  redis?: Redis;
+  redisPrefix?: string;
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client. */
+  trustProxy?: boolean | number | string;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
 export const bodyLimit = 1024 * 1024 + 64 * 1024;
 
-export function buildApp(deps: AppDeps): FastifyInstance {
+const routeTables = new WeakMap<FastifyInstance, { method: string; url: string; hidden: boolean }[]>();
+
+/** Every route registered on an app built here, as its method and path pattern. */
+export function routesOf(app: FastifyInstance): readonly { method: string; url: string; hidden: boolean }[] {
+  return routeTables.get(app) ?? [];
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // A line per request would cost more than the request itself at thousands per second.
@@ -42,11 +64,33 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: true,
     frameworkErrors: frameworkError,
     forceCloseConnections: 'idle',
+    // A hop count is accepted at run time though the typings leave it out.
+    trustProxy: (deps.trustProxy ?? false) as boolean | string,
+  });
+  const routes: { method: string; url: string; hidden: boolean }[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of typeof route.method === 'string' ? [route.method] : route.method) {
+      routes.push({ method, url: route.url, hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide) });
+    }
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  await registerOpenApi(app);
+
+  // Counted per address before the bearer is checked, and per caller once it is known.
+  const limits = await registerRateLimits(app, {
+    limits: deps.rateLimits,
+    redis: deps.redis,
+    redisPrefix: deps.redisPrefix,
+    onLimited: (rateClass) => deps.metrics.rateLimited(rateClass),
+  });
+  app.addHook('onRequest', limits.byAddress);
   registerAuthentication(app, deps.accounts);
-  healthRoutes(app, deps.store, Date.now());
+  app.addHook('onRequest', limits.byCaller);
+
+  healthRoutes(app, { store: deps.store, redis: deps.redis, startedAt: Date.now() });
+  metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, deps.accounts, deps.apiKeys);
   projectRoutes(app, deps.accounts);
   apiKeyRoutes(app, deps.apiKeys);
@@ -54,5 +98,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   executionRoutes(app, deps.executions);
   spaceRoutes(app, deps.spaces);
   planRoutes(app, deps.plans, deps.accounts);
+  await registerOpenApiRoutes(app);
   return app;
 }

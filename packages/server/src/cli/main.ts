@@ -20,6 +20,14 @@ Environment:
                          admin, register
   KAIROS_JWT_SECRET      signs access tokens, at least 32 characters; when unset one is made
                          at first start and kept in the database
+  KAIROS_METRICS_TOKEN   when set, /metrics wants "Authorization: Bearer <token>"
+  KAIROS_RATE_PROFILE    default or strict (the Runhooks table, for public sign-ups)
+  KAIROS_RATE_LIMITS     JSON overriding rules of the profile, per class, e.g.
+                         {"jobWrites":{"max":1000,"windowMs":60000}}
+  KAIROS_REDIS_URL       redis://host:6379 to share rate-limit counters between nodes
+  KAIROS_REDIS_PREFIX    prefix of every Redis key Kairos writes (kairos:)
+  KAIROS_TRUST_PROXY     true, a hop count, or the proxies' addresses whose
+                         X-Forwarded-For names the client (unset: none)
 `;
 
 async function serve(): Promise<void> {

@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import { nextRunAfter } from '../domain/schedule.js';
 import type { HttpDelivery, DeliveryResult } from '../delivery/httpDelivery.js';
 import type { Store } from '../store/connect.js';
-import type { ExecutionRow, JobRow, RunRow } from '../store/schema.js';
+import type { ExecutionRow, ExecutionStatus, JobRow, RunRow } from '../store/schema.js';
 import { claimRuns } from '../store/sql/claimRuns.js';
 import { getJobsByIds } from '../store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
@@ -24,6 +24,14 @@ export interface EngineDeps {
   logger: Logger;
   userAgent: string;
   quota: QuotaGate;
+  /** Told of every attempt and every claim, e.g. for metrics; must be cheap and must not throw. */
+  observer?: EngineObserver;
+}
+
+/** What the engine reports as it works; `latenessMs` is the attempt's start minus its due instant. */
+export interface EngineObserver {
+  executed(status: ExecutionStatus, durationMs: number, latenessMs: number): void;
+  claimed(count: number): void;
 }
 
 /** Figures the engine exposes for health checks, metrics and tests. */
@@ -160,6 +168,7 @@ export class Engine {
         const limit = Math.min(room, tuning.claimBatch);
         const now = Date.now();
         const { claimed, total } = await this.claimBatch(now, limit);
+        if (total > 0) this.deps.observer?.claimed(total);
         if (claimed.length > 0) await this.deps.quota.refresh(this.deps.store.db, claimed.map((h) => h.job.projectId), now);
         for (const h of claimed) this.hold(h);
         this.arm();
@@ -286,6 +295,7 @@ export class Engine {
     if (outcome.execution.status !== 'success') {
       this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
     }
+    this.deps.observer?.executed(outcome.execution.status, result.durationMs, result.startedAt - held.run.due_at);
     this.writer.addOutcome(outcome, held);
   }
 

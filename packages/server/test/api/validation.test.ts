@@ -76,6 +76,19 @@ describe('job validation', () => {
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
   });
+  it('refuses a request body over the limit with 413 and the JSON error on routes other than jobs too', async () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    for (const [path, body] of [
+      ['/v1/auth/register', { email: 'big@example.com', password: big, name: 'Big' }],
+      ['/v1/auth/login', { email: 'big@example.com', password: big }],
+      ['/v1/projects', { name: big }],
+      ['/v1/api-keys', { name: big, scopes: ['read'] }],
+    ] as const) {
+      const r = await api.request('POST', path, body);
+      expect(r.status, path).toBe(413);
+      expect(r.body.error, path).toEqual({ code: 'payload_too_large', message: expect.stringMatching(/larger than the \d+ bytes/), details: [] });
+    }
+  });
   it('answers malformed JSON with 400 and a JSON error', async () => {
     const r = await api.request('POST', '/v1/jobs', '{"url": ');
     expect(r.status).toBe(400);

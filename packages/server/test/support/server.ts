@@ -10,7 +10,7 @@ export async function startTestServer(
   options: Omit<StartOptions, 'logger'> = {},
 ): Promise<RunningServer> {
   const config: Config = {
-    // What an empty environment gives, then what tests need.
+    // Every setting at its default, as an empty environment gives them.
     ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',

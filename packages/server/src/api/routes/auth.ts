@@ -2,35 +2,84 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../service/accounts.js';
 import type { ApiKeysService } from '../../service/apiKeys.js';
 import { principalOf, requireScope } from '../authenticate.js';
-import { LoginBody, RefreshBody, RegisterAnonymousBody, RegisterBody } from '../schemas/accounts.js';
+import {
+  AnonymousRegistration,
+  LoginBody,
+  Me,
+  NewApiKey,
+  RefreshBody,
+  RegisterAnonymousBody,
+  RegisterBody,
+  Registration,
+  Session,
+  Tokens,
+} from '../schemas/accounts.js';
+import { clientErrors, Data } from '../schemas/common.js';
+
+const tags = ['auth'];
+/** No bearer needed (one may still be sent, see register). */
+const security: never[] = [];
 
 export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiKeys: ApiKeysService): void {
   // Public, but a bearer sent along is checked: on a closed server an admin may still register.
   app.post<{ Body: RegisterAnonymousBody }>(
     '/v1/auth/register-anonymous',
-    { schema: { body: RegisterAnonymousBody }, config: { public: true, identify: true } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'A project with one all-scopes API key, without a user account',
+        body: RegisterAnonymousBody,
+        response: { 201: Data(AnonymousRegistration), ...clientErrors },
+      },
+      config: { public: true, identify: true },
+    },
     async (request, reply) => reply.status(201).send({ data: await accounts.registerAnonymous(request.body.name, request.principal) }),
   );
 
   app.post<{ Body: RegisterBody }>(
     '/v1/auth/register',
-    { schema: { body: RegisterBody }, config: { public: true, identify: true } },
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'An account with its first project, an API key and a signed-in session',
+        body: RegisterBody,
+        response: { 201: Data(Registration), ...clientErrors },
+      },
+      config: { public: true, identify: true },
+    },
     async (request, reply) => reply.status(201).send({ data: await accounts.register(request.body, request.principal) }),
   );
 
-  app.post<{ Body: LoginBody }>('/v1/auth/login', { schema: { body: LoginBody }, config: { public: true } }, async (request) => ({
-    data: await accounts.login(request.body),
-  }));
+  app.post<{ Body: LoginBody }>(
+    '/v1/auth/login',
+    { schema: { tags, security, summary: 'Sign in', body: LoginBody, response: { 200: Data(Session), ...clientErrors } }, config: { public: true } },
+    async (request) => ({ data: await accounts.login(request.body) }),
+  );
 
-  app.post<{ Body: RefreshBody }>('/v1/auth/refresh', { schema: { body: RefreshBody }, config: { public: true } }, async (request) => ({
-    data: await accounts.refresh(request.body.refreshToken),
-  }));
+  app.post<{ Body: RefreshBody }>(
+    '/v1/auth/refresh',
+    {
+      schema: { tags, security, summary: 'Exchange a refresh token for new tokens', body: RefreshBody, response: { 200: Data(Tokens), ...clientErrors } },
+      config: { public: true },
+    },
+    async (request) => ({ data: await accounts.refresh(request.body.refreshToken) }),
+  );
 
-  app.get('/v1/auth/me', { config: { account: true } }, async (request) => ({ data: await accounts.me(principalOf(request)) }));
+  app.get(
+    '/v1/auth/me',
+    { schema: { tags, summary: 'The signed-in user and their projects, or the API key and its project', response: { 200: Data(Me), ...clientErrors } }, config: { account: true } },
+    async (request) => ({ data: await accounts.me(principalOf(request)) }),
+  );
 
   // An account route: a key has its caller, a signed-in user has none (no key to rotate).
-  app.post('/v1/auth/rotate-key', { config: { account: true } }, async (request, reply) => {
-    const caller = request.caller ? requireScope(request, 'admin') : undefined;
-    return reply.status(201).send({ data: await apiKeys.rotate(caller) });
-  });
+  app.post(
+    '/v1/auth/rotate-key',
+    { schema: { tags, summary: 'Replace the calling API key with a new one', response: { 201: Data(NewApiKey), ...clientErrors } }, config: { account: true } },
+    async (request, reply) => {
+      const caller = request.caller ? requireScope(request, 'admin') : undefined;
+      return reply.status(201).send({ data: await apiKeys.rotate(caller) });
+    },
+  );
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ExecutionsService } from '../../service/executions.js';
 import { callerOf, requireScope } from '../authenticate.js';
-import { IdParams } from '../schemas/common.js';
+import { clientErrors, Data, IdParams, Paged } from '../schemas/common.js';
 import { ExecutionListQuery } from '../schemas/executions.js';
+import { Execution } from '../schemas/jobs.js';
 
 export function executionRoutes(app: FastifyInstance, executions: ExecutionsService): void {
-  app.get<{ Querystring: ExecutionListQuery }>('/v1/executions', { schema: { querystring: ExecutionListQuery } }, async (request) => {
+  app.get<{ Querystring: ExecutionListQuery }>('/v1/executions', { schema: { tags: ['executions'], summary: 'Delivery attempts across the project, newest first', querystring: ExecutionListQuery, response: { 200: Paged(Execution), ...clientErrors } } }, async (request) => {
     const { page, perPage, from, to, ...filter } = request.query;
     const { items, total } = await executions.list(
       callerOf(request).projectId,
@@ -15,11 +16,11 @@ export function executionRoutes(app: FastifyInstance, executions: ExecutionsServ
     return { data: items, meta: { page, perPage, total } };
   });
 
-  app.get<{ Params: IdParams }>('/v1/executions/:id', { schema: { params: IdParams } }, async (request) => ({
+  app.get<{ Params: IdParams }>('/v1/executions/:id', { schema: { tags: ['executions'], summary: 'One attempt: the request sent, the response received, timings', params: IdParams, response: { 200: Data(Execution, 'The attempt'), ...clientErrors } } }, async (request) => ({
     data: await executions.get(callerOf(request).projectId, request.params.id),
   }));
 
-  app.post<{ Params: IdParams }>('/v1/executions/:id/replay', { schema: { params: IdParams } }, async (request, reply) =>
+  app.post<{ Params: IdParams }>('/v1/executions/:id/replay', { schema: { tags: ['executions'], summary: 'Run the job again now, linked to this attempt (202)', params: IdParams } }, async (request, reply) =>
     reply.status(202).send({ data: await executions.replay(requireScope(request, 'write').projectId, request.params.id) }),
   );
 }

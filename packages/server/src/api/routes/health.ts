@@ -1,29 +1,65 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { version } from '../../config.js';
+import { pingRedis } from '../../redis.js';
 import type { Store } from '../../store/connect.js';
+import { Health } from '../schemas/operations.js';
 
-/** Liveness with the state of every dependency; 503 when the database does not answer. */
-export function healthRoutes(app: FastifyInstance, store: Store, startedAt: number): void {
-  const handler = async (_req: unknown, reply: import('fastify').FastifyReply) => {
-    const started = performance.now();
-    let database: { status: 'ok' | 'down'; kind: string; latencyMs: number; error?: string };
-    try {
-      await Promise.race([
-        sql`SELECT 1`.execute(store.db),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
-      ]);
-      database = { status: 'ok', kind: store.kind, latencyMs: round(performance.now() - started) };
-    } catch (err) {
-      database = { status: 'down', kind: store.kind, latencyMs: round(performance.now() - started), error: (err as Error).message };
-    }
-    const ok = database.status === 'ok';
+export interface HealthDeps {
+  store: Store;
+  /** Checked and reported when rate-limit counters live in Redis. */
+  redis?: Redis;
+  startedAt: number;
+}
+
+const answerWithin = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms).unref())]);
+
+/**
+ * Liveness with the state and latency of every dependency in use: the database, and Redis when
+ * configured. 503 when one of them does not answer.
+ */
+export function healthRoutes(app: FastifyInstance, { store, redis, startedAt }: HealthDeps): void {
+  const handler = async (_request: unknown, reply: FastifyReply) => {
+    const checks = await Promise.all([checkDatabase(store), redis ? checkRedis(redis) : undefined]);
+    const [database, redisState] = checks;
+    const ok = checks.every((c) => c === undefined || c.status === 'ok');
     return reply.status(ok ? 200 : 503).send({
-      data: { status: ok ? 'ok' : 'degraded', version, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000), database },
+      data: {
+        status: ok ? 'ok' : 'degraded',
+        version,
+        uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+        database,
+        ...(redisState ? { redis: redisState } : {}),
+      },
     });
   };
-  app.get('/v1/health', handler);
-  app.get('/health', handler);
+  const schema = {
+    tags: ['operations'],
+    summary: 'Health of the server and of every dependency in use',
+    security: [],
+    response: { 200: Health, 503: Health },
+  };
+  // Probes poll these; a 429 would have an orchestrator restart a healthy node.
+  const config = { rateLimit: false as const };
+  app.get('/v1/health', { schema, config }, handler);
+  app.get('/health', { schema: { ...schema, summary: 'Same as /v1/health' }, config }, handler);
+}
+
+async function checkDatabase(store: Store) {
+  const started = performance.now();
+  try {
+    await answerWithin(sql`SELECT 1`.execute(store.db), 2_000);
+    return { status: 'ok' as const, kind: store.kind, latencyMs: round(performance.now() - started) };
+  } catch (err) {
+    return { status: 'down' as const, kind: store.kind, latencyMs: round(performance.now() - started), error: (err as Error).message };
+  }
+}
+
+async function checkRedis(redis: Redis) {
+  const r = await pingRedis(redis);
+  return r.ok ? { status: 'ok' as const, latencyMs: round(r.latencyMs) } : { status: 'down' as const, latencyMs: round(r.latencyMs), error: r.error };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

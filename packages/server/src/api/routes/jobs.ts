@@ -1,22 +1,44 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { JobsService } from '../../service/jobs.js';
 import { callerOf, requireScope } from '../authenticate.js';
-import { IdParams, Pagination } from '../schemas/common.js';
-import { batchBodyLimit, BulkBody, CreateJobBody, CreateJobsBatchBody, JobListQuery, PatchJobBody, RunNowQuery } from '../schemas/jobs.js';
+import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
+import { batchBodyLimit, BulkBody, CreateJobBody, CreateJobsBatchBody, Execution, Job, JobListQuery, PatchJobBody, RunNowQuery } from '../schemas/jobs.js';
+
+const tags = ['jobs'];
 
 export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
-  app.post<{ Body: CreateJobBody }>('/v1/jobs', { schema: { body: CreateJobBody } }, async (request, reply) => {
-    const caller = requireScope(request, 'write');
-    const { idempotencyKey: fieldKey, ...input } = request.body;
-    const header = request.headers['idempotency-key'];
-    const key = (typeof header === 'string' && header !== '' ? header : undefined) ?? fieldKey;
-    const { job, created } = await jobs.create(caller.projectId, input, key);
-    return reply.status(created ? 201 : 200).send({ data: job });
-  });
+  app.post<{ Body: CreateJobBody }>(
+    '/v1/jobs',
+    {
+      schema: {
+        tags,
+        summary: 'Create a job (an Idempotency-Key header or idempotencyKey field makes a repeat return the first job with 200)',
+        body: CreateJobBody,
+        response: { 200: Data(Job, 'The job made by an earlier request with this key'), 201: Data(Job, 'The job'), ...clientErrors },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireScope(request, 'write');
+      const { idempotencyKey: fieldKey, ...input } = request.body;
+      const header = request.headers['idempotency-key'];
+      const key = (typeof header === 'string' && header !== '' ? header : undefined) ?? fieldKey;
+      const { job, created } = await jobs.create(caller.projectId, input, key);
+      return reply.status(created ? 201 : 200).send({ data: job });
+    },
+  );
 
   app.post<{ Body: CreateJobsBatchBody }>(
     '/v1/jobs/batch',
-    { schema: { body: CreateJobsBatchBody }, bodyLimit: batchBodyLimit },
+    {
+      schema: {
+        tags,
+        summary: 'Create up to 1 000 jobs in one transaction, all or nothing',
+        body: CreateJobsBatchBody,
+        response: { 201: Data(Type.Array(Job), 'The jobs, in the order given'), ...clientErrors },
+      },
+      bodyLimit: batchBodyLimit,
+    },
     async (request, reply) => {
       const caller = requireScope(request, 'write');
       const inputs = request.body.jobs.map(({ idempotencyKey: _ignored, ...input }) => input);
@@ -24,44 +46,75 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.post<{ Body: BulkBody }>('/v1/jobs/bulk', { schema: { body: BulkBody } }, async (request) => {
-    const caller = requireScope(request, 'write');
-    return { data: await jobs.bulk(caller.projectId, request.body as Parameters<JobsService['bulk']>[1]) };
-  });
+  app.post<{ Body: BulkBody }>(
+    '/v1/jobs/bulk',
+    { schema: { tags, summary: 'One action on up to 100 jobs; each succeeds or fails on its own', body: BulkBody } },
+    async (request) => {
+      const caller = requireScope(request, 'write');
+      return { data: await jobs.bulk(caller.projectId, request.body as Parameters<JobsService['bulk']>[1]) };
+    },
+  );
 
-  app.get<{ Querystring: JobListQuery }>('/v1/jobs', { schema: { querystring: JobListQuery } }, async (request) => {
-    const { page, perPage, ...filter } = request.query;
-    const { items, total } = await jobs.list(callerOf(request).projectId, filter as Parameters<JobsService['list']>[1], { page, perPage });
-    return { data: items, meta: { page, perPage, total } };
-  });
+  app.get<{ Querystring: JobListQuery }>(
+    '/v1/jobs',
+    { schema: { tags, summary: "List the project's jobs, newest first", querystring: JobListQuery, response: { 200: Paged(Job), ...clientErrors } } },
+    async (request) => {
+      const { page, perPage, ...filter } = request.query;
+      const { items, total } = await jobs.list(callerOf(request).projectId, filter as Parameters<JobsService['list']>[1], { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
+  );
 
-  app.get<{ Params: IdParams }>('/v1/jobs/:id', { schema: { params: IdParams } }, async (request) => ({
-    data: await jobs.get(callerOf(request).projectId, request.params.id),
-  }));
+  app.get<{ Params: IdParams }>(
+    '/v1/jobs/:id',
+    { schema: { tags, summary: 'Read a job', params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
+    async (request) => ({ data: await jobs.get(callerOf(request).projectId, request.params.id) }),
+  );
 
-  app.patch<{ Params: IdParams; Body: PatchJobBody }>('/v1/jobs/:id', { schema: { params: IdParams, body: PatchJobBody } }, async (request) => ({
-    data: await jobs.update(requireScope(request, 'write').projectId, request.params.id, request.body),
-  }));
+  app.patch<{ Params: IdParams; Body: PatchJobBody }>(
+    '/v1/jobs/:id',
+    { schema: { tags, summary: 'Change some fields of a job (status: active or paused too)', params: IdParams, body: PatchJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
+    async (request) => ({ data: await jobs.update(requireScope(request, 'write').projectId, request.params.id, request.body) }),
+  );
 
-  app.put<{ Params: IdParams; Body: CreateJobBody }>('/v1/jobs/:id', { schema: { params: IdParams, body: CreateJobBody } }, async (request) => {
-    const { idempotencyKey: _ignored, ...input } = request.body;
-    return { data: await jobs.update(requireScope(request, 'write').projectId, request.params.id, input, true) };
-  });
+  app.put<{ Params: IdParams; Body: CreateJobBody }>(
+    '/v1/jobs/:id',
+    { schema: { tags, summary: 'Replace a job\'s definition', params: IdParams, body: CreateJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
+    async (request) => {
+      const { idempotencyKey: _ignored, ...input } = request.body;
+      return { data: await jobs.update(requireScope(request, 'write').projectId, request.params.id, input, true) };
+    },
+  );
 
-  app.delete<{ Params: IdParams }>('/v1/jobs/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    await jobs.remove(requireScope(request, 'write').projectId, request.params.id);
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: IdParams }>(
+    '/v1/jobs/:id',
+    { schema: { tags, summary: 'Delete a job and its history', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
+    async (request, reply) => {
+      await jobs.remove(requireScope(request, 'write').projectId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
 
+  const transitions = { pause: 'Pause a job', resume: 'Resume a paused job', cancel: 'Cancel a job for good' } as const;
   for (const action of ['pause', 'resume', 'cancel'] as const) {
-    app.post<{ Params: IdParams }>(`/v1/jobs/:id/${action}`, { schema: { params: IdParams } }, async (request) => ({
-      data: await jobs[action](requireScope(request, 'write').projectId, request.params.id),
-    }));
+    app.post<{ Params: IdParams }>(
+      `/v1/jobs/:id/${action}`,
+      { schema: { tags, summary: transitions[action], params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
+      async (request) => ({ data: await jobs[action](requireScope(request, 'write').projectId, request.params.id) }),
+    );
   }
 
   app.post<{ Params: IdParams; Querystring: RunNowQuery }>(
     '/v1/jobs/:id/run',
-    { schema: { params: IdParams, querystring: RunNowQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'Run a job now, outside its schedule (202); with ?wait=true, answer with the attempt (200)',
+        params: IdParams,
+        querystring: RunNowQuery,
+        response: { 200: Data(Execution, 'The attempt, once recorded'), ...clientErrors },
+      },
+    },
     async (request, reply) => {
       const result = await jobs.runNow(requireScope(request, 'write').projectId, request.params.id, request.query.wait === true);
       return result.done ? reply.status(200).send({ data: result.execution }) : reply.status(202).send({ data: result.pending });
@@ -70,7 +123,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
 
   app.get<{ Params: IdParams; Querystring: Pagination }>(
     '/v1/jobs/:id/executions',
-    { schema: { params: IdParams, querystring: Pagination } },
+    { schema: { tags, summary: "A job's delivery attempts, newest first", params: IdParams, querystring: Pagination, response: { 200: Paged(Execution), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await jobs.executions(callerOf(request).projectId, request.params.id, { page, perPage });

@@ -1,18 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../service/accounts.js';
 import { principalOf } from '../authenticate.js';
-import { CreateProjectBody } from '../schemas/accounts.js';
-import { Pagination } from '../schemas/common.js';
+import { CreateProjectBody, Project } from '../schemas/accounts.js';
+import { clientErrors, Data, Paged, Pagination } from '../schemas/common.js';
+
+const tags = ['projects'];
 
 /** Account routes: they act on the caller's projects as a whole, so no project is chosen. */
 export function projectRoutes(app: FastifyInstance, accounts: AccountsService): void {
-  app.get<{ Querystring: Pagination }>('/v1/projects', { schema: { querystring: Pagination }, config: { account: true } }, async (request) => {
-    const { page, perPage } = request.query;
-    const { items, total } = await accounts.listProjects(principalOf(request), { page, perPage });
-    return { data: items, meta: { page, perPage, total } };
-  });
+  app.get<{ Querystring: Pagination }>(
+    '/v1/projects',
+    { schema: { tags, summary: "The caller's projects", querystring: Pagination, response: { 200: Paged(Project), ...clientErrors } }, config: { account: true } },
+    async (request) => {
+      const { page, perPage } = request.query;
+      const { items, total } = await accounts.listProjects(principalOf(request), { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
+  );
 
-  app.post<{ Body: CreateProjectBody }>('/v1/projects', { schema: { body: CreateProjectBody }, config: { account: true } }, async (request, reply) =>
-    reply.status(201).send({ data: await accounts.createProject(principalOf(request), request.body.name) }),
+  app.post<{ Body: CreateProjectBody }>(
+    '/v1/projects',
+    {
+      schema: { tags, summary: 'Another project for a signed-in user', body: CreateProjectBody, response: { 201: Data(Project), ...clientErrors } },
+      config: { account: true },
+    },
+    async (request, reply) => reply.status(201).send({ data: await accounts.createProject(principalOf(request), request.body.name) }),
   );
 }

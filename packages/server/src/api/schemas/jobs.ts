@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { httpMethods, limits } from '../../domain/jobDefinition.js';
+import { nullable, StringEnum, Timestamp } from './common.js';
 
 /**
  * The native job body. Types and shapes are checked here; the schedule and retry policy are
@@ -110,3 +111,89 @@ export const BulkBody = Type.Object(
   { additionalProperties: false },
 );
 export type BulkBody = Static<typeof BulkBody>;
+
+/** A schedule as stored: the form's fields with defaults filled in (`once.at` in epoch ms). */
+const ScheduleView = Type.Object(
+  {
+    type: StringEnum(['once', 'cron', 'interval', 'preset', 'weekly', 'daily']),
+    at: Type.Optional(Type.Number({ description: 'once: epoch milliseconds' })),
+    expression: Type.Optional(Type.String({ description: 'cron' })),
+    every: Type.Optional(Type.Number({ description: 'interval: milliseconds' })),
+    preset: Type.Optional(Type.String({ description: 'preset' })),
+    day: Type.Optional(Type.String({ description: 'weekly' })),
+    hour: Type.Optional(Type.Number({ description: 'weekly' })),
+    minute: Type.Optional(Type.Number({ description: 'weekly' })),
+    times: Type.Optional(Type.Array(Type.String(), { description: 'daily: "HH:mm"' })),
+    timezone: Type.Optional(Type.String({ description: 'recurring forms: IANA name' })),
+  },
+  { additionalProperties: true },
+);
+
+const RetryPolicyView = Type.Object(
+  {
+    maxRetries: Type.Number(),
+    strategy: StringEnum(['none', 'fixed', 'linear', 'exponential']),
+    initialDelayMs: Type.Number(),
+    multiplier: Type.Number(),
+    maxDelayMs: Type.Number(),
+    jitter: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: true },
+);
+
+/** A job as service/views.ts `jobView` returns it; every field listed, or serialization drops it. */
+export const Job = Type.Object({
+  id: Type.String({ description: 'job_…' }),
+  name: nullable(Type.String()),
+  description: nullable(Type.String()),
+  status: StringEnum(['active', 'paused', 'completed', 'failed', 'cancelled']),
+  tags: Type.Array(Type.String()),
+  spaceId: nullable(Type.String({ description: 'sp_…' })),
+  url: Type.String(),
+  method: StringEnum(httpMethods),
+  headers: Type.Record(Type.String(), Type.String()),
+  query: Type.Record(Type.String(), Type.String()),
+  payload: Type.Optional(Type.Unknown({ description: 'Any JSON, sent as application/json; present instead of body when the job has one' })),
+  body: Type.Optional(nullable(Type.String({ description: 'Present when the job has no payload' }))),
+  schedule: ScheduleView,
+  retryPolicy: RetryPolicyView,
+  timeoutMs: Type.Integer(),
+  storeResponseBody: Type.Boolean(),
+  nextRunAt: nullable(Timestamp),
+  lastRunAt: nullable(Timestamp),
+  lastStatus: nullable(Type.String({ description: 'The last attempt\'s status' })),
+  lastStatusCode: nullable(Type.Integer()),
+  lastDurationMs: nullable(Type.Integer()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Job = Static<typeof Job>;
+
+/** One delivery attempt as service/views.ts `executionView` returns it. */
+export const Execution = Type.Object({
+  id: Type.String({ description: 'exe_…' }),
+  jobId: Type.String(),
+  runId: Type.String(),
+  deliveryId: Type.String({ description: 'The same for every attempt of one run (the webhook-id header)' }),
+  attempt: Type.Integer({ minimum: 1 }),
+  triggeredBy: StringEnum(['schedule', 'manual', 'replay']),
+  replayOf: nullable(Type.String({ description: 'The execution this one replays' })),
+  status: StringEnum(['success', 'failed', 'timeout', 'dead_letter', 'quota_exceeded']),
+  statusCode: nullable(Type.Integer()),
+  durationMs: Type.Integer(),
+  error: nullable(Type.String()),
+  scheduledFor: Timestamp,
+  startedAt: Timestamp,
+  completedAt: Timestamp,
+  responseHeaders: nullable(Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))),
+  responseBody: nullable(Type.String({ description: 'The first 100 KiB' })),
+  request: nullable(
+    Type.Object({
+      method: Type.String(),
+      url: nullable(Type.String()),
+      headers: Type.Record(Type.String(), Type.String()),
+      body: nullable(Type.String({ description: 'The first 100 KiB' })),
+    }),
+  ),
+});
+export type Execution = Static<typeof Execution>;

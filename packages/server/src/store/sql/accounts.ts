@@ -1,5 +1,6 @@
 import type { ApiKeyRow, ProjectRow } from '../schema.js';
 import type { Executor } from './executor.js';
+import { type Page, readPage } from './page.js';
 
 export async function insertProject(db: Executor, project: ProjectRow): Promise<void> {
   await db.insertInto('projects').values(project).execute();
@@ -29,46 +30,25 @@ export async function ownedProjectIds(db: Executor, ownerId: string, limit: numb
   return rows.map((r) => r.id);
 }
 
-export interface ProjectPage {
-  rows: ProjectRow[];
-  total: number;
-}
+export type ProjectPage = Page<ProjectRow>;
 
 /** A user's projects, oldest first (the first one is the one made at sign-up). */
 export async function listOwnedProjects(db: Executor, ownerId: string, offset: number, limit: number): Promise<ProjectPage> {
-  const [rows, count] = await Promise.all([
-    db.selectFrom('projects').selectAll().where('owner_id', '=', ownerId).orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute(),
-    db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readPage(
+    () => db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', ownerId).executeTakeFirstOrThrow(),
+    () => db.selectFrom('projects').selectAll().where('owner_id', '=', ownerId).orderBy('created_at').orderBy('id').offset(offset).limit(limit).execute(),
+  );
 }
 
-export interface ApiKeyPage {
-  rows: ApiKeyRow[];
-  total: number;
-}
+export type ApiKeyPage = Page<ApiKeyRow>;
 
 /** A project's live keys, newest first. */
 export async function listApiKeys(db: Executor, projectId: string, offset: number, limit: number): Promise<ApiKeyPage> {
-  const [rows, count] = await Promise.all([
-    db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .where('revoked_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset(offset)
-      .limit(limit)
-      .execute(),
-    db
-      .selectFrom('api_keys')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('project_id', '=', projectId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  const live = () => db.selectFrom('api_keys').where('project_id', '=', projectId).where('revoked_at', 'is', null);
+  return readPage(
+    () => live().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    () => live().selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute(),
+  );
 }
 
 /** The live key with this id in this project. */

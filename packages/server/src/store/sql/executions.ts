@@ -1,5 +1,6 @@
 import type { ExecutionRow, ExecutionStatus, TriggeredBy } from '../schema.js';
 import type { Executor } from './executor.js';
+import { readPage } from './page.js';
 
 export interface ExecutionFilter {
   jobId?: string;
@@ -24,11 +25,10 @@ export async function listExecutions(db: Executor, projectId: string, filter: Ex
   if (filter.triggeredBy) base = base.where('triggered_by', '=', filter.triggeredBy);
   if (filter.from !== undefined) base = base.where('started_at', '>=', filter.from);
   if (filter.to !== undefined) base = base.where('started_at', '<', filter.to);
-  const [rows, count] = await Promise.all([
-    base.selectAll().orderBy('id', 'desc').offset(offset).limit(limit).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readPage(
+    () => base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    () => base.selectAll().orderBy('id', 'desc').offset(offset).limit(limit).execute(),
+  );
 }
 
 export async function getExecution(db: Executor, projectId: string, id: string): Promise<ExecutionRow | undefined> {

@@ -3,6 +3,7 @@ import type { Database, JobRow, JobStatus, JobWithNextRun } from '../schema.js';
 import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
 import { containsPattern } from './like.js';
+import { readPage } from './page.js';
 
 export async function insertJobs(db: Executor, jobs: readonly JobRow[]): Promise<void> {
   for (const part of chunks(jobs, 500)) await db.insertInto('jobs').values(part).execute();
@@ -49,11 +50,10 @@ export async function listJobs(db: Executor, projectId: string, filter: JobFilte
     if (filter.q) out = out.where(sql<boolean>`lower(jobs.name) LIKE ${containsPattern(filter.q.toLowerCase())} ESCAPE '!'`);
     return out;
   };
-  const [rows, count] = await Promise.all([
-    where(selectJobs(db)).orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').offset(offset).limit(limit).execute(),
-    where((db as Kysely<Database>).selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+  return readPage(
+    () => where((db as Kysely<Database>).selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
+    () => where(selectJobs(db)).orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').offset(offset).limit(limit).execute(),
+  );
 }
 
 /**

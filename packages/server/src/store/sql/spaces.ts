@@ -1,6 +1,7 @@
 import type { SpaceRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
+import { readPage } from './page.js';
 
 export type SpaceWithCounts = SpaceRow & { job_count: number; active_count: number; paused_count: number };
 
@@ -32,11 +33,11 @@ export async function getSpace(db: Executor, projectId: string, id: string): Pro
 }
 
 export async function listSpaces(db: Executor, projectId: string, offset: number, limit: number): Promise<{ rows: SpaceWithCounts[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    selectSpaces(db).where('spaces.project_id', '=', projectId).orderBy('spaces.created_at', 'desc').orderBy('spaces.id', 'desc').offset(offset).limit(limit).execute(),
-    db.selectFrom('spaces').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow(),
-  ]);
-  return { rows: rows.map(counted), total: Number(count.n) };
+  const page = await readPage(
+    () => db.selectFrom('spaces').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow(),
+    () => selectSpaces(db).where('spaces.project_id', '=', projectId).orderBy('spaces.created_at', 'desc').orderBy('spaces.id', 'desc').offset(offset).limit(limit).execute(),
+  );
+  return { rows: page.rows.map(counted), total: page.total };
 }
 
 export async function updateSpace(db: Executor, id: string, changes: Partial<Pick<SpaceRow, 'name' | 'timezone' | 'updated_at'>>): Promise<void> {
