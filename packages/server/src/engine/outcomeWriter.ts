@@ -94,6 +94,7 @@ export class OutcomeWriter<T> {
       const { kept, inserted } = await this.store.db.transaction().execute(async (trx) => {
         const kept = await recordOutcomes(
           trx,
+          this.store,
           outcomes.map((p) => p.outcome),
         );
         await addUsage(trx, usageOf(kept));

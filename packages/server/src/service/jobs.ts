@@ -11,6 +11,7 @@ import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
+import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
 import { executionView, type JobView, jobView } from './views.js';
@@ -125,8 +126,10 @@ const canonical = (value: unknown): string =>
 export function createJobsService({ store, engine, plans, checkUrl, horizonMs }: JobsServiceDeps) {
   /** Runs `work` in one transaction and lets the engines know what it did to runs once it commits. */
   async function transact<T>(now: number, work: (trx: Trx, changes: RunChanges) => Promise<T>): Promise<T> {
-    const changes = new RunChanges(now + horizonMs);
-    const result = await store.db.transaction().execute(async (trx) => {
+    let changes = new RunChanges(now + horizonMs);
+    const result = await inTransaction(store, async (trx) => {
+      // A retried transaction starts over: what an aborted attempt recorded never happened.
+      changes = new RunChanges(now + horizonMs);
       const value = await work(trx, changes);
       await changes.announce(trx, store);
       return value;

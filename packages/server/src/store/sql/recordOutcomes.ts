@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ExecutionRow, JobStatus } from '../schema.js';
+import type { Store } from '../connect.js';
 import { chunks, type Executor } from './executor.js';
 import { anyOf } from './anyOf.js';
 import { deleteRuns } from './runs.js';
@@ -24,10 +25,14 @@ export interface Outcome {
  * answer to its COMMIT was lost, executions already stored are skipped with everything they
  * changed. Returns the outcomes that were written now.
  */
-export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[]): Promise<Outcome[]> {
+export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, outcomes: readonly Outcome[]): Promise<Outcome[]> {
   if (outcomes.length === 0) return [];
   const jobIds = [...new Set(outcomes.map((o) => o.job.id))];
-  const live = new Set((await db.selectFrom('jobs').select('id').where('id', 'in', anyOf(db, jobIds)).execute()).map((r) => r.id));
+  // Jobs are locked first and in id order, as every change to a job locks it before its runs:
+  // taking runs first here would let a delete or a pause and this write wait on each other.
+  let jobs = db.selectFrom('jobs').select('id').where('id', 'in', anyOf(db, jobIds));
+  if (store.kind === 'postgres') jobs = jobs.orderBy('id').forNoKeyUpdate();
+  const live = new Set((await jobs.execute()).map((r) => r.id));
   const inserted = new Set<string>();
   for (const part of chunks(
     outcomes.filter((o) => live.has(o.job.id)),
