@@ -15,6 +15,7 @@ import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
+import { ProjectGate } from './projectGate.js';
 import { MinHeap } from './runHeap.js';
 
 export interface EngineDeps {
@@ -54,6 +55,7 @@ export class Engine {
   private readonly heap = new MinHeap<HeldRun>();
   private readonly held = new Map<string, HeldRun>();
   private readonly dispatcher: Dispatcher<HeldRun>;
+  private readonly projectGate: ProjectGate<HeldRun>;
   private readonly writer: OutcomeWriter<HeldRun>;
   /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
   private readonly waiters = new Map<string, (execution: ExecutionRow) => void>();
@@ -69,6 +71,7 @@ export class Engine {
   constructor(private readonly deps: EngineDeps) {
     const t = deps.tuning;
     this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.attempt(h));
+    this.projectGate = new ProjectGate((h) => this.dispatcher.push(h.job.origin, h));
     this.writer = new OutcomeWriter(deps.store, deps.logger, (written) => this.written(written));
   }
 
@@ -76,7 +79,7 @@ export class Engine {
     return {
       nodeId: this.nodeId,
       held: this.held.size,
-      waiting: this.heap.size + this.dispatcher.waiting,
+      waiting: this.heap.size + this.projectGate.waiting + this.dispatcher.waiting,
       inFlight: this.dispatcher.inFlight,
       unwritten: this.writer.pending,
     };
@@ -240,7 +243,7 @@ export class Engine {
       // Forgotten while it waited: its row is gone.
       if (this.held.get(top.run.id) !== top) continue;
       if (top.job.recurring && top.run.triggered_by === 'schedule' && top.run.attempt === 1) this.scheduleNext(top, now);
-      this.dispatcher.push(top.job.origin, top);
+      this.projectGate.push(top.job.projectId, this.deps.quota.concurrencyOf(top.job.projectId), top);
     }
     this.arm();
   };
@@ -284,6 +287,7 @@ export class Engine {
         result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
       }
     }
+    this.projectGate.done(held.job.projectId);
     const now = Date.now();
     const { horizonMs, leaseMs } = this.deps.tuning;
     const outcome = decideOutcome(held, request, result, {
@@ -339,7 +343,7 @@ export class Engine {
     const { store, tuning, logger } = this.deps;
     clearInterval(this.pollTimer);
     if (this.timer) clearTimeout(this.timer);
-    const unstarted = [...this.heap.drain(), ...this.dispatcher.drainWaiting()];
+    const unstarted = [...this.heap.drain(), ...this.projectGate.drain(), ...this.dispatcher.drainWaiting()];
     for (const h of unstarted) this.held.delete(h.run.id);
     const deadline = Date.now() + tuning.shutdownGraceMs;
     try {

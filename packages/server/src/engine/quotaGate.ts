@@ -71,6 +71,11 @@ export class QuotaGate {
     return true;
   }
 
+  /** Deliveries of the project allowed in flight at once; null when its plan sets no bound. */
+  concurrencyOf(projectId: string): number | null {
+    return this.projects.get(projectId)?.plan.concurrency ?? null;
+  }
+
   private planOf(name: string | null): Plan {
     return (name !== null ? this.plans.get(name) : undefined) ?? this.defaultPlan;
   }

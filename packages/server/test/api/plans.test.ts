@@ -135,3 +135,42 @@ describe('retention', () => {
     }
   });
 });
+
+describe('plan delivery concurrency', () => {
+  it('keeps a project\'s deliveries in flight within its plan\'s concurrency, others unaffected', async () => {
+    const db = await createDatabase('sqlite');
+    const sink = await startSink();
+    let inFlight = 0;
+    let most = 0;
+    sink.respond = (a) => {
+      if (!a.path.startsWith('/slow')) return {};
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => inFlight--, 300);
+      return { delayMs: 300 };
+    };
+    const { plans, defaultPlan } = loadConfig({ KAIROS_PLANS: '{"pair":{"concurrency":2}}' });
+    const server = await startTestServer(db.url, {}, { plans, defaultPlan });
+    try {
+      const admin = new Api(server.url);
+      const limited = await admin.registerUser('limits@example.com');
+      await admin.request('PUT', `/v1/projects/${limited.project.id}/plan`, { plan: 'pair' });
+      const free = new Api(server.url);
+      await free.register('unbounded');
+      const at = Date.now() + 500;
+      for (let i = 0; i < 6; i++) await admin.createJob({ url: `${sink.url}/slow/${i}`, schedule: { type: 'once', at } });
+      for (let i = 0; i < 4; i++) await free.createJob({ url: `${sink.url}/fast/${i}`, schedule: { type: 'once', at } });
+      await sink.waitFor(10, 10_000);
+      expect(most).toBe(2);
+      const slow = sink.arrivals.filter((a) => a.path.startsWith('/slow')).map((a) => a.at - at);
+      const fast = sink.arrivals.filter((a) => a.path.startsWith('/fast')).map((a) => a.at - at);
+      // Six runs two at a time take three rounds of 300 ms; the other project is not held back.
+      expect(Math.max(...slow)).toBeGreaterThanOrEqual(550);
+      expect(Math.max(...fast)).toBeLessThan(250);
+    } finally {
+      await server.close();
+      await sink.close();
+      await db.drop();
+    }
+  });
+});
