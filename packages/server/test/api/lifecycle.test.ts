@@ -309,6 +309,34 @@ describe.each(databaseKinds)('spaces, bulk actions and idempotency on %s', (kind
     expect((await elsewhere.request('POST', '/v1/jobs', body, { 'idempotency-key': 'k-1' })).status).toBe(201);
   });
 
+  it('keeps spaces to their project and every new endpoint behind a key', async () => {
+    const space = (await api.request('POST', '/v1/spaces', { name: 'mine' })).body.data;
+    const other = new Api(server.url);
+    await other.register('other');
+    for (const [method, path, body] of [
+      ['GET', `/v1/spaces/${space.id}`, undefined],
+      ['PATCH', `/v1/spaces/${space.id}`, { name: 'x' }],
+      ['DELETE', `/v1/spaces/${space.id}`, undefined],
+      ['POST', `/v1/spaces/${space.id}/pause`, undefined],
+      ['POST', `/v1/spaces/${space.id}/resume`, undefined],
+    ] as const) {
+      expect((await other.request(method, path, body)).status, `${method} ${path}`).toBe(404);
+    }
+    expect((await other.request('POST', '/v1/jobs', { url, spaceId: space.id, schedule: yearly })).status).toBe(422);
+    const anonymous = new Api(server.url);
+    for (const [method, path] of [
+      ['GET', '/v1/spaces'],
+      ['POST', '/v1/jobs/bulk'],
+      ['GET', '/v1/executions'],
+      ['GET', '/v1/usage'],
+      ['POST', `/v1/spaces/${space.id}/pause`],
+    ] as const) {
+      const r = await anonymous.request(method, path, method === 'POST' ? {} : undefined);
+      expect(r.status, `${method} ${path}`).toBe(401);
+      expect(r.body.error.code).toBe('unauthorized');
+    }
+  });
+
   it('creates one job for concurrent repeats of one key', async () => {
     const p = new Api(server.url);
     await p.register('race');
