@@ -84,8 +84,14 @@ export interface EngineTuning {
   horizonMs: number;
   /** How often the claimer looks ahead for runs entering the horizon. */
   pollMs: number;
-  /** Most runs held in memory (waiting, queued or in flight) at once. */
+  /**
+   * Runs held in memory (waiting, queued or in flight) above which no more are claimed. Runs
+   * queued behind an origin that is at its concurrency bound do not count, so a hanging target
+   * cannot starve the others; `maxHeldHard` bounds memory whatever happens.
+   */
   maxHeld: number;
+  maxHeldHard: number;
+  /** Runs leased per claim statement; also bounds how long one claim holds SQLite's thread. */
   claimBatch: number;
   globalConcurrency: number;
   perOriginConcurrency: number;
@@ -98,7 +104,8 @@ export const defaultEngineTuning: EngineTuning = {
   horizonMs: 5_000,
   pollMs: 1_000,
   maxHeld: 20_000,
-  claimBatch: 2_000,
+  maxHeldHard: 200_000,
+  claimBatch: 1_000,
   globalConcurrency: 512,
   perOriginConcurrency: 256,
   shutdownGraceMs: 10_000,
@@ -195,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       horizonMs: d.horizonMs,
       pollMs: d.pollMs,
       maxHeld: d.maxHeld,
+      maxHeldHard: d.maxHeldHard,
       claimBatch: d.claimBatch,
       globalConcurrency: int(env, 'KAIROS_CONCURRENCY', d.globalConcurrency),
       perOriginConcurrency: int(env, 'KAIROS_ORIGIN_CONCURRENCY', d.perOriginConcurrency),

@@ -31,6 +31,13 @@ export class Dispatcher<T> {
     return this.queued;
   }
 
+  /** Items waiting behind origins that are at their bound: they wait on the target, not on us. */
+  get waitingOnBusyOrigins(): number {
+    let n = 0;
+    for (const line of this.lines.values()) if (line.active >= this.originLimit) n += line.queue.size;
+    return n;
+  }
+
   push(origin: string, item: T): void {
     let line = this.lines.get(origin);
     if (!line) {

@@ -67,6 +67,8 @@ export class Engine {
   private claimAgain = false;
   private claimQueued = false;
   private stopping = false;
+  /** The last claim filled its batch: more runs may be due than this node holds. */
+  private moreDue = true;
 
   constructor(private readonly deps: EngineDeps) {
     const t = deps.tuning;
@@ -166,7 +168,7 @@ export class Engine {
     const { tuning, logger } = this.deps;
     try {
       for (let round = 0; round < 100 && !this.stopping; round++) {
-        const room = tuning.maxHeld - this.held.size;
+        const room = Math.min(tuning.maxHeld - (this.held.size - this.dispatcher.waitingOnBusyOrigins), tuning.maxHeldHard - this.held.size);
         if (room <= 0) break;
         const limit = Math.min(room, tuning.claimBatch);
         const now = Date.now();
@@ -175,6 +177,9 @@ export class Engine {
         if (claimed.length > 0) await this.deps.quota.refresh(this.deps.store.db, claimed.map((h) => h.job.projectId), now);
         for (const h of claimed) this.hold(h);
         this.arm();
+        // A short batch means nothing more is due within the horizon: until the next look-ahead
+        // or wake-up, finished deliveries need not trigger claims.
+        this.moreDue = total === limit;
         if (total < limit) break;
       }
     } catch (err) {
@@ -246,6 +251,8 @@ export class Engine {
       this.projectGate.push(top.job.projectId, this.deps.quota.concurrencyOf(top.job.projectId), top);
     }
     this.arm();
+    // Fired runs that queue behind a busy origin no longer count against the claim bound.
+    if (this.moreDue) this.claimSoon();
   };
 
   /**
@@ -320,13 +327,13 @@ export class Engine {
       }
     }
     this.arm();
-    if (this.held.size < this.deps.tuning.maxHeld / 2) this.claimSoon();
+    if (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2) this.claimSoon();
   }
 
   private async renew(): Promise<void> {
     if (this.held.size === 0 || this.stopping) return;
     try {
-      await renewLeases(this.deps.store.db, this.nodeId, [...this.held.keys()], Date.now() + this.deps.tuning.leaseMs);
+      await renewLeases(this.deps.store.db, this.deps.store, this.nodeId, [...this.held.keys()], Date.now() + this.deps.tuning.leaseMs);
     } catch (err) {
       this.deps.logger.warn({ err }, 'could not renew leases; will try again');
     }

@@ -41,8 +41,10 @@ export class OutcomeWriter<T> {
     private readonly store: Store,
     private readonly logger: Logger,
     private readonly onWritten: (written: Written<T>) => void,
-    private readonly delayMs = 2,
-    private readonly maxBatch = 2_000,
+    // A few milliseconds gather a useful batch without delaying anyone; the batch bound keeps
+    // one write short, since on SQLite it holds the event loop while it runs.
+    private readonly delayMs = 5,
+    private readonly maxBatch = 1_000,
   ) {}
 
   get pending(): number {

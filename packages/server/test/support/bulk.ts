@@ -43,12 +43,16 @@ export class BulkClient {
   }
 
   /** Creates `count` jobs, `connections` at a time; returns their ids in order. */
+  /** Creates `count` jobs through the batch endpoint, 500 a call, two calls at a time. */
   async createJobs(count: number, make: (i: number) => Record<string, unknown>): Promise<string[]> {
-    return mapLimit(count, this.connections, async (i) => {
-      const r = await this.request('POST', '/v1/jobs', make(i));
-      if (r.status !== 201) throw new Error(`creating job ${i} failed: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body.data.id as string;
+    const size = 500;
+    const batches = await mapLimit(Math.ceil(count / size), 2, async (b) => {
+      const jobs = Array.from({ length: Math.min(size, count - b * size) }, (_, k) => make(b * size + k));
+      const r = await this.request('POST', '/v1/jobs/batch', { jobs });
+      if (r.status !== 201) throw new Error(`creating jobs ${b * size}… failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return (r.body.data as Array<{ id: string }>).map((j) => j.id);
     });
+    return batches.flat();
   }
 
   /**

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { Store } from '../connect.js';
 import type { Executor } from './executor.js';
 import { anyOf } from './anyOf.js';
 
@@ -6,13 +8,21 @@ import { anyOf } from './anyOf.js';
  * run leased to the node but not held (its claim's commit was lost on the way back) is left to
  * lapse, so whoever claims next delivers it.
  */
-export async function renewLeases(db: Executor, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number> {
+export async function renewLeases(db: Executor, store: Pick<Store, 'claimLock'>, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number> {
   if (runIds.length === 0) return 0;
+  // On PostgreSQL rows locked by the outcome writer (being finished right now) are skipped
+  // rather than waited for: renewal then never takes part in a deadlock.
   const r = await db
     .updateTable('runs')
     .set({ lease_until: leaseUntil })
-    .where('lease_owner', '=', owner)
-    .where('id', 'in', anyOf(db, runIds))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('runs')
+        .select('id')
+        .where('lease_owner', '=', owner)
+        .where('id', 'in', anyOf(db, runIds))
+        .modifyEnd(sql.raw(store.claimLock)),
+    )
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
