@@ -1,5 +1,7 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
+import { defaultEngineTuning, loadConfig } from '../../src/config.js';
+import { type RunningServer, startServer } from '../../src/main.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startSink, type Sink } from '../support/sink.js';
 import { Api, eventually, startTestServer } from '../support/server.js';
@@ -236,5 +238,38 @@ describe('email destinations without email configured', () => {
       await server.close();
       await db.drop();
     }
+  });
+});
+
+describe('destination secrets in the logs', () => {
+  it('logs neither bot tokens nor webhook URLs, at trace level, through failures', async () => {
+    const db = await createDatabase('sqlite');
+    const sink = await startSink();
+    sink.respond = () => ({ status: 500, body: 'down' });
+    const lines: string[] = [];
+    const logger = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
+    const server = await startServer(
+      { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: db.url, allowTargets: '127.0.0.0/8', telegramApiUrl: sink.url, engine: { ...defaultEngineTuning, leaseMs: 3_000, shutdownGraceMs: 3_000 } },
+      { logger },
+    );
+    try {
+      const api = new Api(server.url);
+      await api.register();
+      const tg = await api.createJob({ destination: { type: 'telegram', botToken, chatId: 1 }, payload: { text: 'x' }, schedule: once, retryPolicy: { strategy: 'none' } });
+      const slack = await api.createJob({ destination: { type: 'slack', webhookUrl: `${sink.url}/services/T/B/slacksecret0003` }, payload: { text: 'x' }, schedule: once, retryPolicy: { strategy: 'none' } });
+      // Nothing listens here: a connection error, whose message must not carry the path either.
+      const gone = await api.createJob({ destination: { type: 'slack', webhookUrl: 'http://127.0.0.1:1/services/T/B/slacksecret0004' }, payload: { text: 'x' }, schedule: once, retryPolicy: { strategy: 'none' } });
+      await executionsOf(api, tg.id, 1);
+      await executionsOf(api, slack.id, 1);
+      await executionsOf(api, gone.id, 1);
+    } finally {
+      await server.close();
+      await sink.close();
+      await db.drop();
+    }
+    const log = lines.join('');
+    expect(log).toContain('delivery failed');
+    expect(log).not.toContain(botToken.split(':')[1]);
+    expect(log).not.toContain('slacksecret');
   });
 });
