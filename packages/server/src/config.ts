@@ -29,6 +29,16 @@ export interface Config {
   trustProxy: boolean | number | string;
   rateLimits: RateLimits;
   engine: EngineTuning;
+  /** Email destinations over SMTP: `smtp://user:pass@host:port` or `smtps://…` (KAIROS_SMTP_URL). */
+  smtpUrl: string | undefined;
+  /** The sender of email destinations (KAIROS_EMAIL_FROM). */
+  emailFrom: string;
+  /** Email destinations through Resend's HTTP API when SMTP is not configured (RESEND_API_KEY). */
+  resendApiKey: string | undefined;
+  /** Resend's API base (KAIROS_RESEND_API_URL). */
+  resendApiUrl: string;
+  /** Telegram's Bot API base (KAIROS_TELEGRAM_API_URL). */
+  telegramApiUrl: string;
 }
 
 /** At most `max` requests per `windowMs` (a fixed window). */
@@ -181,6 +191,32 @@ function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string {
   return raw;
 }
 
+function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an http or https URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an http or https URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.KAIROS_SMTP_URL || undefined;
+  if (raw === undefined) return undefined;
+  let ok = false;
+  try {
+    const url = new URL(raw);
+    ok = (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    // reported below, without echoing a URL that may hold a password
+  }
+  if (!ok) throw new Error('KAIROS_SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = defaultEngineTuning;
   return {
@@ -197,6 +233,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: env.KAIROS_REDIS_PREFIX || 'kairos:',
     trustProxy: trustProxy(env),
     rateLimits: rateLimits(env),
+    smtpUrl: smtpUrl(env),
+    emailFrom: env.KAIROS_EMAIL_FROM || 'Kairos <kairos@localhost>',
+    resendApiKey: env.RESEND_API_KEY || undefined,
+    resendApiUrl: httpUrl(env, 'KAIROS_RESEND_API_URL', 'https://api.resend.com'),
+    telegramApiUrl: httpUrl(env, 'KAIROS_TELEGRAM_API_URL', 'https://api.telegram.org'),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

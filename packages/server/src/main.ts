@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
+import { createEmailDelivery } from './delivery/email.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
 import { Engine } from './engine/engine.js';
@@ -51,14 +52,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const redis: Redis | undefined = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const metrics = createMetrics();
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
+  const email = createEmailDelivery({ smtpUrl: config.smtpUrl, from: config.emailFrom, resendApiKey: config.resendApiKey, resendApiUrl: config.resendApiUrl, http: delivery });
   const quota = new QuotaGate(config.plans, config.defaultPlan);
-  const engine = new Engine({ store, delivery, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota, observer: metrics.engineObserver });
+  const engine = new Engine({ store, delivery, email, telegramApiUrl: config.telegramApiUrl, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota, observer: metrics.engineObserver });
   metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
   const plans = createPlansService({ store, plans: config.plans, defaultPlan: config.defaultPlan });
-  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, horizonMs: config.engine.horizonMs });
+  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
 
@@ -86,6 +88,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await app?.close();
     await engine.stop();
     await delivery.close();
+    await email.close();
     if (redis) await closeRedis(redis);
     await store.close();
     throw err;
@@ -108,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await app.close();
         await engine.stop();
         await delivery.close();
+        await email.close();
         if (redis) await closeRedis(redis);
         await store.close();
       })();

@@ -1,3 +1,4 @@
+import { compileDestination, defaultDestinationSettings, type Destination, type DestinationSettings } from './destinations.js';
 import type { FieldIssue, Result } from './errors.js';
 import { compileRetryPolicy, type RetryPolicy, DEFAULT_RETRY_POLICY } from './retry.js';
 import { compileSchedule, isRecurring, type Schedule } from './schedule.js';
@@ -21,7 +22,10 @@ export const limits = {
 /** What a job is asked to do, validated and with defaults filled in. */
 export interface JobDefinition {
   name: string | null;
+  /** The target; empty when the job has a destination instead. */
   url: string;
+  /** A built-in destination (Slack, Discord, Telegram, email) instead of a URL. */
+  destination: Destination | null;
   method: HttpMethod;
   headers: Record<string, string>;
   query: Record<string, string>;
@@ -40,7 +44,8 @@ export interface JobDefinition {
 /** The shape the API accepts; the JSON schema has checked the types already. */
 export interface JobInput {
   name?: string;
-  url: string;
+  url?: string;
+  destination?: unknown;
   method?: string;
   headers?: Record<string, string>;
   query?: Record<string, string | number | boolean>;
@@ -63,23 +68,39 @@ const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * Validates a job as a client described it. `checkUrl` is the target policy's static check
  * (scheme, credentials, private literals), returning an issue or null. When a job is changed,
  * `keptSchedule` is its current schedule, used as it is when the change gives no new one (a
- * one-time instant already past stays valid for a job that has it).
+ * one-time instant already past stays valid for a job that has it). `destinations` is what the
+ * operator configured for built-in destinations.
  */
 export function compileJobDefinition(
   input: Omit<JobInput, 'schedule'> & { schedule?: unknown },
   now: number,
   checkUrl: (url: string) => string | null,
   keptSchedule?: Schedule,
+  destinations: DestinationSettings = defaultDestinationSettings,
 ): Result<JobDefinition> {
   const issues: FieldIssue[] = [];
   const add = (field: string, issue: string) => issues.push({ field, issue });
 
   if (input.name !== undefined && input.name.length > limits.nameLength) add('name', `must be at most ${limits.nameLength} characters`);
 
-  if (input.url.length > limits.urlLength) add('url', `must be at most ${limits.urlLength} characters`);
-  else {
-    const refused = checkUrl(input.url);
-    if (refused) add('url', refused);
+  let destination: Destination | null = null;
+  if (input.url !== undefined && input.destination !== undefined) add('destination', 'give either url or destination, not both');
+  else if (input.url === undefined && input.destination === undefined) add('url', 'is required (or give a destination)');
+  else if (input.url !== undefined) {
+    if (input.url.length > limits.urlLength) add('url', `must be at most ${limits.urlLength} characters`);
+    else {
+      const refused = checkUrl(input.url);
+      if (refused) add('url', refused);
+    }
+  } else {
+    const compiled = compileDestination(input.destination, input.payload, checkUrl, destinations);
+    if (compiled.ok) destination = compiled.value;
+    else issues.push(...compiled.issues);
+    // Kairos builds the request of a destination: nothing of the HTTP request is the job's own.
+    if (input.method !== undefined && input.method.toUpperCase() !== 'POST') add('method', 'is not used with a destination');
+    if (Object.keys(input.headers ?? {}).length > 0) add('headers', 'are not used with a destination');
+    if (Object.keys(input.query ?? {}).length > 0) add('query', 'is not used with a destination');
+    if (input.body !== undefined) add('body', 'is not used with a destination; give payload');
   }
 
   const headers: Record<string, string> = {};
@@ -143,8 +164,9 @@ export function compileJobDefinition(
     ok: true,
     value: {
       name: input.name ?? null,
-      url: input.url,
-      method,
+      url: input.url ?? '',
+      destination,
+      method: destination ? 'POST' : method,
       headers,
       query,
       body,

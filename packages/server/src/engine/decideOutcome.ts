@@ -78,7 +78,7 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
       response_body: job.storeResponseBody ? result.body : null,
       replay_of: run.replay_of,
       request_method: request.method,
-      request_url: request.origin + request.path,
+      request_url: job.shownUrl ?? request.origin + request.path,
       request_headers: JSON.stringify(headerObject(request.headers)),
       request_body: request.body === null ? null : request.body.length > responseBodyCap ? request.body.slice(0, responseBodyCap) : request.body,
     },

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EngineTuning } from '../config.js';
 import { newId } from '../domain/ids.js';
 import { nextRunAfter } from '../domain/schedule.js';
+import type { EmailDelivery } from '../delivery/email.js';
 import type { HttpDelivery, DeliveryResult } from '../delivery/httpDelivery.js';
 import type { Store } from '../store/connect.js';
 import type { ExecutionRow, ExecutionStatus, JobRow, RunRow } from '../store/schema.js';
@@ -21,6 +22,10 @@ import { MinHeap } from './runHeap.js';
 export interface EngineDeps {
   store: Store;
   delivery: HttpDelivery;
+  /** Sends the messages of email destinations. */
+  email: EmailDelivery;
+  /** Telegram's Bot API base, for planning Telegram destinations. */
+  telegramApiUrl: string;
   tuning: EngineTuning;
   logger: Logger;
   userAgent: string;
@@ -121,7 +126,7 @@ export class Engine {
    */
   deliver(run: RunRow, job: JobRow): void {
     if (this.stopping) return;
-    const held = { dueAt: run.due_at, run, job: planJob(job, this.deps.userAgent) };
+    const held = { dueAt: run.due_at, run, job: planJob(job, this.deps) };
     // Counters first, so the quota holds for manual runs too; a failed read lets it through.
     this.deps.quota.refresh(this.deps.store.db, [job.project_id], Date.now()).then(
       () => this.hold(held),
@@ -195,7 +200,7 @@ export class Engine {
 
   /** One transaction: lease a batch of due runs and read their jobs. */
   private claimBatch(now: number, limit: number) {
-    const { store, tuning, userAgent } = this.deps;
+    const { store, tuning } = this.deps;
     return store.db.transaction().execute(async (trx) => {
       const runs = await claimRuns(trx, store, {
         owner: this.nodeId,
@@ -217,7 +222,7 @@ export class Engine {
           continue;
         }
         let job = plans.get(row.id);
-        if (!job) plans.set(row.id, (job = planJob(row, userAgent)));
+        if (!job) plans.set(row.id, (job = planJob(row, this.deps)));
         claimed.push({ dueAt: run.due_at, run, job });
       }
       await deleteRuns(trx, orphans);
@@ -289,7 +294,8 @@ export class Engine {
       result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
     } else {
       try {
-        result = await this.deps.delivery.deliver(request);
+        const { job, run } = held;
+        result = job.channel === 'email' ? await this.deps.email.send(job.email!, { deliveryId: run.delivery_id, timeoutMs: job.timeoutMs }) : await this.deps.delivery.deliver(request);
       } catch (err) {
         result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
       }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { DestinationSettings } from '../domain/destinations.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
@@ -23,6 +24,8 @@ export interface JobsServiceDeps {
   engine: EngineHooks;
   plans: Pick<PlansService, 'checkJobs'>;
   checkUrl: (url: string) => string | null;
+  /** What the operator configured for built-in destinations (Telegram API, email). */
+  destinations: DestinationSettings;
   /** Runs due within this window are claimed at once rather than at the next look-ahead. */
   horizonMs: number;
 }
@@ -76,6 +79,7 @@ function definitionColumns(def: JobDefinition) {
   return {
     name: def.name,
     url: def.url,
+    destination: def.destination ? JSON.stringify(def.destination) : null,
     method: def.method,
     headers: JSON.stringify(def.headers),
     query: JSON.stringify(def.query),
@@ -95,7 +99,7 @@ function definitionColumns(def: JobDefinition) {
 function inputOf(row: JobRow): JobInput {
   return {
     name: row.name ?? undefined,
-    url: row.url,
+    ...(row.destination !== null ? { destination: JSON.parse(row.destination) as unknown } : { url: row.url }),
     method: row.method,
     headers: JSON.parse(row.headers) as Record<string, string>,
     query: JSON.parse(row.query) as Record<string, string>,
@@ -123,7 +127,7 @@ const canonical = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
 
-export function createJobsService({ store, engine, plans, checkUrl, horizonMs }: JobsServiceDeps) {
+export function createJobsService({ store, engine, plans, checkUrl, destinations, horizonMs }: JobsServiceDeps) {
   /** Runs `work` in one transaction and lets the engines know what it did to runs once it commits. */
   async function transact<T>(now: number, work: (trx: Trx, changes: RunChanges) => Promise<T>): Promise<T> {
     let changes = new RunChanges(now + horizonMs);
@@ -157,7 +161,7 @@ export function createJobsService({ store, engine, plans, checkUrl, horizonMs }:
       const at = prefix ? `${prefix}[${i}].` : '';
       const space = input.spaceId ? spaces.get(input.spaceId) : undefined;
       if (input.spaceId && !space) issues.push({ field: `${at}spaceId`, issue: `no space ${input.spaceId} in this project` });
-      const compiled = compileJobDefinition({ ...input, schedule: inheritTimezone(input.schedule, space) }, now, checkUrl);
+      const compiled = compileJobDefinition({ ...input, schedule: inheritTimezone(input.schedule, space) }, now, checkUrl, undefined, destinations);
       if (!compiled.ok) for (const issue of compiled.issues) issues.push({ field: at + issue.field, issue: issue.issue });
       else defs.push(compiled.value);
     });
@@ -236,6 +240,7 @@ export function createJobsService({ store, engine, plans, checkUrl, horizonMs }:
         now,
         checkUrl,
         newSchedule ? undefined : (JSON.parse(current.schedule) as Schedule),
+        destinations,
       );
       if (!compiled.ok) throw AppError.validation(compiled.issues);
       const def = compiled.value;
@@ -348,6 +353,9 @@ export function createJobsService({ store, engine, plans, checkUrl, horizonMs }:
           base.body = undefined;
           base.payload = undefined;
         }
+        // A URL replaces a destination and a destination a URL.
+        if (patch.url !== undefined) base.destination = undefined;
+        if (patch.destination !== undefined) Object.assign(base, { url: undefined, method: undefined, headers: {}, query: {}, body: undefined });
         await patchIn(trx, changes, replace ? { ...job, body: null, payload: null } : job, { ...base, ...patch }, now);
       });
     },

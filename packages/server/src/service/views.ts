@@ -1,3 +1,4 @@
+import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { ApiKeyRow, ExecutionRow, JobWithNextRun, ProjectRow, UserRow } from '../store/schema.js';
 
@@ -12,7 +13,9 @@ export function jobView(row: JobWithNextRun) {
     status: row.status,
     tags: JSON.parse(row.tags) as string[],
     spaceId: row.space_id,
-    url: row.url,
+    url: row.destination === null ? row.url : null,
+    /** Secrets (webhook URLs, bot tokens) are masked: the API never returns them in full. */
+    destination: row.destination === null ? null : maskDestination(JSON.parse(row.destination) as Destination),
     method: row.method,
     headers: JSON.parse(row.headers) as Record<string, string>,
     query: JSON.parse(row.query) as Record<string, string>,

@@ -114,7 +114,10 @@ export interface JobRow {
   project_id: string;
   name: string | null;
   status: JobStatus;
+  /** Empty when the job has a destination instead. */
   url: string;
+  /** JSON of a built-in destination (domain/destinations.ts), secrets included; null for a URL job. */
+  destination: string | null;
   method: string;
   headers: string;
   query: string;

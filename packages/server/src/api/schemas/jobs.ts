@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { destinationTypes } from '../../domain/destinations.js';
 import { httpMethods, limits } from '../../domain/jobDefinition.js';
 import { nullable, StringEnum, Timestamp } from './common.js';
 
@@ -12,6 +13,20 @@ const jobFields = {
   tags: Type.Array(Type.String({ minLength: 1, maxLength: limits.tagLength }), { maxItems: limits.tagCount }),
   spaceId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
   url: Type.String({ minLength: 1, maxLength: limits.urlLength }),
+  destination: Type.Object(
+    {
+      type: StringEnum(destinationTypes),
+      webhookUrl: Type.Optional(Type.String({ description: 'slack, discord: the incoming webhook URL' })),
+      botToken: Type.Optional(Type.String({ description: 'telegram: the bot token' })),
+      chatId: Type.Optional(Type.Union([Type.String(), Type.Integer()], { description: 'telegram: the chat id or @channelname' })),
+      to: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })], { description: 'email: an address or several' })),
+      subject: Type.Optional(Type.String({ description: 'email' })),
+    },
+    {
+      additionalProperties: false,
+      description: 'Instead of url: slack {webhookUrl} and telegram {botToken, chatId} send payload.text, discord payload.content or payload.text, email {to, subject} payload.html or payload.text',
+    },
+  ),
   method: Type.String({ description: httpMethods.join(' | ') }),
   headers: Type.Record(Type.String(), Type.String()),
   query: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
@@ -30,7 +45,8 @@ const f = jobFields;
 
 export const CreateJobBody = Type.Object(
   {
-    url: f.url,
+    url: Type.Optional(f.url),
+    destination: Type.Optional(f.destination),
     schedule: f.schedule,
     name: Type.Optional(f.name),
     description: Type.Optional(f.description),
@@ -66,6 +82,7 @@ export const batchBodyLimit = 16 * 1024 * 1024;
 export const PatchJobBody = Type.Object(
   {
     url: Type.Optional(f.url),
+    destination: Type.Optional(f.destination),
     schedule: Type.Optional(f.schedule),
     name: Type.Optional(f.name),
     description: Type.Optional(f.description),
@@ -149,7 +166,20 @@ export const Job = Type.Object({
   status: StringEnum(['active', 'paused', 'completed', 'failed', 'cancelled']),
   tags: Type.Array(Type.String()),
   spaceId: nullable(Type.String({ description: 'sp_…' })),
-  url: Type.String(),
+  url: nullable(Type.String({ description: 'null when the job has a destination' })),
+  destination: nullable(
+    Type.Object(
+      {
+        type: StringEnum(destinationTypes),
+        webhookUrl: Type.Optional(Type.String({ description: 'Masked: the origin and the last characters' })),
+        botToken: Type.Optional(Type.String({ description: 'Masked: a short prefix and suffix' })),
+        chatId: Type.Optional(Type.Unsafe<string | number>({ type: ['string', 'integer'] })),
+        to: Type.Optional(Type.Array(Type.String())),
+        subject: Type.Optional(Type.String()),
+      },
+      { description: 'A built-in destination, its secrets masked; null for a URL job' },
+    ),
+  ),
   method: StringEnum(httpMethods),
   headers: Type.Record(Type.String(), Type.String()),
   query: Type.Record(Type.String(), Type.String()),
