@@ -41,25 +41,14 @@ const jobFields = {
   storeResponseBody: Type.Boolean(),
 };
 
-const f = jobFields;
+const { schedule, ...optionalFields } = jobFields;
+/** Every field but the schedule, each optional. */
+const optional = Type.Partial(Type.Object(optionalFields)).properties;
 
 export const CreateJobBody = Type.Object(
   {
-    url: Type.Optional(f.url),
-    destination: Type.Optional(f.destination),
-    schedule: f.schedule,
-    name: Type.Optional(f.name),
-    description: Type.Optional(f.description),
-    tags: Type.Optional(f.tags),
-    spaceId: Type.Optional(f.spaceId),
-    method: Type.Optional(f.method),
-    headers: Type.Optional(f.headers),
-    query: Type.Optional(f.query),
-    body: Type.Optional(f.body),
-    payload: Type.Optional(f.payload),
-    retryPolicy: Type.Optional(f.retryPolicy),
-    timeoutMs: Type.Optional(f.timeoutMs),
-    storeResponseBody: Type.Optional(f.storeResponseBody),
+    schedule,
+    ...optional,
     /** Same as the `Idempotency-Key` header. */
     idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   },
@@ -81,21 +70,8 @@ export const batchBodyLimit = 16 * 1024 * 1024;
 /** A change: any field of a job, and `status` to pause or resume it. */
 export const PatchJobBody = Type.Object(
   {
-    url: Type.Optional(f.url),
-    destination: Type.Optional(f.destination),
-    schedule: Type.Optional(f.schedule),
-    name: Type.Optional(f.name),
-    description: Type.Optional(f.description),
-    tags: Type.Optional(f.tags),
-    spaceId: Type.Optional(f.spaceId),
-    method: Type.Optional(f.method),
-    headers: Type.Optional(f.headers),
-    query: Type.Optional(f.query),
-    body: Type.Optional(f.body),
-    payload: Type.Optional(f.payload),
-    retryPolicy: Type.Optional(f.retryPolicy),
-    timeoutMs: Type.Optional(f.timeoutMs),
-    storeResponseBody: Type.Optional(f.storeResponseBody),
+    schedule: Type.Optional(schedule),
+    ...optional,
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('paused')])),
   },
   { additionalProperties: false, minProperties: 1 },
