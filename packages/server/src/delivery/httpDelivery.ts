@@ -14,6 +14,8 @@ export interface DeliveryRequest {
   headers: string[];
   body: string | null;
   timeoutMs: number;
+  /** Follow redirects for any method; GET and HEAD follow them anyway. */
+  followRedirects: boolean;
 }
 
 export interface DeliveryResult {

@@ -1,4 +1,3 @@
-import { newId } from '../domain/ids.js';
 import { retryDelay } from '../domain/retry.js';
 import { type DeliveryRequest, type DeliveryResult, responseBodyCap } from '../delivery/httpDelivery.js';
 import type { Outcome } from '../store/sql/recordOutcomes.js';
@@ -11,6 +10,8 @@ export interface DecideContext {
   /** A retry due before this instant stays leased and waits in memory. */
   horizonEnd: number;
   leaseUntil: number;
+  /** The id the attempt was sent with (`kairos-execution-id`), which its execution row takes. */
+  executionId: string;
 }
 
 /**
@@ -60,7 +61,7 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
 
   return {
     execution: {
-      id: newId('exe', ctx.now),
+      id: ctx.executionId,
       job_id: job.id,
       project_id: job.projectId,
       run_id: run.id,

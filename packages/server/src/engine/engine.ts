@@ -16,6 +16,7 @@ import { Dispatcher } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
 import { MinHeap } from './runHeap.js';
+import { SigningKeys } from './signingKeys.js';
 
 export interface EngineDeps {
   store: Store;
@@ -55,6 +56,7 @@ export class Engine {
   private readonly held = new Map<string, HeldRun>();
   private readonly dispatcher: Dispatcher<HeldRun>;
   private readonly writer: OutcomeWriter<HeldRun>;
+  private readonly signing = new SigningKeys();
   /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
   private readonly waiters = new Map<string, (execution: ExecutionRow) => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -124,6 +126,11 @@ export class Engine {
     ).finally(() => this.arm());
   }
 
+  /** A project's signing secrets changed: its next delivery reads them again. */
+  signingKeysChanged(projectId: string): void {
+    this.signing.forget(projectId);
+  }
+
   /** The first attempt of a run this node delivers, once written; undefined after `timeoutMs`. */
   firstExecution(runId: string, timeoutMs: number): Promise<ExecutionRow | undefined> {
     return new Promise((resolve) => {
@@ -169,7 +176,10 @@ export class Engine {
         const now = Date.now();
         const { claimed, total } = await this.claimBatch(now, limit);
         if (total > 0) this.deps.observer?.claimed(total);
-        if (claimed.length > 0) await this.deps.quota.refresh(this.deps.store.db, claimed.map((h) => h.job.projectId), now);
+        if (claimed.length > 0) {
+          const projectIds = claimed.map((h) => h.job.projectId);
+          await Promise.all([this.deps.quota.refresh(this.deps.store.db, projectIds, now), this.signing.refresh(this.deps.store.db, projectIds, now)]);
+        }
         for (const h of claimed) this.hold(h);
         this.arm();
         if (total < limit) break;
@@ -273,8 +283,10 @@ export class Engine {
 
   private async attempt(held: HeldRun): Promise<void> {
     let result: DeliveryResult | QuotaRefusal;
+    const executionId = newId('exe');
+    const keys = await this.signingKeys(held.job.projectId);
     const started = Date.now();
-    const request = requestFor(held, started);
+    const request = requestFor(held, started, executionId, keys);
     if (!this.deps.quota.admit(held.job.projectId, started)) {
       result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
     } else {
@@ -291,12 +303,28 @@ export class Engine {
       nodeId: this.nodeId,
       horizonEnd: this.stopping ? -Infinity : now + horizonMs,
       leaseUntil: now + leaseMs,
+      executionId,
     });
     if (outcome.execution.status !== 'success') {
       this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
     }
     this.deps.observer?.executed(outcome.execution.status, result.durationMs, result.startedAt - held.run.due_at);
     this.writer.addOutcome(outcome, held);
+  }
+
+  /**
+   * The project's live signing keys: from memory, read again every couple of seconds (a cheap
+   * query per project, not per delivery). When the read fails, the keys last read are used.
+   */
+  private async signingKeys(projectId: string): Promise<readonly Buffer[]> {
+    const keys = this.signing.get(projectId, Date.now());
+    if (keys) return keys;
+    try {
+      await this.signing.refresh(this.deps.store.db, [projectId], Date.now());
+    } catch (err) {
+      this.deps.logger.warn({ err, projectId }, 'could not read signing secrets; using those last read');
+    }
+    return this.signing.lastKnown(projectId) ?? [];
   }
 
   private written({ outcomes, runs }: Written<HeldRun>): void {

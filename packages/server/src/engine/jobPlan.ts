@@ -3,6 +3,7 @@ import type { Schedule } from '../domain/schedule.js';
 import { isRecurring } from '../domain/schedule.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
+import { webhookSignature } from '../delivery/signature.js';
 
 /** A job row turned, once per claim, into what its deliveries need. */
 export interface JobPlan {
@@ -19,6 +20,8 @@ export interface JobPlan {
   schedule: Schedule;
   recurring: boolean;
   storeResponseBody: boolean;
+  /** Redirects are followed for any method, not only GET and HEAD. */
+  followRedirects: boolean;
   /** The job's revision when planned: its next occurrence is written only if it is still current. */
   revision: number;
 }
@@ -52,30 +55,41 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
+    followRedirects: row.follow_redirects === 1,
     revision: row.revision,
   };
 }
 
-/** The request for one attempt: the job's plan plus the headers that name this delivery. */
-export function requestFor(held: HeldRun, now: number): DeliveryRequest {
+/**
+ * The request for one attempt: the job's plan plus the headers that name this delivery, signed
+ * with each of `signingKeys` (Standard Webhooks) when there are any.
+ */
+export function requestFor(held: HeldRun, now: number, executionId: string, signingKeys: readonly Buffer[]): DeliveryRequest {
   const { job, run } = held;
-  return {
-    origin: job.origin,
-    path: job.path,
-    method: job.method,
-    headers: job.headers.concat(
+  const timestamp = String(Math.floor(now / 1000));
+  const headers = job.headers.concat(
       'webhook-id',
       run.delivery_id,
       'webhook-timestamp',
-      String(Math.floor(now / 1000)),
+      timestamp,
       'kairos-job-id',
       job.id,
       'kairos-attempt',
       String(run.attempt),
       'kairos-scheduled-for',
       new Date(run.due_at).toISOString(),
-    ),
-    body: job.body,
+      'kairos-execution-id',
+      executionId,
+  );
+  const body = job.body;
+  if (signingKeys.length > 0) headers.push('webhook-signature', webhookSignature(signingKeys, run.delivery_id, timestamp, body ?? ''));
+  return {
+    origin: job.origin,
+    path: job.path,
+    method: job.method,
+    headers,
+    body,
     timeoutMs: job.timeoutMs,
+    followRedirects: job.followRedirects,
   };
 }

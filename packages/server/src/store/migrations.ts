@@ -3,6 +3,7 @@ import { core } from './migrations/0001_core.js';
 import { accounts } from './migrations/0002_accounts.js';
 import { jobLifecycle } from './migrations/0003_job_lifecycle.js';
 import { plans } from './migrations/0004_plans.js';
+import { signing } from './migrations/0005_signing.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_accounts': accounts,
   '0003_job_lifecycle': jobLifecycle,
   '0004_plans': plans,
+  '0005_signing': signing,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -14,6 +14,7 @@ export interface Database {
   usage_counters: UsageCounterRow;
   runs: RunRow;
   executions: ExecutionRow;
+  signing_secrets: SigningSecretRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -143,6 +144,8 @@ export interface JobRow {
    * is not written.
    */
   revision: number;
+  /** 1 when redirects are followed for any method, 0 for GET and HEAD only. */
+  follow_redirects: number;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';
@@ -194,3 +197,18 @@ export interface ExecutionRow {
   request_body: string | null;
 }
 
+
+/**
+ * A project's secret for signing deliveries (Standard Webhooks). Kept as it is, `whsec_<base64>`:
+ * the server needs the raw key to sign. Live while not revoked and not past `expires_at`
+ * (set when a rotation replaces it).
+ */
+export interface SigningSecretRow {
+  id: string;
+  project_id: string;
+  secret: string;
+  last_four: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}

@@ -24,6 +24,7 @@ const jobFields = {
   retryPolicy: Type.Object({}, { additionalProperties: true }),
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),
+  followRedirects: Type.Boolean({ description: 'Follow redirects for every method; by default only GET and HEAD follow them (at most 5 hops)' }),
 };
 
 const f = jobFields;
@@ -44,6 +45,7 @@ export const CreateJobBody = Type.Object(
     retryPolicy: Type.Optional(f.retryPolicy),
     timeoutMs: Type.Optional(f.timeoutMs),
     storeResponseBody: Type.Optional(f.storeResponseBody),
+    followRedirects: Type.Optional(f.followRedirects),
     /** Same as the `Idempotency-Key` header. */
     idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   },
@@ -79,6 +81,7 @@ export const PatchJobBody = Type.Object(
     retryPolicy: Type.Optional(f.retryPolicy),
     timeoutMs: Type.Optional(f.timeoutMs),
     storeResponseBody: Type.Optional(f.storeResponseBody),
+    followRedirects: Type.Optional(f.followRedirects),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('paused')])),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -159,6 +162,7 @@ export const Job = Type.Object({
   retryPolicy: RetryPolicyView,
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),
+  followRedirects: Type.Boolean(),
   nextRunAt: nullable(Timestamp),
   lastRunAt: nullable(Timestamp),
   lastStatus: nullable(Type.String({ description: 'The last attempt\'s status' })),
