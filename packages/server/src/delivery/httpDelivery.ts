@@ -69,6 +69,8 @@ export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
     // The job's own timeout governs; undici's per-phase defaults would cut a 300 s job short.
     headersTimeout: 0,
     bodyTimeout: 0,
+    // Room for a 16 KiB Kairos-State header beside the rest.
+    maxHeaderSize: 64 * 1024,
     connect: { lookup: policy.lookup as never, timeout: 10_000 },
   });
   const literalVerdicts = new Map<string, string | null>();

@@ -305,6 +305,9 @@ export class Engine {
       leaseUntil: now + leaseMs,
       executionId,
     });
+    // Later runs of the job held here see what this one set, as runs claimed later read it from the row.
+    if (outcome.job.state !== undefined) held.job.state = outcome.job.state;
+    if (outcome.job.previousResult !== undefined) held.job.previousResult = outcome.job.previousResult;
     if (outcome.execution.status !== 'success') {
       this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
     }

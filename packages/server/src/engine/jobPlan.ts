@@ -4,10 +4,13 @@ import { isRecurring } from '../domain/schedule.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
 import { webhookSignature } from '../delivery/signature.js';
+import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
+import { jobView } from '../service/views.js';
 
 /** A job row turned, once per claim, into what its deliveries need. */
 export interface JobPlan {
   id: string;
+  name: string | null;
   projectId: string;
   origin: string;
   path: string;
@@ -22,6 +25,17 @@ export interface JobPlan {
   storeResponseBody: boolean;
   /** Redirects are followed for any method, not only GET and HEAD. */
   followRedirects: boolean;
+  /** Some header value or the string body holds a `{{…}}` placeholder, substituted per attempt. */
+  templated: boolean;
+  /** The parsed payload, when it holds `"$job"`, `"$state"` or `"$previous"` values to fill per attempt. */
+  dynamicPayload: unknown;
+  /** The job as `$job` shows it: its view without headers, query and body. */
+  view: unknown;
+  /** JSON text of the job's state and previous result, kept current by this node's outcomes. */
+  state: string | null;
+  previousResult: string | null;
+  /** The payload names `$previous`: each outcome keeps its result. */
+  keepsPrevious: boolean;
   /** The job's revision when planned: its next occurrence is written only if it is still current. */
   revision: number;
 }
@@ -42,8 +56,11 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
   for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers.set(k.toLowerCase(), v);
   const schedule = JSON.parse(row.schedule) as Schedule;
   const bodiless = row.method === 'GET' || row.method === 'HEAD';
+  const dynamic = !bodiless && hasDynamicFields(row.payload);
+  const templated = (!bodiless && row.payload === null && hasPlaceholders(row.body)) || [...headers.values()].some(hasPlaceholders);
   return {
     id: row.id,
+    name: row.name,
     projectId: row.project_id,
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
@@ -56,6 +73,12 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
+    templated,
+    dynamicPayload: dynamic ? (JSON.parse(row.payload!) as unknown) : undefined,
+    view: dynamic ? jobVariable(row) : undefined,
+    state: row.state ?? null,
+    previousResult: row.previous_result ?? null,
+    keepsPrevious: dynamic && row.payload!.includes('"$previous"'),
     revision: row.revision,
   };
 }
@@ -67,7 +90,30 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
 export function requestFor(held: HeldRun, now: number, executionId: string, signingKeys: readonly Buffer[]): DeliveryRequest {
   const { job, run } = held;
   const timestamp = String(Math.floor(now / 1000));
-  const headers = job.headers.concat(
+  let own = job.headers;
+  let body = job.body;
+  if (job.templated) {
+    const values: TemplateValues = {
+      'job.id': job.id,
+      'job.name': job.name ?? '',
+      'execution.id': executionId,
+      attempt: String(run.attempt),
+      scheduledFor: new Date(run.due_at).toISOString(),
+      now: new Date(now).toISOString(),
+    };
+    own = own.map((v, i) => (i % 2 === 1 && hasPlaceholders(v) ? renderTemplate(v, values) : v));
+    if (body !== null && job.dynamicPayload === undefined) body = renderTemplate(body, values);
+  }
+  if (job.dynamicPayload !== undefined) {
+    body = JSON.stringify(
+      fillDynamicFields(job.dynamicPayload, {
+        $job: job.view,
+        $state: job.state === null ? null : (JSON.parse(job.state) as unknown),
+        $previous: job.previousResult === null ? null : (JSON.parse(job.previousResult) as unknown),
+      }),
+    );
+  }
+  const headers = own.concat(
       'webhook-id',
       run.delivery_id,
       'webhook-timestamp',
@@ -81,7 +127,6 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
       'kairos-execution-id',
       executionId,
   );
-  const body = job.body;
   if (signingKeys.length > 0) headers.push('webhook-signature', webhookSignature(signingKeys, run.delivery_id, timestamp, body ?? ''));
   return {
     origin: job.origin,
@@ -92,4 +137,10 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
     timeoutMs: job.timeoutMs,
     followRedirects: job.followRedirects,
   };
+}
+
+/** `$job`: the job's view without what may carry secrets (headers, query, body, payload). */
+function jobVariable(row: JobRow): unknown {
+  const { headers: _h, query: _q, body: _b, payload: _p, ...view } = jobView({ ...row, next_run_at: null }) as Record<string, unknown>;
+  return view;
 }

@@ -146,6 +146,10 @@ export interface JobRow {
   revision: number;
   /** 1 when redirects are followed for any method, 0 for GET and HEAD only. */
   follow_redirects: number;
+  /** JSON text the target last set with a `Kairos-State` response header; `$state` in a payload. */
+  state?: string | null;
+  /** JSON `{ status, statusCode, body }` of the last attempt, kept for jobs whose payload names `$previous`. */
+  previous_result?: string | null;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 
-// Signing secrets per project (Standard Webhooks), and the job's redirect opt-in.
+// Signing secrets per project (Standard Webhooks); the job's redirect opt-in, its state (set by
+// a `Kairos-State` response header) and its previous result, for `$state` and `$previous`.
 export const signing = {
   async up(db: Kysely<any>) {
     await db.schema
@@ -15,5 +16,7 @@ export const signing = {
       .execute();
     await db.schema.createIndex('signing_secrets_project').on('signing_secrets').columns(['project_id']).execute();
     await db.schema.alterTable('jobs').addColumn('follow_redirects', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('jobs').addColumn('state', 'text').execute();
+    await db.schema.alterTable('jobs').addColumn('previous_result', 'text').execute();
   },
 };
