@@ -139,3 +139,36 @@ describe.each(databaseKinds)('signed deliveries on %s', (kind) => {
     expect(new Webhook(second.secret).verify(afterBody, after)).toBeTruthy();
   });
 });
+
+describe('a signing secret revoked through one node', () => {
+  it('stops signing on every node within a few seconds', async () => {
+    const db = await createDatabase('postgres');
+    const sink = await startSink();
+    const a = await startTestServer(db.url);
+    const b = await startTestServer(db.url);
+    try {
+      const api = new Api(a.url);
+      await api.register();
+      const secret = (await api.request('POST', '/v1/signing-secrets')).body.data as { id: string; secret: string };
+      // Created through B, whose engine claims it at once (and keeps its next occurrences);
+      // revoked through A, so B learns of it only by reading the secrets again.
+      const viaB = new Api(b.url, api.key);
+      const job = await viaB.createJob({ url: `${sink.url}/tick`, method: 'GET', schedule: { type: 'interval', every: '1s' } });
+      await sink.waitFor(3);
+      expect(sink.arrivals.every((x) => typeof x.headers['webhook-signature'] === 'string')).toBe(true);
+      expect((await api.request('DELETE', `/v1/signing-secrets/${secret.id}`)).status).toBe(204);
+      const revokedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 4_500));
+      await api.request('POST', `/v1/jobs/${job.id}/pause`);
+      // Allow for the 2 s cache and a delivery already on its way when the revocation landed.
+      const late = sink.arrivals.filter((x) => x.at > revokedAt + 2_500);
+      expect(late.length).toBeGreaterThanOrEqual(1);
+      expect(late.filter((x) => x.headers['webhook-signature'] !== undefined)).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+      await sink.close();
+      await db.drop();
+    }
+  });
+});
