@@ -284,7 +284,7 @@ export class Engine {
   private async attempt(held: HeldRun): Promise<void> {
     let result: DeliveryResult | QuotaRefusal;
     const executionId = newId('exe');
-    const keys = await this.signingKeys(held.job.projectId);
+    const keys = this.signing.get(held.job.projectId, Date.now()) ?? (await this.staleSigningKeys(held.job.projectId));
     const started = Date.now();
     const request = requestFor(held, started, executionId, keys);
     if (!this.deps.quota.admit(held.job.projectId, started)) {
@@ -316,17 +316,18 @@ export class Engine {
   }
 
   /**
-   * The project's live signing keys: from memory, read again every couple of seconds (a cheap
-   * query per project, not per delivery). When the read fails, the keys last read are used.
+   * The project's live signing keys when they are not fresh in memory. Keys read before are used
+   * while they are read again in the background (a query per project every couple of seconds,
+   * never one a delivery waits on, even while the database hangs); only a project never read, or
+   * whose secrets this node changed, waits for the read. When that read fails, it is unsigned.
    */
-  private async signingKeys(projectId: string): Promise<readonly Buffer[]> {
-    const keys = this.signing.get(projectId, Date.now());
-    if (keys) return keys;
-    try {
-      await this.signing.refresh(this.deps.store.db, [projectId], Date.now());
-    } catch (err) {
+  private async staleSigningKeys(projectId: string): Promise<readonly Buffer[]> {
+    const refresh = this.signing.refresh(this.deps.store.db, [projectId], Date.now()).catch((err: unknown) => {
       this.deps.logger.warn({ err, projectId }, 'could not read signing secrets; using those last read');
-    }
+    });
+    const known = this.signing.lastKnown(projectId);
+    if (known) return known;
+    await refresh;
     return this.signing.lastKnown(projectId) ?? [];
   }
 
