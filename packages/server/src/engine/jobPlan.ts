@@ -27,6 +27,8 @@ export interface JobPlan {
   followRedirects: boolean;
   /** Some header value or the string body holds a `{{…}}` placeholder, substituted per attempt. */
   templated: boolean;
+  /** The string body (never a payload) holds a placeholder. */
+  bodyTemplated: boolean;
   /** The parsed payload, when it holds `"$job"`, `"$state"` or `"$previous"` values to fill per attempt. */
   dynamicPayload: unknown;
   /** The job as `$job` shows it: its view without headers, query and body. */
@@ -57,7 +59,8 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
   const schedule = JSON.parse(row.schedule) as Schedule;
   const bodiless = row.method === 'GET' || row.method === 'HEAD';
   const dynamic = !bodiless && hasDynamicFields(row.payload);
-  const templated = (!bodiless && row.payload === null && hasPlaceholders(row.body)) || [...headers.values()].some(hasPlaceholders);
+  const bodyTemplated = !bodiless && row.payload === null && hasPlaceholders(row.body);
+  const templated = bodyTemplated || [...headers.values()].some(hasPlaceholders);
   return {
     id: row.id,
     name: row.name,
@@ -74,6 +77,7 @@ export function planJob(row: JobRow, userAgent: string): JobPlan {
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
     templated,
+    bodyTemplated,
     dynamicPayload: dynamic ? (JSON.parse(row.payload!) as unknown) : undefined,
     view: dynamic ? jobVariable(row) : undefined,
     state: row.state ?? null,
@@ -102,7 +106,7 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
       now: new Date(now).toISOString(),
     };
     own = own.map((v, i) => (i % 2 === 1 && hasPlaceholders(v) ? renderTemplate(v, values) : v));
-    if (body !== null && job.dynamicPayload === undefined) body = renderTemplate(body, values);
+    if (job.bodyTemplated && body !== null) body = renderTemplate(body, values);
   }
   if (job.dynamicPayload !== undefined) {
     body = JSON.stringify(
@@ -114,18 +118,18 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
     );
   }
   const headers = own.concat(
-      'webhook-id',
-      run.delivery_id,
-      'webhook-timestamp',
-      timestamp,
-      'kairos-job-id',
-      job.id,
-      'kairos-attempt',
-      String(run.attempt),
-      'kairos-scheduled-for',
-      new Date(run.due_at).toISOString(),
-      'kairos-execution-id',
-      executionId,
+    'webhook-id',
+    run.delivery_id,
+    'webhook-timestamp',
+    timestamp,
+    'kairos-job-id',
+    job.id,
+    'kairos-attempt',
+    String(run.attempt),
+    'kairos-scheduled-for',
+    new Date(run.due_at).toISOString(),
+    'kairos-execution-id',
+    executionId,
   );
   if (signingKeys.length > 0) headers.push('webhook-signature', webhookSignature(signingKeys, run.delivery_id, timestamp, body ?? ''));
   return {

@@ -62,6 +62,12 @@ describe.each(databaseKinds)('templates and job state on %s', (kind) => {
     expect(first.request.headers['x-trace']).toBe(`exe=${first.id}`);
   });
 
+  it('leaves placeholders in a JSON payload as they are', async () => {
+    const job = await api.createJob({ url: `${sink.url}/payload-kept`, headers: { 'x-id': '{{job.id}}' }, payload: { t: '{{job.id}}' }, schedule: { type: 'once', delay: 20 } });
+    await eventually(() => hits('/payload-kept')[0]);
+    expect(hits('/payload-kept')[0]).toMatchObject({ body: '{"t":"{{job.id}}"}', headers: { 'x-id': job.id } });
+  });
+
   it('fills $job, $state and $previous in a recurring payload; Kairos-State carries a cursor from run to run', async () => {
     const job = await api.createJob({
       name: 'poller',
