@@ -16,6 +16,7 @@ import { createJobsService } from './service/jobs.js';
 import { createPlansService } from './service/plans.js';
 import { startRetention } from './service/retention.js';
 import { QuotaGate } from './engine/quotaGate.js';
+import { createSigningSecretsService } from './service/signingSecrets.js';
 import { createSpacesService } from './service/spaces.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
@@ -63,6 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
+  const signingSecrets = createSigningSecretsService({ store, changed: (projectId) => engine.signingKeysChanged(projectId) });
 
   let app: FastifyInstance | undefined;
   try {
@@ -75,6 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       executions,
       spaces,
       plans,
+      signingSecrets,
       metrics,
       metricsToken: config.metricsToken,
       rateLimits: config.rateLimits,

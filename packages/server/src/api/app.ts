@@ -8,6 +8,7 @@ import type { ApiKeysService } from '../service/apiKeys.js';
 import type { ExecutionsService } from '../service/executions.js';
 import type { JobsService } from '../service/jobs.js';
 import type { PlansService } from '../service/plans.js';
+import type { SigningSecretsService } from '../service/signingSecrets.js';
 import type { SpacesService } from '../service/spaces.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
@@ -21,6 +22,7 @@ import { executionRoutes } from './routes/executions.js';
 import { jobRoutes } from './routes/jobs.js';
 import { metricsRoutes } from './routes/operations.js';
 import { planRoutes } from './routes/plans.js';
+import { signingSecretRoutes } from './routes/signingSecrets.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { projectRoutes } from './routes/projects.js';
 import { validatorCompiler } from './validation.js';
@@ -34,6 +36,7 @@ export interface AppDeps {
   executions: ExecutionsService;
   spaces: SpacesService;
   plans: PlansService;
+  signingSecrets: SigningSecretsService;
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
@@ -98,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   executionRoutes(app, deps.executions);
   spaceRoutes(app, deps.spaces);
   planRoutes(app, deps.plans, deps.accounts);
+  signingSecretRoutes(app, deps.signingSecrets);
   await registerOpenApiRoutes(app);
   return app;
 }

@@ -114,6 +114,7 @@ function resendDelivery(base: string, key: string, from: string, http: HttpDeliv
         origin: url.origin,
         path: url.pathname,
         method: 'POST',
+        followRedirects: false,
         headers: ['content-type', 'application/json', 'authorization', `Bearer ${key}`, 'idempotency-key', deliveryId],
         body: JSON.stringify({
           from,

@@ -4,6 +4,19 @@ import type { TargetPolicy } from './targetPolicy.js';
 
 export const responseBodyCap = 100 * 1024;
 
+/** Redirect hops followed at most; each is checked by the target policy. */
+export const maxRedirects = 5;
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const bodyHeaders = new Set(['content-type', 'content-encoding', 'content-language', 'content-location']);
+const credentialHeaders = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** The flat header list without the named (lower-case) headers. */
+function withoutHeaders(flat: string[], names: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) if (!names.has(flat[i]!.toLowerCase())) out.push(flat[i]!, flat[i + 1]!);
+  return out;
+}
+
 /** One HTTP request as the engine hands it over: everything already resolved. */
 export interface DeliveryRequest {
   origin: string;
@@ -14,6 +27,8 @@ export interface DeliveryRequest {
   headers: string[];
   body: string | null;
   timeoutMs: number;
+  /** Follow redirects for any method; GET and HEAD follow them anyway. */
+  followRedirects: boolean;
 }
 
 export interface DeliveryResult {
@@ -42,7 +57,9 @@ export interface HttpDeliveryOptions {
 /**
  * Sends requests over kept-alive connections. Names are resolved through the target policy's
  * lookup, so the socket goes to exactly the address that was checked; literal addresses never
- * reach a lookup, so they are checked here, once per origin.
+ * reach a lookup, so they are checked here, once per origin. Redirects are followed here, hop by
+ * hop, each checked the same way: at most 5, and for methods other than GET and HEAD only when
+ * the job opts in.
  */
 export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
   const { policy } = options;
@@ -52,6 +69,8 @@ export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
     // The job's own timeout governs; undici's per-phase defaults would cut a 300 s job short.
     headersTimeout: 0,
     bodyTimeout: 0,
+    // Room for a 16 KiB Kairos-State header beside the rest.
+    maxHeaderSize: 64 * 1024,
     connect: { lookup: policy.lookup as never, timeout: 10_000 },
   });
   const literalVerdicts = new Map<string, string | null>();
@@ -76,31 +95,67 @@ export function createHttpDelivery(options: HttpDeliveryOptions): HttpDelivery {
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), req.timeoutMs);
+    let { origin, path, method, headers, body } = req;
+    let hop = 0;
+    const failed = (error: string, res?: { statusCode: number; headers: unknown }, text: string | null = null): DeliveryResult => ({
+      outcome: 'failed',
+      statusCode: res?.statusCode ?? null,
+      headers: (res?.headers as Record<string, string | string[]> | undefined) ?? null,
+      body: text,
+      error,
+      startedAt,
+      durationMs: elapsed(),
+    });
     try {
-      const res = await agent.request({
-        origin: req.origin,
-        path: req.path,
-        method: req.method as never,
-        headers: req.headers,
-        body: req.body ?? undefined,
-        signal: controller.signal,
-      });
-      const body = await readCapped(res.body as unknown as Readable, responseBodyCap);
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      return {
-        outcome: ok ? 'success' : 'failed',
-        statusCode: res.statusCode,
-        headers: res.headers as Record<string, string | string[]>,
-        body,
-        error: ok ? null : `HTTP ${res.statusCode}`,
-        startedAt,
-        durationMs: elapsed(),
-      };
+      for (;;) {
+        const res = await agent.request({ origin, path, method: method as never, headers, body: body ?? undefined, signal: controller.signal });
+        const location = redirectStatuses.has(res.statusCode) ? res.headers.location : undefined;
+        if (typeof location === 'string') {
+          if (method !== 'GET' && method !== 'HEAD' && !req.followRedirects) {
+            const text = await readCapped(res.body as unknown as Readable, responseBodyCap);
+            return failed(`HTTP ${res.statusCode}: redirect to ${location} not followed (a ${method} follows redirects only when the job sets followRedirects)`, res, text);
+          }
+          await res.body.dump();
+          if (hop >= maxRedirects) return failed(`too many redirects (more than ${maxRedirects})`, res);
+          let next: URL;
+          try {
+            next = new URL(location, origin + path);
+          } catch {
+            return failed(`HTTP ${res.statusCode}: redirect to an invalid location`, res);
+          }
+          // Names are checked when the next hop connects (the guarded lookup); the URL and literal addresses here.
+          const refused = next.username !== '' || next.password !== '' ? 'must not contain credentials (user:password@)' : refusal(next.origin);
+          if (refused) return failed(`target refused: redirect to ${next.href}: ${refused}`, res);
+          if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+            // As browsers do: the next hop is a GET without the body.
+            if (method !== 'HEAD') method = 'GET';
+            body = null;
+            headers = withoutHeaders(headers, bodyHeaders);
+          }
+          // The job's credentials go to its own origin only.
+          if (next.origin !== origin) headers = withoutHeaders(headers, credentialHeaders);
+          origin = next.origin;
+          path = `${next.pathname}${next.search}`;
+          hop++;
+          continue;
+        }
+        const text = await readCapped(res.body as unknown as Readable, responseBodyCap);
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        return {
+          outcome: ok ? 'success' : 'failed',
+          statusCode: res.statusCode,
+          headers: res.headers as Record<string, string | string[]>,
+          body: text,
+          error: ok ? null : `HTTP ${res.statusCode}`,
+          startedAt,
+          durationMs: elapsed(),
+        };
+      }
     } catch (err) {
       if (controller.signal.aborted) {
         return { outcome: 'timeout', statusCode: null, headers: null, body: null, error: `timed out after ${req.timeoutMs} ms`, startedAt, durationMs: elapsed() };
       }
-      return { outcome: 'failed', statusCode: null, headers: null, body: null, error: describe(err), startedAt, durationMs: elapsed() };
+      return failed(hop > 0 ? `${describe(err)} (after ${hop} redirect${hop > 1 ? 's' : ''}, at ${origin}${path})` : describe(err));
     } finally {
       clearTimeout(timer);
     }

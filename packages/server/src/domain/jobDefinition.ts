@@ -39,6 +39,8 @@ export interface JobDefinition {
   tags: string[];
   spaceId: string | null;
   storeResponseBody: boolean;
+  /** Follow redirects for every method, not only GET and HEAD. */
+  followRedirects: boolean;
 }
 
 /** The shape the API accepts; the JSON schema has checked the types already. */
@@ -58,6 +60,7 @@ export interface JobInput {
   tags?: string[];
   spaceId?: string | null;
   storeResponseBody?: boolean;
+  followRedirects?: boolean;
 }
 
 // Set by the transport, or by Kairos itself; a job may not override them.
@@ -178,6 +181,7 @@ export function compileJobDefinition(
       tags,
       spaceId: input.spaceId ?? null,
       storeResponseBody: input.storeResponseBody ?? true,
+      followRedirects: input.followRedirects ?? false,
     },
   };
 }

@@ -1,5 +1,5 @@
-import { newId } from '../domain/ids.js';
 import { retryDelay } from '../domain/retry.js';
+import { previousResult, readStateHeader } from '../domain/template.js';
 import { type DeliveryRequest, type DeliveryResult, responseBodyCap } from '../delivery/httpDelivery.js';
 import type { Outcome } from '../store/sql/recordOutcomes.js';
 import type { ExecutionStatus } from '../store/schema.js';
@@ -11,6 +11,8 @@ export interface DecideContext {
   /** A retry due before this instant stays leased and waits in memory. */
   horizonEnd: number;
   leaseUntil: number;
+  /** The id the attempt was sent with (`kairos-execution-id`), which its execution row takes. */
+  executionId: string;
 }
 
 /**
@@ -58,9 +60,20 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
     }
   }
 
+  // A `Kairos-State` header sets the job's state; one that cannot be kept is noted, not failed.
+  let state: string | undefined;
+  let error = result.error;
+  const stateHeader = result.headers?.['kairos-state'];
+  if (stateHeader !== undefined) {
+    const read = readStateHeader(Array.isArray(stateHeader) ? stateHeader.join(', ') : stateHeader);
+    if (read.ok) state = read.json;
+    else error = `${error ? `${error}; ` : ''}Kairos-State header ignored: ${read.issue}`;
+  }
+  const previous = job.keepsPrevious && result.outcome !== 'quota_exceeded' ? JSON.stringify(previousResult(status, result.statusCode, result.body)) : undefined;
+
   return {
     execution: {
-      id: newId('exe', ctx.now),
+      id: ctx.executionId,
       job_id: job.id,
       project_id: job.projectId,
       run_id: run.id,
@@ -70,7 +83,7 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
       status,
       status_code: result.statusCode,
       duration_ms: result.durationMs,
-      error: result.error,
+      error,
       scheduled_for: run.due_at,
       started_at: result.startedAt,
       completed_at: ctx.now,
@@ -83,7 +96,7 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
       request_body: request.body === null ? null : request.body.length > responseBodyCap ? request.body.slice(0, responseBodyCap) : request.body,
     },
     run: runChange,
-    job: { id: job.id, status: jobStatus },
+    job: { id: job.id, status: jobStatus, state, previousResult: previous },
   };
 }
 

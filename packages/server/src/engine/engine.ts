@@ -18,6 +18,7 @@ import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
 import { ProjectGate } from './projectGate.js';
 import { MinHeap } from './runHeap.js';
+import { SigningKeys } from './signingKeys.js';
 
 export interface EngineDeps {
   store: Store;
@@ -62,6 +63,7 @@ export class Engine {
   private readonly dispatcher: Dispatcher<HeldRun>;
   private readonly projectGate: ProjectGate<HeldRun>;
   private readonly writer: OutcomeWriter<HeldRun>;
+  private readonly signing = new SigningKeys();
   /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
   private readonly waiters = new Map<string, (execution: ExecutionRow) => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -134,6 +136,11 @@ export class Engine {
     ).finally(() => this.arm());
   }
 
+  /** A project's signing secrets changed: its next delivery reads them again. */
+  signingKeysChanged(projectId: string): void {
+    this.signing.forget(projectId);
+  }
+
   /** The first attempt of a run this node delivers, once written; undefined after `timeoutMs`. */
   firstExecution(runId: string, timeoutMs: number): Promise<ExecutionRow | undefined> {
     return new Promise((resolve) => {
@@ -179,7 +186,10 @@ export class Engine {
         const now = Date.now();
         const { claimed, total } = await this.claimBatch(now, limit);
         if (total > 0) this.deps.observer?.claimed(total);
-        if (claimed.length > 0) await this.deps.quota.refresh(this.deps.store.db, claimed.map((h) => h.job.projectId), now);
+        if (claimed.length > 0) {
+          const projectIds = claimed.map((h) => h.job.projectId);
+          await Promise.all([this.deps.quota.refresh(this.deps.store.db, projectIds, now), this.signing.refresh(this.deps.store.db, projectIds, now)]);
+        }
         for (const h of claimed) this.hold(h);
         this.arm();
         // A short batch means nothing more is due within the horizon: until the next look-ahead
@@ -288,8 +298,10 @@ export class Engine {
 
   private async attempt(held: HeldRun): Promise<void> {
     let result: DeliveryResult | QuotaRefusal;
+    const executionId = newId('exe');
+    const keys = this.signing.get(held.job.projectId, Date.now()) ?? (await this.staleSigningKeys(held.job.projectId));
     const started = Date.now();
-    const request = requestFor(held, started);
+    const request = requestFor(held, started, executionId, keys);
     if (!this.deps.quota.admit(held.job.projectId, started)) {
       result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
     } else {
@@ -308,12 +320,32 @@ export class Engine {
       nodeId: this.nodeId,
       horizonEnd: this.stopping ? -Infinity : now + horizonMs,
       leaseUntil: now + leaseMs,
+      executionId,
     });
+    // Later runs of the job held here see what this one set, as runs claimed later read it from the row.
+    if (outcome.job.state !== undefined) held.job.state = outcome.job.state;
+    if (outcome.job.previousResult !== undefined) held.job.previousResult = outcome.job.previousResult;
     if (outcome.execution.status !== 'success') {
       this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
     }
     this.deps.observer?.executed(outcome.execution.status, result.durationMs, result.startedAt - held.run.due_at);
     this.writer.addOutcome(outcome, held);
+  }
+
+  /**
+   * The project's live signing keys when they are not fresh in memory. Keys read before are used
+   * while they are read again in the background (a query per project every couple of seconds,
+   * never one a delivery waits on, even while the database hangs); only a project never read, or
+   * whose secrets this node changed, waits for the read. When that read fails, it is unsigned.
+   */
+  private async staleSigningKeys(projectId: string): Promise<readonly Buffer[]> {
+    const refresh = this.signing.refresh(this.deps.store.db, [projectId], Date.now()).catch((err: unknown) => {
+      this.deps.logger.warn({ err, projectId }, 'could not read signing secrets; using those last read');
+    });
+    const known = this.signing.lastKnown(projectId);
+    if (known) return known;
+    await refresh;
+    return this.signing.lastKnown(projectId) ?? [];
   }
 
   private written({ outcomes, runs }: Written<HeldRun>): void {

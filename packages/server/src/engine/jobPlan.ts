@@ -2,12 +2,16 @@ import { type Destination, destinationHttpRequest, type EmailMessage, emailMessa
 import type { RetryPolicy } from '../domain/retry.js';
 import type { Schedule } from '../domain/schedule.js';
 import { isRecurring } from '../domain/schedule.js';
-import type { JobRow, RunRow } from '../store/schema.js';
+import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
+import { webhookSignature } from '../delivery/signature.js';
+import { jobView } from '../service/views.js';
+import type { JobRow, RunRow } from '../store/schema.js';
 
 /** A job row turned, once per claim, into what its deliveries need. */
 export interface JobPlan {
   id: string;
+  name: string | null;
   projectId: string;
   /** `email`: the message goes to the email sender; everything else is an HTTP request. */
   channel: 'http' | 'email';
@@ -26,6 +30,21 @@ export interface JobPlan {
   schedule: Schedule;
   recurring: boolean;
   storeResponseBody: boolean;
+  /** Redirects are followed for any method, not only GET and HEAD. */
+  followRedirects: boolean;
+  /** Some header value or the string body holds a `{{…}}` placeholder, substituted per attempt. */
+  templated: boolean;
+  /** The string body (never a payload) holds a placeholder. */
+  bodyTemplated: boolean;
+  /** The parsed payload, when it holds `"$job"`, `"$state"` or `"$previous"` values to fill per attempt. */
+  dynamicPayload: unknown;
+  /** The job as `$job` shows it: its view without headers, query and body. */
+  view: unknown;
+  /** JSON text of the job's state and previous result, kept current by this node's outcomes. */
+  state: string | null;
+  previousResult: string | null;
+  /** The payload names `$previous`: each outcome keeps its result. */
+  keepsPrevious: boolean;
   /** The job's revision when planned: its next occurrence is written only if it is still current. */
   revision: number;
 }
@@ -54,8 +73,12 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
   for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers.set(k.toLowerCase(), v);
   const schedule = JSON.parse(row.schedule) as Schedule;
   const bodiless = row.method === 'GET' || row.method === 'HEAD';
+  const dynamic = !bodiless && hasDynamicFields(row.payload);
+  const bodyTemplated = !bodiless && row.payload === null && hasPlaceholders(row.body);
+  const templated = bodyTemplated || [...headers.values()].some(hasPlaceholders);
   return {
     id: row.id,
+    name: row.name,
     projectId: row.project_id,
     channel: 'http',
     email: null,
@@ -70,6 +93,14 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
+    followRedirects: row.follow_redirects === 1,
+    templated,
+    bodyTemplated,
+    dynamicPayload: dynamic ? (JSON.parse(row.payload!) as unknown) : undefined,
+    view: dynamic ? jobVariable(row) : undefined,
+    state: row.state ?? null,
+    previousResult: row.previous_result ?? null,
+    keepsPrevious: dynamic && row.payload!.includes('"$previous"'),
     revision: row.revision,
   };
 }
@@ -83,6 +114,7 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
   const payload = row.payload === null ? null : (JSON.parse(row.payload) as unknown);
   const common = {
     id: row.id,
+    name: row.name,
     projectId: row.project_id,
     method: 'POST',
     timeoutMs: row.timeout_ms,
@@ -90,6 +122,15 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
+    // A destination's message is fixed: no templates, dynamic fields or redirects.
+    followRedirects: false,
+    templated: false,
+    bodyTemplated: false,
+    dynamicPayload: undefined,
+    view: undefined,
+    state: row.state ?? null,
+    previousResult: row.previous_result ?? null,
+    keepsPrevious: false,
     revision: row.revision,
   };
   if (destination.type === 'email') {
@@ -120,28 +161,66 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
   };
 }
 
-/** The request for one attempt: the job's plan plus the headers that name this delivery. */
-export function requestFor(held: HeldRun, now: number): DeliveryRequest {
+/**
+ * The request for one attempt: the job's plan plus the headers that name this delivery, signed
+ * with each of `signingKeys` (Standard Webhooks) when there are any.
+ */
+export function requestFor(held: HeldRun, now: number, executionId: string, signingKeys: readonly Buffer[]): DeliveryRequest {
   const { job, run } = held;
   // An email's record: to, subject and body; it carries the delivery id in its own header.
-  if (job.channel === 'email') return { origin: job.origin, path: job.path, method: job.method, headers: job.headers, body: job.body, timeoutMs: job.timeoutMs };
+  if (job.channel === 'email') return { origin: job.origin, path: job.path, method: job.method, headers: job.headers, body: job.body, timeoutMs: job.timeoutMs, followRedirects: false };
+  const timestamp = String(Math.floor(now / 1000));
+  let own = job.headers;
+  let body = job.body;
+  if (job.templated) {
+    const values: TemplateValues = {
+      'job.id': job.id,
+      'job.name': job.name ?? '',
+      'execution.id': executionId,
+      attempt: String(run.attempt),
+      scheduledFor: new Date(run.due_at).toISOString(),
+      now: new Date(now).toISOString(),
+    };
+    own = own.map((v, i) => (i % 2 === 1 && hasPlaceholders(v) ? renderTemplate(v, values) : v));
+    if (job.bodyTemplated && body !== null) body = renderTemplate(body, values);
+  }
+  if (job.dynamicPayload !== undefined) {
+    body = JSON.stringify(
+      fillDynamicFields(job.dynamicPayload, {
+        $job: job.view,
+        $state: job.state === null ? null : (JSON.parse(job.state) as unknown),
+        $previous: job.previousResult === null ? null : (JSON.parse(job.previousResult) as unknown),
+      }),
+    );
+  }
+  const headers = own.concat(
+    'webhook-id',
+    run.delivery_id,
+    'webhook-timestamp',
+    timestamp,
+    'kairos-job-id',
+    job.id,
+    'kairos-attempt',
+    String(run.attempt),
+    'kairos-scheduled-for',
+    new Date(run.due_at).toISOString(),
+    'kairos-execution-id',
+    executionId,
+  );
+  if (signingKeys.length > 0) headers.push('webhook-signature', webhookSignature(signingKeys, run.delivery_id, timestamp, body ?? ''));
   return {
     origin: job.origin,
     path: job.path,
     method: job.method,
-    headers: job.headers.concat(
-      'webhook-id',
-      run.delivery_id,
-      'webhook-timestamp',
-      String(Math.floor(now / 1000)),
-      'kairos-job-id',
-      job.id,
-      'kairos-attempt',
-      String(run.attempt),
-      'kairos-scheduled-for',
-      new Date(run.due_at).toISOString(),
-    ),
-    body: job.body,
+    headers,
+    body,
     timeoutMs: job.timeoutMs,
+    followRedirects: job.followRedirects,
   };
+}
+
+/** `$job`: the job's view without what may carry secrets (headers, query, body, payload). */
+function jobVariable(row: JobRow): unknown {
+  const { headers: _h, query: _q, body: _b, payload: _p, ...view } = jobView({ ...row, next_run_at: null }) as Record<string, unknown>;
+  return view;
 }

@@ -92,6 +92,7 @@ function definitionColumns(def: JobDefinition) {
     tags: JSON.stringify(def.tags),
     space_id: def.spaceId,
     store_response_body: def.storeResponseBody ? 1 : 0,
+    follow_redirects: def.followRedirects ? 1 : 0,
   };
 }
 
@@ -111,6 +112,7 @@ function inputOf(row: JobRow): JobInput {
     tags: JSON.parse(row.tags) as string[],
     spaceId: row.space_id,
     storeResponseBody: row.store_response_body === 1,
+    followRedirects: row.follow_redirects === 1,
   };
 }
 
@@ -347,7 +349,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     /** PATCH merges the change onto the job; PUT (`replace`) takes the body as the whole definition. */
     async update(projectId: string, id: string, patch: JobPatch, replace = false): Promise<JobView> {
       return transition(projectId, id, async (trx, changes, job, now) => {
-        const base: JobPatch = replace ? { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined } : {};
+        const base: JobPatch = replace ? { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined, followRedirects: undefined } : {};
         if (!replace && (patch.body !== undefined || patch.payload !== undefined)) {
           // A new body replaces the old one, whichever of the two kinds it was.
           base.body = undefined;

@@ -1,6 +1,6 @@
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
-import type { ApiKeyRow, ExecutionRow, JobWithNextRun, ProjectRow, UserRow } from '../store/schema.js';
+import type { ApiKeyRow, ExecutionRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -24,6 +24,7 @@ export function jobView(row: JobWithNextRun) {
     retryPolicy: JSON.parse(row.retry_policy) as unknown,
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,
+    followRedirects: row.follow_redirects === 1,
     nextRunAt: iso(row.next_run_at),
     lastRunAt: iso(row.last_run_at),
     lastStatus: row.last_status,
@@ -117,3 +118,13 @@ export function spaceView(row: SpaceWithCounts) {
 }
 
 export type SpaceView = ReturnType<typeof spaceView>;
+
+/** A signing secret as listed: never the secret, only its last four characters. */
+export function signingSecretView(row: SigningSecretRow) {
+  return { id: row.id, lastFour: row.last_four, createdAt: iso(row.created_at)!, expiresAt: iso(row.expires_at) };
+}
+
+/** A signing secret just made: the one response that carries it. */
+export function newSigningSecretView(row: SigningSecretRow) {
+  return { ...signingSecretView(row), secret: row.secret };
+}

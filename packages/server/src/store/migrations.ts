@@ -4,6 +4,7 @@ import { accounts } from './migrations/0002_accounts.js';
 import { jobLifecycle } from './migrations/0003_job_lifecycle.js';
 import { plans } from './migrations/0004_plans.js';
 import { destinations } from './migrations/0005_destinations.js';
+import { signing } from './migrations/0006_signing.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_job_lifecycle': jobLifecycle,
   '0004_plans': plans,
   '0005_destinations': destinations,
+  '0006_signing': signing,
 };
 
 class InCodeMigrations implements MigrationProvider {

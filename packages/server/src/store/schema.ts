@@ -14,6 +14,7 @@ export interface Database {
   usage_counters: UsageCounterRow;
   runs: RunRow;
   executions: ExecutionRow;
+  signing_secrets: SigningSecretRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -146,6 +147,12 @@ export interface JobRow {
    * is not written.
    */
   revision: number;
+  /** 1 when redirects are followed for any method, 0 for GET and HEAD only. */
+  follow_redirects: number;
+  /** JSON text the target last set with a `Kairos-State` response header; `$state` in a payload. */
+  state?: string | null;
+  /** JSON `{ status, statusCode, body }` of the last attempt, kept for jobs whose payload names `$previous`. */
+  previous_result?: string | null;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';
@@ -197,3 +204,18 @@ export interface ExecutionRow {
   request_body: string | null;
 }
 
+
+/**
+ * A project's secret for signing deliveries (Standard Webhooks). Kept as it is, `whsec_<base64>`:
+ * the server needs the raw key to sign. Live while not revoked and not past `expires_at`
+ * (set when a rotation replaces it).
+ */
+export interface SigningSecretRow {
+  id: string;
+  project_id: string;
+  secret: string;
+  last_four: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}

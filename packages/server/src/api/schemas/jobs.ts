@@ -39,6 +39,7 @@ const jobFields = {
   retryPolicy: Type.Object({}, { additionalProperties: true }),
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),
+  followRedirects: Type.Boolean({ description: 'Follow redirects for every method; by default only GET and HEAD follow them (at most 5 hops)' }),
 };
 
 const { schedule, ...optionalFields } = jobFields;
@@ -165,6 +166,7 @@ export const Job = Type.Object({
   retryPolicy: RetryPolicyView,
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),
+  followRedirects: Type.Boolean(),
   nextRunAt: nullable(Timestamp),
   lastRunAt: nullable(Timestamp),
   lastStatus: nullable(Type.String({ description: 'The last attempt\'s status' })),

@@ -15,6 +15,10 @@ export interface Outcome {
     id: string;
     /** Set when the attempt ends a one-time job (completed or failed). */
     status: JobStatus | null;
+    /** JSON text of the job's new state (from a `Kairos-State` response header), when it set one. */
+    state?: string;
+    /** JSON text of this attempt's result, for jobs whose payload names `$previous`. */
+    previousResult?: string;
   };
 }
 
@@ -64,16 +68,24 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
   }
 
   // The latest attempt of each job is its summary.
+  // State and previous result: the latest attempt of each job that set them.
   const latest = new Map<string, Outcome>();
-  for (const o of kept) {
-    const prev = latest.get(o.job.id);
-    if (!prev || prev.execution.completed_at <= o.execution.completed_at) latest.set(o.job.id, o);
+  const carried = new Map<string, { state: string | null; previous: string | null }>();
+  for (const o of [...kept].sort((a, b) => a.execution.completed_at - b.execution.completed_at)) {
+    latest.set(o.job.id, o);
+    if (o.job.state !== undefined || o.job.previousResult !== undefined) {
+      const c = carried.get(o.job.id) ?? { state: null, previous: null };
+      if (o.job.state !== undefined) c.state = o.job.state;
+      if (o.job.previousResult !== undefined) c.previous = o.job.previousResult;
+      carried.set(o.job.id, c);
+    }
   }
   for (const part of chunks([...latest.values()], 400)) {
     const values = sql.join(
       part.map((o) => {
         const e = o.execution;
-        return sql`(${o.job.id}, CAST(${e.started_at} AS bigint), ${e.status}, CAST(${e.status_code} AS integer), CAST(${e.duration_ms} AS integer), CAST(${e.completed_at} AS bigint), ${o.job.status})`;
+        const c = carried.get(o.job.id);
+        return sql`(${o.job.id}, CAST(${e.started_at} AS bigint), ${e.status}, CAST(${e.status_code} AS integer), CAST(${e.duration_ms} AS integer), CAST(${e.completed_at} AS bigint), ${o.job.status}, ${c?.state ?? null}, ${c?.previous ?? null})`;
       }),
     );
     await sql`
@@ -83,7 +95,9 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
         last_status_code = v.column4,
         last_duration_ms = v.column5,
         updated_at = v.column6,
-        status = CASE WHEN jobs.status = 'active' AND v.column7 IS NOT NULL THEN v.column7 ELSE jobs.status END
+        status = CASE WHEN jobs.status = 'active' AND v.column7 IS NOT NULL THEN v.column7 ELSE jobs.status END,
+        state = COALESCE(v.column8, jobs.state),
+        previous_result = COALESCE(v.column9, jobs.previous_result)
       FROM (VALUES ${values}) AS v
       WHERE jobs.id = v.column1`.execute(db);
   }
