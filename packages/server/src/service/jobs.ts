@@ -277,6 +277,49 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     return job;
   }
 
+  /**
+   * Single creates that arrive together share one transaction and one commit, as delivery
+   * outcomes do: a commit costs far more than the rows it writes. Each create is checked on its
+   * own and fails on its own; only a database failure fails them all.
+   */
+  let pendingCreates: Array<{ projectId: string; input: JobInput; resolve: (job: JobView) => void; reject: (err: unknown) => void }> = [];
+  const maxCreatesTogether = 200;
+
+  function createTogether(projectId: string, input: JobInput): Promise<JobView> {
+    return new Promise((resolve, reject) => {
+      pendingCreates.push({ projectId, input, resolve, reject });
+      if (pendingCreates.length === 1) setImmediate(() => void flushCreates());
+    });
+  }
+
+  async function flushCreates(): Promise<void> {
+    const batch = pendingCreates.slice(0, maxCreatesTogether);
+    pendingCreates = pendingCreates.slice(maxCreatesTogether);
+    if (pendingCreates.length > 0) setImmediate(() => void flushCreates());
+    const now = Date.now();
+    try {
+      const results = await transact(now, async (trx, changes) => {
+        const out: Array<{ job: JobView } | { error: AppError }> = [];
+        for (const { projectId, input } of batch) {
+          try {
+            const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
+            await plans.checkJobs(trx, projectId, defs, 1);
+            const [job] = await insertNew(trx, changes, projectId, defs, now);
+            out.push({ job: job! });
+          } catch (err) {
+            // Refused before anything of it was written: the others go on.
+            if (!(err instanceof AppError)) throw err;
+            out.push({ error: err });
+          }
+        }
+        return out;
+      });
+      results.forEach((r, i) => ('job' in r ? batch[i]!.resolve(r.job) : batch[i]!.reject(r.error)));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+
   async function transition(projectId: string, id: string, act: (trx: Trx, changes: RunChanges, job: JobRow, now: number) => Promise<void>): Promise<JobView> {
     const now = Date.now();
     return transact(now, async (trx, changes) => {
@@ -315,20 +358,17 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         if (!job) throw new AppError('conflict', 'The job made under this Idempotency-Key has been deleted; use a new key.', [{ field: 'Idempotency-Key', issue: 'its job was deleted' }]);
         return { job: jobView(job), created: false };
       };
-      if (idempotencyKey !== undefined) {
-        const earlier = await getIdempotencyKey(store.db, projectId, idempotencyKey);
-        if (earlier) return repeat(earlier);
-      }
+      if (idempotencyKey === undefined) return { job: await createTogether(projectId, input), created: true };
+      const earlier = await getIdempotencyKey(store.db, projectId, idempotencyKey);
+      if (earlier) return repeat(earlier);
       try {
         return await transact(now, async (trx, changes) => {
           const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
           await plans.checkJobs(trx, projectId, defs, 1);
           const [job] = await insertNew(trx, changes, projectId, defs, now);
-          if (idempotencyKey !== undefined) {
-            const raced = await claimIdempotencyKey(trx, { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now });
-            // Another request with this key committed first: roll this job back and answer with that one.
-            if (raced) throw new RepeatedRequest(raced);
-          }
+          const raced = await claimIdempotencyKey(trx, { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now });
+          // Another request with this key committed first: roll this job back and answer with that one.
+          if (raced) throw new RepeatedRequest(raced);
           return { job: job!, created: true };
         });
       } catch (err) {

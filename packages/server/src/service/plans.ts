@@ -27,6 +27,9 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
       const plan = await planOf(db, projectId);
       for (const def of defs) checkJobAgainstPlan(plan, { maxRetries: def.retryPolicy.maxRetries, timeoutMs: def.timeoutMs });
       if (plan.maxJobs !== null && added > 0) {
+        // Creates that race would each count the others' jobs as absent: on PostgreSQL they take
+        // turns on the project row (SQLite runs one transaction at a time anyway).
+        if (store.kind === 'postgres') await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
         const { n } = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
         if (Number(n) + added > plan.maxJobs) {
           throw new AppError('max_jobs_exceeded', `The ${plan.name} plan allows at most ${plan.maxJobs} jobs; this project has ${Number(n)}.`);

@@ -59,6 +59,18 @@ describe.each(databaseKinds)('plans, quotas and usage on %s', (kind) => {
     expect(usage).toMatchObject({ plan: 'free', limits: { maxJobs: 3, maxDailyRuns: 200 }, usage: { jobs: { used: 3, limit: 3, unlimited: false } } });
   });
 
+  it('holds the job limit when creates arrive together, failing only those past it', async () => {
+    const { server } = await serverWith({ KAIROS_PLANS: '{"five":{"maxJobs":5}}', KAIROS_DEFAULT_PLAN: 'five' });
+    const api = new Api(server.url);
+    await api.register();
+    const bad = api.request('POST', '/v1/jobs', { url: 'http://127.0.0.1:9/x', schedule: { type: 'cron', expression: 'nope' } });
+    const results = await Promise.all(Array.from({ length: 10 }, () => api.request('POST', '/v1/jobs', { url: 'http://127.0.0.1:9/x', schedule: yearly })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 403).map((r) => r.body.error.code)).toEqual(Array(5).fill('max_jobs_exceeded'));
+    expect((await bad).status).toBe(422);
+    expect((await api.request('GET', '/v1/jobs')).body.meta.total).toBe(5);
+  });
+
   it('records runs past the daily quota as quota_exceeded without delivering them', async () => {
     const sink: Sink = await startSink();
     cleanup.push(() => sink.close());
