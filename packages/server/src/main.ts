@@ -20,6 +20,7 @@ import { createSigningSecretsService } from './service/signingSecrets.js';
 import { createSpacesService } from './service/spaces.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
+import { jobVariable } from './service/views.js';
 
 export interface RunningServer {
   url: string;
@@ -55,7 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
   const email = createEmailDelivery({ smtpUrl: config.smtpUrl, from: config.emailFrom, resendApiKey: config.resendApiKey, resendApiUrl: config.resendApiUrl, http: delivery });
   const quota = new QuotaGate(config.plans, config.defaultPlan);
-  const engine = new Engine({ store, delivery, email, telegramApiUrl: config.telegramApiUrl, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota, observer: metrics.engineObserver });
+  const engine = new Engine({ store, delivery, email, telegramApiUrl: config.telegramApiUrl, jobVariable, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota, observer: metrics.engineObserver });
   metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });

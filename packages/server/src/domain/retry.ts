@@ -3,6 +3,7 @@
  * deterministic; jitter, when a policy asks for it, needs a random number from the caller.
  */
 import type { FieldIssue, Result } from './errors.js';
+import { describe, present } from './input.js';
 
 export const RETRY_STRATEGIES = ['none', 'fixed', 'linear', 'exponential'] as const;
 export type RetryStrategy = (typeof RETRY_STRATEGIES)[number];
@@ -38,15 +39,6 @@ export const JITTER_RATIO = 0.1;
 
 const FIELDS = ['maxRetries', 'strategy', 'initialDelayMs', 'multiplier', 'maxDelayMs', 'jitter'];
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
-}
 
 /**
  * Validates a client's retry policy and fills the gaps from {@link DEFAULT_RETRY_POLICY}.

@@ -25,6 +25,7 @@
 import { Cron } from 'croner';
 import { parseDuration } from './duration.js';
 import type { FieldIssue, Result } from './errors.js';
+import { describe, type Fields, isPlainObject, present } from './input.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -304,23 +305,6 @@ const ALLOWED_FIELDS: Record<ScheduleType, readonly string[]> = {
   weekly: ['type', 'day', 'hour', 'minute', 'timezone'],
   daily: ['type', 'times', 'timezone'],
 };
-
-type Fields = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A field counts as absent when it is missing, undefined or null. */
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
-}
 
 /**
  * Validates and normalises a client's schedule. `input` may be any JSON value. All problems that

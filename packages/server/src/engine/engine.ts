@@ -27,6 +27,8 @@ export interface EngineDeps {
   email: EmailDelivery;
   /** Telegram's Bot API base, for planning Telegram destinations. */
   telegramApiUrl: string;
+  /** `$job` of dynamic payloads, given by the API layer so the engine does not depend on it. */
+  jobVariable(row: JobRow): unknown;
   tuning: EngineTuning;
   logger: Logger;
   userAgent: string;

@@ -5,11 +5,14 @@ import { isRecurring } from '../domain/schedule.js';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
 import { webhookSignature } from '../delivery/signature.js';
-import { jobView } from '../service/views.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 
-/** A job row turned, once per claim, into what its deliveries need. */
-export interface JobPlan {
+/**
+ * A job row turned, once per claim, into what its deliveries need: the request every attempt
+ * starts from (its headers are the job's own and Kairos's fixed ones; each attempt adds those
+ * naming the delivery), and what the engine decides with.
+ */
+export interface JobPlan extends DeliveryRequest {
   id: string;
   name: string | null;
   projectId: string;
@@ -19,19 +22,10 @@ export interface JobPlan {
   email: EmailMessage | null;
   /** What executions record as the request URL when it differs from origin + path (a secret masked). */
   shownUrl: string | null;
-  origin: string;
-  path: string;
-  method: string;
-  /** The job's own headers and Kairos's fixed ones, as name, value, name, value… */
-  headers: string[];
-  body: string | null;
-  timeoutMs: number;
   retryPolicy: RetryPolicy;
   schedule: Schedule;
   recurring: boolean;
   storeResponseBody: boolean;
-  /** Redirects are followed for any method, not only GET and HEAD. */
-  followRedirects: boolean;
   /** Some header value or the string body holds a `{{…}}` placeholder, substituted per attempt. */
   templated: boolean;
   /** The string body (never a payload) holds a placeholder. */
@@ -60,6 +54,8 @@ export interface HeldRun {
 export interface PlanSettings {
   userAgent: string;
   telegramApiUrl: string;
+  /** `$job` of a job's payload: the job as the API shows it, less what may carry secrets. */
+  jobVariable(row: JobRow): unknown;
 }
 
 export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
@@ -97,7 +93,7 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     templated,
     bodyTemplated,
     dynamicPayload: dynamic ? (JSON.parse(row.payload!) as unknown) : undefined,
-    view: dynamic ? jobVariable(row) : undefined,
+    view: dynamic ? settings.jobVariable(row) : undefined,
     state: row.state ?? null,
     previousResult: row.previous_result ?? null,
     keepsPrevious: dynamic && row.payload!.includes('"$previous"'),
@@ -219,8 +215,3 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
   };
 }
 
-/** `$job`: the job's view without what may carry secrets (headers, query, body, payload). */
-function jobVariable(row: JobRow): unknown {
-  const { headers: _h, query: _q, body: _b, payload: _p, ...view } = jobView({ ...row, next_run_at: null }) as Record<string, unknown>;
-  return view;
-}

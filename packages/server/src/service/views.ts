@@ -1,6 +1,6 @@
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
-import type { ApiKeyRow, ExecutionRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
+import type { ApiKeyRow, ExecutionRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -36,6 +36,12 @@ export function jobView(row: JobWithNextRun) {
 }
 
 export type JobView = ReturnType<typeof jobView>;
+
+/** `$job` in a dynamic payload: the job's view without what may carry secrets (headers, query, body, payload). */
+export function jobVariable(row: JobRow): unknown {
+  const { headers: _h, query: _q, body: _b, payload: _p, ...view } = jobView({ ...row, next_run_at: null }) as Record<string, unknown>;
+  return view;
+}
 
 /** One attempt as the native API returns it. */
 export function executionView(row: ExecutionRow) {
