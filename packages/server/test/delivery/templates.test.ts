@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import { eventually, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('templates and job state on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-    sink = await startSink();
-    sink.respond = (a) => {
+  const t = useTestServer(kind, {
+    respond: (a, sink) => {
       const seen = sink.arrivals.filter((x) => x.path === a.path).length;
       if (a.path === '/templated' && seen === 1) return { status: 500 };
       if (a.path === '/cursor') {
@@ -22,28 +12,20 @@ describe.each(databaseKinds)('templates and job state on %s', (kind) => {
       }
       if (a.path === '/bad-state') return { headers: { 'kairos-state': seen === 1 ? '{not json' : JSON.stringify({ big: 'x'.repeat(17 * 1024) }) }, body: 'plain text' };
       return {};
-    };
-    api = new Api(server.url);
-    await api.register();
+    },
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
-  });
-
-  const hits = (path: string) => sink.arrivals.filter((a) => a.path === path);
+  const hits = (path: string) => t.sink.arrivals.filter((a) => a.path === path);
   const executions = (jobId: string, count: number) =>
     eventually(async () => {
-      const r = await api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
+      const r = await t.api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
       return r.body.meta.total >= count ? (r.body.data as any[]).slice().reverse() : undefined;
     }, 15_000, `${count} executions`);
 
   it('substitutes placeholders in headers and the string body per attempt', async () => {
-    const job = await api.createJob({
+    const job = await t.api.createJob({
       name: 'nightly',
-      url: `${sink.url}/templated`,
+      url: `${t.sink.url}/templated`,
       method: 'POST',
       headers: { 'x-trace': 'exe={{execution.id}}', 'x-try': '{{ attempt }}', 'x-plain': 'as is' },
       body: 'job={{job.id}} name={{job.name}} exe={{execution.id}} attempt={{attempt}} due={{scheduledFor}} now={{now}} other={{unknown}}',
@@ -63,15 +45,15 @@ describe.each(databaseKinds)('templates and job state on %s', (kind) => {
   });
 
   it('leaves placeholders in a JSON payload as they are', async () => {
-    const job = await api.createJob({ url: `${sink.url}/payload-kept`, headers: { 'x-id': '{{job.id}}' }, payload: { t: '{{job.id}}' }, schedule: { type: 'once', delay: 20 } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/payload-kept`, headers: { 'x-id': '{{job.id}}' }, payload: { t: '{{job.id}}' }, schedule: { type: 'once', delay: 20 } });
     await eventually(() => hits('/payload-kept')[0]);
     expect(hits('/payload-kept')[0]).toMatchObject({ body: '{"t":"{{job.id}}"}', headers: { 'x-id': job.id } });
   });
 
   it('fills $job, $state and $previous in a recurring payload; Kairos-State carries a cursor from run to run', async () => {
-    const job = await api.createJob({
+    const job = await t.api.createJob({
       name: 'poller',
-      url: `${sink.url}/cursor`,
+      url: `${t.sink.url}/cursor`,
       method: 'POST',
       headers: { authorization: 'Bearer secret-token' },
       payload: { cursor: '$state', previous: '$previous', job: '$job', note: 'not $state', list: ['$state'] },
@@ -80,17 +62,17 @@ describe.each(databaseKinds)('templates and job state on %s', (kind) => {
     await eventually(() => (hits('/cursor').length >= 3 ? true : undefined), 10_000, '3 runs');
     const bodies = hits('/cursor').map((a) => JSON.parse(a.body));
     expect(bodies[0]).toMatchObject({ cursor: null, previous: null, note: 'not $state', list: [null] });
-    expect(bodies[0].job).toMatchObject({ id: job.id, name: 'poller', url: `${sink.url}/cursor` });
+    expect(bodies[0].job).toMatchObject({ id: job.id, name: 'poller', url: `${t.sink.url}/cursor` });
     expect(bodies[0].job.headers).toBeUndefined();
     expect(JSON.stringify(bodies[0])).not.toContain('secret-token');
     expect(bodies[1]).toMatchObject({ cursor: { cursor: 1 }, previous: { status: 'success', statusCode: 200, body: { seen: 1 } }, list: [{ cursor: 1 }] });
     expect(bodies[2]).toMatchObject({ cursor: { cursor: 2 }, previous: { body: { seen: 2 } } });
 
     // Paused, then run by hand: the run is planned from the stored row, which carries the state.
-    await api.request('POST', `/v1/jobs/${job.id}/pause`);
+    await t.api.request('POST', `/v1/jobs/${job.id}/pause`);
     await new Promise((r) => setTimeout(r, 300));
     const before = hits('/cursor').length;
-    const run = await api.request('POST', `/v1/jobs/${job.id}/run?wait=true`);
+    const run = await t.api.request('POST', `/v1/jobs/${job.id}/run?wait=true`);
     expect(run.status).toBe(200);
     const manual = JSON.parse(hits('/cursor')[before]!.body);
     expect(manual.cursor).toEqual({ cursor: before });
@@ -98,9 +80,9 @@ describe.each(databaseKinds)('templates and job state on %s', (kind) => {
   });
 
   it('records an invalid or too large Kairos-State as a note without failing the delivery', async () => {
-    const job = await api.createJob({ url: `${sink.url}/bad-state`, payload: { s: '$state', p: '$previous' }, schedule: { type: 'interval', every: '1s' } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/bad-state`, payload: { s: '$state', p: '$previous' }, schedule: { type: 'interval', every: '1s' } });
     const [first, second, third] = await executions(job.id, 3);
-    await api.request('POST', `/v1/jobs/${job.id}/pause`);
+    await t.api.request('POST', `/v1/jobs/${job.id}/pause`);
     expect(first).toMatchObject({ status: 'success', error: 'Kairos-State header ignored: not valid JSON' });
     expect(second).toMatchObject({ status: 'success', error: 'Kairos-State header ignored: larger than 16384 bytes' });
     expect(third.status).toBe('success');

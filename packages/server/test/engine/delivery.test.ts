@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { createDatabase, databaseKinds } from '../support/databases.js';
+import { startSink } from '../support/sink.js';
+import { Api, eventually, startTestServer, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-    sink = await startSink();
-    sink.respond = (a) => {
+  const t = useTestServer(kind, {
+    respond: (a, sink) => {
       if (a.path.startsWith('/fail')) return { status: 500, body: 'broken' };
       if (a.path.startsWith('/slow')) return { delayMs: 1_500 };
       if (a.path.startsWith('/big')) return { body: 'y'.repeat(300 * 1024) };
@@ -23,27 +14,19 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
         return seen === 1 ? { status: 503 } : { status: 204, body: '' };
       }
       return {};
-    };
-    api = new Api(server.url);
-    await api.register();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
+    },
   });
 
   const executionsOf = async (jobId: string, total: number) =>
     eventually(async () => {
-      const r = await api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
+      const r = await t.api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
       return r.body.meta.total >= total ? (r.body.data as any[]).slice().reverse() : undefined;
     }, 10_000, `${total} executions of ${jobId}`);
 
-  const arrivalsAt = (path: string) => sink.arrivals.filter((a) => a.path === path);
+  const arrivalsAt = (path: string) => t.sink.arrivals.filter((a) => a.path === path);
 
   it('retries a failing target with fixed backoff, then dead-letters the run and fails the job', async () => {
-    const job = await api.createJob({ url: `${sink.url}/fail-fixed`, payload: {}, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 2, strategy: 'fixed', initialDelayMs: 200 } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/fail-fixed`, payload: {}, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 2, strategy: 'fixed', initialDelayMs: 200 } });
     const executions = await executionsOf(job.id, 3);
     expect(executions.map((e) => [e.attempt, e.status, e.statusCode])).toEqual([
       [1, 'failed', 500],
@@ -60,14 +43,14 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
     expect(new Set(hits.map((h) => h.headers['webhook-id'])).size).toBe(1);
     expect(hits.map((h) => h.headers['kairos-attempt'])).toEqual(['1', '2', '3']);
     const final = await eventually(async () => {
-      const r = await api.request('GET', `/v1/jobs/${job.id}`);
+      const r = await t.api.request('GET', `/v1/jobs/${job.id}`);
       return r.body.data.status === 'failed' ? r.body.data : undefined;
     });
     expect(final).toMatchObject({ lastStatus: 'dead_letter', lastStatusCode: 500, nextRunAt: null });
   });
 
   it('spaces exponential retries by the multiplier', async () => {
-    const job = await api.createJob({ url: `${sink.url}/fail-exp`, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 2, strategy: 'exponential', initialDelayMs: 150, multiplier: 3 } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/fail-exp`, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 2, strategy: 'exponential', initialDelayMs: 150, multiplier: 3 } });
     await executionsOf(job.id, 3);
     const [a, b, c] = arrivalsAt('/fail-exp');
     expect(b!.at - a!.at).toBeGreaterThanOrEqual(150);
@@ -76,17 +59,17 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
   });
 
   it('completes a job whose retry succeeds', async () => {
-    const job = await api.createJob({ url: `${sink.url}/flaky`, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 100 } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/flaky`, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 100 } });
     const executions = await executionsOf(job.id, 2);
     expect(executions.map((e) => [e.attempt, e.status, e.statusCode])).toEqual([
       [1, 'failed', 503],
       [2, 'success', 204],
     ]);
-    await eventually(async () => ((await api.request('GET', `/v1/jobs/${job.id}`)).body.data.status === 'completed' ? true : undefined));
+    await eventually(async () => ((await t.api.request('GET', `/v1/jobs/${job.id}`)).body.data.status === 'completed' ? true : undefined));
   });
 
   it('times out a target that answers too late', async () => {
-    const job = await api.createJob({ url: `${sink.url}/slow`, timeoutMs: 1_000, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 1, strategy: 'fixed', initialDelayMs: 100 } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/slow`, timeoutMs: 1_000, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 1, strategy: 'fixed', initialDelayMs: 100 } });
     const executions = await executionsOf(job.id, 2);
     expect(executions[0]).toMatchObject({ attempt: 1, status: 'timeout', statusCode: null, error: 'timed out after 1000 ms' });
     expect(executions[0].durationMs).toBeGreaterThanOrEqual(990);
@@ -95,14 +78,14 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
   });
 
   it('keeps the first 100 KiB of a response body', async () => {
-    const job = await api.createJob({ url: `${sink.url}/big`, schedule: { type: 'once', delay: 50 } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/big`, schedule: { type: 'once', delay: 50 } });
     const [e] = await executionsOf(job.id, 1);
     expect(e.status).toBe('success');
     expect(e.responseBody).toHaveLength(100 * 1024);
   });
 
   it('records a refused connection as a failure with its reason', async () => {
-    const job = await api.createJob({ url: 'http://127.0.0.1:1/nothing-listens', schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
+    const job = await t.api.createJob({ url: 'http://127.0.0.1:1/nothing-listens', schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
     const [e] = await executionsOf(job.id, 1);
     expect(e.status).toBe('dead_letter');
     expect(e.error).toMatch(/ECONNREFUSED/);

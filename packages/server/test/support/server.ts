@@ -1,4 +1,7 @@
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import { createDatabase, type databaseKinds, type TestDatabase } from './databases.js';
+import { type Arrival, type Sink, type SinkResponse, startSink } from './sink.js';
 import { type Config, defaultEngineTuning, type EngineTuning, loadConfig } from '../../src/config.js';
 import { type RunningServer, type StartOptions, startServer } from '../../src/main.js';
 
@@ -87,4 +90,45 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** What one describe block tests against: a fresh database, a server on it, a sink, a project. */
+type DatabaseKind = (typeof databaseKinds)[number];
+
+export interface ServerFixture {
+  db: TestDatabase;
+  server: RunningServer;
+  sink: Sink;
+  /** Signed in as a newly registered anonymous project. */
+  api: Api;
+}
+
+export interface ServerFixtureOptions {
+  /** The registered project's name. */
+  project?: string;
+  /** How the sink answers; it sees what arrived so far. */
+  respond?: (arrival: Arrival, sink: Sink) => SinkResponse;
+}
+
+/**
+ * Sets up a {@link ServerFixture} before the enclosing describe block's tests and tears it down
+ * after them; its fields are filled in once `beforeAll` has run.
+ */
+export function useTestServer(kind: DatabaseKind, options: ServerFixtureOptions = {}): ServerFixture {
+  const fixture = {} as ServerFixture;
+  beforeAll(async () => {
+    fixture.db = await createDatabase(kind);
+    fixture.server = await startTestServer(fixture.db.url);
+    fixture.sink = await startSink();
+    const { respond } = options;
+    if (respond) fixture.sink.respond = (a) => respond(a, fixture.sink);
+    fixture.api = new Api(fixture.server.url);
+    await fixture.api.register(options.project);
+  });
+  afterAll(async () => {
+    await fixture.server?.close();
+    await fixture.sink?.close();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
