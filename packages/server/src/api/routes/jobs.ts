@@ -51,7 +51,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     { schema: { tags, summary: 'One action on up to 100 jobs; each succeeds or fails on its own', body: BulkBody } },
     async (request) => {
       const caller = requireScope(request, 'write');
-      return { data: await jobs.bulk(caller.projectId, request.body as Parameters<JobsService['bulk']>[1]) };
+      return { data: await jobs.bulk(caller.projectId, request.body) };
     },
   );
 

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { destinationTypes } from '../../domain/destinations.js';
 import { httpMethods, limits } from '../../domain/jobDefinition.js';
 import { nullable, StringEnum, Timestamp } from './common.js';
+import { bulkActions } from '../../service/jobs.js';
 
 /**
  * The native job body. Types and shapes are checked here; the schedule and retry policy are
@@ -98,7 +99,7 @@ export type RunNowQuery = Static<typeof RunNowQuery>;
 export const BulkBody = Type.Object(
   {
     jobIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 100 }),
-    action: Type.Union(['pause', 'resume', 'delete', 'move_to_space', 'add_tags', 'remove_tags'].map((a) => Type.Literal(a))),
+    action: StringEnum(bulkActions),
     spaceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: limits.tagLength }), { minItems: 1, maxItems: limits.tagCount })),
   },
