@@ -107,6 +107,11 @@ export interface EngineTuning {
   perOriginConcurrency: number;
   /** How long SIGTERM waits for in-flight deliveries before releasing them. */
   shutdownGraceMs: number;
+  /**
+   * The first retry delay of a message a run set off (callback, event, alert notice); each
+   * further retry waits four times longer.
+   */
+  messageRetryMs: number;
 }
 
 export const defaultEngineTuning: EngineTuning = {
@@ -119,6 +124,7 @@ export const defaultEngineTuning: EngineTuning = {
   globalConcurrency: 512,
   perOriginConcurrency: 256,
   shutdownGraceMs: 10_000,
+  messageRetryMs: 30_000,
 };
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -248,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       globalConcurrency: int(env, 'KAIROS_CONCURRENCY', d.globalConcurrency),
       perOriginConcurrency: int(env, 'KAIROS_ORIGIN_CONCURRENCY', d.perOriginConcurrency),
       shutdownGraceMs: int(env, 'KAIROS_SHUTDOWN_GRACE_MS', d.shutdownGraceMs),
+      messageRetryMs: int(env, 'KAIROS_MESSAGE_RETRY_MS', d.messageRetryMs),
     },
   };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 // Crockford base32: sortable as plain strings, no ambiguous letters.
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'wh' | 'usr' | 'ses' | 'rtk' | 'node' | 'ss';
+export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'wh' | 'usr' | 'ses' | 'rtk' | 'node' | 'ss' | 'msg';
 
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
@@ -19,23 +19,37 @@ function random(count: number): Buffer {
   return out;
 }
 
+let lastTime = -1;
+const lastRandom = Buffer.alloc(10);
+
 /**
  * A time-sortable id such as `job_01jd3k9m2x7q8r5t6v4w0y1z2a`: 10 characters of millisecond time
  * followed by 16 of randomness (80 bits), like a ULID, behind a prefix that names the kind.
+ * Monotonic within a process, as ULIDs may be: within one millisecond (or when the clock steps
+ * back) the random part counts up, so ids made one after another sort in the order they were
+ * made, which is the order messages are sent in.
  */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+  if (now > lastTime) {
+    lastTime = now;
+    random(10).copy(lastRandom);
+  } else {
+    for (let i = lastRandom.length - 1; i >= 0; i--) {
+      lastRandom[i] = (lastRandom[i]! + 1) & 0xff;
+      if (lastRandom[i] !== 0) break;
+    }
+  }
   let time = '';
-  let t = now;
+  let t = lastTime;
   for (let i = 0; i < 10; i++) {
     time = alphabet[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  const bytes = random(10);
   let rand = '';
   // 10 bytes = 80 bits = 16 base32 characters, taken 5 bits at a time.
   let acc = 0;
   let bits = 0;
-  for (const byte of bytes) {
+  for (const byte of lastRandom) {
     acc = (acc << 8) | byte;
     bits += 8;
     while (bits >= 5) {

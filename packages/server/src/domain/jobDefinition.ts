@@ -41,7 +41,18 @@ export interface JobDefinition {
   storeResponseBody: boolean;
   /** Follow redirects for every method, not only GET and HEAD. */
   followRedirects: boolean;
+  /** Where each successful run's follow-up job POSTs the payload. */
+  onComplete: string | null;
+  /** Where each run's result is POSTed. */
+  callbackUrl: string | null;
+  /** Where a dead-lettered run's result is POSTed. */
+  failureCallbackUrl: string | null;
+  /** Where each attempt's lifecycle events are POSTed. */
+  eventsUrl: string | null;
 }
+
+/** The URLs a run's outcome sets off messages to, each checked like the job's own target. */
+export const followUpFields = ['onComplete', 'callbackUrl', 'failureCallbackUrl', 'eventsUrl'] as const;
 
 /** The shape the API accepts; the JSON schema has checked the types already. */
 export interface JobInput {
@@ -61,6 +72,10 @@ export interface JobInput {
   spaceId?: string | null;
   storeResponseBody?: boolean;
   followRedirects?: boolean;
+  onComplete?: string | null;
+  callbackUrl?: string | null;
+  failureCallbackUrl?: string | null;
+  eventsUrl?: string | null;
 }
 
 // Set by the transport, or by Kairos itself; a job may not override them.
@@ -115,6 +130,15 @@ export function compileJobDefinition(
     else if (/[\r\n\0]/.test(value)) add(`headers.${name}`, 'must not contain line breaks');
     else if (value.length > limits.headerValueLength) add(`headers.${name}`, `must be at most ${limits.headerValueLength} characters`);
     else headers[name] = value;
+  }
+
+  const followUps: Record<(typeof followUpFields)[number], string | null> = { onComplete: null, callbackUrl: null, failureCallbackUrl: null, eventsUrl: null };
+  for (const field of followUpFields) {
+    const url = input[field];
+    if (url === undefined || url === null) continue;
+    const refused = url.length > limits.urlLength ? `must be at most ${limits.urlLength} characters` : checkUrl(url);
+    if (refused) add(field, refused);
+    else followUps[field] = url;
   }
 
   const query: Record<string, string> = {};
@@ -182,6 +206,7 @@ export function compileJobDefinition(
       spaceId: input.spaceId ?? null,
       storeResponseBody: input.storeResponseBody ?? true,
       followRedirects: input.followRedirects ?? false,
+      ...followUps,
     },
   };
 }

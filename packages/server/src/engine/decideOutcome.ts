@@ -97,6 +97,7 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
     },
     run: runChange,
     job: { id: job.id, status: jobStatus, state, previousResult: previous },
+    response: { headers: result.headers, body: result.body },
   };
 }
 

@@ -10,11 +10,14 @@ import { claimRuns } from '../store/sql/claimRuns.js';
 import { getJobsByIds } from '../store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
 import { deleteRuns } from '../store/sql/runs.js';
+import { releaseAllMessageLeases } from '../store/sql/outbox.js';
 import type { SignalMessage } from '../store/signals.js';
 import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
 import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
+import { type AlertSender, MessageSender } from './messageSender.js';
+import { type EffectsWritten, writeOutcomeEffects } from './outcomeEffects.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
 import { ProjectGate } from './projectGate.js';
 import { MinHeap } from './runHeap.js';
@@ -35,6 +38,8 @@ export interface EngineDeps {
   quota: QuotaGate;
   /** Told of every attempt and every claim, e.g. for metrics; must be cheap and must not throw. */
   observer?: EngineObserver;
+  /** Sends alert notices from the outbox to their channels. */
+  sendAlert?: AlertSender;
 }
 
 /** What the engine reports as it works; `latenessMs` is the attempt's start minus its due instant. */
@@ -64,8 +69,9 @@ export class Engine {
   private readonly held = new Map<string, HeldRun>();
   private readonly dispatcher: Dispatcher<HeldRun>;
   private readonly projectGate: ProjectGate<HeldRun>;
-  private readonly writer: OutcomeWriter<HeldRun>;
+  private readonly writer: OutcomeWriter<HeldRun, EffectsWritten>;
   private readonly signing = new SigningKeys();
+  private readonly messages: MessageSender;
   /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
   private readonly waiters = new Map<string, (execution: ExecutionRow) => void>();
   private timer: NodeJS.Timeout | undefined;
@@ -83,7 +89,23 @@ export class Engine {
     const t = deps.tuning;
     this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.attempt(h));
     this.projectGate = new ProjectGate((h) => this.dispatcher.push(h.job.origin, h));
-    this.writer = new OutcomeWriter(deps.store, deps.logger, (written) => this.written(written));
+    this.writer = new OutcomeWriter(
+      deps.store,
+      deps.logger,
+      (written) => this.written(written),
+      (db, written, now) => writeOutcomeEffects(db, written.map((w) => ({ recorded: w.recorded, job: w.context.job })), now),
+    );
+    this.messages = new MessageSender({
+      store: deps.store,
+      delivery: deps.delivery,
+      logger: deps.logger,
+      userAgent: deps.userAgent,
+      signing: this.signing,
+      nodeId: this.nodeId,
+      pollMs: t.pollMs,
+      retryMs: t.messageRetryMs,
+      sendAlert: deps.sendAlert,
+    });
   }
 
   stats(): EngineStats {
@@ -102,6 +124,7 @@ export class Engine {
       // This process owns the database: leases left behind belong to a process that is gone.
       const taken = await releaseAllLeases(store.db);
       if (taken > 0) logger.info({ runs: taken }, 'took back runs leased by a previous process');
+      await releaseAllMessageLeases(store.db);
     }
     store.signals.subscribe((m) => this.onSignal(m));
     this.pollTimer = setInterval(() => this.claimSoon(), tuning.pollMs);
@@ -109,6 +132,7 @@ export class Engine {
     this.pollTimer.unref();
     this.renewTimer.unref();
     this.claimSoon();
+    this.messages.start();
   }
 
   /** Runs became due within the horizon (a job was created or changed): claim them now. */
@@ -350,7 +374,8 @@ export class Engine {
     return this.signing.lastKnown(projectId) ?? [];
   }
 
-  private written({ outcomes, runs }: Written<HeldRun>): void {
+  private written({ outcomes, runs, effects }: Written<HeldRun, EffectsWritten>): void {
+    if (effects?.messages) this.messages.wake();
     for (const { run, context } of runs) {
       if (run.lease_owner === this.nodeId && !this.stopping) this.hold(context);
     }
@@ -367,7 +392,8 @@ export class Engine {
       }
     }
     this.arm();
-    if (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2) this.claimSoon();
+    // Follow-up jobs are due at once.
+    if (effects?.followUpJobs || (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2)) this.claimSoon();
   }
 
   private async renew(): Promise<void> {
@@ -398,8 +424,10 @@ export class Engine {
     } catch (err) {
       logger.warn({ err }, 'could not release unstarted runs; their leases will lapse');
     }
+    const messagesStopped = this.messages.stop(deadline);
     while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(10);
     await this.writer.drain(Math.max(deadline, Date.now() + 2_000));
+    await messagesStopped;
     clearInterval(this.renewTimer);
     // Deliveries still in flight past the grace period, and retries or next occurrences written
     // with our lease, go back to pending for whoever claims next.

@@ -41,6 +41,34 @@ export interface JobPlan extends DeliveryRequest {
   keepsPrevious: boolean;
   /** The job's revision when planned: its next occurrence is written only if it is still current. */
   revision: number;
+  /** What its outcomes set off besides history; null for the many jobs that set off nothing. */
+  followUps: FollowUps | null;
+}
+
+/** A job's follow-up, callback and events URLs, and what a follow-up job is made of. */
+export interface FollowUps {
+  onComplete: string | null;
+  callbackUrl: string | null;
+  failureCallbackUrl: string | null;
+  eventsUrl: string | null;
+  /** The job's own payload (JSON text) or body, which its follow-up posts on. */
+  payload: string | null;
+  body: string | null;
+  spaceId: string | null;
+}
+
+function followUpsOf(row: JobRow): FollowUps | null {
+  const { on_complete = null, callback_url = null, failure_callback_url = null, events_url = null } = row;
+  if (on_complete === null && callback_url === null && failure_callback_url === null && events_url === null) return null;
+  return {
+    onComplete: on_complete,
+    callbackUrl: callback_url,
+    failureCallbackUrl: failure_callback_url,
+    eventsUrl: events_url,
+    payload: row.payload,
+    body: row.body,
+    spaceId: row.space_id,
+  };
 }
 
 /** A run this node holds a lease on, from its claim until its outcome is written. */
@@ -98,6 +126,7 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     previousResult: row.previous_result ?? null,
     keepsPrevious: dynamic && row.payload!.includes('"$previous"'),
     revision: row.revision,
+    followUps: followUpsOf(row),
   };
 }
 
@@ -128,6 +157,7 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
     previousResult: row.previous_result ?? null,
     keepsPrevious: false,
     revision: row.revision,
+    followUps: followUpsOf(row),
   };
   if (destination.type === 'email') {
     const email = emailMessage(destination, payload);

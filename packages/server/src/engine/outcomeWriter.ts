@@ -4,7 +4,8 @@ import type { RunRow } from '../store/schema.js';
 import { usagePeriods } from '../domain/plans.js';
 import { materializeRuns } from '../store/sql/materializeRuns.js';
 import { addUsage, type UsageIncrement } from '../store/sql/usage.js';
-import { type Outcome, recordOutcomes } from '../store/sql/recordOutcomes.js';
+import type { Executor } from '../store/sql/executor.js';
+import { type Outcome, type Recorded, recordOutcomes } from '../store/sql/recordOutcomes.js';
 
 export interface PendingOutcome<T> {
   outcome: Outcome;
@@ -18,19 +19,24 @@ export interface PendingRun<T> {
   context: T;
 }
 
-export interface Written<T> {
+export interface Written<T, E> {
   /** Outcomes written, and those dropped because their job was deleted meanwhile. */
   outcomes: PendingOutcome<T>[];
   /** Next occurrences inserted (an occurrence that already existed is left out). */
   runs: PendingRun<T>[];
+  /** What the outcomes written now set off, as the effects function reported it. */
+  effects: E | undefined;
 }
+
+/** Writes, in the outcomes' own transaction, what the outcomes written now set off. */
+export type OutcomeEffects<T, E> = (db: Executor, written: readonly { recorded: Recorded; context: T }[], now: number) => Promise<E>;
 
 /**
  * Group commit: outcomes and next occurrences gather for a few milliseconds (or until a batch
  * is full) and are written in one transaction. A failed write keeps them and tries again, so
  * nothing is dropped while the database is away; the runs stay leased meanwhile.
  */
-export class OutcomeWriter<T> {
+export class OutcomeWriter<T, E = void> {
   private outcomes: PendingOutcome<T>[] = [];
   private runs: PendingRun<T>[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -40,7 +46,8 @@ export class OutcomeWriter<T> {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
-    private readonly onWritten: (written: Written<T>) => void,
+    private readonly onWritten: (written: Written<T, E>) => void,
+    private readonly effects: OutcomeEffects<T, E> | undefined,
     // A few milliseconds gather a useful batch without delaying anyone; the batch bound keeps
     // one write short, since on SQLite it holds the event loop while it runs.
     private readonly delayMs = 5,
@@ -93,23 +100,32 @@ export class OutcomeWriter<T> {
 
   private async write(outcomes: PendingOutcome<T>[], runs: PendingRun<T>[]): Promise<void> {
     try {
-      const { kept, inserted } = await this.store.db.transaction().execute(async (trx) => {
+      const { kept, inserted, effects } = await this.store.db.transaction().execute(async (trx) => {
         const kept = await recordOutcomes(
           trx,
           this.store,
           outcomes.map((p) => p.outcome),
         );
         await addUsage(trx, usageOf(kept));
+        let effects: E | undefined;
+        if (this.effects && kept.length > 0) {
+          const contexts = new Map(outcomes.map((p) => [p.outcome, p.context]));
+          effects = await this.effects(
+            trx,
+            kept.map((recorded) => ({ recorded, context: contexts.get(recorded.outcome)! })),
+            Date.now(),
+          );
+        }
         const inserted = await materializeRuns(
           trx,
           this.store,
           runs.map((p) => ({ run: p.run, revision: p.revision })),
         );
-        return { kept, inserted };
+        return { kept, inserted, effects };
       });
       this.failures = 0;
       if (kept.length !== outcomes.length) this.logger.debug({ skipped: outcomes.length - kept.length }, 'outcomes of deleted jobs, or already written, skipped');
-      this.onWritten({ outcomes, runs: runs.filter((p) => inserted.has(p.run.id)) });
+      this.onWritten({ outcomes, runs: runs.filter((p) => inserted.has(p.run.id)), effects });
     } catch (err) {
       this.failures++;
       this.outcomes.unshift(...outcomes);
@@ -120,9 +136,9 @@ export class OutcomeWriter<T> {
 }
 
 /** Deliveries made, per project and period, to add to the usage counters. */
-function usageOf(outcomes: readonly Outcome[]): UsageIncrement[] {
+function usageOf(recorded: readonly Recorded[]): UsageIncrement[] {
   const counts = new Map<string, UsageIncrement>();
-  for (const { execution: e } of outcomes) {
+  for (const { outcome: { execution: e } } of recorded) {
     if (e.status === 'quota_exceeded') continue;
     const { day, month } = usagePeriods(e.started_at);
     for (const period of [day, month]) {

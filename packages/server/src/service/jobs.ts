@@ -12,6 +12,7 @@ import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
+import { definitionColumns, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
@@ -57,45 +58,6 @@ class RepeatedRequest extends Error {
   }
 }
 
-function runRow(job: Pick<JobRow, 'id' | 'project_id'>, dueAt: number, now: number, fields: Partial<RunRow> = {}): RunRow {
-  return {
-    id: newId('run', now),
-    job_id: job.id,
-    project_id: job.project_id,
-    due_at: dueAt,
-    attempt: 1,
-    delivery_id: newId('dlv', now),
-    triggered_by: 'schedule',
-    lease_owner: null,
-    lease_until: null,
-    created_at: now,
-    replay_of: null,
-    ...fields,
-  };
-}
-
-/** The columns a job definition sets, for a new job or a changed one. */
-function definitionColumns(def: JobDefinition) {
-  return {
-    name: def.name,
-    url: def.url,
-    destination: def.destination ? JSON.stringify(def.destination) : null,
-    method: def.method,
-    headers: JSON.stringify(def.headers),
-    query: JSON.stringify(def.query),
-    body: def.body,
-    payload: def.payload,
-    schedule: JSON.stringify(def.schedule),
-    retry_policy: JSON.stringify(def.retryPolicy),
-    timeout_ms: def.timeoutMs,
-    description: def.description,
-    tags: JSON.stringify(def.tags),
-    space_id: def.spaceId,
-    store_response_body: def.storeResponseBody ? 1 : 0,
-    follow_redirects: def.followRedirects ? 1 : 0,
-  };
-}
-
 /** A stored job as the input that would create it again, for merging a change onto it. */
 function inputOf(row: JobRow): JobInput {
   return {
@@ -113,6 +75,10 @@ function inputOf(row: JobRow): JobInput {
     spaceId: row.space_id,
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
+    onComplete: row.on_complete ?? null,
+    callbackUrl: row.callback_url ?? null,
+    failureCallbackUrl: row.failure_callback_url ?? null,
+    eventsUrl: row.events_url ?? null,
   };
 }
 
@@ -177,23 +143,10 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     const views: JobView[] = [];
     for (const def of defs) {
       const dueAt = firstRunAt(def.schedule, now);
-      const job: JobRow = {
-        id: newId('job', now),
-        project_id: projectId,
-        status: dueAt === null ? 'completed' : 'active',
-        ...definitionColumns(def),
-        last_run_at: null,
-        last_status: null,
-        last_status_code: null,
-        last_duration_ms: null,
-        created_at: now,
-        updated_at: now,
-        paused_by: null,
-        revision: 0,
-      };
+      const job = newJobRow(projectId, def, dueAt !== null, now);
       jobs.push(job);
       if (dueAt !== null) {
-        runs.push(runRow(job, dueAt, now));
+        runs.push(newRunRow(job, dueAt, now));
         changes.added(dueAt);
       }
       views.push(jobView({ ...job, next_run_at: dueAt }));
@@ -217,7 +170,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     const schedule = JSON.parse(job.schedule) as Schedule;
     const dueAt = isRecurring(schedule) ? firstRunAt(schedule, now) : Math.max(now, schedule.at);
     if (dueAt !== null) {
-      await insertRuns(trx, [runRow(job, dueAt, now)]);
+      await insertRuns(trx, [newRunRow(job, dueAt, now)]);
       changes.added(dueAt);
     }
     await updateJob(trx, job.id, { status: dueAt === null ? 'completed' : 'active', paused_by: null, updated_at: now });
@@ -257,7 +210,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         const dueAt = newSchedule || !first ? firstRunAt(def.schedule, now) : first.due_at;
         if (dueAt !== null) {
           const keep = !newSchedule && first ? { attempt: first.attempt, delivery_id: first.delivery_id } : {};
-          await insertRuns(trx, [runRow(current, dueAt, now, keep)]);
+          await insertRuns(trx, [newRunRow(current, dueAt, now, keep)]);
           changes.added(dueAt);
           jobStatus = 'active';
         } else if (current.status === 'active') {
@@ -389,7 +342,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     /** PATCH merges the change onto the job; PUT (`replace`) takes the body as the whole definition. */
     async update(projectId: string, id: string, patch: JobPatch, replace = false): Promise<JobView> {
       return transition(projectId, id, async (trx, changes, job, now) => {
-        const base: JobPatch = replace ? { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined, followRedirects: undefined } : {};
+        const base: JobPatch = replace ? { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined, followRedirects: undefined, onComplete: null, callbackUrl: null, failureCallbackUrl: null, eventsUrl: null } : {};
         if (!replace && (patch.body !== undefined || patch.payload !== undefined)) {
           // A new body replaces the old one, whichever of the two kinds it was.
           base.body = undefined;
@@ -426,7 +379,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
       const { run, job } = await transact(now, async (trx) => {
         // Not a change to the job: no lock, so its schedule goes on undisturbed.
         const job = await load(trx, projectId, id);
-        const run = runRow(job, now, now, { triggered_by: 'manual', lease_owner: engine.nodeId, lease_until: now + 60_000 });
+        const run = newRunRow(job, now, now, { triggered_by: 'manual', lease_owner: engine.nodeId, lease_until: now + 60_000 });
         await insertRuns(trx, [run]);
         return { run, job };
       });

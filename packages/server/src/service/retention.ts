@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
 import type { Plan } from '../domain/plans.js';
 import type { Store } from '../store/connect.js';
+import { pruneMessages } from '../store/sql/outbox.js';
 import { projectsOnPlan, pruneExecutions } from '../store/sql/usage.js';
 
 const dayMs = 86_400_000;
 const batch = 5_000;
 
 /**
- * Deletes execution history older than each plan's retention, a batch at a time so the database
- * is never held for long. Returns how many executions went.
+ * Deletes execution history, and the sent or given-up messages it set off, older than each
+ * plan's retention, a batch at a time so the database is never held for long. Returns how many
+ * rows went.
  */
 export async function pruneHistory(store: Store, plans: ReadonlyMap<string, Plan>, defaultPlan: Plan, now: number): Promise<number> {
   let total = 0;
@@ -18,11 +20,13 @@ export async function pruneHistory(store: Store, plans: ReadonlyMap<string, Plan
     const before = now - plan.retentionDays * dayMs;
     for (let i = 0; i < projects.length; i += 500) {
       const part = projects.slice(i, i + 500);
-      for (;;) {
-        const n = await pruneExecutions(store.db, part, before, batch);
-        total += n;
-        if (n < batch) break;
-        await new Promise((r) => setImmediate(r));
+      for (const prune of [pruneExecutions, pruneMessages]) {
+        for (;;) {
+          const n = await prune(store.db, part, before, batch);
+          total += n;
+          if (n < batch) break;
+          await new Promise((r) => setImmediate(r));
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ export interface Database {
   runs: RunRow;
   executions: ExecutionRow;
   signing_secrets: SigningSecretRow;
+  outbox: OutboxRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -153,6 +154,18 @@ export interface JobRow {
   state?: string | null;
   /** JSON `{ status, statusCode, body }` of the last attempt, kept for jobs whose payload names `$previous`. */
   previous_result?: string | null;
+  /** After each successful run, a one-time job POSTs the job's payload here. */
+  on_complete?: string | null;
+  /** After each run, its result is POSTed here. */
+  callback_url?: string | null;
+  /** Once a run is dead-lettered, its result is POSTed here. */
+  failure_callback_url?: string | null;
+  /** Lifecycle events of every attempt (`job.started`…) are POSTed here. */
+  events_url?: string | null;
+  /** The job whose `onComplete` made this one; such a follow-up has no follow-up of its own. */
+  parent_job_id?: string | null;
+  /** Runs dead-lettered since the job last succeeded: what alert thresholds and recovery read. */
+  consecutive_failures?: number;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';
@@ -218,4 +231,40 @@ export interface SigningSecretRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+}
+
+export type OutboxKind = 'callback' | 'job_event' | 'project_event' | 'alert';
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/**
+ * A message that a recorded outcome set off (a callback, a lifecycle or project event, an alert
+ * notice), written in the outcome's transaction and delivered afterwards with a bounded number
+ * of attempts. Its id is the `webhook-id` of every attempt.
+ */
+export interface OutboxRow {
+  id: string;
+  project_id: string;
+  job_id: string | null;
+  kind: OutboxKind;
+  /** `job.failed`, `job.started`, `callback`, `failure_callback`… */
+  event: string;
+  /** Where an HTTP message goes; null for an alert (it goes to its channel). */
+  url: string | null;
+  channel_id: string | null;
+  rule_id: string | null;
+  /** JSON text: the body POSTed, or the notice an alert channel renders. */
+  body: string;
+  status: OutboxStatus;
+  /** Attempts made so far. */
+  attempts: number;
+  max_attempts: number;
+  due_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  /** The first few KiB of the last answer. */
+  last_response: string | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -108,6 +108,8 @@ export interface ServerFixtureOptions {
   project?: string;
   /** How the sink answers; it sees what arrived so far. */
   respond?: (arrival: Arrival, sink: Sink) => SinkResponse;
+  /** Engine settings other than the test defaults. */
+  tuning?: Partial<EngineTuning>;
 }
 
 /**
@@ -118,7 +120,7 @@ export function useTestServer(kind: DatabaseKind, options: ServerFixtureOptions 
   const fixture = {} as ServerFixture;
   beforeAll(async () => {
     fixture.db = await createDatabase(kind);
-    fixture.server = await startTestServer(fixture.db.url);
+    fixture.server = await startTestServer(fixture.db.url, options.tuning);
     fixture.sink = await startSink();
     const { respond } = options;
     if (respond) fixture.sink.respond = (a) => respond(a, fixture.sink);

@@ -41,6 +41,10 @@ const jobFields = {
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),
   followRedirects: Type.Boolean({ description: 'Follow redirects for every method; by default only GET and HEAD follow them (at most 5 hops)' }),
+  onComplete: nullable(Type.String({ maxLength: limits.urlLength, description: 'After each successful run, a one-time job POSTs the payload here' })),
+  callbackUrl: nullable(Type.String({ maxLength: limits.urlLength, description: "After each run, its result is POSTed here (signed)" })),
+  failureCallbackUrl: nullable(Type.String({ maxLength: limits.urlLength, description: 'Once a run is dead-lettered, its result is POSTed here (signed)' })),
+  eventsUrl: nullable(Type.String({ maxLength: limits.urlLength, description: 'Lifecycle events of every attempt: job.started, job.request, job.response, job.error, job.finished (signed)' })),
 };
 
 const { schedule, ...optionalFields } = jobFields;
@@ -168,6 +172,11 @@ export const Job = Type.Object({
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),
   followRedirects: Type.Boolean(),
+  onComplete: nullable(Type.String()),
+  callbackUrl: nullable(Type.String()),
+  failureCallbackUrl: nullable(Type.String()),
+  eventsUrl: nullable(Type.String()),
+  parentJobId: nullable(Type.String({ description: 'The job whose onComplete made this follow-up' })),
   nextRunAt: nullable(Timestamp),
   lastRunAt: nullable(Timestamp),
   lastStatus: nullable(Type.String({ description: 'The last attempt\'s status' })),

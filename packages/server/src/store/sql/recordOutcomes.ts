@@ -20,6 +20,19 @@ export interface Outcome {
     /** JSON text of this attempt's result, for jobs whose payload names `$previous`. */
     previousResult?: string;
   };
+  /** The answer as received, for the messages the outcome sets off; not stored from here. */
+  response?: { headers: Record<string, string | string[]> | null; body: string | null };
+}
+
+/**
+ * An outcome as written, with what it did to its job's health: `failed` when it dead-lettered
+ * a run (the job's `consecutiveFailures`th in a row), `recovered` when it succeeded after
+ * dead-lettered runs (`consecutiveFailures` is then how many there had been).
+ */
+export interface Recorded {
+  outcome: Outcome;
+  transition: 'failed' | 'recovered' | null;
+  consecutiveFailures: number;
 }
 
 /**
@@ -27,19 +40,20 @@ export interface Outcome {
  * thousand deliveries cost a handful of statements. Outcomes of jobs deleted meanwhile are
  * dropped (their history went with them). Idempotent: when a batch is written again because the
  * answer to its COMMIT was lost, executions already stored are skipped with everything they
- * changed. Returns the outcomes that were written now.
+ * changed. Returns the outcomes that were written now, in order of completion.
  */
-export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, outcomes: readonly Outcome[]): Promise<Outcome[]> {
+export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, outcomes: readonly Outcome[]): Promise<Recorded[]> {
   if (outcomes.length === 0) return [];
   const jobIds = [...new Set(outcomes.map((o) => o.job.id))];
   // Jobs are locked first and in id order, as every change to a job locks it before its runs:
   // taking runs first here would let a delete or a pause and this write wait on each other.
-  let jobs = db.selectFrom('jobs').select('id').where('id', 'in', anyOf(db, jobIds));
+  let jobs = db.selectFrom('jobs').select(['id', 'consecutive_failures']).where('id', 'in', anyOf(db, jobIds));
   if (store.kind === 'postgres') jobs = jobs.orderBy('id').forNoKeyUpdate();
-  const live = new Set((await jobs.execute()).map((r) => r.id));
+  // The job rows are locked: the failure counts read here are the ones this batch moves on.
+  const failures = new Map((await jobs.execute()).map((r) => [r.id, r.consecutive_failures ?? 0]));
   const inserted = new Set<string>();
   for (const part of chunks(
-    outcomes.filter((o) => live.has(o.job.id)),
+    outcomes.filter((o) => failures.has(o.job.id)),
     400,
   )) {
     const rows = await db
@@ -50,8 +64,8 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
       .execute();
     for (const r of rows) inserted.add(r.id);
   }
-  const kept = outcomes.filter((o) => inserted.has(o.execution.id));
-  if (kept.length === 0) return kept;
+  const kept = outcomes.filter((o) => inserted.has(o.execution.id)).sort((a, b) => a.execution.completed_at - b.execution.completed_at);
+  if (kept.length === 0) return [];
 
   const done = kept.filter((o) => o.run.kind === 'done').map((o) => o.run.id);
   await deleteRuns(db, done);
@@ -71,8 +85,10 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
   // State and previous result: the latest attempt of each job that set them.
   const latest = new Map<string, Outcome>();
   const carried = new Map<string, { state: string | null; previous: string | null }>();
-  for (const o of [...kept].sort((a, b) => a.execution.completed_at - b.execution.completed_at)) {
+  const recorded: Recorded[] = [];
+  for (const o of kept) {
     latest.set(o.job.id, o);
+    recorded.push(health(o, failures));
     if (o.job.state !== undefined || o.job.previousResult !== undefined) {
       const c = carried.get(o.job.id) ?? { state: null, previous: null };
       if (o.job.state !== undefined) c.state = o.job.state;
@@ -85,7 +101,7 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
       part.map((o) => {
         const e = o.execution;
         const c = carried.get(o.job.id);
-        return sql`(${o.job.id}, CAST(${e.started_at} AS bigint), ${e.status}, CAST(${e.status_code} AS integer), CAST(${e.duration_ms} AS integer), CAST(${e.completed_at} AS bigint), ${o.job.status}, ${c?.state ?? null}, ${c?.previous ?? null})`;
+        return sql`(${o.job.id}, CAST(${e.started_at} AS bigint), ${e.status}, CAST(${e.status_code} AS integer), CAST(${e.duration_ms} AS integer), CAST(${e.completed_at} AS bigint), ${o.job.status}, ${c?.state ?? null}, ${c?.previous ?? null}, CAST(${failures.get(o.job.id)!} AS integer))`;
       }),
     );
     await sql`
@@ -97,9 +113,25 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
         updated_at = v.column6,
         status = CASE WHEN jobs.status = 'active' AND v.column7 IS NOT NULL THEN v.column7 ELSE jobs.status END,
         state = COALESCE(v.column8, jobs.state),
-        previous_result = COALESCE(v.column9, jobs.previous_result)
+        previous_result = COALESCE(v.column9, jobs.previous_result),
+        consecutive_failures = v.column10
       FROM (VALUES ${values}) AS v
       WHERE jobs.id = v.column1`.execute(db);
   }
-  return kept;
+  return recorded;
+}
+
+/** Moves the job's failure count on by one outcome; only run endings count, not retried attempts. */
+function health(o: Outcome, failures: Map<string, number>): Recorded {
+  const before = failures.get(o.job.id)!;
+  const status = o.execution.status;
+  if (status === 'dead_letter') {
+    failures.set(o.job.id, before + 1);
+    return { outcome: o, transition: 'failed', consecutiveFailures: before + 1 };
+  }
+  if (status === 'success') {
+    failures.set(o.job.id, 0);
+    return { outcome: o, transition: before > 0 ? 'recovered' : null, consecutiveFailures: before };
+  }
+  return { outcome: o, transition: null, consecutiveFailures: before };
 }

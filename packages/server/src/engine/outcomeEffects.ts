@@ -1,0 +1,154 @@
+import { newId } from '../domain/ids.js';
+import { type AttemptRecord, callbackBody, lifecycleEvents } from '../domain/jobEvents.js';
+import { DEFAULT_RETRY_POLICY } from '../domain/retry.js';
+import type { JobDefinition } from '../domain/jobDefinition.js';
+import { newJobRow, newRunRow } from '../store/rows.js';
+import type { JobRow, OutboxKind, OutboxRow, RunRow } from '../store/schema.js';
+import type { Executor } from '../store/sql/executor.js';
+import { insertJobs } from '../store/sql/jobs.js';
+import { insertMessages } from '../store/sql/outbox.js';
+import type { Recorded } from '../store/sql/recordOutcomes.js';
+import { insertRuns } from '../store/sql/runs.js';
+import type { JobPlan } from './jobPlan.js';
+
+/** Attempts a message gets before it is given up: callbacks are not retried forever. */
+export const messageAttempts: Record<OutboxKind, number> = { callback: 3, job_event: 3, project_event: 4, alert: 4 };
+
+/** What the effects of a batch wrote: the engine wakes its claimer and its message sender on them. */
+export interface EffectsWritten {
+  followUpJobs: number;
+  messages: number;
+}
+
+/**
+ * Writes what recorded outcomes set off, in their own transaction, so that none is lost and
+ * none is written twice: a one-time follow-up job after each success of a job with
+ * `onComplete`, and outbox messages for callbacks and lifecycle events.
+ */
+export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number): Promise<EffectsWritten> {
+  const jobs: JobRow[] = [];
+  const runs: RunRow[] = [];
+  const messages: OutboxRow[] = [];
+  for (const { recorded, job } of written) {
+    const f = job.followUps;
+    if (f === null) continue;
+    const a = attemptRecord(recorded, job);
+    const message = (kind: OutboxKind, event: string, url: string, id: string, body: unknown): OutboxRow =>
+      outboxRow({ id, projectId: job.projectId, jobId: job.id, kind, event, url, body, now });
+
+    const runEnded = a.nextAttemptAt === null;
+    if (f.onComplete !== null && a.status === 'success') {
+      const followUp = followUpJob(job.projectId, job, f.onComplete, now);
+      jobs.push(followUp);
+      runs.push(newRunRow(followUp, now, now));
+    }
+    if (f.callbackUrl !== null && runEnded) {
+      const id = newId('msg', now);
+      messages.push(message('callback', 'callback', f.callbackUrl, id, callbackBody(a)));
+    }
+    if (f.failureCallbackUrl !== null && a.status === 'dead_letter') {
+      const id = newId('msg', now);
+      messages.push(message('callback', 'failure_callback', f.failureCallbackUrl, id, callbackBody(a)));
+    }
+    if (f.eventsUrl !== null && a.status !== 'quota_exceeded') {
+      for (const event of lifecycleEvents(a, () => newId('msg', now))) messages.push(message('job_event', event.type, f.eventsUrl, event.id, event));
+    }
+  }
+  await insertJobs(db, jobs);
+  await insertRuns(db, runs);
+  await insertMessages(db, messages);
+  return { followUpJobs: jobs.length, messages: messages.length };
+}
+
+/** One attempt as messages describe it. */
+export function attemptRecord({ outcome }: Recorded, job: JobPlan): AttemptRecord {
+  const e = outcome.execution;
+  return {
+    jobId: job.id,
+    jobName: job.name,
+    runId: e.run_id,
+    executionId: e.id,
+    deliveryId: e.delivery_id,
+    attempt: e.attempt,
+    status: e.status,
+    statusCode: e.status_code,
+    error: e.error,
+    durationMs: e.duration_ms,
+    scheduledFor: e.scheduled_for,
+    startedAt: e.started_at,
+    completedAt: e.completed_at,
+    request: { method: e.request_method, url: e.request_url, headers: e.request_headers ? (JSON.parse(e.request_headers) as Record<string, string>) : {}, body: e.request_body },
+    response: outcome.response ?? { headers: null, body: null },
+    nextAttemptAt: outcome.run.kind === 'retry' ? outcome.run.dueAt : null,
+  };
+}
+
+export interface MessageFields {
+  id: string;
+  projectId: string;
+  jobId: string | null;
+  kind: OutboxKind;
+  event: string;
+  url?: string | null;
+  channelId?: string | null;
+  ruleId?: string | null;
+  body: unknown;
+  now: number;
+}
+
+/** A pending message, due at once. */
+export function outboxRow(m: MessageFields): OutboxRow {
+  return {
+    id: m.id,
+    project_id: m.projectId,
+    job_id: m.jobId,
+    kind: m.kind,
+    event: m.event,
+    url: m.url ?? null,
+    channel_id: m.channelId ?? null,
+    rule_id: m.ruleId ?? null,
+    body: JSON.stringify(m.body),
+    status: 'pending',
+    attempts: 0,
+    max_attempts: messageAttempts[m.kind],
+    due_at: m.now,
+    lease_owner: null,
+    lease_until: null,
+    last_status_code: null,
+    last_error: null,
+    last_response: null,
+    created_at: m.now,
+    updated_at: m.now,
+  };
+}
+
+/**
+ * The one-time job that posts a successful job's payload to its `onComplete` URL. It has no
+ * follow-up, callback or events URL of its own, so a chain of follow-ups ends after one link.
+ */
+function followUpJob(projectId: string, parent: JobPlan, url: string, now: number): JobRow {
+  const f = parent.followUps!;
+  const def: JobDefinition = {
+    name: `${parent.name ?? parent.id} (onComplete)`.slice(0, 255),
+    url,
+    destination: null,
+    method: 'POST',
+    headers: {},
+    query: {},
+    body: f.payload === null ? f.body : null,
+    payload: f.payload,
+    schedule: { type: 'once', at: now },
+    retryPolicy: { ...DEFAULT_RETRY_POLICY },
+    timeoutMs: parent.timeoutMs,
+    description: `Follow-up of ${parent.id}`,
+    tags: ['follow-up'],
+    spaceId: f.spaceId,
+    storeResponseBody: true,
+    followRedirects: false,
+    onComplete: null,
+    callbackUrl: null,
+    failureCallbackUrl: null,
+    eventsUrl: null,
+  };
+  return newJobRow(projectId, def, true, now, { parent_job_id: parent.id });
+}

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { Store } from '../connect.js';
+import type { OutboxRow } from '../schema.js';
+import { anyOf } from './anyOf.js';
+import { chunks, type Executor } from './executor.js';
+
+export async function insertMessages(db: Executor, rows: readonly OutboxRow[]): Promise<void> {
+  for (const part of chunks(rows, 300)) await db.insertInto('outbox').values(part).execute();
+}
+
+export interface MessageClaim {
+  owner: string;
+  now: number;
+  leaseUntil: number;
+  limit: number;
+}
+
+/** Leases up to `limit` pending messages that are due and not held by a live lease, oldest first. */
+export async function claimMessages(db: Executor, store: Pick<Store, 'claimLock'>, p: MessageClaim): Promise<OutboxRow[]> {
+  const result = await sql<OutboxRow>`
+    UPDATE outbox SET lease_owner = ${p.owner}, lease_until = ${p.leaseUntil}
+    WHERE id IN (
+      SELECT id FROM outbox
+      WHERE status = 'pending' AND due_at <= ${p.now} AND (lease_until IS NULL OR lease_until < ${p.now})
+      ORDER BY due_at, id
+      LIMIT ${p.limit}
+      ${sql.raw(store.claimLock)}
+    )
+    RETURNING *`.execute(db);
+  return result.rows.sort((a, b) => (a.due_at - b.due_at) || (a.id < b.id ? -1 : 1));
+}
+
+/** What one attempt at a message came to: delivered, due again at `retryAt`, or given up. */
+export interface MessageAttempt {
+  id: string;
+  status: OutboxRow['status'];
+  retryAt: number | null;
+  statusCode: number | null;
+  error: string | null;
+  response: string | null;
+}
+
+/** Records attempts made by `owner`; a message whose lease passed to another node meanwhile is left to it. */
+export async function recordMessageAttempts(db: Executor, owner: string, attempts: readonly MessageAttempt[], now: number): Promise<void> {
+  for (const a of attempts) {
+    await db
+      .updateTable('outbox')
+      .set((eb) => ({
+        status: a.status,
+        attempts: eb('attempts', '+', 1),
+        due_at: a.retryAt ?? eb.ref('due_at'),
+        lease_owner: null,
+        lease_until: null,
+        last_status_code: a.statusCode,
+        last_error: a.error,
+        last_response: a.response,
+        updated_at: now,
+      }))
+      .where('id', '=', a.id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+}
+
+/** Gives back the messages this node holds, so another claim takes them at once. */
+export async function releaseMessages(db: Executor, owner: string, ids?: readonly string[]): Promise<void> {
+  let q = db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner);
+  if (ids) {
+    if (ids.length === 0) return;
+    q = q.where('id', 'in', anyOf(db, ids));
+  }
+  await q.execute();
+}
+
+/** On a database one process owns, leases left by a previous process are void. */
+export async function releaseAllMessageLeases(db: Executor): Promise<void> {
+  await db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'is not', null).execute();
+}
+
+/** Deletes finished messages of these projects last changed before `before`, at most `limit`. */
+export async function pruneMessages(db: Executor, projectIds: readonly string[], before: number, limit: number): Promise<number> {
+  if (projectIds.length === 0) return 0;
+  const r = await db
+    .deleteFrom('outbox')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('project_id', 'in', anyOf(db, projectIds))
+        .where('status', '!=', 'pending')
+        .where('updated_at', '<', before)
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
