@@ -14,7 +14,7 @@ export const sparklinePoint = (status: string): 1 | 0 | -1 => (status === 'succe
 
 /**
  * Each job of a page of the project's jobs (newest first, as `/v1/jobs` lists them) with its last
- * 24 hours of attempts, oldest first: two statements whatever the page size.
+ * 24 hours of attempts, oldest first: three statements (count, jobs, attempts) whatever the page size.
  */
 export function createSparklinesService({ store }: { store: Store }) {
   return {
