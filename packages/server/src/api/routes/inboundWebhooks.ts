@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../../domain/errors.js';
 import { type InboundWebhooksService, signatureHeader } from '../../service/inboundWebhooks.js';
+import { Type } from 'typebox';
 import { requireScope } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { CreateInboundWebhookBody, InboundAccepted, InboundWebhook, SlugParams } from '../schemas/inboundWebhooks.js';
@@ -75,6 +76,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
           summary: 'Send a JSON payload to an inbound webhook (no API key; signed with x-kairos-signature when the webhook has a secret): it becomes a one-time job',
           security: [],
           params: SlugParams,
+          body: Type.Unknown({ description: 'Any JSON value, at most 256 KiB: the payload of the job' }),
           response: { 202: Data(InboundAccepted, 'The job that will deliver the payload'), ...clientErrors },
         },
         bodyLimit: inboundBodyLimit,
