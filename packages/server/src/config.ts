@@ -39,6 +39,11 @@ export interface Config {
   resendApiUrl: string;
   /** Telegram's Bot API base (KAIROS_TELEGRAM_API_URL). */
   telegramApiUrl: string;
+  /**
+   * The server's address as the outside world reaches it (KAIROS_PUBLIC_URL), used in the URLs it
+   * hands out such as inbound webhooks'; when unset, they are built from each request's host.
+   */
+  publicUrl: string | undefined;
 }
 
 /** At most `max` requests per `windowMs` (a fixed window). */
@@ -244,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendApiUrl: httpUrl(env, 'KAIROS_RESEND_API_URL', 'https://api.resend.com'),
     telegramApiUrl: httpUrl(env, 'KAIROS_TELEGRAM_API_URL', 'https://api.telegram.org'),
+    publicUrl: env.KAIROS_PUBLIC_URL ? httpUrl(env, 'KAIROS_PUBLIC_URL', '') : undefined,
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

@@ -16,7 +16,11 @@ import { createJobsService } from './service/jobs.js';
 import { createPlansService } from './service/plans.js';
 import { startRetention } from './service/retention.js';
 import { QuotaGate } from './engine/quotaGate.js';
+import { createBadgesService } from './service/badges.js';
+import { createInboundWebhooksService } from './service/inboundWebhooks.js';
+import { createProjectSettingsService } from './service/projectSettings.js';
 import { createSigningSecretsService } from './service/signingSecrets.js';
+import { createSparklinesService } from './service/sparklines.js';
 import { createSpacesService } from './service/spaces.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
@@ -66,6 +70,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
   const signingSecrets = createSigningSecretsService({ store, changed: (projectId) => engine.signingKeysChanged(projectId) });
+  const projectSettings = createProjectSettingsService({ store, plans, checkUrl: policy.checkUrl });
+  const inboundWebhooks = createInboundWebhooksService({ store, jobs, checkUrl: policy.checkUrl });
+  const badges = createBadgesService({ store });
+  const sparklines = createSparklinesService({ store });
 
   let app: FastifyInstance | undefined;
   try {
@@ -79,6 +87,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       spaces,
       plans,
       signingSecrets,
+      projectSettings,
+      inboundWebhooks,
+      badges,
+      sparklines,
+      publicUrl: config.publicUrl,
       metrics,
       metricsToken: config.metricsToken,
       rateLimits: config.rateLimits,

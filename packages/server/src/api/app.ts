@@ -8,7 +8,11 @@ import type { ApiKeysService } from '../service/apiKeys.js';
 import type { ExecutionsService } from '../service/executions.js';
 import type { JobsService } from '../service/jobs.js';
 import type { PlansService } from '../service/plans.js';
+import type { BadgesService } from '../service/badges.js';
+import type { InboundWebhooksService } from '../service/inboundWebhooks.js';
+import type { ProjectSettingsService } from '../service/projectSettings.js';
 import type { SigningSecretsService } from '../service/signingSecrets.js';
+import type { SparklinesService } from '../service/sparklines.js';
 import type { SpacesService } from '../service/spaces.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
@@ -16,6 +20,10 @@ import { frameworkError, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
 import { registerRateLimits } from './rateLimits.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
+import { badgeRoutes } from './routes/badges.js';
+import { inboundRate, inboundWebhookRoutes, slugOf } from './routes/inboundWebhooks.js';
+import { projectSettingsRoutes } from './routes/projectSettings.js';
+import { sparklineRoutes } from './routes/sparklines.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { executionRoutes } from './routes/executions.js';
@@ -37,6 +45,12 @@ export interface AppDeps {
   spaces: SpacesService;
   plans: PlansService;
   signingSecrets: SigningSecretsService;
+  projectSettings: ProjectSettingsService;
+  inboundWebhooks: InboundWebhooksService;
+  badges: BadgesService;
+  sparklines: SparklinesService;
+  /** KAIROS_PUBLIC_URL: the base of the URLs handed out; each request's host when absent. */
+  publicUrl?: string;
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
@@ -96,12 +110,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, deps.accounts, deps.apiKeys);
   projectRoutes(app, deps.accounts);
+  projectSettingsRoutes(app, deps.projectSettings);
   apiKeyRoutes(app, deps.apiKeys);
+  sparklineRoutes(app, deps.sparklines);
   jobRoutes(app, deps.jobs);
   executionRoutes(app, deps.executions);
   spaceRoutes(app, deps.spaces);
   planRoutes(app, deps.plans, deps.accounts);
   signingSecretRoutes(app, deps.signingSecrets);
+  inboundWebhookRoutes(app, deps.inboundWebhooks, { publicUrl: deps.publicUrl, limitPerSlug: limits.keyed('inbound', inboundRate, slugOf) });
+  badgeRoutes(app, deps.badges);
   await registerOpenApiRoutes(app);
   return app;
 }

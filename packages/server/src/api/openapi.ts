@@ -9,6 +9,8 @@ export const tags = [
   { name: 'projects', description: "A signed-in user's projects" },
   { name: 'api-keys', description: "A project's API keys" },
   { name: 'operations', description: 'Health, metrics and this reference' },
+  { name: 'inbound-webhooks', description: 'Public URLs whose JSON POSTs become one-time jobs' },
+  { name: 'badges', description: "Public SVG badges of a job's status and uptime" },
 ];
 
 /**

@@ -26,8 +26,8 @@ export interface RateLimitOptions {
   /** Counters shared by every node; in this process's memory when absent. */
   redis?: Redis;
   redisPrefix?: string;
-  /** Told of every request refused, by class (or `ip`). */
-  onLimited?: (rateClass: RateClass | 'ip') => void;
+  /** Told of every request refused, by class (or `ip`, or the name of a keyed limit). */
+  onLimited?: (rateClass: string) => void;
 }
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -43,7 +43,7 @@ export function classifyRoute(method: string | readonly string[], url: string): 
   return 'general';
 }
 
-const describeClass: Record<RateClass | 'ip', string> = {
+const describeClass: Record<string, string> = {
   ip: 'requests from one address',
   general: 'requests',
   jobWrites: 'job changes',
@@ -51,6 +51,7 @@ const describeClass: Record<RateClass | 'ip', string> = {
   replay: 'replays',
   registration: 'sign-ups from one address',
   login: 'sign-ins and token refreshes from one address',
+  inbound: 'requests to this inbound webhook URL',
 };
 
 function per(windowMs: number): string {
@@ -88,11 +89,17 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
  * requests go through uncounted rather than being refused.
  *
  * Returns the two hooks; the caller adds `byAddress` before authentication and `byCaller` after.
+ * `keyed` makes a hook for one route that counts under a key of the route's choosing, such as the
+ * slug of a public URL, with the same counters, headers and 429.
  */
 export async function registerRateLimits(
   app: FastifyInstance,
   options: RateLimitOptions,
-): Promise<{ byAddress: onRequestAsyncHookHandler; byCaller: onRequestAsyncHookHandler }> {
+): Promise<{
+  byAddress: onRequestAsyncHookHandler;
+  byCaller: onRequestAsyncHookHandler;
+  keyed: (name: string, rule: RateRule, key: (request: FastifyRequest) => string) => onRequestAsyncHookHandler;
+}> {
   await app.register(rateLimit, {
     global: false,
     skipOnError: true,
@@ -119,7 +126,7 @@ export async function registerRateLimits(
   const byAddressLimiter = limiter(options.limits.ip, 'ip', addressOf);
   const byClass = Object.fromEntries(rateClasses.map((c) => [c, limiter(options.limits[c], c, perAddress.has(c) ? addressOf : callerOf)])) as Record<RateClass, Limiter>;
 
-  async function count(request: FastifyRequest, reply: FastifyReply, limit: Limiter, name: RateClass | 'ip', rule: RateRule): Promise<void> {
+  async function count(request: FastifyRequest, reply: FastifyReply, limit: Limiter, name: string, rule: RateRule): Promise<void> {
     const result = await limit(request);
     if (result.isAllowed) return;
     const resetMs = result.ttl > 0 ? result.ttl : rule.windowMs;
@@ -144,7 +151,7 @@ export async function registerRateLimits(
     options.onLimited?.(name);
     throw new AppError(
       'rate_limited',
-      `Too many ${describeClass[name]}: at most ${rule.max} per ${per(rule.windowMs)}. Retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
+      `Too many ${describeClass[name] ?? 'requests'}: at most ${rule.max} per ${per(rule.windowMs)}. Retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
     );
   }
 
@@ -158,6 +165,10 @@ export async function registerRateLimits(
       if (config.rateLimit === false) return;
       const rateClass = config.rateClass ?? 'general';
       await count(request, reply, byClass[rateClass], rateClass, options.limits[rateClass]);
+    },
+    keyed(name, rule, key) {
+      const limit = limiter(rule, name, key);
+      return async (request, reply) => count(request, reply, limit, name, rule);
     },
   };
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 // Crockford base32: sortable as plain strings, no ambiguous letters.
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'wh' | 'usr' | 'ses' | 'rtk' | 'node' | 'ss' | 'msg';
+export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'wh' | 'usr' | 'ses' | 'rtk' | 'node' | 'ss' | 'msg' | 'ibw';
 
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
@@ -39,12 +39,7 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
       if (lastRandom[i] !== 0) break;
     }
   }
-  let time = '';
-  let t = lastTime;
-  for (let i = 0; i < 10; i++) {
-    time = alphabet[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
+  const time = timePart(lastTime);
   let rand = '';
   // 10 bytes = 80 bits = 16 base32 characters, taken 5 bits at a time.
   let acc = 0;
@@ -59,6 +54,21 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
     acc &= (1 << bits) - 1;
   }
   return `${prefix}_${time}${rand}`;
+}
+
+/** The lowest id of this kind that can be made at `ms` or later: a bound for time-window queries. */
+export function firstIdAt(prefix: IdPrefix, ms: number): string {
+  return `${prefix}_${timePart(ms)}`;
+}
+
+function timePart(ms: number): string {
+  let time = '';
+  let t = ms;
+  for (let i = 0; i < 10; i++) {
+    time = alphabet[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return time;
 }
 
 /** A secret token of `bytes` random bytes in base64url, for API keys and slugs. */

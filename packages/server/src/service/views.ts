@@ -1,6 +1,6 @@
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
-import type { ApiKeyRow, ExecutionRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
+import type { ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -138,4 +138,32 @@ export function signingSecretView(row: SigningSecretRow) {
 /** A signing secret just made: the one response that carries it. */
 export function newSigningSecretView(row: SigningSecretRow) {
   return { ...signingSecretView(row), secret: row.secret };
+}
+
+/** The caller's project with its settings, as `GET /v1/project` returns it. */
+export function projectSettingsView(row: ProjectRow, planName: string) {
+  return {
+    id: row.id,
+    name: row.name,
+    plan: planName,
+    badgesEnabled: (row.badges_enabled ?? 1) === 1,
+    eventsUrl: row.events_url ?? null,
+    createdAt: iso(row.created_at)!,
+  };
+}
+
+/** An inbound webhook; `baseUrl` is the server's public address its URL is built on. Never the secret. */
+export function inboundWebhookView(row: InboundWebhookRow, baseUrl: string) {
+  return {
+    id: row.id,
+    slug: row.slug,
+    url: `${baseUrl}/v1/inbound/${row.slug}`,
+    name: row.name,
+    targetUrl: row.target_url,
+    method: row.method,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    delayMs: row.delay_ms,
+    hasSecret: row.secret !== null,
+    createdAt: iso(row.created_at)!,
+  };
 }

@@ -5,6 +5,7 @@ import { jobLifecycle } from './migrations/0003_job_lifecycle.js';
 import { plans } from './migrations/0004_plans.js';
 import { destinations } from './migrations/0005_destinations.js';
 import { signing } from './migrations/0006_signing.js';
+import { projectSettings } from './migrations/0007_project_settings.js';
 import { followUps } from './migrations/0009_follow_ups.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0004_plans': plans,
   '0005_destinations': destinations,
   '0006_signing': signing,
+  '0007_project_settings': projectSettings,
   '0009_follow_ups': followUps,
 };
 

@@ -16,6 +16,7 @@ export interface Database {
   executions: ExecutionRow;
   signing_secrets: SigningSecretRow;
   outbox: OutboxRow;
+  inbound_webhooks: InboundWebhookRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -40,6 +41,10 @@ export interface ProjectRow {
   created_at: number;
   /** The plan's name; null means the install's default plan. */
   plan?: string | null;
+  /** 1 (the default) when anyone who knows a job's id may see its status and uptime badges. */
+  badges_enabled?: number;
+  /** Where the project's job events are sent; null for nowhere. */
+  events_url?: string | null;
 }
 
 /** Deliveries made by a project in one period (`day:2026-11-24`, `month:2026-11`). */
@@ -267,4 +272,23 @@ export interface OutboxRow {
   last_response: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/**
+ * A public URL (`/v1/inbound/<slug>`) whose JSON POSTs each become a one-time job sending the
+ * posted JSON to `target_url` after `delay_ms`. The slug is the credential, so it is random; the
+ * secret, when set, is kept as given because the server needs it to check HMAC signatures.
+ */
+export interface InboundWebhookRow {
+  id: string;
+  project_id: string;
+  slug: string;
+  name: string | null;
+  target_url: string;
+  method: string;
+  /** JSON object of the headers the jobs send. */
+  headers: string;
+  delay_ms: number;
+  secret: string | null;
+  created_at: number;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../src/domain/ids.js';
+import { firstIdAt, newId } from '../../src/domain/ids.js';
 
 describe('newId', () => {
   it('has the prefix, 10 characters of time and 16 of randomness', () => {
@@ -18,5 +18,14 @@ describe('newId', () => {
     const b = newId('run', Date.now() + 5);
     expect(a < b).toBe(true);
     expect(b.slice(4, 14) > a.slice(4, 14)).toBe(true);
+  });
+});
+
+describe('firstIdAt', () => {
+  it('sorts before every id made at that instant or later, and after those made earlier', () => {
+    const now = Date.now();
+    const bound = firstIdAt('exe', now);
+    expect(newId('exe', now) >= bound).toBe(true);
+    expect(`exe_${'0'.repeat(26)}` < bound).toBe(true);
   });
 });

@@ -268,6 +268,22 @@ describe('bad input fuzz', () => {
     await property(fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), paths, headers, fc.option(jsonBody, { nil: undefined })));
   });
 
+  it('project settings, inbound webhooks, badges and sparklines', async () => {
+    const hook = await send('POST', '/v1/inbound-webhooks', json(key), JSON.stringify({ targetUrl: 'http://127.0.0.1:9/inbound', delayMs: 86_400_000 }));
+    expect(hook.status).toBe(201);
+    const { slug, id: hookId } = JSON.parse(hook.text).data as { slug: string; id: string };
+    const paths = fc.oneof(
+      fc.constantFrom('/v1/project', '/v1/inbound-webhooks', `/v1/inbound-webhooks/${hookId}`, `/v1/inbound/${slug}`, '/v1/inbound/', '/v1/jobs/sparklines', `/badges/${jobId}/status.svg`, `/badges/${jobId}/uptime.svg`),
+      id.map((i) => `/v1/inbound/${i}`),
+      id.map((i) => `/v1/inbound-webhooks/${i}`),
+      id.map((i) => `/badges/${i}/status.svg`),
+      id.map((i) => `/badges/${i}/uptime.svg`),
+      queryText.map((q) => `/v1/jobs/sparklines${q}`),
+      queryText.map((q) => `/v1/inbound-webhooks${q}`),
+    );
+    await property(fc.tuple(fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE'), paths, fc.oneof(authedJson, headers), fc.option(jsonBody, { nil: undefined })));
+  });
+
   // Found by this fuzz: a path whose %-escapes do not decode (/v1/jobs/%zz, /v1/%) is refused
   // by Fastify's router before any handler, with Fastify's own body
   // {"error":"Bad Request","code":"FST_ERR_BAD_URL","message":...,"statusCode":400}: setErrorHandler

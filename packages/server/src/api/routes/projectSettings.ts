@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { ProjectSettingsService } from '../../service/projectSettings.js';
+import { requireScope } from '../authenticate.js';
+import { clientErrors, Data } from '../schemas/common.js';
+import { PatchProjectBody, ProjectSettings } from '../schemas/projectSettings.js';
+
+const tags = ['projects'];
+
+/** The project the caller acts on (its key's, or the one `Kairos-Project` names): its name and settings. */
+export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSettingsService): void {
+  app.get(
+    '/v1/project',
+    { schema: { tags, summary: "The caller's current project and its settings", response: { 200: Data(ProjectSettings), ...clientErrors } } },
+    async (request) => ({ data: await settings.get(requireScope(request, 'read')) }),
+  );
+
+  app.patch<{ Body: PatchProjectBody }>(
+    '/v1/project',
+    {
+      schema: {
+        tags,
+        summary: "Rename the caller's project or change its settings (badges, events URL)",
+        body: PatchProjectBody,
+        response: { 200: Data(ProjectSettings), ...clientErrors },
+      },
+    },
+    async (request) => ({ data: await settings.update(requireScope(request, 'write'), request.body) }),
+  );
+}

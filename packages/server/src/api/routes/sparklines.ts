@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { SparklinesService } from '../../service/sparklines.js';
+import { requireScope } from '../authenticate.js';
+import { clientErrors, Paged, Pagination } from '../schemas/common.js';
+
+const Sparkline = Type.Object({
+  jobId: Type.String(),
+  points: Type.Array(Type.Integer({ minimum: -1, maximum: 1 }), { description: 'Oldest first: 1 success, 0 failure, -1 not delivered (over quota); at most 100' }),
+});
+
+/** Registered before the job routes so that `sparklines` is never read as a job id. */
+export function sparklineRoutes(app: FastifyInstance, sparklines: SparklinesService): void {
+  app.get<{ Querystring: Pagination }>(
+    '/v1/jobs/sparklines',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'The last 24 hours of attempts of each job on a page of the job list (newest jobs first), for mini status charts',
+        querystring: Pagination,
+        response: { 200: Paged(Sparkline), ...clientErrors },
+      },
+    },
+    async (request) => {
+      const { page, perPage } = request.query;
+      const { items, total } = await sparklines.list(requireScope(request, 'read').projectId, { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
+  );
+}

@@ -1,0 +1,117 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError, type FieldIssue } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { compileJobDefinition, type JobInput } from '../domain/jobDefinition.js';
+import type { Store } from '../store/connect.js';
+import type { InboundWebhookRow } from '../store/schema.js';
+import { deleteInboundWebhook, findInboundWebhookBySlug, getInboundWebhook, insertInboundWebhook, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
+import type { Caller } from './accounts.js';
+import type { JobsService, Page } from './jobs.js';
+import { inboundWebhookView } from './views.js';
+
+export const inboundMethods = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export const maxInboundDelayMs = 30 * 24 * 60 * 60 * 1000;
+export const signatureHeader = 'x-kairos-signature';
+
+export interface InboundWebhookInput {
+  targetUrl: string;
+  method?: (typeof inboundMethods)[number];
+  headers?: Record<string, string>;
+  delayMs?: number;
+  name?: string;
+  secret?: string;
+}
+
+export interface InboundWebhooksDeps {
+  store: Store;
+  jobs: Pick<JobsService, 'create'>;
+  checkUrl: (url: string) => string | null;
+}
+
+/** `wh_` and 128 random bits in hex: the slug is the only credential of a public URL. */
+export const newSlug = (): string => `wh_${randomBytes(16).toString('hex')}`;
+
+/** The job one inbound request makes; `payload` is whatever JSON was posted. */
+function jobInput(row: Pick<InboundWebhookRow, 'id' | 'slug' | 'target_url' | 'method' | 'headers' | 'delay_ms'>, payload: unknown): JobInput {
+  return {
+    // Six hex characters tell webhooks apart in a job list and give away little of the slug.
+    name: `inbound ${row.slug.slice(0, 9)}`,
+    description: `Created by inbound webhook ${row.id}`,
+    url: row.target_url,
+    method: row.method,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    payload,
+    schedule: { type: 'once', delay: row.delay_ms },
+    tags: ['inbound'],
+  };
+}
+
+// A webhook's fields are checked as the jobs it will make: an issue about the job's `url` is
+// one about the webhook's `targetUrl`.
+const fieldOf: Record<string, string> = { url: 'targetUrl', 'schedule.delay': 'delayMs' };
+
+/** `x-kairos-signature: sha256=<hex HMAC-SHA256 of the raw body>`, compared in constant time. */
+export function verifySignature(secret: string, rawBody: Buffer, header: string | undefined): boolean {
+  const match = header === undefined ? null : /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
+  if (!match) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  return timingSafeEqual(expected, Buffer.from(match[1]!, 'hex'));
+}
+
+/** Inbound webhooks: managed by a project's callers, received by anyone who knows a URL. */
+export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundWebhooksDeps) {
+  return {
+    async create(caller: Caller, input: InboundWebhookInput, baseUrl: string) {
+      const now = Date.now();
+      const row: InboundWebhookRow = {
+        id: newId('ibw', now),
+        project_id: caller.projectId,
+        slug: newSlug(),
+        name: input.name ?? null,
+        target_url: input.targetUrl,
+        method: input.method ?? 'POST',
+        headers: JSON.stringify(input.headers ?? {}),
+        delay_ms: input.delayMs ?? 0,
+        secret: input.secret ?? null,
+        created_at: now,
+      };
+      const compiled = compileJobDefinition(jobInput(row, {}), now, checkUrl);
+      if (!compiled.ok) throw AppError.validation(compiled.issues.map((i): FieldIssue => ({ field: fieldOf[i.field] ?? i.field, issue: i.issue })));
+      await insertInboundWebhook(store.db, row);
+      return inboundWebhookView(row, baseUrl);
+    },
+
+    async list(caller: Caller, { page, perPage }: Page, baseUrl: string) {
+      const { rows, total } = await listInboundWebhooks(store.db, caller.projectId, (page - 1) * perPage, perPage);
+      return { items: rows.map((r) => inboundWebhookView(r, baseUrl)), total };
+    },
+
+    async get(caller: Caller, id: string, baseUrl: string) {
+      const row = await getInboundWebhook(store.db, caller.projectId, id);
+      if (!row) throw AppError.notFound(`Inbound webhook ${id}`);
+      return inboundWebhookView(row, baseUrl);
+    },
+
+    async remove(caller: Caller, id: string): Promise<void> {
+      if (!(await deleteInboundWebhook(store.db, caller.projectId, id))) throw AppError.notFound(`Inbound webhook ${id}`);
+    },
+
+    /**
+     * One request to a public inbound URL: a one-time job through the ordinary create path, so
+     * the project's plan and the job rules apply. `rawBody` is what was signed.
+     */
+    async receive(slug: string, rawBody: Buffer, payload: unknown, signature: string | undefined) {
+      const row = await findInboundWebhookBySlug(store.db, slug);
+      if (!row) throw AppError.notFound('Inbound webhook');
+      if (row.secret !== null && !verifySignature(row.secret, rawBody, signature)) {
+        throw new AppError('unauthorized', `This webhook wants the header "${signatureHeader}: sha256=<hex HMAC-SHA256 of the body with its secret>".`, [
+          { field: signatureHeader, issue: signature === undefined ? 'is required' : 'does not match the body' },
+        ]);
+      }
+      const { job } = await jobs.create(row.project_id, jobInput(row, payload));
+      return { jobId: job.id, scheduledFor: job.nextRunAt };
+    },
+  };
+}
+
+export type InboundWebhooksService = ReturnType<typeof createInboundWebhooksService>;
