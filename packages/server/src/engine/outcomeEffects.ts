@@ -1,5 +1,5 @@
 import { newId } from '../domain/ids.js';
-import { type AttemptRecord, callbackBody, lifecycleEvents } from '../domain/jobEvents.js';
+import { type AttemptRecord, callbackBody, lifecycleEvents, projectEvent } from '../domain/jobEvents.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/retry.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import { newJobRow, newRunRow } from '../store/rows.js';
@@ -7,6 +7,7 @@ import type { JobRow, OutboxKind, OutboxRow, RunRow } from '../store/schema.js';
 import type { Executor } from '../store/sql/executor.js';
 import { insertJobs } from '../store/sql/jobs.js';
 import { insertMessages } from '../store/sql/outbox.js';
+import { projectEventUrls } from '../store/sql/projectSettings.js';
 import type { Recorded } from '../store/sql/recordOutcomes.js';
 import { insertRuns } from '../store/sql/runs.js';
 import type { JobPlan } from './jobPlan.js';
@@ -23,18 +24,29 @@ export interface EffectsWritten {
 /**
  * Writes what recorded outcomes set off, in their own transaction, so that none is lost and
  * none is written twice: a one-time follow-up job after each success of a job with
- * `onComplete`, and outbox messages for callbacks and lifecycle events.
+ * `onComplete`, and outbox messages for callbacks, lifecycle events and the project's events.
  */
 export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number): Promise<EffectsWritten> {
   const jobs: JobRow[] = [];
   const runs: RunRow[] = [];
   const messages: OutboxRow[] = [];
+  const eventUrls = await projectEventUrls(db, [...new Set(written.map((w) => w.job.projectId))]);
   for (const { recorded, job } of written) {
     const f = job.followUps;
-    if (f === null) continue;
+    const projectEvents = eventUrls.get(job.projectId);
+    if (f === null && projectEvents === undefined) continue;
     const a = attemptRecord(recorded, job);
     const message = (kind: OutboxKind, event: string, url: string, id: string, body: unknown): OutboxRow =>
       outboxRow({ id, projectId: job.projectId, jobId: job.id, kind, event, url, body, now });
+
+    if (projectEvents !== undefined) {
+      const types = recorded.transition === null ? (['job.executed'] as const) : (['job.executed', `job.${recorded.transition}`] as const);
+      for (const type of types) {
+        const id = newId('msg', now);
+        messages.push(message('project_event', type, projectEvents, id, projectEvent(id, type, a, recorded.consecutiveFailures)));
+      }
+    }
+    if (f === null) continue;
 
     const runEnded = a.nextAttemptAt === null;
     if (f.onComplete !== null && a.status === 'success') {

@@ -1,3 +1,4 @@
+import { anyOf } from './anyOf.js';
 import type { ProjectRow } from '../schema.js';
 import type { Executor } from './executor.js';
 
@@ -10,4 +11,11 @@ export async function updateProjectSettings(db: Executor, id: string, change: Pr
   }
   const r = await db.updateTable('projects').set(change).where('id', '=', id).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** The event webhook URLs of those of these projects that have one. */
+export async function projectEventUrls(db: Executor, projectIds: readonly string[]): Promise<Map<string, string>> {
+  if (projectIds.length === 0) return new Map();
+  const rows = await db.selectFrom('projects').select(['id', 'events_url']).where('id', 'in', anyOf(db, projectIds)).where('events_url', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.events_url!]));
 }
