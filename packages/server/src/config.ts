@@ -39,6 +39,8 @@ export interface Config {
   resendApiUrl: string;
   /** Telegram's Bot API base (KAIROS_TELEGRAM_API_URL). */
   telegramApiUrl: string;
+  /** Where users reach this server (KAIROS_PUBLIC_URL, no trailing slash), for links in notices; null when unset. */
+  publicUrl: string | null;
 }
 
 /** At most `max` requests per `windowMs` (a fixed window). */
@@ -203,6 +205,11 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return raw.replace(/\/+$/, '');
 }
 
+function publicUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.KAIROS_PUBLIC_URL || undefined;
+  return raw === undefined ? null : httpUrl(env, 'KAIROS_PUBLIC_URL', raw);
+}
+
 function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env.KAIROS_SMTP_URL || undefined;
   if (raw === undefined) return undefined;
@@ -238,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendApiUrl: httpUrl(env, 'KAIROS_RESEND_API_URL', 'https://api.resend.com'),
     telegramApiUrl: httpUrl(env, 'KAIROS_TELEGRAM_API_URL', 'https://api.telegram.org'),
+    publicUrl: publicUrl(env),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RateLimits } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { AccountsService } from '../service/accounts.js';
+import type { AlertsService } from '../service/alerts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
 import type { ExecutionsService } from '../service/executions.js';
 import type { JobsService } from '../service/jobs.js';
@@ -15,6 +16,7 @@ import { registerAuthentication } from './authenticate.js';
 import { frameworkError, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
 import { registerRateLimits } from './rateLimits.js';
+import { alertRoutes } from './routes/alerts.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -37,6 +39,7 @@ export interface AppDeps {
   spaces: SpacesService;
   plans: PlansService;
   signingSecrets: SigningSecretsService;
+  alerts: AlertsService;
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
@@ -102,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   spaceRoutes(app, deps.spaces);
   planRoutes(app, deps.plans, deps.accounts);
   signingSecretRoutes(app, deps.signingSecrets);
+  alertRoutes(app, deps.alerts);
   await registerOpenApiRoutes(app);
   return app;
 }

@@ -5,6 +5,7 @@ import { jobLifecycle } from './migrations/0003_job_lifecycle.js';
 import { plans } from './migrations/0004_plans.js';
 import { destinations } from './migrations/0005_destinations.js';
 import { signing } from './migrations/0006_signing.js';
+import { alerts } from './migrations/0008_alerts.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_plans': plans,
   '0005_destinations': destinations,
   '0006_signing': signing,
+  '0008_alerts': alerts,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -15,6 +15,8 @@ export interface Database {
   runs: RunRow;
   executions: ExecutionRow;
   signing_secrets: SigningSecretRow;
+  alert_channels: AlertChannelRow;
+  alert_rules: AlertRuleRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -218,4 +220,35 @@ export interface SigningSecretRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+}
+
+/** Where alert notices go. `config` is JSON of the type's settings, secrets included (domain/alertChannel.ts). */
+export interface AlertChannelRow {
+  id: string;
+  project_id: string;
+  type: 'slack' | 'discord' | 'email' | 'webhook' | 'telegram';
+  name: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Which outcomes notify which channels; at most one of job_id, space_id and tag narrows it. */
+export interface AlertRuleRow {
+  id: string;
+  project_id: string;
+  name: string;
+  /** JSON array of channel ids. */
+  channel_ids: string;
+  job_id: string | null;
+  space_id: string | null;
+  tag: string | null;
+  /** JSON array of job.failed, job.recovered, job.executed. */
+  events: string;
+  consecutive_failures_threshold: number;
+  cooldown_minutes: number;
+  /** 1 or 0. */
+  enabled: number;
+  created_at: number;
+  updated_at: number;
 }
