@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileAlertChannel, maskAlertChannelConfig } from '../../src/domain/alertChannel.js';
+import type { DestinationSettings } from '../../src/domain/destinations.js';
 
 const allowAll = () => null;
-const settings = { telegramApiUrl: 'https://api.telegram.org', emailUnavailable: null };
+const settings: DestinationSettings = { telegramApiUrl: 'https://api.telegram.org', emailUnavailable: null };
 const token = '123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0';
 
 const fields = (input: unknown, s = settings, checkUrl: (u: string) => string | null = allowAll) => {
