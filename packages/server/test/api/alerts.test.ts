@@ -180,6 +180,16 @@ describe.each(databaseKinds)('alert channels and rules on %s', (kind) => {
     await rule({ name: 'Second', channelIds: [mail.id] }, admin);
   });
 
+  it('holds maxAlertConfigs when creates arrive together', async () => {
+    const racer = new Api(server.url);
+    const registered = await racer.registerUser('racer@example.com');
+    expect((await admin.request('PUT', `/v1/projects/${registered.project.id}/plan`, { plan: 'free' })).status).toBe(200);
+    const slack = await channel({ type: 'slack', name: 'Race', config: { webhookUrl: `${hooks.url}/services/race` } }, racer);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => racer.request('POST', '/v1/alerts/rules', { name: `r${i}`, channelIds: [slack.id] })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 403, 403, 403, 403, 403]);
+    expect((await racer.request('GET', '/v1/alerts/rules')).body.meta.total).toBe(1);
+  });
+
   it('lets a read-only key list but not change alerts', async () => {
     const key = await api.request('POST', '/v1/api-keys', { name: 'reader', scopes: ['read'] });
     const reader = new Api(server.url, key.body.data.key);
