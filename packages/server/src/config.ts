@@ -39,11 +39,8 @@ export interface Config {
   resendApiUrl: string;
   /** Telegram's Bot API base (KAIROS_TELEGRAM_API_URL). */
   telegramApiUrl: string;
-  /**
-   * The server's address as the outside world reaches it (KAIROS_PUBLIC_URL), used in the URLs it
-   * hands out such as inbound webhooks'; when unset, they are built from each request's host.
-   */
-  publicUrl: string | undefined;
+  /** Where users reach this server (KAIROS_PUBLIC_URL, no trailing slash), for links in notices; null when unset. */
+  publicUrl: string | null;
 }
 
 /** At most `max` requests per `windowMs` (a fixed window). */
@@ -214,6 +211,11 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return raw.replace(/\/+$/, '');
 }
 
+function publicUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.KAIROS_PUBLIC_URL || undefined;
+  return raw === undefined ? null : httpUrl(env, 'KAIROS_PUBLIC_URL', raw);
+}
+
 function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
   const raw = env.KAIROS_SMTP_URL || undefined;
   if (raw === undefined) return undefined;
@@ -249,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendApiUrl: httpUrl(env, 'KAIROS_RESEND_API_URL', 'https://api.resend.com'),
     telegramApiUrl: httpUrl(env, 'KAIROS_TELEGRAM_API_URL', 'https://api.telegram.org'),
-    publicUrl: env.KAIROS_PUBLIC_URL ? httpUrl(env, 'KAIROS_PUBLIC_URL', '') : undefined,
+    publicUrl: publicUrl(env),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),
       horizonMs: d.horizonMs,

@@ -10,6 +10,7 @@ import { Engine } from './engine/engine.js';
 import { createMetrics } from './metrics.js';
 import { closeRedis, connectRedis } from './redis.js';
 import { createAccountsService } from './service/accounts.js';
+import { createAlertsService } from './service/alerts.js';
 import { createApiKeysService } from './service/apiKeys.js';
 import { createExecutionsService } from './service/executions.js';
 import { createJobsService } from './service/jobs.js';
@@ -60,7 +61,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const delivery = createHttpDelivery({ policy, connectionsPerOrigin: config.engine.perOriginConcurrency });
   const email = createEmailDelivery({ smtpUrl: config.smtpUrl, from: config.emailFrom, resendApiKey: config.resendApiKey, resendApiUrl: config.resendApiUrl, http: delivery });
   const quota = new QuotaGate(config.plans, config.defaultPlan);
-  const engine = new Engine({ store, delivery, email, telegramApiUrl: config.telegramApiUrl, jobVariable, tuning: config.engine, logger, userAgent: `Kairos/${version}`, quota, observer: metrics.engineObserver });
+  const userAgent = `Kairos/${version}`;
+  const engine = new Engine({ store, delivery, email, telegramApiUrl: config.telegramApiUrl, jobVariable, tuning: config.engine, logger, userAgent, quota, observer: metrics.engineObserver });
   metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
@@ -69,6 +71,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
+  const alerts = createAlertsService({
+    store,
+    plans,
+    checkUrl: policy.checkUrl,
+    destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable },
+    sender: { delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, logger },
+  });
   const signingSecrets = createSigningSecretsService({ store, changed: (projectId) => engine.signingKeysChanged(projectId) });
   const projectSettings = createProjectSettingsService({ store, plans, checkUrl: policy.checkUrl });
   const inboundWebhooks = createInboundWebhooksService({ store, jobs, checkUrl: policy.checkUrl });
@@ -91,7 +100,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       inboundWebhooks,
       badges,
       sparklines,
-      publicUrl: config.publicUrl,
+      publicUrl: config.publicUrl ?? undefined,
+      alerts,
       metrics,
       metricsToken: config.metricsToken,
       rateLimits: config.rateLimits,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RateLimits } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { AccountsService } from '../service/accounts.js';
+import type { AlertsService } from '../service/alerts.js';
 import type { ApiKeysService } from '../service/apiKeys.js';
 import type { ExecutionsService } from '../service/executions.js';
 import type { JobsService } from '../service/jobs.js';
@@ -19,6 +20,7 @@ import { registerAuthentication } from './authenticate.js';
 import { frameworkError, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
 import { registerRateLimits } from './rateLimits.js';
+import { alertRoutes } from './routes/alerts.js';
 import { apiKeyRoutes } from './routes/apiKeys.js';
 import { badgeRoutes } from './routes/badges.js';
 import { inboundRate, inboundWebhookRoutes, slugOf } from './routes/inboundWebhooks.js';
@@ -51,6 +53,7 @@ export interface AppDeps {
   sparklines: SparklinesService;
   /** KAIROS_PUBLIC_URL: the base of the URLs handed out; each request's host when absent. */
   publicUrl?: string;
+  alerts: AlertsService;
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
@@ -120,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   signingSecretRoutes(app, deps.signingSecrets);
   inboundWebhookRoutes(app, deps.inboundWebhooks, { publicUrl: deps.publicUrl, limitPerSlug: limits.keyed('inbound', inboundRate, slugOf) });
   badgeRoutes(app, deps.badges);
+  alertRoutes(app, deps.alerts);
   await registerOpenApiRoutes(app);
   return app;
 }

@@ -35,6 +35,33 @@ const emailAddress = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 const botToken = /^\d+:[A-Za-z0-9_-]+$/;
 const chatId = /^(-?\d+|@[A-Za-z0-9_]{1,64})$/;
 
+// The checks below are shared by job destinations and alert channels, which send to the same places.
+
+export function isEmailAddress(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= destinationLimits.addressLength && emailAddress.test(value);
+}
+
+/** What is wrong with a webhook URL (`what` names its owner, "a slack destination"), or null. */
+export function webhookUrlIssue(url: unknown, what: string, checkUrl: (url: string) => string | null): string | null {
+  if (typeof url !== 'string' || url === '') return `is required for ${what}`;
+  if (url.length > destinationLimits.urlLength) return `must be at most ${destinationLimits.urlLength} characters`;
+  // A URL read back from the API comes masked; saving it would break the hook for good.
+  if (url.includes('…')) return 'is masked; give the full webhook URL';
+  return checkUrl(url);
+}
+
+export function botTokenIssue(value: unknown, what: string): string | null {
+  if (typeof value !== 'string' || value === '') return `is required for ${what}`;
+  if (value.includes('…')) return 'is masked; give the full bot token';
+  return botToken.test(value) ? null : 'must be a Telegram bot token such as 123456:ABC-DEF…';
+}
+
+export function chatIdIssue(value: unknown, what: string): string | null {
+  if (value === undefined || value === null || value === '') return `is required for ${what}`;
+  const valid = typeof value === 'number' ? Number.isSafeInteger(value) : typeof value === 'string' && chatId.test(value);
+  return valid ? null : 'must be a chat id (an integer such as -100123456) or @channelname';
+}
+
 /**
  * Validates a destination and the payload it is sent with (a JSON value as the client gave it).
  * `checkUrl` is the target policy's static check; webhook URLs and the Telegram API go through it.
@@ -66,13 +93,8 @@ export function compileDestination(
 
   const webhook = (): string => {
     const url = d.webhookUrl;
-    if (typeof url !== 'string' || url === '') add('destination.webhookUrl', `is required for a ${kind} destination`);
-    else if (url.length > destinationLimits.urlLength) add('destination.webhookUrl', `must be at most ${destinationLimits.urlLength} characters`);
-    else if (url.includes('…')) add('destination.webhookUrl', 'is masked; give the full webhook URL');
-    else {
-      const refused = checkUrl(url);
-      if (refused) add('destination.webhookUrl', refused);
-    }
+    const issue = webhookUrlIssue(url, `a ${kind} destination`, checkUrl);
+    if (issue) add('destination.webhookUrl', issue);
     return url as string;
   };
 
@@ -87,13 +109,11 @@ export function compileDestination(
       if (!text('content') && !text('text')) add('payload.text', 'is required for a discord destination (or payload.content)');
       break;
     case 'telegram': {
-      if (typeof d.botToken !== 'string' || d.botToken === '') add('destination.botToken', 'is required for a telegram destination');
-      else if (!botToken.test(d.botToken)) add('destination.botToken', 'must be a Telegram bot token such as 123456:ABC-DEF…');
+      const tokenIssue = botTokenIssue(d.botToken, 'a telegram destination');
+      if (tokenIssue) add('destination.botToken', tokenIssue);
       const chat = d.chatId;
-      if (chat === undefined || chat === null || chat === '') add('destination.chatId', 'is required for a telegram destination');
-      else if (typeof chat === 'number' ? !Number.isSafeInteger(chat) : typeof chat !== 'string' || !chatId.test(chat)) {
-        add('destination.chatId', 'must be a chat id (an integer such as -100123456) or @channelname');
-      }
+      const chatIssue = chatIdIssue(chat, 'a telegram destination');
+      if (chatIssue) add('destination.chatId', chatIssue);
       const refused = checkUrl(settings.telegramApiUrl);
       if (refused) add('destination', `the Telegram API URL (KAIROS_TELEGRAM_API_URL) is refused: ${refused}`);
       if (!text('text')) add('payload.text', 'is required for a telegram destination (the message text)');
@@ -108,7 +128,7 @@ export function compileDestination(
       else {
         to.forEach((address, i) => {
           const field = typeof raw === 'string' ? 'destination.to' : `destination.to[${i}]`;
-          if (typeof address !== 'string' || address.length > destinationLimits.addressLength || !emailAddress.test(address)) add(field, 'must be an email address');
+          if (!isEmailAddress(address)) add(field, 'must be an email address');
         });
       }
       const subject = d.subject;

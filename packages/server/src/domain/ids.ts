@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 // Crockford base32: sortable as plain strings, no ambiguous letters.
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'wh' | 'usr' | 'ses' | 'rtk' | 'node' | 'ss' | 'msg' | 'ibw';
+export type IdPrefix = 'job' | 'run' | 'exe' | 'dlv' | 'key' | 'prj' | 'sp' | 'ch' | 'alr' | 'ntc' | 'wh' | 'usr' | 'ses' | 'rtk' | 'node' | 'ss' | 'msg' | 'ibw';
 
 let pool = Buffer.alloc(0);
 let poolOffset = 0;

@@ -82,6 +82,16 @@ export interface JobInput {
 const reservedHeaders = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** What is wrong with one header a client asks Kairos to send (a job's, a webhook channel's), or null. */
+export function headerIssue(name: string, value: unknown): string | null {
+  if (!headerName.test(name)) return 'is not a valid header name';
+  if (reservedHeaders.has(name.toLowerCase())) return 'is set by Kairos and cannot be overridden';
+  if (typeof value !== 'string') return 'must be a string';
+  if (/[\r\n\0]/.test(value)) return 'must not contain line breaks';
+  if (value.length > limits.headerValueLength) return `must be at most ${limits.headerValueLength} characters`;
+  return null;
+}
+
 /**
  * Validates a job as a client described it. `checkUrl` is the target policy's static check
  * (scheme, credentials, private literals), returning an issue or null. When a job is changed,
@@ -125,10 +135,8 @@ export function compileJobDefinition(
   const headerEntries = Object.entries(input.headers ?? {});
   if (headerEntries.length > limits.headerCount) add('headers', `at most ${limits.headerCount} headers`);
   for (const [name, value] of headerEntries) {
-    if (!headerName.test(name)) add(`headers.${name}`, 'is not a valid header name');
-    else if (reservedHeaders.has(name.toLowerCase())) add(`headers.${name}`, 'is set by Kairos and cannot be overridden');
-    else if (/[\r\n\0]/.test(value)) add(`headers.${name}`, 'must not contain line breaks');
-    else if (value.length > limits.headerValueLength) add(`headers.${name}`, `must be at most ${limits.headerValueLength} characters`);
+    const issue = headerIssue(name, value);
+    if (issue) add(`headers.${name}`, issue);
     else headers[name] = value;
   }
 

@@ -3,6 +3,7 @@ import { checkJobAgainstPlan, type Plan, usagePeriods } from '../domain/plans.js
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import type { Store } from '../store/connect.js';
 import type { Executor } from '../store/sql/executor.js';
+import { countAlertRules } from '../store/sql/alertRules.js';
 import { getProjectPlans, getUsage, setProjectPlan } from '../store/sql/usage.js';
 
 export interface PlansServiceDeps {
@@ -52,8 +53,8 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
           jobs: limitView(Number(n), plan.maxJobs),
           dailyRuns: { ...limitView(counters.get(`${projectId} ${periods.day}`) ?? 0, plan.maxDailyRuns), resetsAt: new Date(periods.dayResetsAt).toISOString() },
           monthlyRuns: { ...limitView(counters.get(`${projectId} ${periods.month}`) ?? 0, plan.maxMonthlyRuns), resetsAt: new Date(periods.monthResetsAt).toISOString() },
-          // Alert configurations arrive with the alerts; until then a project has none.
-          alertConfigs: limitView(0, plan.maxAlertConfigs),
+          // An alert config is a rule (Runhooks' config joins a channel to a threshold; Kairos's rule does that).
+          alertConfigs: limitView(await countAlertRules(store.db, projectId), plan.maxAlertConfigs),
         },
       };
     },

@@ -1,6 +1,8 @@
+import { type AlertChannelTarget, maskAlertChannelConfig } from '../domain/alertChannel.js';
+import type { AlertEvent } from '../domain/alertRule.js';
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
-import type { ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
+import type { AlertChannelRow, AlertRuleRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -167,3 +169,36 @@ export function inboundWebhookView(row: InboundWebhookRow, baseUrl: string) {
     createdAt: iso(row.created_at)!,
   };
 }
+
+/** An alert channel as the API shows it: its config's secrets masked. */
+export function alertChannelView(row: AlertChannelRow) {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    config: maskAlertChannelConfig({ type: row.type, config: JSON.parse(row.config) } as AlertChannelTarget),
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export type AlertChannelView = ReturnType<typeof alertChannelView>;
+
+export function alertRuleView(row: AlertRuleRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    channelIds: JSON.parse(row.channel_ids) as string[],
+    jobId: row.job_id,
+    spaceId: row.space_id,
+    tag: row.tag,
+    events: JSON.parse(row.events) as AlertEvent[],
+    consecutiveFailuresThreshold: row.consecutive_failures_threshold,
+    cooldownMinutes: row.cooldown_minutes,
+    enabled: row.enabled === 1,
+    createdAt: iso(row.created_at)!,
+    updatedAt: iso(row.updated_at)!,
+  };
+}
+
+export type AlertRuleView = ReturnType<typeof alertRuleView>;

@@ -7,6 +7,7 @@ import { destinations } from './migrations/0005_destinations.js';
 import { signing } from './migrations/0006_signing.js';
 import { projectSettings } from './migrations/0007_project_settings.js';
 import { followUps } from './migrations/0009_follow_ups.js';
+import { alerts } from './migrations/0008_alerts.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006_signing': signing,
   '0007_project_settings': projectSettings,
   '0009_follow_ups': followUps,
+  '0008_alerts': alerts,
 };
 
 class InCodeMigrations implements MigrationProvider {

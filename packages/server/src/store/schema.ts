@@ -17,6 +17,8 @@ export interface Database {
   signing_secrets: SigningSecretRow;
   outbox: OutboxRow;
   inbound_webhooks: InboundWebhookRow;
+  alert_channels: AlertChannelRow;
+  alert_rules: AlertRuleRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -274,6 +276,17 @@ export interface OutboxRow {
   updated_at: number;
 }
 
+/** Where alert notices go. `config` is JSON of the type's settings, secrets included (domain/alertChannel.ts). */
+export interface AlertChannelRow {
+  id: string;
+  project_id: string;
+  type: 'slack' | 'discord' | 'email' | 'webhook' | 'telegram';
+  name: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /**
  * A public URL (`/v1/inbound/<slug>`) whose JSON POSTs each become a one-time job sending the
  * posted JSON to `target_url` after `delay_ms`. The slug is the credential, so it is random; the
@@ -291,4 +304,24 @@ export interface InboundWebhookRow {
   delay_ms: number;
   secret: string | null;
   created_at: number;
+}
+
+/** Which outcomes notify which channels; at most one of job_id, space_id and tag narrows it. */
+export interface AlertRuleRow {
+  id: string;
+  project_id: string;
+  name: string;
+  /** JSON array of channel ids. */
+  channel_ids: string;
+  job_id: string | null;
+  space_id: string | null;
+  tag: string | null;
+  /** JSON array of job.failed, job.recovered, job.executed. */
+  events: string;
+  consecutive_failures_threshold: number;
+  cooldown_minutes: number;
+  /** 1 or 0. */
+  enabled: number;
+  created_at: number;
+  updated_at: number;
 }

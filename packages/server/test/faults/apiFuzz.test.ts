@@ -42,7 +42,7 @@ describe('bad input fuzz', () => {
   });
 
   afterAll(async () => {
-    const common = [...seen.entries()].filter(([k]) => /^(GET|POST|DELETE) \/v1\/(jobs|auth)/.test(k)).sort();
+    const common = [...seen.entries()].filter(([k]) => /^(GET|POST|PATCH|DELETE) \/v1\/(jobs|auth|alerts)/.test(k)).sort();
     console.info(`fuzz answers:\n${common.map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
     await pool?.close();
     await server?.close();
@@ -55,7 +55,7 @@ describe('bad input fuzz', () => {
   async function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
     const res = await pool.request({ method: method as 'GET', path, headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
     const text = await res.body.text();
-    const route = `${method} ${path.replace(/\?.*$/, '').replace(/^\/v1\/jobs\/(?!batch$)[^/]+/, '/v1/jobs/:id')}`;
+    const route = `${method} ${path.replace(/\?.*$/, '').replace(/^\/v1\/jobs\/(?!batch$)[^/]+/, '/v1/jobs/:id').replace(/^\/v1\/alerts\/(channels|rules)\/[^/]+/, '/v1/alerts/$1/:id')}`;
     const code = res.statusCode >= 400 ? `${res.statusCode} ${(JSON.parse(text) as { error?: { code?: string } }).error?.code}` : String(res.statusCode);
     seen.set(`${route} -> ${code}`, (seen.get(`${route} -> ${code}`) ?? 0) + 1);
     return { status: res.statusCode, text };
@@ -255,6 +255,40 @@ describe('bad input fuzz', () => {
         fc.tuple(id, queryText).map(([i, q]) => `/v1/jobs/${i}/executions${q}`),
         fc.oneof(authedJson, headers),
         fc.constant(undefined),
+      ),
+    );
+  });
+
+  it('alert channels and rules: wrong-typed fields, generated ids, test sends', async () => {
+    // A channel whose test send goes nowhere (a closed port on loopback): the fuzz reaches the sender.
+    const made = await send('POST', '/v1/alerts/channels', json(key), JSON.stringify({ type: 'webhook', name: 'fuzz', config: { url: 'http://127.0.0.1:9/in' } }));
+    expect(made.status).toBe(201);
+    const channelId = JSON.parse(made.text).data.id as string;
+    const channelFields = [['type'], ['name'], ['config'], ['config', 'url'], ['config', 'webhookUrl'], ['config', 'headers'], ['config', 'addresses'], ['config', 'botToken'], ['config', 'chatId'], ['colour']];
+    const ruleFields = [['name'], ['channelIds'], ['jobId'], ['spaceId'], ['tag'], ['events'], ['consecutiveFailuresThreshold'], ['cooldownMinutes'], ['enabled'], ['channel']];
+    const mutated = (valid: () => Record<string, unknown>, fields: string[][]) =>
+      fc.record({ path: fc.constantFrom(...fields), value: fc.option(wrongValue, { nil: undefined }) }).map(({ path, value }) => {
+        const body = valid();
+        let at: Record<string, unknown> = body;
+        for (const p of path.slice(0, -1)) {
+          if (typeof at[p] !== 'object' || at[p] === null) at[p] = {};
+          at = at[p] as Record<string, unknown>;
+        }
+        if (value === undefined) delete at[path.at(-1)!];
+        else at[path.at(-1)!] = value;
+        return JSON.stringify(body);
+      });
+    const channelBody = fc.oneof(mutated(() => ({ type: 'slack', name: 'c', config: { webhookUrl: 'http://127.0.0.1:9/hook' } }), channelFields), jsonBody, rawBody);
+    const ruleBody = fc.oneof(mutated(() => ({ name: 'r', channelIds: [channelId], events: ['job.failed'], cooldownMinutes: 5 }), ruleFields), jsonBody, rawBody);
+    const alertId = idText.map((s) => (s === 'REAL' ? channelId : s));
+    await property(fc.tuple(fc.constantFrom('POST', 'PATCH'), fc.oneof(fc.constant('/v1/alerts/channels'), alertId.map((i) => `/v1/alerts/channels/${i}`)), fc.oneof(authedJson, headers), channelBody));
+    await property(fc.tuple(fc.constantFrom('POST', 'PATCH'), fc.oneof(fc.constant('/v1/alerts/rules'), idText.map((i) => `/v1/alerts/rules/${i}`)), fc.oneof(authedJson, headers), ruleBody));
+    await property(
+      fc.tuple(
+        fc.constantFrom('GET', 'DELETE', 'POST'),
+        fc.tuple(alertId, fc.constantFrom('/v1/alerts/channels/', '/v1/alerts/rules/'), fc.constantFrom('', '/test'), queryText).map(([i, base, tail, q]) => `${base}${i}${tail}${q}`),
+        fc.oneof(authedJson, headers),
+        fc.option(rawBody, { nil: undefined }),
       ),
     );
   });

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { AlertsService } from '../../service/alerts.js';
+import { requireScope } from '../authenticate.js';
+import { AlertChannel, AlertRule, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
+import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
+
+const tags = ['alerts'];
+
+/** Alert channels and rules: reading takes the read scope, everything else write. */
+export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
+  app.get<{ Querystring: Pagination }>(
+    '/v1/alerts/channels',
+    { schema: { tags, summary: "List the project's alert channels, newest first (secrets masked)", querystring: Pagination, response: { 200: Paged(AlertChannel), ...clientErrors } } },
+    async (request) => {
+      const { page, perPage } = request.query;
+      const { items, total } = await alerts.listChannels(requireScope(request, 'read').projectId, { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
+  );
+
+  app.post<{ Body: CreateAlertChannelBody }>(
+    '/v1/alerts/channels',
+    { schema: { tags, summary: 'Create an alert channel: slack, discord, email, webhook or telegram', body: CreateAlertChannelBody, response: { 201: Data(AlertChannel), ...clientErrors } } },
+    async (request, reply) => reply.status(201).send({ data: await alerts.createChannel(requireScope(request, 'write').projectId, request.body) }),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/v1/alerts/channels/:id',
+    { schema: { tags, summary: 'Read an alert channel (secrets masked)', params: IdParams, response: { 200: Data(AlertChannel), ...clientErrors } } },
+    async (request) => ({ data: await alerts.getChannel(requireScope(request, 'read').projectId, request.params.id) }),
+  );
+
+  app.patch<{ Params: IdParams; Body: PatchAlertChannelBody }>(
+    '/v1/alerts/channels/:id',
+    { schema: { tags, summary: 'Rename an alert channel or replace its config (secrets in full)', params: IdParams, body: PatchAlertChannelBody, response: { 200: Data(AlertChannel), ...clientErrors } } },
+    async (request) => ({ data: await alerts.updateChannel(requireScope(request, 'write').projectId, request.params.id, request.body) }),
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/v1/alerts/channels/:id',
+    { schema: { tags, summary: 'Delete an alert channel that no rule sends to (409 names the rules that do)', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
+    async (request, reply) => {
+      await alerts.removeChannel(requireScope(request, 'write').projectId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    '/v1/alerts/channels/:id/test',
+    { schema: { tags, summary: 'Send a test notice through the channel now and report what the far end answered', params: IdParams, response: { 200: Data(TestSendResult), ...clientErrors } } },
+    async (request) => ({ data: await alerts.testChannel(requireScope(request, 'write').projectId, request.params.id) }),
+  );
+
+  app.get<{ Querystring: Pagination }>(
+    '/v1/alerts/rules',
+    { schema: { tags, summary: "List the project's alert rules, newest first", querystring: Pagination, response: { 200: Paged(AlertRule), ...clientErrors } } },
+    async (request) => {
+      const { page, perPage } = request.query;
+      const { items, total } = await alerts.listRules(requireScope(request, 'read').projectId, { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
+  );
+
+  app.post<{ Body: CreateAlertRuleBody }>(
+    '/v1/alerts/rules',
+    { schema: { tags, summary: "Create an alert rule (counts against the plan's maxAlertConfigs)", body: CreateAlertRuleBody, response: { 201: Data(AlertRule), ...clientErrors } } },
+    async (request, reply) => reply.status(201).send({ data: await alerts.createRule(requireScope(request, 'write').projectId, request.body) }),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/v1/alerts/rules/:id',
+    { schema: { tags, summary: 'Read an alert rule', params: IdParams, response: { 200: Data(AlertRule), ...clientErrors } } },
+    async (request) => ({ data: await alerts.getRule(requireScope(request, 'read').projectId, request.params.id) }),
+  );
+
+  app.patch<{ Params: IdParams; Body: PatchAlertRuleBody }>(
+    '/v1/alerts/rules/:id',
+    { schema: { tags, summary: 'Change an alert rule; naming one of jobId, spaceId, tag replaces its scope', params: IdParams, body: PatchAlertRuleBody, response: { 200: Data(AlertRule), ...clientErrors } } },
+    async (request) => ({ data: await alerts.updateRule(requireScope(request, 'write').projectId, request.params.id, request.body) }),
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/v1/alerts/rules/:id',
+    { schema: { tags, summary: 'Delete an alert rule', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
+    async (request, reply) => {
+      await alerts.removeRule(requireScope(request, 'write').projectId, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import type { AlertRuleRow } from '../schema.js';
+import type { Executor } from './executor.js';
+import { containsPattern } from './like.js';
+import { readPage } from './page.js';
+
+export async function insertAlertRule(db: Executor, row: AlertRuleRow): Promise<void> {
+  await db.insertInto('alert_rules').values(row).execute();
+}
+
+export async function getAlertRule(db: Executor, projectId: string, id: string): Promise<AlertRuleRow | undefined> {
+  return db.selectFrom('alert_rules').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
+}
+
+export async function listAlertRules(db: Executor, projectId: string, offset: number, limit: number): Promise<{ rows: AlertRuleRow[]; total: number }> {
+  return readPage(
+    () => countQuery(db, projectId).executeTakeFirstOrThrow(),
+    () => db.selectFrom('alert_rules').selectAll().where('project_id', '=', projectId).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(limit).execute(),
+  );
+}
+
+const countQuery = (db: Executor, projectId: string) => db.selectFrom('alert_rules').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId);
+
+/** How many rules the project has: its plan's alert configs used. */
+export async function countAlertRules(db: Executor, projectId: string): Promise<number> {
+  return Number((await countQuery(db, projectId).executeTakeFirstOrThrow()).n);
+}
+
+/** The project's rules that send to the channel. */
+export async function alertRulesUsingChannel(db: Executor, projectId: string, channelId: string): Promise<Pick<AlertRuleRow, 'id' | 'name'>[]> {
+  // channel_ids is a JSON array of ids; the quoted id matches one element exactly.
+  return db
+    .selectFrom('alert_rules')
+    .select(['id', 'name'])
+    .where('project_id', '=', projectId)
+    .where(sql<boolean>`channel_ids LIKE ${containsPattern(JSON.stringify(channelId))} ESCAPE '!'`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function updateAlertRule(db: Executor, id: string, changes: Partial<Omit<AlertRuleRow, 'id' | 'project_id' | 'created_at'>>): Promise<void> {
+  await db.updateTable('alert_rules').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteAlertRule(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('alert_rules').where('id', '=', id).execute();
+}
+
+/**
+ * On PostgreSQL, makes the project's alert changes take turns (the project row is locked until
+ * the transaction ends), so two creates cannot both pass the plan's limit and a channel cannot be
+ * deleted while a rule naming it is written. SQLite runs one transaction at a time anyway.
+ */
+export async function lockProjectAlerts(db: Executor, projectId: string): Promise<void> {
+  await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
+}
+
+/**
+ * The project's enabled rules that cover a job: those naming it, its space or one of its tags,
+ * and those of the whole project (no scope), oldest first.
+ */
+export async function enabledAlertRulesForJob(db: Executor, projectId: string, job: { id: string; spaceId: string | null; tags: readonly string[] }): Promise<AlertRuleRow[]> {
+  return db
+    .selectFrom('alert_rules')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('enabled', '=', 1)
+    .where((eb) => {
+      const scopes = [eb.and([eb('job_id', 'is', null), eb('space_id', 'is', null), eb('tag', 'is', null)]), eb('job_id', '=', job.id)];
+      if (job.spaceId !== null) scopes.push(eb('space_id', '=', job.spaceId));
+      if (job.tags.length > 0) scopes.push(eb('tag', 'in', [...job.tags]));
+      return eb.or(scopes);
+    })
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../src/store/connect.js';
+import type { AlertRuleRow } from '../../src/store/schema.js';
+import { alertRulesUsingChannel, enabledAlertRulesForJob, insertAlertRule } from '../../src/store/sql/alertRules.js';
+import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+
+describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
+  let db: TestDatabase;
+  let store: Store;
+
+  beforeAll(async () => {
+    db = await createDatabase(kind);
+    store = await openStore(db.url);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  let n = 0;
+  const rule = async (fields: Partial<AlertRuleRow>): Promise<string> => {
+    n += 1;
+    const row: AlertRuleRow = {
+      id: `alr_${String(n).padStart(3, '0')}`,
+      project_id: 'prj_a',
+      name: `rule ${n}`,
+      channel_ids: '["ch_1"]',
+      job_id: null,
+      space_id: null,
+      tag: null,
+      events: '["job.failed"]',
+      consecutive_failures_threshold: 1,
+      cooldown_minutes: 60,
+      enabled: 1,
+      created_at: n,
+      updated_at: n,
+      ...fields,
+    };
+    await insertAlertRule(store.db, row);
+    return row.id;
+  };
+
+  it('finds the enabled rules that cover a job: whole project, the job, its space, one of its tags', async () => {
+    const all = await rule({});
+    const job = await rule({ job_id: 'job_1' });
+    await rule({ job_id: 'job_2' });
+    const space = await rule({ space_id: 'sp_1' });
+    const tag = await rule({ tag: 'billing', channel_ids: '["ch_1","ch_10"]' });
+    await rule({ tag: 'bill' });
+    await rule({ enabled: 0 });
+    await rule({ project_id: 'prj_b' });
+    const ids = async (j: { id: string; spaceId: string | null; tags: string[] }) => (await enabledAlertRulesForJob(store.db, 'prj_a', j)).map((r) => r.id);
+    expect(await ids({ id: 'job_1', spaceId: 'sp_1', tags: ['billing', 'eu'] })).toEqual([all, job, space, tag]);
+    expect(await ids({ id: 'job_3', spaceId: null, tags: [] })).toEqual([all]);
+  });
+
+  it('finds the rules that send to a channel by its exact id', async () => {
+    const users = await alertRulesUsingChannel(store.db, 'prj_a', 'ch_10');
+    expect(users.map((r) => r.name)).toEqual(['rule 5']);
+    expect(await alertRulesUsingChannel(store.db, 'prj_a', 'ch_')).toEqual([]);
+  });
+});
