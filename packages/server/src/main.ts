@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
+import { alertSender } from './alerts/sendNotice.js';
 import { createEmailDelivery } from './delivery/email.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
@@ -62,7 +63,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const email = createEmailDelivery({ smtpUrl: config.smtpUrl, from: config.emailFrom, resendApiKey: config.resendApiKey, resendApiUrl: config.resendApiUrl, http: delivery });
   const quota = new QuotaGate(config.plans, config.defaultPlan);
   const userAgent = `Kairos/${version}`;
-  const engine = new Engine({ store, delivery, email, telegramApiUrl: config.telegramApiUrl, jobVariable, tuning: config.engine, logger, userAgent, quota, observer: metrics.engineObserver });
+  const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, logger });
+  const engine = new Engine({
+    store,
+    delivery,
+    email,
+    telegramApiUrl: config.telegramApiUrl,
+    jobVariable,
+    tuning: config.engine,
+    logger,
+    userAgent,
+    quota,
+    observer: metrics.engineObserver,
+    sendAlert,
+    publicUrl: config.publicUrl,
+  });
   metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });

@@ -4,7 +4,8 @@ import { destinationHttpRequest } from '../domain/destinations.js';
 import type { EmailDelivery } from '../delivery/email.js';
 import type { DeliveryRequest, DeliveryResult, HttpDelivery } from '../delivery/httpDelivery.js';
 import { signingKey, webhookSignature } from '../delivery/signature.js';
-import type { AlertChannelRow } from '../store/schema.js';
+import type { AlertChannelRow, OutboxRow } from '../store/schema.js';
+import { getAlertChannel } from '../store/sql/alertChannels.js';
 import type { Executor } from '../store/sql/executor.js';
 import { liveSigningSecrets } from '../store/sql/signingSecrets.js';
 import { type Notice, noticeExcerptLength, renderDiscordContent, renderEmail, renderSlackText, renderTelegramText, renderWebhookEnvelope } from './notice.js';
@@ -89,4 +90,16 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
   // Discord would turn an @everyone quoted from a failing target's response into a ping.
   const body = channel.type === 'discord' ? JSON.stringify({ content: text, allowed_mentions: { parse: [] } }) : request.body;
   return { ...base, origin: url.origin, path: `${url.pathname}${url.search}`, headers: json, body };
+}
+
+/**
+ * Sends the alert notices the engine wrote to the outbox: each names its channel, read afresh so
+ * a changed config applies; a notice whose channel was deleted meanwhile is given up at once.
+ */
+export function alertSender(deps: SendNoticeDeps): (message: OutboxRow) => Promise<SendNoticeResult & { giveUp?: boolean }> {
+  return async (message) => {
+    const channel = message.channel_id === null ? undefined : await getAlertChannel(deps.db, message.project_id, message.channel_id);
+    if (!channel) return { delivered: false, statusCode: null, response: null, error: 'the alert channel was deleted', giveUp: true };
+    return sendNotice(deps, channel, JSON.parse(message.body) as Notice);
+  };
 }

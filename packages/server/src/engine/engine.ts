@@ -40,6 +40,8 @@ export interface EngineDeps {
   observer?: EngineObserver;
   /** Sends alert notices from the outbox to their channels. */
   sendAlert?: AlertSender;
+  /** KAIROS_PUBLIC_URL, for links in alert notices. */
+  publicUrl?: string | null;
 }
 
 /** What the engine reports as it works; `latenessMs` is the attempt's start minus its due instant. */
@@ -93,7 +95,13 @@ export class Engine {
       deps.store,
       deps.logger,
       (written) => this.written(written),
-      (db, written, now) => writeOutcomeEffects(db, written.map((w) => ({ recorded: w.recorded, job: w.context.job })), now),
+      (db, written, now) =>
+        writeOutcomeEffects(
+          db,
+          written.map((w) => ({ recorded: w.recorded, job: w.context.job })),
+          now,
+          { publicUrl: deps.publicUrl ?? null },
+        ),
     );
     this.messages = new MessageSender({
       store: deps.store,

@@ -43,6 +43,9 @@ export interface JobPlan extends DeliveryRequest {
   revision: number;
   /** What its outcomes set off besides history; null for the many jobs that set off nothing. */
   followUps: FollowUps | null;
+  /** What alert rules are scoped by. */
+  spaceId: string | null;
+  tags: readonly string[];
 }
 
 /** A job's follow-up, callback and events URLs, and what a follow-up job is made of. */
@@ -55,6 +58,12 @@ export interface FollowUps {
   payload: string | null;
   body: string | null;
   spaceId: string | null;
+}
+
+const noTags: readonly string[] = Object.freeze([]);
+
+function tagsOf(row: JobRow): readonly string[] {
+  return row.tags === '[]' ? noTags : (JSON.parse(row.tags) as string[]);
 }
 
 function followUpsOf(row: JobRow): FollowUps | null {
@@ -127,6 +136,8 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     keepsPrevious: dynamic && row.payload!.includes('"$previous"'),
     revision: row.revision,
     followUps: followUpsOf(row),
+    spaceId: row.space_id,
+    tags: tagsOf(row),
   };
 }
 
@@ -158,6 +169,8 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
     keepsPrevious: false,
     revision: row.revision,
     followUps: followUpsOf(row),
+    spaceId: row.space_id,
+    tags: tagsOf(row),
   };
   if (destination.type === 'email') {
     const email = emailMessage(destination, payload);

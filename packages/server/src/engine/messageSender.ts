@@ -15,6 +15,8 @@ export interface MessageResult {
   error: string | null;
   /** The start of the answer's body. */
   response: string | null;
+  /** No later attempt can do better (e.g. the alert channel is gone): fail it now. */
+  giveUp?: boolean;
 }
 
 /** Sends an alert notice to its channel; given by main.ts, as alerts/ knows the channels. */
@@ -152,7 +154,7 @@ export class MessageSender {
     let retryAt: number | null = null;
     if (!r.delivered) {
       const policy: RetryPolicy = { strategy: 'exponential', maxRetries: m.max_attempts - 1, initialDelayMs: this.deps.retryMs, multiplier: 4, maxDelayMs: 3_600_000 };
-      const delay = retryDelay(policy, made);
+      const delay = r.giveUp ? null : retryDelay(policy, made);
       if (delay === null) status = 'failed';
       else {
         status = 'pending';

@@ -1,9 +1,14 @@
+import { type AlertRule, alertRuleOf, covers, decideAlerts } from '../alerts/decideAlerts.js';
+import { jobLink, type Notice, noticeExcerptLength } from '../alerts/notice.js';
+import type { AlertEvent } from '../domain/alertRule.js';
 import { newId } from '../domain/ids.js';
 import { type AttemptRecord, callbackBody, lifecycleEvents, projectEvent } from '../domain/jobEvents.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/retry.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import { newJobRow, newRunRow } from '../store/rows.js';
-import type { JobRow, OutboxKind, OutboxRow, RunRow } from '../store/schema.js';
+import type { AlertStateRow, JobRow, OutboxKind, OutboxRow, RunRow } from '../store/schema.js';
+import { enabledAlertRules } from '../store/sql/alertRules.js';
+import { alertStates, clearAlertStates, saveAlertStates } from '../store/sql/alertStates.js';
 import type { Executor } from '../store/sql/executor.js';
 import { insertJobs } from '../store/sql/jobs.js';
 import { insertMessages } from '../store/sql/outbox.js';
@@ -21,21 +26,43 @@ export interface EffectsWritten {
   messages: number;
 }
 
+export interface EffectsSettings {
+  /** KAIROS_PUBLIC_URL, for the job links in alert notices. */
+  publicUrl: string | null;
+}
+
 /**
  * Writes what recorded outcomes set off, in their own transaction, so that none is lost and
  * none is written twice: a one-time follow-up job after each success of a job with
- * `onComplete`, and outbox messages for callbacks, lifecycle events and the project's events.
+ * `onComplete`, and outbox messages for callbacks, lifecycle events, the project's events and
+ * the notices of its alert rules.
  */
-export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number): Promise<EffectsWritten> {
+export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number, settings: EffectsSettings): Promise<EffectsWritten> {
   const jobs: JobRow[] = [];
   const runs: RunRow[] = [];
   const messages: OutboxRow[] = [];
-  const eventUrls = await projectEventUrls(db, [...new Set(written.map((w) => w.job.projectId))]);
+  const projectIds = [...new Set(written.map((w) => w.job.projectId))];
+  const eventUrls = await projectEventUrls(db, projectIds);
+  const alerts = await AlertBook.read(db, projectIds, written);
   for (const { recorded, job } of written) {
     const f = job.followUps;
     const projectEvents = eventUrls.get(job.projectId);
-    if (f === null && projectEvents === undefined) continue;
+    const rules = alerts.rulesFor(job);
+    if (f === null && projectEvents === undefined && rules.length === 0) continue;
     const a = attemptRecord(recorded, job);
+
+    for (const rule of rules) {
+      const decision = decideAlerts(rule, recorded, (event) => alerts.lastSent(rule.id, job.id, event), now);
+      for (const event of decision.clear) alerts.clear(rule.id, job.id, event);
+      for (const event of decision.send) {
+        alerts.mark(rule.id, job.id, event, now);
+        for (const channelId of rule.channelIds) {
+          const id = newId('msg', now);
+          const notice = noticeOf(id, event, a, job, recorded.consecutiveFailures, now, settings);
+          messages.push(outboxRow({ id, projectId: job.projectId, jobId: job.id, kind: 'alert', event, channelId, ruleId: rule.id, body: notice, now }));
+        }
+      }
+    }
     const message = (kind: OutboxKind, event: string, url: string, id: string, body: unknown): OutboxRow =>
       outboxRow({ id, projectId: job.projectId, jobId: job.id, kind, event, url, body, now });
 
@@ -69,7 +96,92 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
   await insertJobs(db, jobs);
   await insertRuns(db, runs);
   await insertMessages(db, messages);
+  await alerts.write(db);
   return { followUpJobs: jobs.length, messages: messages.length };
+}
+
+/** The enabled alert rules of a batch's projects, and when each last notified about each job. */
+class AlertBook {
+  private readonly changed = new Map<string, AlertStateRow | null>();
+
+  private constructor(
+    private readonly rules: ReadonlyMap<string, AlertRule[]>,
+    private readonly sent: Map<string, number>,
+  ) {}
+
+  static async read(db: Executor, projectIds: readonly string[], written: readonly { job: JobPlan }[]): Promise<AlertBook> {
+    const rules = new Map<string, AlertRule[]>();
+    for (const row of await enabledAlertRules(db, projectIds)) {
+      const list = rules.get(row.project_id);
+      if (list) list.push(alertRuleOf(row));
+      else rules.set(row.project_id, [alertRuleOf(row)]);
+    }
+    const sent = new Map<string, number>();
+    if (rules.size > 0) {
+      const jobIds = [...new Set(written.filter((w) => rules.has(w.job.projectId)).map((w) => w.job.id))];
+      const ruleIds = [...rules.values()].flat().map((r) => r.id);
+      for (const s of await alertStates(db, ruleIds, jobIds)) sent.set(key(s.rule_id, s.job_id, s.event), s.last_sent_at);
+    }
+    return new AlertBook(rules, sent);
+  }
+
+  rulesFor(job: JobPlan): AlertRule[] {
+    return this.rules.get(job.projectId)?.filter((r) => covers(r, job)) ?? [];
+  }
+
+  lastSent(ruleId: string, jobId: string, event: AlertEvent): number | undefined {
+    return this.sent.get(key(ruleId, jobId, event));
+  }
+
+  mark(ruleId: string, jobId: string, event: AlertEvent, at: number): void {
+    const k = key(ruleId, jobId, event);
+    this.sent.set(k, at);
+    this.changed.set(k, { rule_id: ruleId, job_id: jobId, event, last_sent_at: at });
+  }
+
+  clear(ruleId: string, jobId: string, event: AlertEvent): void {
+    const k = key(ruleId, jobId, event);
+    if (!this.sent.delete(k)) return;
+    this.changed.set(k, null);
+  }
+
+  async write(db: Executor): Promise<void> {
+    const saved: AlertStateRow[] = [];
+    const cleared: Omit<AlertStateRow, 'last_sent_at'>[] = [];
+    for (const [k, row] of this.changed) {
+      if (row) saved.push(row);
+      else {
+        const [rule_id, job_id, event] = k.split(' ') as [string, string, string];
+        cleared.push({ rule_id, job_id, event });
+      }
+    }
+    await saveAlertStates(db, saved);
+    await clearAlertStates(db, cleared);
+  }
+}
+
+const key = (ruleId: string, jobId: string, event: string) => `${ruleId} ${jobId} ${event}`;
+
+function noticeOf(id: string, event: AlertEvent, a: AttemptRecord, job: JobPlan, consecutiveFailures: number, now: number, settings: EffectsSettings): Notice {
+  const body = a.response.body;
+  return {
+    id,
+    event,
+    createdAt: now,
+    projectId: job.projectId,
+    job: { id: job.id, name: job.name },
+    execution: {
+      id: a.executionId,
+      status: a.status,
+      statusCode: a.statusCode,
+      error: a.error,
+      responseExcerpt: body === null ? null : body.slice(0, noticeExcerptLength),
+      durationMs: a.durationMs,
+      executedAt: a.startedAt,
+    },
+    consecutiveFailures,
+    jobUrl: jobLink(settings.publicUrl, job.id),
+  };
 }
 
 /** One attempt as messages describe it. */

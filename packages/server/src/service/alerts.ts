@@ -6,7 +6,8 @@ import { newId } from '../domain/ids.js';
 import { sendNotice, type SendNoticeDeps, type SendNoticeResult } from '../alerts/sendNotice.js';
 import { testNotice } from '../alerts/notice.js';
 import type { Store } from '../store/connect.js';
-import type { AlertChannelRow, AlertRuleRow } from '../store/schema.js';
+import type { AlertChannelRow, AlertRuleRow, OutboxStatus } from '../store/schema.js';
+import { listMessages } from '../store/sql/outbox.js';
 import { deleteAlertChannel, getAlertChannel, getAlertChannelsByIds, insertAlertChannel, listAlertChannels, updateAlertChannel } from '../store/sql/alertChannels.js';
 import { alertRulesUsingChannel, countAlertRules, deleteAlertRule, getAlertRule, insertAlertRule, listAlertRules, lockProjectAlerts, updateAlertRule } from '../store/sql/alertRules.js';
 import type { Executor } from '../store/sql/executor.js';
@@ -15,7 +16,7 @@ import { getSpacesByIds } from '../store/sql/spaces.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './jobs.js';
 import type { PlansService } from './plans.js';
-import { alertChannelView, alertRuleView } from './views.js';
+import { alertChannelView, alertNoticeView, alertRuleView } from './views.js';
 
 export interface AlertsServiceDeps {
   store: Store;
@@ -156,6 +157,12 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         await insertAlertRule(trx, row);
         return alertRuleView(row);
       });
+    },
+
+    /** The notices the engine sent or tried to send, newest first, each with its last attempt. */
+    async listNotices(projectId: string, filter: { status?: OutboxStatus; jobId?: string }, { page, perPage }: Page) {
+      const { rows, total } = await listMessages(store.db, projectId, { kind: 'alert', ...filter }, (page - 1) * perPage, perPage);
+      return { items: rows.map(alertNoticeView), total };
     },
 
     async listRules(projectId: string, { page, perPage }: Page) {

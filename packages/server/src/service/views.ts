@@ -2,7 +2,7 @@ import { type AlertChannelTarget, maskAlertChannelConfig } from '../domain/alert
 import type { AlertEvent } from '../domain/alertRule.js';
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
-import type { AlertChannelRow, AlertRuleRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
+import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -202,3 +202,23 @@ export function alertRuleView(row: AlertRuleRow) {
 }
 
 export type AlertRuleView = ReturnType<typeof alertRuleView>;
+
+/** An alert notice as `GET /v1/alerts/notices` lists it: what it said, where it went, how that went. */
+export function alertNoticeView(row: OutboxRow) {
+  const notice = JSON.parse(row.body) as { execution: { statusCode: number | null; error: string | null } | null; consecutiveFailures: number };
+  return {
+    id: row.id,
+    event: row.event,
+    ruleId: row.rule_id,
+    channelId: row.channel_id,
+    jobId: row.job_id,
+    consecutiveFailures: notice.consecutiveFailures,
+    statusCode: notice.execution?.statusCode ?? null,
+    error: notice.execution?.error ?? null,
+    status: row.status,
+    attempts: row.attempts,
+    lastAttempt: row.attempts === 0 ? null : { statusCode: row.last_status_code, error: row.last_error, response: row.last_response, at: iso(row.updated_at)! },
+    nextAttemptAt: row.status === 'pending' ? iso(row.due_at) : null,
+    createdAt: iso(row.created_at)!,
+  };
+}

@@ -16,6 +16,7 @@ export interface Database {
   executions: ExecutionRow;
   signing_secrets: SigningSecretRow;
   outbox: OutboxRow;
+  alert_states: AlertStateRow;
   inbound_webhooks: InboundWebhookRow;
   alert_channels: AlertChannelRow;
   alert_rules: AlertRuleRow;
@@ -324,4 +325,12 @@ export interface AlertRuleRow {
   enabled: number;
   created_at: number;
   updated_at: number;
+}
+
+/** When a rule last sent a notice of one event about one job: its cooldown runs from here. */
+export interface AlertStateRow {
+  rule_id: string;
+  job_id: string;
+  event: string;
+  last_sent_at: number;
 }

@@ -1,13 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { AlertsService } from '../../service/alerts.js';
 import { requireScope } from '../authenticate.js';
-import { AlertChannel, AlertRule, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
+import { AlertChannel, AlertNotice, AlertRule, NoticeQuery, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 
 const tags = ['alerts'];
 
 /** Alert channels and rules: reading takes the read scope, everything else write. */
 export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
+  app.get<{ Querystring: NoticeQuery }>(
+    '/v1/alerts/notices',
+    { schema: { tags, summary: 'Notices sent or being sent to alert channels, newest first, with how each went', querystring: NoticeQuery, response: { 200: Paged(AlertNotice), ...clientErrors } } },
+    async (request) => {
+      const { page, perPage, status, jobId } = request.query;
+      const { items, total } = await alerts.listNotices(requireScope(request, 'read').projectId, { status, jobId }, { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
+  );
+
   app.get<{ Querystring: Pagination }>(
     '/v1/alerts/channels',
     { schema: { tags, summary: "List the project's alert channels, newest first (secrets masked)", querystring: Pagination, response: { 200: Paged(AlertChannel), ...clientErrors } } },

@@ -119,3 +119,38 @@ export const AlertRule = Type.Object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
+
+export const NoticeQuery = Type.Object(
+  {
+    page: Type.Integer({ minimum: 1, default: 1 }),
+    perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    status: Type.Optional(StringEnum(['pending', 'delivered', 'failed'])),
+    jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type NoticeQuery = Static<typeof NoticeQuery>;
+
+/** One notice as service/views.ts `alertNoticeView` returns it. */
+export const AlertNotice = Type.Object({
+  id: Type.String({ description: 'msg_…; the webhook-id of a webhook channel’s delivery' }),
+  event: StringEnum([...alertEvents]),
+  ruleId: nullable(Type.String()),
+  channelId: nullable(Type.String()),
+  jobId: nullable(Type.String()),
+  consecutiveFailures: Type.Integer(),
+  statusCode: nullable(Type.Integer({ description: 'What the job’s target answered' })),
+  error: nullable(Type.String({ description: 'The job’s error' })),
+  status: StringEnum(['pending', 'delivered', 'failed'], { description: 'pending: not sent yet or to be retried; failed: every attempt failed' }),
+  attempts: Type.Integer(),
+  lastAttempt: nullable(
+    Type.Object({
+      statusCode: nullable(Type.Integer({ description: 'What the channel answered' })),
+      error: nullable(Type.String()),
+      response: nullable(Type.String()),
+      at: Timestamp,
+    }),
+  ),
+  nextAttemptAt: nullable(Timestamp),
+  createdAt: Timestamp,
+});

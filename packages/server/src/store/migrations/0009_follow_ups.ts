@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 // What a run sets off once it is recorded: a job's follow-up, callback and events URLs, its
 // count of consecutive failed runs (alerts and recovery), and the outbox of messages
 // (callbacks, lifecycle events, project events, alert notices) that are delivered with retries
-// after the outcome that caused them is committed, in the same transaction as that outcome.
+// after the outcome that caused them is committed, in the same transaction as that outcome;
+// and when each alert rule last notified about each job, for cooldowns that survive restarts.
 export const followUps = {
   async up(db: Kysely<any>) {
     for (const column of ['on_complete', 'callback_url', 'failure_callback_url', 'events_url', 'parent_job_id']) {
@@ -35,5 +36,14 @@ export const followUps = {
       .execute();
     await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'due_at']).execute();
     await db.schema.createIndex('outbox_project').on('outbox').columns(['project_id', 'kind', 'id']).execute();
+    // When each rule last notified about each job, per event: what cooldowns are measured from.
+    await db.schema
+      .createTable('alert_states')
+      .addColumn('rule_id', 'text', (c) => c.notNull())
+      .addColumn('job_id', 'text', (c) => c.notNull())
+      .addColumn('event', 'text', (c) => c.notNull())
+      .addColumn('last_sent_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('alert_states_pk', ['rule_id', 'job_id', 'event'])
+      .execute();
   },
 };

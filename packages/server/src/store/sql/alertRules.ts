@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AlertRuleRow } from '../schema.js';
+import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 import { containsPattern } from './like.js';
 import { readPage } from './page.js';
@@ -75,4 +76,10 @@ export async function enabledAlertRulesForJob(db: Executor, projectId: string, j
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+}
+
+/** The enabled rules of these projects: what the engine matches outcomes against, one read per batch. */
+export async function enabledAlertRules(db: Executor, projectIds: readonly string[]): Promise<AlertRuleRow[]> {
+  if (projectIds.length === 0) return [];
+  return db.selectFrom('alert_rules').selectAll().where('project_id', 'in', anyOf(db, projectIds)).where('enabled', '=', 1).orderBy('created_at').orderBy('id').execute();
 }

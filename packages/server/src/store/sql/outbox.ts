@@ -3,6 +3,7 @@ import type { Store } from '../connect.js';
 import type { OutboxRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
+import { type Page, readPage } from './page.js';
 
 export async function insertMessages(db: Executor, rows: readonly OutboxRow[]): Promise<void> {
   for (const part of chunks(rows, 300)) await db.insertInto('outbox').values(part).execute();
@@ -93,4 +94,24 @@ export async function pruneMessages(db: Executor, projectIds: readonly string[],
     )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+export interface MessageFilter {
+  kind: OutboxRow['kind'];
+  status?: OutboxRow['status'];
+  jobId?: string;
+}
+
+/** A project's messages of one kind, newest first. */
+export async function listMessages(db: Executor, projectId: string, filter: MessageFilter, offset: number, limit: number): Promise<Page<OutboxRow>> {
+  const where = <Q extends { where: (...args: any[]) => any }>(q: Q): Q => {
+    let out = q.where('project_id', '=', projectId).where('kind', '=', filter.kind);
+    if (filter.status) out = out.where('status', '=', filter.status);
+    if (filter.jobId) out = out.where('job_id', '=', filter.jobId);
+    return out as Q;
+  };
+  return readPage(
+    () => where(db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
+    () => where(db.selectFrom('outbox').selectAll()).orderBy('id', 'desc').offset(offset).limit(limit).execute(),
+  );
 }
