@@ -408,3 +408,34 @@ describe('end to end through undici', () => {
     }
   });
 });
+
+describe('lookup: the refused corpus at delivery', () => {
+  // Every address of the corpus, as a name that resolves to it at delivery time: what a DNS
+  // record pointing inside the network (or rebinding to it) would give.
+  const addresses = [
+    ...new Set(
+      REFUSED.flatMap(([url]) => {
+        try {
+          const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+          return /^[\d.]+$|:/.test(host) ? [host] : [];
+        } catch {
+          return [];
+        }
+      }),
+    ),
+  ];
+  const table = Object.fromEntries(addresses.map((address, i) => [`host${i}.test`, [address]]));
+  const policy = createTargetPolicy([], fakeDns(table).resolver);
+
+  it('covers at least 40 addresses', () => {
+    expect(addresses.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(Object.entries(table))('refuses %s → %s when connecting', async (hostname, [address]) => {
+    expect(defaultPolicy.checkUrl(`http://${hostname}/`)).toBeNull();
+    const { err } = await callLookup(policy, hostname, { all: true });
+    expect(err).toBeInstanceOf(TargetRefusedError);
+    expect(err?.message).toContain(hostname);
+    expect(err?.message).toContain(address!.includes(':') ? address!.split(':').pop()! : address!);
+  });
+});
