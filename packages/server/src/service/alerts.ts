@@ -9,7 +9,8 @@ import type { Store } from '../store/connect.js';
 import type { AlertChannelRow, AlertRuleRow, OutboxStatus } from '../store/schema.js';
 import { listMessages } from '../store/sql/outbox.js';
 import { deleteAlertChannel, getAlertChannel, getAlertChannelsByIds, insertAlertChannel, listAlertChannels, updateAlertChannel } from '../store/sql/alertChannels.js';
-import { alertRulesUsingChannel, countAlertRules, deleteAlertRule, getAlertRule, insertAlertRule, listAlertRules, lockProjectAlerts, updateAlertRule } from '../store/sql/alertRules.js';
+import { alertRulesUsingChannel, countAlertRules, deleteAlertRule, getAlertRule, insertAlertRule, listAlertRules, updateAlertRule } from '../store/sql/alertRules.js';
+import { lockProject } from '../store/sql/accounts.js';
 import type { Executor } from '../store/sql/executor.js';
 import { getJob } from '../store/sql/jobs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
@@ -60,7 +61,7 @@ function ruleColumns(rule: AlertRuleSpec) {
 export function createAlertsService(deps: AlertsServiceDeps) {
   const { store, plans } = deps;
   const serialise = async (db: Executor, projectId: string) => {
-    if (store.kind === 'postgres') await lockProjectAlerts(db, projectId);
+    if (store.kind === 'postgres') await lockProject(db, projectId);
   };
 
   async function loadChannel(db: Executor, projectId: string, id: string): Promise<AlertChannelRow> {

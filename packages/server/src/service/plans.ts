@@ -3,7 +3,9 @@ import { checkJobAgainstPlan, type Plan, usagePeriods } from '../domain/plans.js
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import type { Store } from '../store/connect.js';
 import type { Executor } from '../store/sql/executor.js';
+import { lockProject } from '../store/sql/accounts.js';
 import { countAlertRules } from '../store/sql/alertRules.js';
+import { countLiveJobs } from '../store/sql/jobs.js';
 import { getProjectPlans, getUsage, setProjectPlan } from '../store/sql/usage.js';
 
 export interface PlansServiceDeps {
@@ -30,10 +32,10 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
       if (plan.maxJobs !== null && added > 0) {
         // Creates that race would each count the others' jobs as absent: on PostgreSQL they take
         // turns on the project row (SQLite runs one transaction at a time anyway).
-        if (store.kind === 'postgres') await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
-        const { n } = await db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
-        if (Number(n) + added > plan.maxJobs) {
-          throw new AppError('max_jobs_exceeded', `The ${plan.name} plan allows at most ${plan.maxJobs} jobs; this project has ${Number(n)}.`);
+        if (store.kind === 'postgres') await lockProject(db, projectId);
+        const n = await countLiveJobs(db, projectId);
+        if (n + added > plan.maxJobs) {
+          throw new AppError('max_jobs_exceeded', `The ${plan.name} plan allows at most ${plan.maxJobs} active or paused jobs; this project has ${n}.`);
         }
       }
     },
@@ -44,13 +46,13 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
       const plan = await planOf(store.db, projectId);
       const periods = usagePeriods(now);
       const counters = await getUsage(store.db, [projectId], [periods.day, periods.month]);
-      const { n } = await store.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('project_id', '=', projectId).executeTakeFirstOrThrow();
+      const n = await countLiveJobs(store.db, projectId);
       const { name, ...limits } = plan;
       return {
         plan: name,
         limits,
         usage: {
-          jobs: limitView(Number(n), plan.maxJobs),
+          jobs: limitView(n, plan.maxJobs),
           dailyRuns: { ...limitView(counters.get(`${projectId} ${periods.day}`) ?? 0, plan.maxDailyRuns), resetsAt: new Date(periods.dayResetsAt).toISOString() },
           monthlyRuns: { ...limitView(counters.get(`${projectId} ${periods.month}`) ?? 0, plan.maxMonthlyRuns), resetsAt: new Date(periods.monthResetsAt).toISOString() },
           // An alert config is a rule (Runhooks' config joins a channel to a threshold; Kairos's rule does that).

@@ -57,6 +57,10 @@ describe.each(databaseKinds)('plans, quotas and usage on %s', (kind) => {
     expect((await api.request('PATCH', `/v1/jobs/${job.id}`, { timeoutMs: 31_000 })).body.error.code).toBe('max_timeout_exceeded');
     const usage = (await api.request('GET', '/v1/usage')).body.data;
     expect(usage).toMatchObject({ plan: 'free', limits: { maxJobs: 3, maxDailyRuns: 200 }, usage: { jobs: { used: 3, limit: 3, unlimited: false } } });
+    // A job that is done with (here cancelled) is history: it no longer takes a place.
+    expect((await api.request('POST', `/v1/jobs/${job.id}/cancel`)).status).toBeLessThan(300);
+    expect((await api.request('GET', '/v1/usage')).body.data.usage.jobs.used).toBe(2);
+    expect((await api.request('POST', '/v1/jobs', { url: 'http://127.0.0.1:9/x', schedule: yearly })).status).toBe(201);
   });
 
   it('holds the job limit when creates arrive together, failing only those past it', async () => {

@@ -77,3 +77,11 @@ export async function touchApiKey(db: Executor, id: string, now: number, interva
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', now - intervalMs)]))
     .execute();
 }
+
+/**
+ * Makes changes that count a project's things against its plan take turns: the project row is
+ * locked until the transaction ends (PostgreSQL; SQLite runs one transaction at a time anyway).
+ */
+export async function lockProject(db: Executor, projectId: string): Promise<void> {
+  await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
+}

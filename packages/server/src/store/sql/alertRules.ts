@@ -49,15 +49,6 @@ export async function deleteAlertRule(db: Executor, id: string): Promise<void> {
 }
 
 /**
- * On PostgreSQL, makes the project's alert changes take turns (the project row is locked until
- * the transaction ends), so two creates cannot both pass the plan's limit and a channel cannot be
- * deleted while a rule naming it is written. SQLite runs one transaction at a time anyway.
- */
-export async function lockProjectAlerts(db: Executor, projectId: string): Promise<void> {
-  await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
-}
-
-/**
  * The project's enabled rules that cover a job: those naming it, its space or one of its tags,
  * and those of the whole project (no scope), oldest first.
  */

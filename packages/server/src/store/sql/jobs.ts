@@ -89,3 +89,17 @@ export async function getJobsByIds(db: Executor, ids: readonly string[]): Promis
   if (ids.length === 0) return [];
   return db.selectFrom('jobs').selectAll().where('id', 'in', anyOf(db, ids)).execute();
 }
+
+/**
+ * The project's jobs that still count against its plan: active or paused. Completed, failed and
+ * cancelled one-time jobs are history (follow-ups and inbound webhooks leave many of them).
+ */
+export async function countLiveJobs(db: Executor, projectId: string): Promise<number> {
+  const { n } = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('project_id', '=', projectId)
+    .where('status', 'in', ['active', 'paused'])
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
