@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { type Arrival, type Sink, startSink } from '../support/sink.js';
+import { type DestinationSinks, startDestinationSinks } from '../support/destinationSinks.js';
 import { Api, startTestServer } from '../support/server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 import type { RunningServer } from '../../src/main.js';
@@ -16,18 +17,16 @@ describe.each(databaseKinds)('alert channels and rules on %s', (kind) => {
   let hooks: Sink;
   let telegram: Sink;
   let smtp: SmtpSink;
+  let sinks: DestinationSinks;
   let api: Api;
   /** The operator's admin, whose own project is put on the free plan (one alert config). */
   let admin: Api;
 
   beforeAll(async () => {
     db = await createDatabase(kind);
-    hooks = await startSink();
-    hooks.respond = (a) => (a.path.startsWith('/fail') ? { status: 500, body: 'no_service' } : { body: 'ok' });
-    telegram = await startSink();
-    telegram.respond = () => ({ headers: { 'content-type': 'application/json' }, body: '{"ok":true,"result":{"message_id":1}}' });
-    smtp = await startSmtpSink();
-    server = await startTestServer(db.url, {}, { telegramApiUrl: telegram.url, smtpUrl: smtp.url, emailFrom: 'Kairos <kairos@example.com>' });
+    sinks = await startDestinationSinks();
+    ({ hooks, telegram, smtp } = sinks);
+    server = await startTestServer(db.url, {}, sinks.config);
     admin = new Api(server.url);
     const registered = await admin.registerUser('ops@example.com');
     const assigned = await admin.request('PUT', `/v1/projects/${registered.project.id}/plan`, { plan: 'free' });
@@ -38,9 +37,7 @@ describe.each(databaseKinds)('alert channels and rules on %s', (kind) => {
 
   afterAll(async () => {
     await server?.close();
-    await hooks?.close();
-    await telegram?.close();
-    await smtp?.close();
+    await sinks?.close();
     await db?.drop();
   });
 

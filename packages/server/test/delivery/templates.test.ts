@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
 import { eventually, useTestServer } from '../support/server.js';
+import type { SinkResponse } from '../support/sink.js';
 
 describe.each(databaseKinds)('templates and job state on %s', (kind) => {
   const t = useTestServer(kind, {
-    respond: (a, sink) => {
+    respond: (a, sink): SinkResponse => {
       const seen = sink.arrivals.filter((x) => x.path === a.path).length;
       if (a.path === '/templated' && seen === 1) return { status: 500 };
       if (a.path === '/cursor') {

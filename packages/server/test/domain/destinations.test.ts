@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileDestination, destinationHttpRequest, emailMessage, maskDestination, maskSecret, maskUrl } from '../../src/domain/destinations.js';
+import { compileDestination, destinationHttpRequest, emailMessage, maskDestination, maskSecret, maskUrl, type DestinationSettings } from '../../src/domain/destinations.js';
 
 const allowAll = () => null;
-const settings = { telegramApiUrl: 'https://api.telegram.org', emailUnavailable: null };
+const settings: DestinationSettings = { telegramApiUrl: 'https://api.telegram.org', emailUnavailable: null };
 const token = '123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0';
 
 describe('compileDestination', () => {

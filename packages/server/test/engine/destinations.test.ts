@@ -4,6 +4,7 @@ import { defaultEngineTuning, loadConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { startSink, type Sink } from '../support/sink.js';
+import { type DestinationSinks, startDestinationSinks } from '../support/destinationSinks.js';
 import { Api, eventually, startTestServer } from '../support/server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 
@@ -23,25 +24,21 @@ describe.each(databaseKinds)('built-in destinations on %s', (kind) => {
   let hooks: Sink;
   let telegram: Sink;
   let smtp: SmtpSink;
+  let sinks: DestinationSinks;
   let api: Api;
 
   beforeAll(async () => {
     db = await createDatabase(kind);
-    hooks = await startSink();
-    hooks.respond = (a) => (a.path.startsWith('/fail') ? { status: 500, body: 'no_service' } : { body: 'ok' });
-    telegram = await startSink();
-    telegram.respond = () => ({ headers: { 'content-type': 'application/json' }, body: '{"ok":true,"result":{"message_id":1}}' });
-    smtp = await startSmtpSink();
-    server = await startTestServer(db.url, {}, { telegramApiUrl: telegram.url, smtpUrl: smtp.url, emailFrom: 'Kairos <kairos@example.com>' });
+    sinks = await startDestinationSinks();
+    ({ hooks, telegram, smtp } = sinks);
+    server = await startTestServer(db.url, {}, sinks.config);
     api = new Api(server.url);
     await api.register();
   });
 
   afterAll(async () => {
     await server?.close();
-    await hooks?.close();
-    await telegram?.close();
-    await smtp?.close();
+    await sinks?.close();
     await db?.drop();
   });
 

@@ -89,20 +89,8 @@ export const CreateAlertRuleBody = Type.Object(
 );
 export type CreateAlertRuleBody = Static<typeof CreateAlertRuleBody>;
 
-export const PatchAlertRuleBody = Type.Object(
-  {
-    name: Type.Optional(ruleFields.name),
-    channelIds: Type.Optional(ruleFields.channelIds),
-    jobId: Type.Optional(ruleFields.jobId),
-    spaceId: Type.Optional(ruleFields.spaceId),
-    tag: Type.Optional(ruleFields.tag),
-    events: Type.Optional(ruleFields.events),
-    consecutiveFailuresThreshold: Type.Optional(ruleFields.consecutiveFailuresThreshold),
-    cooldownMinutes: Type.Optional(ruleFields.cooldownMinutes),
-    enabled: Type.Optional(ruleFields.enabled),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+/** Any of the create fields; naming one of jobId, spaceId and tag replaces the rule's scope. */
+export const PatchAlertRuleBody = Type.Partial(CreateAlertRuleBody, { additionalProperties: false, minProperties: 1 });
 export type PatchAlertRuleBody = Static<typeof PatchAlertRuleBody>;
 
 export const AlertRule = Type.Object({
