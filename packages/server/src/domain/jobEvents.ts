@@ -4,6 +4,9 @@
  * outcome's transaction; ids are given in, so the same message keeps its id across retries.
  */
 
+/** Attempts a message gets before it is given up: callbacks are not retried forever. */
+export const messageAttempts = { callback: 3, job_event: 3, project_event: 4, alert: 4 } as const;
+
 /** Response bodies carried in messages are cut here; the execution keeps up to 100 KiB. */
 export const messageBodyCap = 64 * 1024;
 

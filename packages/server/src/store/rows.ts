@@ -1,6 +1,7 @@
 import { newId } from '../domain/ids.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
-import type { JobRow, RunRow } from './schema.js';
+import { messageAttempts } from '../domain/jobEvents.js';
+import type { JobRow, OutboxKind, OutboxRow, RunRow } from './schema.js';
 
 /** The columns a job definition sets, for a new job or a changed one. */
 export function definitionColumns(def: JobDefinition) {
@@ -62,5 +63,45 @@ export function newRunRow(job: Pick<JobRow, 'id' | 'project_id'>, dueAt: number,
     created_at: now,
     replay_of: null,
     ...fields,
+  };
+}
+
+/** What a new outbox message is made of; ids come from the caller so an envelope can carry its own. */
+export interface MessageFields {
+  id: string;
+  projectId: string;
+  jobId: string | null;
+  kind: OutboxKind;
+  event: string;
+  url?: string | null;
+  channelId?: string | null;
+  ruleId?: string | null;
+  body: unknown;
+  now: number;
+}
+
+/** A pending message, due at once. */
+export function newOutboxRow(m: MessageFields): OutboxRow {
+  return {
+    id: m.id,
+    project_id: m.projectId,
+    job_id: m.jobId,
+    kind: m.kind,
+    event: m.event,
+    url: m.url ?? null,
+    channel_id: m.channelId ?? null,
+    rule_id: m.ruleId ?? null,
+    body: JSON.stringify(m.body),
+    status: 'pending',
+    attempts: 0,
+    max_attempts: messageAttempts[m.kind],
+    due_at: m.now,
+    lease_owner: null,
+    lease_until: null,
+    last_status_code: null,
+    last_error: null,
+    last_response: null,
+    created_at: m.now,
+    updated_at: m.now,
   };
 }
