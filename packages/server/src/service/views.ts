@@ -6,6 +6,12 @@ import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow,
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/** A stored schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
+function scheduleView(json: string): unknown {
+  const schedule = JSON.parse(json) as { type: string; at?: number };
+  return schedule.type === 'once' && typeof schedule.at === 'number' ? { ...schedule, at: iso(schedule.at) } : schedule;
+}
+
 /** A job as the native API returns it. */
 export function jobView(row: JobWithNextRun) {
   return {
@@ -22,7 +28,7 @@ export function jobView(row: JobWithNextRun) {
     headers: JSON.parse(row.headers) as Record<string, string>,
     query: JSON.parse(row.query) as Record<string, string>,
     ...(row.payload !== null ? { payload: JSON.parse(row.payload) as unknown } : { body: row.body }),
-    schedule: JSON.parse(row.schedule) as unknown,
+    schedule: scheduleView(row.schedule),
     retryPolicy: JSON.parse(row.retry_policy) as unknown,
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,

@@ -25,7 +25,7 @@ describe.each(databaseKinds)('native jobs API on %s', (kind) => {
   it('creates a one-time job that is delivered on time and recorded', async () => {
     const at = Date.now() + 300;
     const job = await t.api.createJob({ name: 'hello', url: `${t.sink.url}/once`, payload: { hello: 'world' }, schedule: { type: 'once', at: new Date(at).toISOString() } });
-    expect(job).toMatchObject({ status: 'active', method: 'POST', payload: { hello: 'world' }, nextRunAt: new Date(at).toISOString() });
+    expect(job).toMatchObject({ status: 'active', method: 'POST', payload: { hello: 'world' }, nextRunAt: new Date(at).toISOString(), schedule: { type: 'once', at: new Date(at).toISOString() } });
     expect(job.id).toMatch(/^job_/);
 
     const before = t.sink.arrivals.length;

@@ -115,7 +115,7 @@ export type BulkBody = Static<typeof BulkBody>;
 const ScheduleView = Type.Object(
   {
     type: StringEnum(['once', 'cron', 'interval', 'preset', 'weekly', 'daily']),
-    at: Type.Optional(Type.Number({ description: 'once: epoch milliseconds' })),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'once: the instant, ISO-8601 UTC' })),
     expression: Type.Optional(Type.String({ description: 'cron' })),
     every: Type.Optional(Type.Number({ description: 'interval: milliseconds' })),
     preset: Type.Optional(Type.String({ description: 'preset' })),
