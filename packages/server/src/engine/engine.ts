@@ -128,7 +128,7 @@ export class Engine {
     }
     store.signals.subscribe((m) => this.onSignal(m));
     this.pollTimer = setInterval(() => this.claimSoon(), tuning.pollMs);
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(tuning.leaseMs / 3)));
+    this.renewTimer = setInterval(() => void this.renew(), this.renewEveryMs);
     this.pollTimer.unref();
     this.renewTimer.unref();
     this.claimSoon();
@@ -399,18 +399,29 @@ export class Engine {
     if (effects?.followUpJobs || (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2)) this.claimSoon();
   }
 
+  private get renewEveryMs(): number {
+    return Math.max(100, Math.floor(this.deps.tuning.leaseMs / 3));
+  }
+
   private async renew(): Promise<void> {
     if (this.held.size === 0 || this.stopping) return;
     const { store, tuning } = this.deps;
     try {
-      const ids = [...this.held.keys()];
-      const leaseUntil = Date.now() + tuning.leaseMs;
+      const now = Date.now();
+      const leaseUntil = now + tuning.leaseMs;
+      // A lease that outlasts two more renewal periods is renewed next time (a burst claimed
+      // a moment ago needs none): every lease still has at least a period left when renewed.
+      const due = now + 2 * this.renewEveryMs;
+      const renewing: HeldRun[] = [];
+      for (const h of this.held.values()) if ((h.leaseUntil ?? h.run.lease_until ?? 0) < due) renewing.push(h);
+      const ids = renewing.map((h) => h.run.id);
       // In slices, with the event loop free between them: on SQLite a renewal holds the loop,
       // and tens of thousands of runs at once would make every delivery due meanwhile late.
       for (let i = 0; i < ids.length; i += renewSlice) {
         const part = ids.slice(i, i + renewSlice);
         if (store.hot) await store.db.transaction().execute((trx) => renewLeases(trx, store, this.nodeId, part, leaseUntil));
         else await renewLeases(store.db, store, this.nodeId, part, leaseUntil);
+        for (let j = i; j < i + part.length; j++) renewing[j]!.leaseUntil = leaseUntil;
         if (i + renewSlice < ids.length) await yieldToLoop();
       }
     } catch (err) {
