@@ -94,6 +94,7 @@ export class Engine {
       deps.logger,
       (written) => this.written(written),
       (db, written, now) => writeOutcomeEffects(db, written.map((w) => ({ recorded: w.recorded, job: w.context.job })), now),
+      WRITER_DELAY,
     );
     this.messages = new MessageSender({
       store: deps.store,
@@ -465,6 +466,13 @@ export class Engine {
   }
 }
 
+/**
+ * How long outcomes gather before their group commit. A commit costs by the pages it writes,
+ * and outcomes close in time share pages (ids are monotonic): at 1 000 deliveries/s, 20 ms
+ * rather than 5 ms cut SQLite's commit time by a third and all SQL time by a quarter. Lateness
+ * is unaffected (it is the delivery's start); an outcome is visible up to 20 ms later.
+ */
+const WRITER_DELAY = 20;
 /** Runs one claim takes at most on SQLite (about 5 ms of a blocked event loop). */
 const sqliteClaimBatch = 250;
 
