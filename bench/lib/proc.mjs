@@ -279,6 +279,11 @@ export async function startKairos({ databaseUrl, env = {}, cpuProfDir, sqlTrace 
     });
   });
   const startupMs = performance.now() - t0;
+  // A server that ends on its own (not stopped by the harness) is worth a line: its figures are void.
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) warningSink(label, `exited unexpectedly (${signal ?? `code ${code}`})\n${stderr.slice(-2_000)}\n${tail.slice(-10).join('\n')}`);
+  });
   return {
     url,
     pid: child.pid,
@@ -292,6 +297,7 @@ export async function startKairos({ databaseUrl, env = {}, cpuProfDir, sqlTrace 
     },
     /** SIGTERM (graceful: the writer drains), then SIGKILL after `graceMs`. */
     async stop(graceMs = 15_000) {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       if (!(await waitExit(child, graceMs))) {
@@ -300,6 +306,7 @@ export async function startKairos({ databaseUrl, env = {}, cpuProfDir, sqlTrace 
       }
     },
     async kill() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await waitExit(child, 5_000);

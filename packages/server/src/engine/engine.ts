@@ -102,6 +102,7 @@ export class Engine {
           now,
           { publicUrl: deps.publicUrl ?? null },
         ),
+      WRITER_DELAY,
     );
     this.messages = new MessageSender({
       store: deps.store,
@@ -136,7 +137,7 @@ export class Engine {
     }
     store.signals.subscribe((m) => this.onSignal(m));
     this.pollTimer = setInterval(() => this.claimSoon(), tuning.pollMs);
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(100, Math.floor(tuning.leaseMs / 3)));
+    this.renewTimer = setInterval(() => void this.renew(), this.renewEveryMs);
     this.pollTimer.unref();
     this.renewTimer.unref();
     this.claimSoon();
@@ -216,7 +217,9 @@ export class Engine {
       for (let round = 0; round < 100 && !this.stopping; round++) {
         const room = Math.min(tuning.maxHeld - (this.held.size - this.dispatcher.waitingOnBusyOrigins), tuning.maxHeldHard - this.held.size);
         if (room <= 0) break;
-        const limit = Math.min(room, tuning.claimBatch);
+        // On SQLite a claim holds the event loop while it runs: smaller batches, with the loop
+        // free between them, keep runs already held firing on time while a burst is claimed.
+        const limit = Math.min(room, tuning.claimBatch, this.deps.store.hot ? sqliteClaimBatch : Infinity);
         const now = Date.now();
         const { claimed, total } = await this.claimBatch(now, limit);
         if (total > 0) this.deps.observer?.claimed(total);
@@ -230,6 +233,7 @@ export class Engine {
         // or wake-up, finished deliveries need not trigger claims.
         this.moreDue = total === limit;
         if (total < limit) break;
+        await yieldToLoop();
       }
     } catch (err) {
       logger.warn({ err }, 'claiming due runs failed; will try again');
@@ -254,7 +258,7 @@ export class Engine {
         limit,
       });
       if (runs.length === 0) return { claimed: [], total: 0 };
-      const jobs = new Map((await getJobsByIds(trx, [...new Set(runs.map((r) => r.job_id))])).map((j) => [j.id, j]));
+      const jobs = new Map((await getJobsByIds(trx, [...new Set(runs.map((r) => r.job_id))], store)).map((j) => [j.id, j]));
       const plans = new Map<string, JobPlan>();
       const claimed: HeldRun[] = [];
       const orphans: string[] = [];
@@ -404,10 +408,31 @@ export class Engine {
     if (effects?.followUpJobs || (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2)) this.claimSoon();
   }
 
+  private get renewEveryMs(): number {
+    return Math.max(100, Math.floor(this.deps.tuning.leaseMs / 3));
+  }
+
   private async renew(): Promise<void> {
     if (this.held.size === 0 || this.stopping) return;
+    const { store, tuning } = this.deps;
     try {
-      await renewLeases(this.deps.store.db, this.deps.store, this.nodeId, [...this.held.keys()], Date.now() + this.deps.tuning.leaseMs);
+      const now = Date.now();
+      const leaseUntil = now + tuning.leaseMs;
+      // A lease that outlasts two more renewal periods is renewed next time (a burst claimed
+      // a moment ago needs none): every lease still has at least a period left when renewed.
+      const due = now + 2 * this.renewEveryMs;
+      const renewing: HeldRun[] = [];
+      for (const h of this.held.values()) if ((h.leaseUntil ?? h.run.lease_until ?? 0) < due) renewing.push(h);
+      const ids = renewing.map((h) => h.run.id);
+      // In slices, with the event loop free between them: on SQLite a renewal holds the loop,
+      // and tens of thousands of runs at once would make every delivery due meanwhile late.
+      for (let i = 0; i < ids.length; i += renewSlice) {
+        const part = ids.slice(i, i + renewSlice);
+        if (store.hot) await store.db.transaction().execute((trx) => renewLeases(trx, store, this.nodeId, part, leaseUntil));
+        else await renewLeases(store.db, store, this.nodeId, part, leaseUntil);
+        for (let j = i; j < i + part.length; j++) renewing[j]!.leaseUntil = leaseUntil;
+        if (i + renewSlice < ids.length) await yieldToLoop();
+      }
     } catch (err) {
       this.deps.logger.warn({ err }, 'could not renew leases; will try again');
     }
@@ -447,6 +472,23 @@ export class Engine {
     }
     logger.info({ released: unstarted.length + left, inFlight: this.dispatcher.inFlight }, 'engine stopped');
   }
+}
+
+/**
+ * How long outcomes gather before their group commit. A commit costs by the pages it writes,
+ * and outcomes close in time share pages (ids are monotonic): at 1 000 deliveries/s, 20 ms
+ * rather than 5 ms cut SQLite's commit time by a third and all SQL time by a quarter. Lateness
+ * is unaffected (it is the delivery's start); an outcome is visible up to 20 ms later.
+ */
+const WRITER_DELAY = 20;
+/** Runs one claim takes at most on SQLite (about 5 ms of a blocked event loop). */
+const sqliteClaimBatch = 250;
+
+/** Runs whose leases one statement (or, on SQLite, one transaction) renews. */
+const renewSlice = 2_000;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 function sleep(ms: number): Promise<void> {

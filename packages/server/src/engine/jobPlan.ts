@@ -85,6 +85,8 @@ export interface HeldRun {
   dueAt: number;
   run: RunRow;
   job: JobPlan;
+  /** Until when this node's lease is known to last, once renewed (before: `run.lease_until`). */
+  leaseUntil?: number;
 }
 
 /** Planning settings from the operator's configuration. */

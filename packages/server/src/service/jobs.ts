@@ -140,6 +140,14 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
   async function insertNew(trx: Trx, changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number): Promise<JobView[]> {
     const jobs: JobRow[] = [];
     const runs: RunRow[] = [];
+    const views = newRows(changes, projectId, defs, now, jobs, runs);
+    await insertJobs(trx, jobs);
+    await insertRuns(trx, runs);
+    return views;
+  }
+
+  /** The rows of new jobs and their first runs, added to `jobs` and `runs`; their views. */
+  function newRows(changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, jobs: JobRow[], runs: RunRow[]): JobView[] {
     const views: JobView[] = [];
     for (const def of defs) {
       const dueAt = firstRunAt(def.schedule, now);
@@ -151,8 +159,6 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
       }
       views.push(jobView({ ...job, next_run_at: dueAt }));
     }
-    await insertJobs(trx, jobs);
-    await insertRuns(trx, runs);
     return views;
   }
 
@@ -253,11 +259,32 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     try {
       const results = await transact(now, async (trx, changes) => {
         const out: Array<{ job: JobView } | { error: AppError }> = [];
+        // The batch's rows are written together at the end (one statement per table rather than
+        // two per job); jobs gathered so far count against the project's plan as if written.
+        const jobs: JobRow[] = [];
+        const runs: RunRow[] = [];
+        const gathered = new Map<string, number>();
+        const write = async () => {
+          await insertJobs(trx, jobs.splice(0));
+          await insertRuns(trx, runs.splice(0));
+          gathered.clear();
+        };
         for (const { projectId, input } of batch) {
           try {
             const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
-            await plans.checkJobs(trx, projectId, defs, 1);
-            const [job] = await insertNew(trx, changes, projectId, defs, now);
+            let before = gathered.get(projectId) ?? 0;
+            try {
+              await plans.checkJobs(trx, projectId, defs, 1 + before);
+            } catch (err) {
+              if (before === 0 || !(err instanceof AppError)) throw err;
+              // Refused with jobs of the batch not yet written: write them and ask again, so the
+              // answer (and the count it names) is what creating one by one would have given.
+              await write();
+              before = 0;
+              await plans.checkJobs(trx, projectId, defs, 1);
+            }
+            const [job] = newRows(changes, projectId, defs, now, jobs, runs);
+            gathered.set(projectId, before + 1);
             out.push({ job: job! });
           } catch (err) {
             // Refused before anything of it was written: the others go on.
@@ -265,6 +292,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
             out.push({ error: err });
           }
         }
+        await write();
         return out;
       });
       results.forEach((r, i) => ('job' in r ? batch[i]!.resolve(r.job) : batch[i]!.reject(r.error)));

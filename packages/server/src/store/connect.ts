@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresSignals, type Signals, sqliteSignals } from './signals.js';
+import { SqliteHot } from './sqliteHot.js';
 
 /**
  * The database and the little that differs between SQLite and PostgreSQL. Everything else in
@@ -19,6 +20,8 @@ export interface Store {
   /** True when this process is the only one using the database (SQLite's exclusive file lock). */
   exclusive: boolean;
   signals: Signals;
+  /** SQLite only: the engine's hot statements, prepared once (see sqliteHot.ts). */
+  hot?: SqliteHot;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ function openSqlite(url: string): Store {
     claimLock: '',
     exclusive: true,
     signals: sqliteSignals,
+    hot: new SqliteHot(raw),
     close: () => db.destroy(),
   };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Store } from '../connect.js';
 import type { RunRow } from '../schema.js';
 import type { Executor } from './executor.js';
+import { hotFor } from '../sqliteHot.js';
 
 export interface ClaimParams {
   owner: string;
@@ -17,6 +18,8 @@ export interface ClaimParams {
  * first, in one statement. A run whose lease ran out (its node died) is taken like a new one.
  */
 export async function claimRuns(db: Executor, store: Pick<Store, 'claimLock'>, p: ClaimParams): Promise<RunRow[]> {
+  const hot = hotFor(store, db);
+  if (hot) return hot.claimRuns(p.owner, p.leaseUntil, p.dueBefore, p.now, p.limit);
   const result = await sql<RunRow>`
     UPDATE runs SET lease_owner = ${p.owner}, lease_until = ${p.leaseUntil}
     WHERE id IN (

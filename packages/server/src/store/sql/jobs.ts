@@ -4,6 +4,7 @@ import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
 import { containsPattern } from './like.js';
 import { readPage } from './page.js';
+import { hotFor } from '../sqliteHot.js';
 
 export async function insertJobs(db: Executor, jobs: readonly JobRow[]): Promise<void> {
   for (const part of chunks(jobs, 500)) await db.insertInto('jobs').values(part).execute();
@@ -85,8 +86,11 @@ export async function deleteJob(db: Executor, projectId: string, id: string): Pr
   return runs.map((r) => r.id);
 }
 
-export async function getJobsByIds(db: Executor, ids: readonly string[]): Promise<JobRow[]> {
+/** Pass the store to let SQLite read them with a prepared statement inside a transaction. */
+export async function getJobsByIds(db: Executor, ids: readonly string[], store?: object): Promise<JobRow[]> {
   if (ids.length === 0) return [];
+  const hot = store && hotFor(store, db);
+  if (hot) return hot.jobsByIds(ids);
   return db.selectFrom('jobs').selectAll().where('id', 'in', anyOf(db, ids)).execute();
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Store } from '../connect.js';
 import type { Executor } from './executor.js';
 import { anyOf } from './anyOf.js';
+import { hotFor } from '../sqliteHot.js';
 
 /**
  * Extends the leases of the runs this node holds in memory; returns how many it still has. A
@@ -10,6 +11,9 @@ import { anyOf } from './anyOf.js';
  */
 export async function renewLeases(db: Executor, store: Pick<Store, 'claimLock'>, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number> {
   if (runIds.length === 0) return 0;
+  // SQLite, in a transaction: one primary-key update per run beats a scan of the node's runs.
+  const hot = hotFor(store, db);
+  if (hot) return hot.renewLeases(owner, runIds, leaseUntil);
   // On PostgreSQL rows locked by the outcome writer (being finished right now) are skipped
   // rather than waited for: renewal then never takes part in a deadlock.
   const r = await db

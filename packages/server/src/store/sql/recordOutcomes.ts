@@ -4,6 +4,7 @@ import type { Store } from '../connect.js';
 import { chunks, type Executor } from './executor.js';
 import { anyOf } from './anyOf.js';
 import { deleteRuns } from './runs.js';
+import { hotFor } from '../sqliteHot.js';
 
 /** What one finished attempt changes: its history row, its run, and its job's summary. */
 export interface Outcome {
@@ -45,15 +46,20 @@ export interface Recorded {
 export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, outcomes: readonly Outcome[]): Promise<Recorded[]> {
   if (outcomes.length === 0) return [];
   const jobIds = [...new Set(outcomes.map((o) => o.job.id))];
+  // SQLite inside a transaction: the same statements, prepared once and run row by row.
+  const hot = hotFor(store, db);
   // Jobs are locked first and in id order, as every change to a job locks it before its runs:
   // taking runs first here would let a delete or a pause and this write wait on each other.
   let jobs = db.selectFrom('jobs').select(['id', 'consecutive_failures']).where('id', 'in', anyOf(db, jobIds));
   if (store.kind === 'postgres') jobs = jobs.orderBy('id').forNoKeyUpdate();
   // The job rows are locked: the failure counts read here are the ones this batch moves on.
-  const failures = new Map((await jobs.execute()).map((r) => [r.id, r.consecutive_failures ?? 0]));
+  const failures = new Map((hot ? hot.failureCounts(jobIds) : await jobs.execute()).map((r) => [r.id, r.consecutive_failures ?? 0]));
   const inserted = new Set<string>();
+  if (hot) {
+    for (const o of outcomes) if (failures.has(o.job.id) && hot.insertExecution(o.execution)) inserted.add(o.execution.id);
+  }
   for (const part of chunks(
-    outcomes.filter((o) => failures.has(o.job.id)),
+    hot ? [] : outcomes.filter((o) => failures.has(o.job.id)),
     400,
   )) {
     const rows = await db
@@ -67,10 +73,16 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
   const kept = outcomes.filter((o) => inserted.has(o.execution.id)).sort((a, b) => a.execution.completed_at - b.execution.completed_at);
   if (kept.length === 0) return [];
 
-  const done = kept.filter((o) => o.run.kind === 'done').map((o) => o.run.id);
+  if (hot) {
+    for (const { run: r } of kept) {
+      if (r.kind === 'done') hot.deleteRun(r.id);
+      else hot.retryRun(r.id, r.dueAt, r.attempt, r.leaseOwner, r.leaseUntil);
+    }
+  }
+  const done = hot ? [] : kept.filter((o) => o.run.kind === 'done').map((o) => o.run.id);
   await deleteRuns(db, done);
 
-  const retries = kept.flatMap((o) => (o.run.kind === 'retry' ? [o.run] : []));
+  const retries = hot ? [] : kept.flatMap((o) => (o.run.kind === 'retry' ? [o.run] : []));
   for (const part of chunks(retries, 500)) {
     const values = sql.join(
       part.map((r) => sql`(${r.id}, CAST(${r.dueAt} AS bigint), CAST(${r.attempt} AS integer), ${r.leaseOwner}, CAST(${r.leaseUntil} AS bigint))`),
@@ -95,6 +107,14 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
       if (o.job.previousResult !== undefined) c.previous = o.job.previousResult;
       carried.set(o.job.id, c);
     }
+  }
+  if (hot) {
+    for (const o of latest.values()) {
+      const e = o.execution;
+      const c = carried.get(o.job.id);
+      hot.updateJobSummary(o.job.id, e.started_at, e.status, e.status_code, e.duration_ms, e.completed_at, o.job.status, c?.state ?? null, c?.previous ?? null, failures.get(o.job.id)!);
+    }
+    return recorded;
   }
   for (const part of chunks([...latest.values()], 400)) {
     const values = sql.join(
