@@ -102,7 +102,7 @@ export class Engine {
           now,
           { publicUrl: deps.publicUrl ?? null },
         ),
-      WRITER_DELAY,
+      writerDelayMs,
     );
     this.messages = new MessageSender({
       store: deps.store,
@@ -480,7 +480,7 @@ export class Engine {
  * rather than 5 ms cut SQLite's commit time by a third and all SQL time by a quarter. Lateness
  * is unaffected (it is the delivery's start); an outcome is visible up to 20 ms later.
  */
-const WRITER_DELAY = 20;
+const writerDelayMs = 20;
 /** Runs one claim takes at most on SQLite (about 5 ms of a blocked event loop). */
 const sqliteClaimBatch = 250;
 
