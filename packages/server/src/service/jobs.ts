@@ -16,7 +16,7 @@ import { definitionColumns, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
-import { executionView, type JobView, jobView } from './views.js';
+import { executionView, type JobView, jobView, newJobView } from './views.js';
 
 export type { EngineHooks } from './runChanges.js';
 
@@ -157,7 +157,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         runs.push(newRunRow(job, dueAt, now));
         changes.added(dueAt);
       }
-      views.push(jobView({ ...job, next_run_at: dueAt }));
+      views.push(newJobView({ ...job, next_run_at: dueAt }, def));
     }
     return views;
   }

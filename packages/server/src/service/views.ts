@@ -1,35 +1,82 @@
 import { type AlertChannelTarget, maskAlertChannelConfig } from '../domain/alertChannel.js';
 import type { AlertEvent } from '../domain/alertRule.js';
 import { type Destination, maskDestination } from '../domain/destinations.js';
+import type { JobDefinition } from '../domain/jobDefinition.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+let lastMs = NaN;
+let lastIso = '';
 
-/** A stored schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
-function scheduleView(json: string): unknown {
-  const schedule = JSON.parse(json) as { type: string; at?: number };
+/** ISO-8601 of an instant; the last one is remembered, as a batch of new jobs shares its `now`. */
+const iso = (ms: number | null): string | null => {
+  if (ms === null) return null;
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
+
+/** A schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
+function scheduleView(schedule: { type: string; at?: number }): unknown {
   return schedule.type === 'once' && typeof schedule.at === 'number' ? { ...schedule, at: iso(schedule.at) } : schedule;
+}
+
+/** The structured fields of a job, which a row holds as JSON text. */
+interface JobParts {
+  tags: readonly string[];
+  destination: Destination | null;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  payload: unknown;
+  schedule: { type: string; at?: number };
+  retryPolicy: unknown;
 }
 
 /** A job as the native API returns it. */
 export function jobView(row: JobWithNextRun) {
+  return viewOf(row, {
+    tags: JSON.parse(row.tags) as string[],
+    destination: row.destination === null ? null : (JSON.parse(row.destination) as Destination),
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    query: JSON.parse(row.query) as Record<string, string>,
+    payload: row.payload === null ? undefined : (JSON.parse(row.payload) as unknown),
+    schedule: JSON.parse(row.schedule) as JobParts['schedule'],
+    retryPolicy: JSON.parse(row.retry_policy) as unknown,
+  });
+}
+
+/** A job just made from `def`: its view without reading back the JSON its row was given. */
+export function newJobView(row: JobWithNextRun, def: JobDefinition) {
+  return viewOf(row, {
+    tags: def.tags,
+    destination: def.destination,
+    headers: def.headers,
+    query: def.query,
+    payload: def.payload === null ? undefined : (JSON.parse(def.payload) as unknown),
+    schedule: def.schedule,
+    retryPolicy: def.retryPolicy,
+  });
+}
+
+function viewOf(row: JobWithNextRun, parts: JobParts) {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     status: row.status,
-    tags: JSON.parse(row.tags) as string[],
+    tags: parts.tags,
     spaceId: row.space_id,
     url: row.destination === null ? row.url : null,
     /** Secrets (webhook URLs, bot tokens) are masked: the API never returns them in full. */
-    destination: row.destination === null ? null : maskDestination(JSON.parse(row.destination) as Destination),
+    destination: parts.destination === null ? null : maskDestination(parts.destination),
     method: row.method,
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    query: JSON.parse(row.query) as Record<string, string>,
-    ...(row.payload !== null ? { payload: JSON.parse(row.payload) as unknown } : { body: row.body }),
-    schedule: scheduleView(row.schedule),
-    retryPolicy: JSON.parse(row.retry_policy) as unknown,
+    headers: parts.headers,
+    query: parts.query,
+    ...(parts.payload !== undefined ? { payload: parts.payload } : { body: row.body }),
+    schedule: scheduleView(parts.schedule),
+    retryPolicy: parts.retryPolicy,
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
