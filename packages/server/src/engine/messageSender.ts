@@ -96,8 +96,9 @@ export class MessageSender {
         const batch = await claimMessages(store.db, store, { owner: nodeId, now, leaseUntil: now + leaseMs, limit: claimBatch });
         if (batch.length === 0) return;
         await this.deps.signing.refresh(store.db, batch.map((m) => m.project_id), now).catch((err: unknown) => logger.warn({ err }, 'could not read signing secrets for messages'));
-        const attempts = await this.sendAll(batch);
+        const { attempts, unsent } = await this.sendAll(batch, now + leaseMs / 2);
         await store.db.transaction().execute((trx) => recordMessageAttempts(trx, nodeId, attempts, Date.now()));
+        if (unsent.length > 0) await releaseMessages(store.db, nodeId, unsent);
         if (batch.length < claimBatch) return;
       }
     } catch (err) {
@@ -105,7 +106,12 @@ export class MessageSender {
     }
   }
 
-  private async sendAll(batch: readonly OutboxRow[]): Promise<MessageAttempt[]> {
+  /**
+   * Sends a claimed batch, a target's messages one after another. None starts after `sendBy`
+   * (half the lease) or once stopping: a slow target must not keep messages past their lease,
+   * where another node would claim and send them again. Those not sent are given back.
+   */
+  private async sendAll(batch: readonly OutboxRow[], sendBy: number): Promise<{ attempts: MessageAttempt[]; unsent: string[] }> {
     const byTarget = new Map<string, OutboxRow[]>();
     for (const m of batch) {
       const key = m.url ?? `channel:${m.channel_id}`;
@@ -115,13 +121,17 @@ export class MessageSender {
     }
     const queues = [...byTarget.values()];
     const attempts: MessageAttempt[] = [];
+    const unsent: string[] = [];
     const worker = async () => {
       for (let q = queues.shift(); q; q = queues.shift()) {
-        for (const m of q) attempts.push(this.attemptOf(m, await this.sendOne(m)));
+        for (const m of q) {
+          if (this.stopping || Date.now() >= sendBy) unsent.push(m.id);
+          else attempts.push(this.attemptOf(m, await this.sendOne(m)));
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallelTargets, queues.length) }, worker));
-    return attempts;
+    return { attempts, unsent };
   }
 
   private async sendOne(m: OutboxRow): Promise<MessageResult> {
