@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BulkClient } from '../support/bulk.js';
 import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { type FaultSink, startFaultSink } from '../support/faultSink.js';
+import { type Answer, type FaultSink, startFaultSink } from '../support/faultSink.js';
 import { killAllServers, spawnServer } from '../support/process.js';
 
 /**
@@ -29,7 +29,7 @@ describe('SIGKILL of a SQLite server with callbacks outstanding', () => {
     const s = sink;
     // The first process finds the callback target hanging: its callbacks stay in flight or pending.
     let callbacksHang = true;
-    s.answer = (d) => (d.path === '/callback' && callbacksHang ? { hang: true } : {});
+    s.answer = (d): Answer => (d.path === '/callback' && callbacksHang ? { hang: true } : {});
 
     const first = await spawnServer({ databaseUrl: db.url });
     const client = new BulkClient(first.url);
