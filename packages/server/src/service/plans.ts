@@ -16,10 +16,24 @@ export interface PlansServiceDeps {
 
 const limitView = (used: number, limit: number | null) => ({ used, limit, unlimited: limit === null });
 
+/**
+ * How long a project's plan is trusted once read. Every create checks it, and plans change
+ * rarely (an admin's assignment, at once on this node): another node applies it within this.
+ */
+export const planFreshForMs = 2_000;
+
 export function createPlansService({ store, plans, defaultPlan }: PlansServiceDeps) {
+  const known = new Map<string, { plan: Plan; readAt: number }>();
+
   async function planOf(db: Executor, projectId: string): Promise<Plan> {
+    const now = Date.now();
+    const hit = known.get(projectId);
+    if (hit && now - hit.readAt < planFreshForMs) return hit.plan;
     const name = (await getProjectPlans(db, [projectId])).get(projectId) ?? null;
-    return (name !== null ? plans.get(name) : undefined) ?? defaultPlan;
+    const plan = (name !== null ? plans.get(name) : undefined) ?? defaultPlan;
+    if (known.size >= 100_000) known.clear();
+    known.set(projectId, { plan, readAt: now });
+    return plan;
   }
 
   return {
@@ -69,6 +83,7 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
         throw AppError.validation([{ field: 'plan', issue: `no plan "${planName}"; plans are ${[...plans.keys()].join(', ')}` }]);
       }
       if (!(await setProjectPlan(store.db, projectId, planName))) throw AppError.notFound(`Project ${projectId}`);
+      known.delete(projectId);
       return { projectId, plan: (planName !== null ? plans.get(planName) : undefined) ?? defaultPlan };
     },
   };
