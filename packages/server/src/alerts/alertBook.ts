@@ -7,7 +7,7 @@ import { enabledAlertRules } from '../store/sql/alertRules.js';
 import { alertStates, clearAlertStates, saveAlertStates } from '../store/sql/alertStates.js';
 import type { Executor } from '../store/sql/executor.js';
 import { type AlertRule, alertRuleOf, covers, decideAlerts, type HealthChange } from './decideAlerts.js';
-import { jobLink, type Notice, noticeExcerptLength } from './notice.js';
+import { outcomeNotice } from './notice.js';
 
 /** What rules are matched on and notices name. */
 export interface AlertedJob {
@@ -65,7 +65,7 @@ export class AlertBook {
         this.mark(rule.id, job.id, event, now);
         for (const channelId of rule.channelIds) {
           const id = newId('msg', now);
-          const notice = noticeOf(id, event, attempt, job, change.consecutiveFailures, now, this.publicUrl);
+          const notice = outcomeNotice(id, event, attempt, job, change.consecutiveFailures, now, this.publicUrl);
           rows.push(newOutboxRow({ id, projectId: job.projectId, jobId: job.id, kind: 'alert', event, channelId, ruleId: rule.id, body: notice, now }));
         }
       }
@@ -105,26 +105,3 @@ export class AlertBook {
 }
 
 const key = (ruleId: string, jobId: string, event: string) => `${ruleId} ${jobId} ${event}`;
-
-function noticeOf(id: string, event: AlertEvent, a: AttemptRecord, job: AlertedJob, consecutiveFailures: number, now: number, publicUrl: string | null): Notice {
-  const body = a.response.body;
-  return {
-    id,
-    event,
-    createdAt: now,
-    projectId: job.projectId,
-    job: { id: job.id, name: job.name },
-    execution: {
-      id: a.executionId,
-      status: a.status,
-      statusCode: a.statusCode,
-      error: a.error,
-      responseExcerpt: body === null ? null : body.slice(0, noticeExcerptLength),
-      durationMs: a.durationMs,
-      executedAt: a.startedAt,
-    },
-    consecutiveFailures,
-    jobUrl: jobLink(publicUrl, job.id),
-  };
-}
-

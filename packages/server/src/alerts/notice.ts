@@ -1,3 +1,4 @@
+import type { AttemptRecord } from '../domain/jobEvents.js';
 export type NoticeEvent = 'job.failed' | 'job.recovered' | 'job.executed' | 'test';
 
 /** One message about one outcome, rendered per channel type by the functions below. */
@@ -22,6 +23,32 @@ export const noticeExcerptLength = 500;
 /** The dashboard's page of a job, or null when the operator set no public URL. */
 export function jobLink(publicUrl: string | null, jobId: string): string | null {
   return publicUrl === null ? null : `${publicUrl}/jobs/${encodeURIComponent(jobId)}`;
+}
+
+/**
+ * The notice of one recorded attempt: what alert channels render, and (as the webhook
+ * envelope) what the project's event webhooks receive.
+ */
+export function outcomeNotice(id: string, event: Exclude<NoticeEvent, 'test'>, a: AttemptRecord, job: { id: string; name: string | null; projectId: string }, consecutiveFailures: number, now: number, publicUrl: string | null): Notice {
+  const body = a.response.body;
+  return {
+    id,
+    event,
+    createdAt: now,
+    projectId: job.projectId,
+    job: { id: job.id, name: job.name },
+    execution: {
+      id: a.executionId,
+      status: a.status,
+      statusCode: a.statusCode,
+      error: a.error,
+      responseExcerpt: body === null ? null : body.slice(0, noticeExcerptLength),
+      durationMs: a.durationMs,
+      executedAt: a.startedAt,
+    },
+    consecutiveFailures,
+    jobUrl: jobLink(publicUrl, job.id),
+  };
 }
 
 /** What a channel's test send delivers: no job, no execution, clearly marked as a test. */

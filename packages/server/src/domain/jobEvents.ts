@@ -32,7 +32,6 @@ export interface AttemptRecord {
 }
 
 export type LifecycleEventType = 'job.started' | 'job.request' | 'job.response' | 'job.error' | 'job.finished';
-export type ProjectEventType = 'job.executed' | 'job.failed' | 'job.recovered';
 
 /** `{ id, type, createdAt, data }`: the shape of every event Kairos posts. */
 export interface EventEnvelope {
@@ -93,25 +92,6 @@ export function lifecycleEvents(a: AttemptRecord, ids: () => string): EventEnvel
   return events;
 }
 
-/** A project event (`PATCH /v1/project` `eventsUrl`) and a `webhook` alert channel's envelope. */
-export function projectEvent(id: string, type: ProjectEventType, a: AttemptRecord, consecutiveFailures: number): EventEnvelope {
-  return {
-    id,
-    type,
-    createdAt: iso(a.completedAt),
-    data: {
-      jobId: a.jobId,
-      jobName: a.jobName,
-      executionId: a.executionId,
-      status: a.status,
-      statusCode: a.statusCode,
-      durationMs: a.durationMs,
-      error: a.error,
-      executedAt: iso(a.startedAt),
-      consecutiveFailures,
-    },
-  };
-}
 
 function withoutSignature(headers: Record<string, string>): Record<string, string> {
   const { 'webhook-signature': _signature, ...rest } = headers;

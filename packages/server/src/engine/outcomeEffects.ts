@@ -1,6 +1,7 @@
 import { AlertBook } from '../alerts/alertBook.js';
 import { newId } from '../domain/ids.js';
-import { type AttemptRecord, callbackBody, lifecycleEvents, projectEvent } from '../domain/jobEvents.js';
+import { outcomeNotice, renderWebhookEnvelope } from '../alerts/notice.js';
+import { type AttemptRecord, callbackBody, lifecycleEvents } from '../domain/jobEvents.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/retry.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import { newJobRow, newOutboxRow, newRunRow } from '../store/rows.js';
@@ -50,7 +51,8 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
       const types = recorded.transition === null ? (['job.executed'] as const) : (['job.executed', `job.${recorded.transition}`] as const);
       for (const type of types) {
         const id = newId('msg', now);
-        messages.push(message('project_event', type, projectEvents, id, projectEvent(id, type, a, recorded.consecutiveFailures)));
+        const envelope = renderWebhookEnvelope(outcomeNotice(id, type, a, job, recorded.consecutiveFailures, now, settings.publicUrl));
+        messages.push(message('project_event', type, projectEvents, id, envelope));
       }
     }
     if (f === null) continue;

@@ -25,7 +25,8 @@ describe.each(databaseKinds)('project event webhooks on %s', (kind) => {
     const events = failed.map((a) => verify.verify(a.body, a.headers as Record<string, string>) as any);
     expect(events.map((e) => e.type)).toEqual(['job.executed', 'job.executed', 'job.failed']);
     expect(events[2]).toMatchObject({ type: 'job.failed', data: { jobId: job.id, jobName: 'nightly', statusCode: 500, consecutiveFailures: 1 } });
-    expect(Object.keys(events[2].data).sort()).toEqual(['consecutiveFailures', 'durationMs', 'error', 'executedAt', 'executionId', 'jobId', 'jobName', 'status', 'statusCode']);
+    expect(Object.keys(events[2].data).sort()).toEqual(['consecutiveFailures', 'durationMs', 'error', 'executedAt', 'executionId', 'jobId', 'jobName', 'jobUrl', 'responseExcerpt', 'status', 'statusCode']);
+    expect(events[2].data.responseExcerpt).toBe('nope');
     expect(failed[2]!.headers['webhook-id']).toBe(events[2].id);
 
     healthy = true;
