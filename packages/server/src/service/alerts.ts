@@ -190,8 +190,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
 
     async removeRule(projectId: string, id: string): Promise<void> {
-      await loadRule(store.db, projectId, id);
-      await deleteAlertRule(store.db, id);
+      await inTransaction(store, async (trx) => {
+        await loadRule(trx, projectId, id);
+        await deleteAlertRule(trx, id);
+      });
     },
   };
 }

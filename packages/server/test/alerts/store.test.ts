@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/connect.js';
 import type { AlertRuleRow } from '../../src/store/schema.js';
-import { alertRulesUsingChannel, enabledAlertRulesForJob, insertAlertRule } from '../../src/store/sql/alertRules.js';
+import { alertRuleOf, covers } from '../../src/alerts/decideAlerts.js';
+import { alertRulesUsingChannel, deleteAlertRule, enabledAlertRules, insertAlertRule } from '../../src/store/sql/alertRules.js';
+import { alertStates, saveAlertStates } from '../../src/store/sql/alertStates.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 
 describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
@@ -50,7 +52,8 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
     await rule({ tag: 'bill' });
     await rule({ enabled: 0 });
     await rule({ project_id: 'prj_b' });
-    const ids = async (j: { id: string; spaceId: string | null; tags: string[] }) => (await enabledAlertRulesForJob(store.db, 'prj_a', j)).map((r) => r.id);
+    const ids = async (j: { id: string; spaceId: string | null; tags: string[] }) =>
+      (await enabledAlertRules(store.db, ['prj_a'])).filter((r) => covers(alertRuleOf(r), j)).map((r) => r.id);
     expect(await ids({ id: 'job_1', spaceId: 'sp_1', tags: ['billing', 'eu'] })).toEqual([all, job, space, tag]);
     expect(await ids({ id: 'job_3', spaceId: null, tags: [] })).toEqual([all]);
   });
@@ -59,5 +62,19 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
     const users = await alertRulesUsingChannel(store.db, 'prj_a', 'ch_10');
     expect(users.map((r) => r.name)).toEqual(['rule 5']);
     expect(await alertRulesUsingChannel(store.db, 'prj_a', 'ch_')).toEqual([]);
+  });
+
+  it('keeps cooldown marks per rule, job and event, and drops a rule\'s with it', async () => {
+    const kept = await rule({});
+    const gone = await rule({});
+    await saveAlertStates(store.db, [
+      { rule_id: kept, job_id: 'job_1', event: 'job.failed', last_sent_at: 1 },
+      { rule_id: gone, job_id: 'job_1', event: 'job.failed', last_sent_at: 2 },
+    ]);
+    // Saving again moves the mark on rather than adding one.
+    await saveAlertStates(store.db, [{ rule_id: kept, job_id: 'job_1', event: 'job.failed', last_sent_at: 3 }]);
+    await deleteAlertRule(store.db, gone);
+    const marks = await alertStates(store.db, [kept, gone], ['job_1']);
+    expect(marks.map((m) => [m.rule_id, Number(m.last_sent_at)])).toEqual([[kept, 3]]);
   });
 });

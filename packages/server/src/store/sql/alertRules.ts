@@ -46,27 +46,7 @@ export async function updateAlertRule(db: Executor, id: string, changes: Partial
 
 export async function deleteAlertRule(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('alert_rules').where('id', '=', id).execute();
-}
-
-/**
- * The project's enabled rules that cover a job: those naming it, its space or one of its tags,
- * and those of the whole project (no scope), oldest first.
- */
-export async function enabledAlertRulesForJob(db: Executor, projectId: string, job: { id: string; spaceId: string | null; tags: readonly string[] }): Promise<AlertRuleRow[]> {
-  return db
-    .selectFrom('alert_rules')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('enabled', '=', 1)
-    .where((eb) => {
-      const scopes = [eb.and([eb('job_id', 'is', null), eb('space_id', 'is', null), eb('tag', 'is', null)]), eb('job_id', '=', job.id)];
-      if (job.spaceId !== null) scopes.push(eb('space_id', '=', job.spaceId));
-      if (job.tags.length > 0) scopes.push(eb('tag', 'in', [...job.tags]));
-      return eb.or(scopes);
-    })
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  await db.deleteFrom('alert_states').where('rule_id', '=', id).execute();
 }
 
 /** The enabled rules of these projects: what the engine matches outcomes against, one read per batch. */

@@ -83,6 +83,8 @@ export async function deleteJob(db: Executor, projectId: string, id: string): Pr
   if (Number(deleted.numDeletedRows) === 0) return null;
   const runs = await db.deleteFrom('runs').where('job_id', '=', id).returning('id').execute();
   await db.deleteFrom('executions').where('job_id', '=', id).execute();
+  // Its alert cooldowns go with it; messages already written about it are still sent.
+  await db.deleteFrom('alert_states').where('job_id', '=', id).execute();
   return runs.map((r) => r.id);
 }
 
