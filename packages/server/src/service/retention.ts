@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Plan } from '../domain/plans.js';
 import type { Store } from '../store/connect.js';
+import { pruneFinishedJobs } from '../store/sql/jobs.js';
 import { pruneMessages } from '../store/sql/outbox.js';
 import { projectsOnPlan, pruneExecutions } from '../store/sql/usage.js';
 
@@ -8,8 +9,8 @@ const dayMs = 86_400_000;
 const batch = 5_000;
 
 /**
- * Deletes execution history, and the sent or given-up messages it set off, older than each
- * plan's retention, a batch at a time so the database is never held for long. Returns how many
+ * Deletes execution history, the sent or given-up messages it set off, and one-time jobs that
+ * finished (follow-ups and inbound jobs among them), older than each plan's retention, a batch at a time so the database is never held for long. Returns how many
  * rows went.
  */
 export async function pruneHistory(store: Store, plans: ReadonlyMap<string, Plan>, defaultPlan: Plan, now: number): Promise<number> {
@@ -20,7 +21,7 @@ export async function pruneHistory(store: Store, plans: ReadonlyMap<string, Plan
     const before = now - plan.retentionDays * dayMs;
     for (let i = 0; i < projects.length; i += 500) {
       const part = projects.slice(i, i + 500);
-      for (const prune of [pruneExecutions, pruneMessages]) {
+      for (const prune of [pruneExecutions, pruneMessages, pruneFinishedJobs]) {
         for (;;) {
           const n = await prune(store.db, part, before, batch);
           total += n;

@@ -121,7 +121,7 @@ describe.each(databaseKinds)('plans, quotas and usage on %s', (kind) => {
 });
 
 describe('retention', () => {
-  it('prunes execution history past the plan\'s retention, and only that', async () => {
+  it('prunes execution history and finished one-time jobs past the plan\'s retention, and only those', async () => {
     const db = await createDatabase('postgres');
     const sink = await startSink();
     const plans = parsePlans('{"short":{"retentionDays":1}}');
@@ -133,17 +133,21 @@ describe('retention', () => {
       await kept.register('kept');
       await admin.request('PUT', `/v1/projects/${pruned.project.id}/plan`, { plan: 'short' });
       await admin.createJob({ url: `${sink.url}/a`, schedule: { type: 'once', delay: 10 } });
+      const waiting = await admin.createJob({ url: `${sink.url}/later`, schedule: { type: 'once', delay: 30 * 86_400_000 } });
       await kept.createJob({ url: `${sink.url}/b`, schedule: { type: 'once', delay: 10 } });
       await eventually(async () => ((await admin.request('GET', '/v1/executions')).body.meta.total === 1 && (await kept.request('GET', '/v1/executions')).body.meta.total === 1 ? true : undefined));
       const store = await openStore(db.url);
       try {
         expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now())).toBe(0);
-        expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now() + 86_400_000 + 1_000)).toBe(1);
+        // The execution and the one-time job it completed; the job still to run stays.
+        expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now() + 86_400_000 + 1_000)).toBe(2);
       } finally {
         await store.close();
       }
       expect((await admin.request('GET', '/v1/executions')).body.meta.total).toBe(0);
+      expect((await admin.request('GET', '/v1/jobs')).body.data.map((j: { id: string }) => j.id)).toEqual([waiting.id]);
       expect((await kept.request('GET', '/v1/executions')).body.meta.total).toBe(1);
+      expect((await kept.request('GET', '/v1/jobs')).body.meta.total).toBe(1);
     } finally {
       await server.close();
       await sink.close();

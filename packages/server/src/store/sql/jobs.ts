@@ -109,3 +109,25 @@ export async function countLiveJobs(db: Executor, projectId: string): Promise<nu
     .executeTakeFirstOrThrow();
   return Number(n);
 }
+
+/**
+ * Deletes one-time jobs of these projects that finished (completed, failed or cancelled) before
+ * `before` and have no run left, at most `limit`: history past retention, like their executions.
+ */
+export async function pruneFinishedJobs(db: Executor, projectIds: readonly string[], before: number, limit: number): Promise<number> {
+  if (projectIds.length === 0) return 0;
+  const r = await db
+    .deleteFrom('jobs')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('jobs as j')
+        .select('j.id')
+        .where('j.project_id', 'in', anyOf(db, projectIds))
+        .where('j.status', 'in', ['completed', 'failed', 'cancelled'])
+        .where('j.updated_at', '<', before)
+        .where((w) => w.not(w.exists(w.selectFrom('runs').select('runs.id').whereRef('runs.job_id', '=', 'j.id'))))
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
