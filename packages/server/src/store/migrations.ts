@@ -6,7 +6,7 @@ import { plans } from './migrations/0004_plans.js';
 import { destinations } from './migrations/0005_destinations.js';
 import { signing } from './migrations/0006_signing.js';
 import { projectSettings } from './migrations/0007_project_settings.js';
-import { followUps } from './migrations/0009_follow_ups.js';
+import { outbox } from './migrations/0009_outbox.js';
 import { alerts } from './migrations/0008_alerts.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
@@ -19,7 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005_destinations': destinations,
   '0006_signing': signing,
   '0007_project_settings': projectSettings,
-  '0009_follow_ups': followUps,
+  '0009_outbox': outbox,
   '0008_alerts': alerts,
 };
 

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 // (callbacks, lifecycle events, project events, alert notices) that are delivered with retries
 // after the outcome that caused them is committed, in the same transaction as that outcome;
 // and when each alert rule last notified about each job, for cooldowns that survive restarts.
-export const followUps = {
+export const outbox = {
   async up(db: Kysely<any>) {
     for (const column of ['on_complete', 'callback_url', 'failure_callback_url', 'events_url', 'parent_job_id']) {
       await db.schema.alterTable('jobs').addColumn(column, 'text').execute();
