@@ -636,6 +636,9 @@ async function scenarioCapacity(kind) {
 async function scenarioIsolation(kind) {
   const out = {};
   for (const bad of ['error', 'hang']) {
+    // The baseline is a healthy burst of the same size run just before, so machine noise
+    // between scenarios minutes apart does not pass for a cost (or a gain).
+    const baseline = await runBurst(kind, sizes.isolationJobs, { label: `isolation-${bad}-baseline` });
     const b = await runBurst(kind, sizes.isolationJobs, { bad, label: `isolation-${bad}` });
     let l = null;
     if (sizes.isolationLatenessS > 0) {
@@ -646,7 +649,7 @@ async function scenarioIsolation(kind) {
         await teardown(env, 6_000);
       }
     }
-    const burst = results.scenarios.burst?.[kind];
+    const burst = baseline;
     const empty = results.scenarios.lateness?.[kind]?.lateness;
     // A failing (500) target costs as much work per delivery as a healthy one, so the engine's
     // throughput is both targets together; a hanging one costs only its slots, so the healthy
@@ -654,6 +657,7 @@ async function scenarioIsolation(kind) {
     const measured = bad === 'error' ? b.combinedRate : b.rate;
     const f = {
       burst: b,
+      baselineRate: baseline.rate,
       lateness: l,
       healthyRate: b.rate,
       combinedRate: b.combinedRate,
@@ -663,7 +667,7 @@ async function scenarioIsolation(kind) {
       latenessVsScenario3: empty && l?.lateness ? { p50: round(l.lateness.p50 / empty.p50, 2), p99: round(l.lateness.p99 / empty.p99, 2), max: round(l.lateness.max / empty.max, 2) } : null,
     };
     out[bad] = f;
-    const cost = f.cost === null ? '' : `, ${fmt(Math.abs(f.cost) * 100)} % ${f.cost >= 0 ? 'below' : 'above'} the burst's ${fmt(burst.rate)}/s`;
+    const cost = f.cost === null ? '' : `, ${fmt(Math.abs(f.cost) * 100)} % ${f.cost >= 0 ? 'below' : 'above'} a healthy burst's ${fmt(burst.rate)}/s just before`;
     log(
       `${stamp()}  [${kind.padEnd(8)}] isolation  ${bad === 'error' ? '500s ' : 'hangs'}: healthy half ${fmt(b.rate)} deliveries/s, ` +
         `${bad === 'error' ? `both sinks ${fmt(b.combinedRate)}/s` : `hanging sink got ${fmt(b.badArrivals)} requests meanwhile`}${cost}; ` +
