@@ -5,6 +5,7 @@ import { isRecurring } from '../domain/schedule.js';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
 import { webhookSignature } from '../delivery/signature.js';
+import { followUpUrls } from '../store/rows.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 
 /**
@@ -67,13 +68,10 @@ function tagsOf(row: JobRow): readonly string[] {
 }
 
 function followUpsOf(row: JobRow): FollowUps | null {
-  const { on_complete = null, callback_url = null, failure_callback_url = null, events_url = null } = row;
-  if (on_complete === null && callback_url === null && failure_callback_url === null && events_url === null) return null;
+  // Most jobs have none of the four: they cost no object and the writer skips them at once.
+  if (row.on_complete == null && row.callback_url == null && row.failure_callback_url == null && row.events_url == null) return null;
   return {
-    onComplete: on_complete,
-    callbackUrl: callback_url,
-    failureCallbackUrl: failure_callback_url,
-    eventsUrl: events_url,
+    ...followUpUrls(row),
     payload: row.payload,
     body: row.body,
     spaceId: row.space_id,

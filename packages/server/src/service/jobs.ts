@@ -12,7 +12,7 @@ import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
-import { definitionColumns, newJobRow, newRunRow } from '../store/rows.js';
+import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
@@ -75,10 +75,7 @@ function inputOf(row: JobRow): JobInput {
     spaceId: row.space_id,
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
-    onComplete: row.on_complete ?? null,
-    callbackUrl: row.callback_url ?? null,
-    failureCallbackUrl: row.failure_callback_url ?? null,
-    eventsUrl: row.events_url ?? null,
+    ...followUpUrls(row),
   };
 }
 

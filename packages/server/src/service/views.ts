@@ -2,6 +2,7 @@ import { type AlertChannelTarget, maskAlertChannelConfig } from '../domain/alert
 import type { AlertEvent } from '../domain/alertRule.js';
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
+import { followUpUrls } from '../store/rows.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
@@ -80,10 +81,7 @@ function viewOf(row: JobWithNextRun, parts: JobParts) {
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
-    onComplete: row.on_complete ?? null,
-    callbackUrl: row.callback_url ?? null,
-    failureCallbackUrl: row.failure_callback_url ?? null,
-    eventsUrl: row.events_url ?? null,
+    ...followUpUrls(row),
     parentJobId: row.parent_job_id ?? null,
     nextRunAt: iso(row.next_run_at),
     lastRunAt: iso(row.last_run_at),

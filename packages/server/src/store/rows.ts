@@ -29,6 +29,16 @@ export function definitionColumns(def: JobDefinition) {
   };
 }
 
+/** The URLs a job's outcomes set messages off to, as its definition names them; null where unset. */
+export function followUpUrls(row: JobRow): Pick<JobDefinition, 'onComplete' | 'callbackUrl' | 'failureCallbackUrl' | 'eventsUrl'> {
+  return {
+    onComplete: row.on_complete ?? null,
+    callbackUrl: row.callback_url ?? null,
+    failureCallbackUrl: row.failure_callback_url ?? null,
+    eventsUrl: row.events_url ?? null,
+  };
+}
+
 /** A new job's row: active with a first run due, or completed when its schedule has none. */
 export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean, now: number, fields: Partial<JobRow> = {}): JobRow {
   return {

@@ -1,8 +1,7 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import { Api, startTestServer, useServer } from '../support/server.js';
 
 const password = 'correct horse battery';
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -16,19 +15,9 @@ function expectInvalid(r: { status: number; body: any }, field: string) {
 }
 
 describe.each(databaseKinds)('accounts and sessions on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  const anonymous = () => new Api(server.url);
-  const as = (bearer: string) => new Api(server.url, bearer);
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const t = useServer(kind);
+  const anonymous = () => new Api(t.server.url);
+  const as = (bearer: string) => new Api(t.server.url, bearer);
 
   it('registers the first account as the admin, with a project, tokens and a key shown once', async () => {
     const r = await anonymous().request('POST', '/v1/auth/register', { email: 'Owner@Example.COM', password, name: 'The Owner' });
@@ -187,8 +176,8 @@ describe.each(databaseKinds)('accounts and sessions on %s', (kind) => {
 
   it('keeps access tokens valid across a restart: the generated secret is stored in the database', async () => {
     const { accessToken, refreshToken } = await anonymous().registerUser('restart@example.com');
-    await server.close();
-    server = await startTestServer(db.url);
+    await t.server.close();
+    t.server = await startTestServer(t.db.url);
     expect((await as(accessToken).request('GET', '/v1/auth/me')).status).toBe(200);
     expect((await anonymous().request('POST', '/v1/auth/refresh', { refreshToken })).status).toBe(200);
   });
@@ -196,17 +185,7 @@ describe.each(databaseKinds)('accounts and sessions on %s', (kind) => {
 
 describe.each(databaseKinds)('access tokens signed with KAIROS_JWT_SECRET on %s', (kind) => {
   const secret = 'an operator secret that is long enough for HS256';
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url, {}, { jwtSecret: secret });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const t = useServer(kind, {}, { jwtSecret: secret });
 
   const sign = (claims: Record<string, unknown>, key: string, exp: number, sub: string) =>
     new SignJWT(claims)
@@ -219,20 +198,20 @@ describe.each(databaseKinds)('access tokens signed with KAIROS_JWT_SECRET on %s'
       .sign(new TextEncoder().encode(key));
 
   it('accepts its own tokens and refuses expired ones, other secrets and other audiences', async () => {
-    const owner = await new Api(server.url).registerUser('operator@example.com');
-    const me = await new Api(server.url, owner.accessToken).request('GET', '/v1/auth/me');
+    const owner = await new Api(t.server.url).registerUser('operator@example.com');
+    const me = await new Api(t.server.url, owner.accessToken).request('GET', '/v1/auth/me');
     expect(me.status).toBe(200);
     const [, payload] = owner.accessToken.split('.');
     const { sid, sub } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sid: string; sub: string };
     const now = Math.floor(Date.now() / 1000);
 
     // Signed with the operator's secret: a fresh copy of the claims passes, so the refusals below are about what they change.
-    expect((await new Api(server.url, await sign({ sid }, secret, now + 600, sub)).request('GET', '/v1/auth/me')).status).toBe(200);
-    const expired = await new Api(server.url, await sign({ sid }, secret, now - 1, sub)).request('GET', '/v1/auth/me');
+    expect((await new Api(t.server.url, await sign({ sid }, secret, now + 600, sub)).request('GET', '/v1/auth/me')).status).toBe(200);
+    const expired = await new Api(t.server.url, await sign({ sid }, secret, now - 1, sub)).request('GET', '/v1/auth/me');
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('unauthorized');
-    expect((await new Api(server.url, await sign({ sid }, 'another secret of the same sort of length', now + 600, sub)).request('GET', '/v1/auth/me')).status).toBe(401);
-    expect((await new Api(server.url, await sign({ sid: 'ses_unknown' }, secret, now + 600, sub)).request('GET', '/v1/auth/me')).status).toBe(401);
+    expect((await new Api(t.server.url, await sign({ sid }, 'another secret of the same sort of length', now + 600, sub)).request('GET', '/v1/auth/me')).status).toBe(401);
+    expect((await new Api(t.server.url, await sign({ sid: 'ses_unknown' }, secret, now + 600, sub)).request('GET', '/v1/auth/me')).status).toBe(401);
     const otherAudience = await new SignJWT({ sid })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(sub)
@@ -240,6 +219,6 @@ describe.each(databaseKinds)('access tokens signed with KAIROS_JWT_SECRET on %s'
       .setAudience('someone-else')
       .setExpirationTime(now + 600)
       .sign(new TextEncoder().encode(secret));
-    expect((await new Api(server.url, otherAudience).request('GET', '/v1/auth/me')).status).toBe(401);
+    expect((await new Api(t.server.url, otherAudience).request('GET', '/v1/auth/me')).status).toBe(401);
   });
 });

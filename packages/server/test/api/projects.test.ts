@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '../support/databases.js';
+import { Api, useServer } from '../support/server.js';
 
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const job = { url: 'http://127.0.0.1:9/never', schedule: { type: 'cron', expression: '0 0 1 1 *' } };
@@ -13,21 +12,11 @@ function expectInvalid(r: { status: number; body: any }, field: string) {
 }
 
 describe.each(databaseKinds)('projects on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  const as = (bearer: string) => new Api(server.url, bearer);
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const t = useServer(kind);
+  const as = (bearer: string) => new Api(t.server.url, bearer);
 
   it("lists a user's projects and creates more", async () => {
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     const { project: first } = await user.registerUser('many@example.com');
     const one = await user.request('GET', '/v1/projects');
     expect(one.status).toBe(200);
@@ -48,13 +37,13 @@ describe.each(databaseKinds)('projects on %s', (kind) => {
 
     // /v1/auth/me lists them too; another user sees none of them.
     expect((await user.request('GET', '/v1/auth/me')).body.data.projects).toHaveLength(3);
-    const stranger = new Api(server.url);
+    const stranger = new Api(t.server.url);
     await stranger.registerUser('stranger@example.com');
     expect((await stranger.request('GET', '/v1/projects')).body.meta.total).toBe(1);
   });
 
   it('names an invalid project name with 422, and accepts 100 characters', async () => {
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     await user.registerUser('names@example.com');
     expectInvalid(await user.request('POST', '/v1/projects', {}), 'name');
     expectInvalid(await user.request('POST', '/v1/projects', { name: '' }), 'name');
@@ -65,7 +54,7 @@ describe.each(databaseKinds)('projects on %s', (kind) => {
   });
 
   it('gives an API key its one project, and no way to create others', async () => {
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     const { apiKey, project } = await user.registerUser('keyholder@example.com');
     await user.request('POST', '/v1/projects', { name: 'second' });
     const key = as(apiKey);
@@ -79,12 +68,12 @@ describe.each(databaseKinds)('projects on %s', (kind) => {
   });
 
   it('refuses projects without a bearer or with a revoked key: 401', async () => {
-    const anon = new Api(server.url);
+    const anon = new Api(t.server.url);
     await anon.register('revoked');
     const keyId = (await anon.request('GET', '/v1/api-keys')).body.data[0].id;
     const revokedKey = anon.key!;
     expect((await anon.request('DELETE', `/v1/api-keys/${keyId}`)).status).toBe(204);
-    for (const client of [new Api(server.url), as(revokedKey)]) {
+    for (const client of [new Api(t.server.url), as(revokedKey)]) {
       expect((await client.request('GET', '/v1/projects')).status).toBe(401);
       expect((await client.request('POST', '/v1/projects', { name: 'x' })).status).toBe(401);
       expect((await client.request('GET', '/v1/auth/me')).status).toBe(401);
@@ -92,7 +81,7 @@ describe.each(databaseKinds)('projects on %s', (kind) => {
   });
 
   it('acts for a signed-in user on the project named in Kairos-Project', async () => {
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     const { project: first } = await user.registerUser('header@example.com');
     // One project: the header may be left out.
     const inFirst = await user.createJob(job);
@@ -115,7 +104,7 @@ describe.each(databaseKinds)('projects on %s', (kind) => {
     expect((await user.request('GET', `/v1/jobs/${inFirst.id}`, undefined, { 'kairos-project': second.id })).status).toBe(404);
 
     // A project that is not theirs, or does not exist, is not found.
-    const other = new Api(server.url);
+    const other = new Api(t.server.url);
     const { project: theirs } = await other.registerUser('header-other@example.com');
     for (const id of [theirs.id, 'prj_doesnotexist']) {
       const r = await user.request('GET', '/v1/jobs', undefined, { 'kairos-project': id });
@@ -125,9 +114,9 @@ describe.each(databaseKinds)('projects on %s', (kind) => {
   });
 
   it("keeps projects apart: a key of project A cannot see project B's jobs", async () => {
-    const a = new Api(server.url);
+    const a = new Api(t.server.url);
     await a.register('project A');
-    const b = new Api(server.url);
+    const b = new Api(t.server.url);
     await b.register('project B');
     const bJob = await b.createJob(job);
     const aJob = await a.createJob(job);

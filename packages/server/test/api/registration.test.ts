@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { databaseKinds } from '../support/databases.js';
+import { Api, useServer } from '../support/server.js';
 
 const password = 'correct horse battery';
 
 describe.each(databaseKinds)('closed registration on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const t = useServer(kind, {}, { registration: 'closed' });
   let admin: { accessToken: string; apiKey: string; user: { isAdmin: boolean } };
-  const anonymous = () => new Api(server.url);
-  const as = (bearer: string) => new Api(server.url, bearer);
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url, {}, { registration: 'closed' });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const anonymous = () => new Api(t.server.url);
+  const as = (bearer: string) => new Api(t.server.url, bearer);
 
   function expectClosed(r: { status: number; body: any }) {
     expect(r.status, JSON.stringify(r.body)).toBe(403);
@@ -77,30 +66,20 @@ describe.each(databaseKinds)('closed registration on %s', (kind) => {
 });
 
 describe.each(databaseKinds)('the first account on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const t = useServer(kind);
 
   it('is the only admin even when the first sign-ups race, and projects made before do not count', async () => {
-    await new Api(server.url).register('made before any account');
+    await new Api(t.server.url).register('made before any account');
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => new Api(server.url).request('POST', '/v1/auth/register', { email: `racer${i}@example.com`, password, name: `Racer ${i}` })),
+      Array.from({ length: 6 }, (_, i) => new Api(t.server.url).request('POST', '/v1/auth/register', { email: `racer${i}@example.com`, password, name: `Racer ${i}` })),
     );
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
     expect(results.filter((r) => r.body.data.user.isAdmin === true)).toHaveLength(1);
   });
 
   it('lets registration stay open afterwards by default', async () => {
-    expect((await new Api(server.url).request('POST', '/v1/auth/register', { email: 'later@example.com', password, name: 'Later' })).status).toBe(201);
-    expect((await new Api(server.url).request('POST', '/v1/auth/register-anonymous', { name: 'later server' })).status).toBe(201);
+    expect((await new Api(t.server.url).request('POST', '/v1/auth/register', { email: 'later@example.com', password, name: 'Later' })).status).toBe(201);
+    expect((await new Api(t.server.url).request('POST', '/v1/auth/register-anonymous', { name: 'later server' })).status).toBe(201);
   });
 });
 

@@ -112,15 +112,39 @@ export interface ServerFixtureOptions {
   tuning?: Partial<EngineTuning>;
 }
 
+/** A fresh database and a server on it, for one describe block. */
+export interface DatabaseServer {
+  db: TestDatabase;
+  server: RunningServer;
+}
+
+/**
+ * Sets up a {@link DatabaseServer} before the enclosing describe block's tests and tears it down
+ * after them; its fields are filled in once `beforeAll` has run.
+ */
+export function useServer(kind: DatabaseKind, tuning: Partial<EngineTuning> = {}, overrides: Partial<Config> = {}): DatabaseServer {
+  const fixture = {} as DatabaseServer;
+  beforeAll(async () => {
+    fixture.db = await createDatabase(kind);
+    fixture.server = await startTestServer(fixture.db.url, tuning, overrides);
+  });
+  afterAll(async () => {
+    await fixture.server?.close();
+    await fixture.db?.drop();
+  });
+  return fixture;
+}
+
 /**
  * Sets up a {@link ServerFixture} before the enclosing describe block's tests and tears it down
  * after them; its fields are filled in once `beforeAll` has run.
  */
 export function useTestServer(kind: DatabaseKind, options: ServerFixtureOptions = {}): ServerFixture {
+  const base = useServer(kind, options.tuning);
   const fixture = {} as ServerFixture;
   beforeAll(async () => {
-    fixture.db = await createDatabase(kind);
-    fixture.server = await startTestServer(fixture.db.url, options.tuning);
+    fixture.db = base.db;
+    fixture.server = base.server;
     fixture.sink = await startSink();
     const { respond } = options;
     if (respond) fixture.sink.respond = (a) => respond(a, fixture.sink);
@@ -128,9 +152,7 @@ export function useTestServer(kind: DatabaseKind, options: ServerFixtureOptions 
     await fixture.api.register(options.project);
   });
   afterAll(async () => {
-    await fixture.server?.close();
     await fixture.sink?.close();
-    await fixture.db?.drop();
   });
   return fixture;
 }
