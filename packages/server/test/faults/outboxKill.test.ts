@@ -1,8 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { type Answer, type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, spawnServer } from '../support/process.js';
+import { createSqliteDatabase } from '../support/databases.js';
+import { type Answer, startFaultSink } from '../support/faultSink.js';
+import { spawnServer } from '../support/process.js';
+import { useScene } from '../support/scene.js';
 
 /**
  * Callbacks (and every other outbox message) are written with the outcome that causes them, so
@@ -12,20 +13,11 @@ import { killAllServers, spawnServer } from '../support/process.js';
 const jobs = 50;
 
 describe('SIGKILL of a SQLite server with callbacks outstanding', () => {
-  let db: TestDatabase | undefined;
-  let sink: FaultSink | undefined;
-  const clients: BulkClient[] = [];
-
-  afterAll(async () => {
-    await killAllServers();
-    await Promise.all(clients.map((c) => c.close()));
-    await sink?.close();
-    await db?.drop();
-  });
+  const scene = useScene();
 
   it('sends every callback after a restart, in flight ones again with the same webhook-id', async () => {
-    db = await createSqliteDatabase();
-    sink = await startFaultSink();
+    const db = (scene.db = await createSqliteDatabase());
+    const sink = (scene.sink = await startFaultSink());
     const s = sink;
     // The first process finds the callback target hanging: its callbacks stay in flight or pending.
     let callbacksHang = true;
@@ -33,7 +25,7 @@ describe('SIGKILL of a SQLite server with callbacks outstanding', () => {
 
     const first = await spawnServer({ databaseUrl: db.url });
     const client = new BulkClient(first.url);
-    clients.push(client);
+    scene.clients.push(client);
     await client.register('outbox');
     const ids = await client.createJobs(jobs, (i) => ({ url: `${s.url}/target/${i}`, schedule: { type: 'once', delay: 200 }, callbackUrl: `${s.url}/callback` }));
 

@@ -1,9 +1,10 @@
 import SqliteDatabase from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { byJob, type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, type ServerProcess, spawnServer } from '../support/process.js';
+import { createSqliteDatabase } from '../support/databases.js';
+import { byJob, startFaultSink } from '../support/faultSink.js';
+import { spawnServer } from '../support/process.js';
+import { useScene } from '../support/scene.js';
 
 /**
  * Issue 6, fault 1: `kill -9` of a SQLite server in the middle of a burst. The file survives
@@ -18,28 +19,19 @@ const concurrency = 512;
 const groupCommitBatch = 2_000;
 
 describe('SIGKILL of a SQLite server mid-burst', () => {
-  let db: TestDatabase | undefined;
-  let sink: FaultSink | undefined;
-  const clients: BulkClient[] = [];
-
-  afterAll(async () => {
-    await killAllServers();
-    await Promise.all(clients.map((c) => c.close()));
-    await sink?.close();
-    await db?.drop();
-  });
+  const scene = useScene();
 
   it('delivers every run after a restart; duplicates only among the runs in flight', async () => {
-    db = await createSqliteDatabase();
+    const db = (scene.db = await createSqliteDatabase());
     const file = db.url.slice('sqlite:'.length);
-    sink = await startFaultSink();
+    const sink = (scene.sink = await startFaultSink());
     const s = sink;
     // A small delay keeps a few hundred deliveries in flight at any moment of the burst.
     s.answer = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
 
     const first = await spawnServer({ databaseUrl: db.url });
     const client = new BulkClient(first.url);
-    clients.push(client);
+    scene.clients.push(client);
     await client.register('sigkill');
 
     const createdFrom = Date.now();
@@ -118,7 +110,7 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
 
     // The API agrees: every job completed with a successful last attempt.
     const api = new BulkClient(second.url, client.key, 4);
-    clients.push(api);
+    scene.clients.push(api);
     const statuses = new Map<string, [string, string]>();
     for (let page = 1; page <= Math.ceil(jobs / 100); page++) {
       const r = await api.request('GET', `/v1/jobs?page=${page}&perPage=100`);

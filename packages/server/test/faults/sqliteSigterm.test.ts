@@ -1,9 +1,10 @@
 import SqliteDatabase from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { byJob, type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, spawnServer } from '../support/process.js';
+import { createSqliteDatabase } from '../support/databases.js';
+import { byJob, startFaultSink } from '../support/faultSink.js';
+import { spawnServer } from '../support/process.js';
+import { useScene } from '../support/scene.js';
 
 /**
  * Issue 6, fault 4: SIGTERM in the middle of a burst (SQLite). The server stops claiming and
@@ -15,21 +16,12 @@ const jobs = 2_000;
 const concurrency = 100;
 
 describe('SIGTERM of a SQLite server mid-burst', () => {
-  let db: TestDatabase | undefined;
-  let sink: FaultSink | undefined;
-  const clients: BulkClient[] = [];
-
-  afterAll(async () => {
-    await killAllServers();
-    await Promise.all(clients.map((c) => c.close()));
-    await sink?.close();
-    await db?.drop();
-  });
+  const scene = useScene();
 
   it('finishes the deliveries in flight, exits 0, and the next start delivers the rest exactly once', async () => {
-    db = await createSqliteDatabase();
+    const db = (scene.db = await createSqliteDatabase());
     const file = db.url.slice('sqlite:'.length);
-    sink = await startFaultSink();
+    const sink = (scene.sink = await startFaultSink());
     const s = sink;
     const env = { KAIROS_CONCURRENCY: String(concurrency), KAIROS_ORIGIN_CONCURRENCY: String(concurrency), KAIROS_SHUTDOWN_GRACE_MS: '10000' };
 
@@ -40,7 +32,7 @@ describe('SIGTERM of a SQLite server mid-burst', () => {
 
     const first = await spawnServer({ databaseUrl: db.url, env });
     const client = new BulkClient(first.url);
-    clients.push(client);
+    scene.clients.push(client);
     await client.register('sigterm');
     const createdFrom = Date.now();
     const dueAt = createdFrom + 6_000;
