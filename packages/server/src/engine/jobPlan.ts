@@ -69,7 +69,7 @@ function tagsOf(row: JobRow): readonly string[] {
 
 function followUpsOf(row: JobRow): FollowUps | null {
   // Most jobs have none of the four: they cost no object and the writer skips them at once.
-  if (row.on_complete == null && row.callback_url == null && row.failure_callback_url == null && row.events_url == null) return null;
+  if (row.on_complete === null && row.callback_url === null && row.failure_callback_url === null && row.events_url === null) return null;
   return {
     ...followUpUrls(row),
     payload: row.payload,

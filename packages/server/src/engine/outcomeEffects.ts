@@ -133,5 +133,5 @@ function followUpJob(projectId: string, parent: JobPlan, url: string, now: numbe
     failureCallbackUrl: null,
     eventsUrl: null,
   };
-  return newJobRow(projectId, def, true, now, { parent_job_id: parent.id });
+  return newJobRow(projectId, def, true, now, parent.id);
 }

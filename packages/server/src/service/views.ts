@@ -82,7 +82,7 @@ function viewOf(row: JobWithNextRun, parts: JobParts) {
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
     ...followUpUrls(row),
-    parentJobId: row.parent_job_id ?? null,
+    parentJobId: row.parent_job_id,
     nextRunAt: iso(row.next_run_at),
     lastRunAt: iso(row.last_run_at),
     lastStatus: row.last_status,

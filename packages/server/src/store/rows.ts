@@ -32,15 +32,15 @@ export function definitionColumns(def: JobDefinition) {
 /** The URLs a job's outcomes set messages off to, as its definition names them; null where unset. */
 export function followUpUrls(row: JobRow): Pick<JobDefinition, 'onComplete' | 'callbackUrl' | 'failureCallbackUrl' | 'eventsUrl'> {
   return {
-    onComplete: row.on_complete ?? null,
-    callbackUrl: row.callback_url ?? null,
-    failureCallbackUrl: row.failure_callback_url ?? null,
-    eventsUrl: row.events_url ?? null,
+    onComplete: row.on_complete,
+    callbackUrl: row.callback_url,
+    failureCallbackUrl: row.failure_callback_url,
+    eventsUrl: row.events_url,
   };
 }
 
 /** A new job's row: active with a first run due, or completed when its schedule has none. */
-export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean, now: number, fields: Partial<JobRow> = {}): JobRow {
+export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean, now: number, parentJobId: string | null = null): JobRow {
   return {
     id: newId('job', now),
     project_id: projectId,
@@ -54,7 +54,8 @@ export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean
     updated_at: now,
     paused_by: null,
     revision: 0,
-    ...fields,
+    parent_job_id: parentJobId,
+    consecutive_failures: 0,
   };
 }
 

@@ -163,17 +163,17 @@ export interface JobRow {
   /** JSON `{ status, statusCode, body }` of the last attempt, kept for jobs whose payload names `$previous`. */
   previous_result?: string | null;
   /** After each successful run, a one-time job POSTs the job's payload here. */
-  on_complete?: string | null;
+  on_complete: string | null;
   /** After each run, its result is POSTed here. */
-  callback_url?: string | null;
+  callback_url: string | null;
   /** Once a run is dead-lettered, its result is POSTed here. */
-  failure_callback_url?: string | null;
+  failure_callback_url: string | null;
   /** Lifecycle events of every attempt (`job.started`…) are POSTed here. */
-  events_url?: string | null;
+  events_url: string | null;
   /** The job whose `onComplete` made this one; such a follow-up has no follow-up of its own. */
-  parent_job_id?: string | null;
+  parent_job_id: string | null;
   /** Runs dead-lettered since the job last succeeded: what alert thresholds and recovery read. */
-  consecutive_failures?: number;
+  consecutive_failures: number;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';
