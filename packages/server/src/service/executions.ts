@@ -45,7 +45,7 @@ export function createExecutionsService({ store, engine }: { store: Store; engin
           created_at: now,
           replay_of: original.id,
         };
-        await insertRuns(trx, [run]);
+        await insertRuns(trx, [run], store);
         return { run, job };
       });
       engine.deliver(run, job);

@@ -138,8 +138,8 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     const jobs: JobRow[] = [];
     const runs: RunRow[] = [];
     const views = newRows(changes, projectId, defs, now, jobs, runs);
-    await insertJobs(trx, jobs);
-    await insertRuns(trx, runs);
+    await insertJobs(trx, jobs, store);
+    await insertRuns(trx, runs, store);
     return views;
   }
 
@@ -154,7 +154,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         runs.push(newRunRow(job, dueAt, now));
         changes.added(dueAt);
       }
-      views.push(newJobView({ ...job, next_run_at: dueAt }, def));
+      views.push(newJobView(job, dueAt, def));
     }
     return views;
   }
@@ -173,7 +173,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     const schedule = JSON.parse(job.schedule) as Schedule;
     const dueAt = isRecurring(schedule) ? firstRunAt(schedule, now) : Math.max(now, schedule.at);
     if (dueAt !== null) {
-      await insertRuns(trx, [newRunRow(job, dueAt, now)]);
+      await insertRuns(trx, [newRunRow(job, dueAt, now)], store);
       changes.added(dueAt);
     }
     await updateJob(trx, job.id, { status: dueAt === null ? 'completed' : 'active', paused_by: null, updated_at: now });
@@ -213,7 +213,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         const dueAt = newSchedule || !first ? firstRunAt(def.schedule, now) : first.due_at;
         if (dueAt !== null) {
           const keep = !newSchedule && first ? { attempt: first.attempt, delivery_id: first.delivery_id } : {};
-          await insertRuns(trx, [newRunRow(current, dueAt, now, keep)]);
+          await insertRuns(trx, [newRunRow(current, dueAt, now, keep)], store);
           changes.added(dueAt);
           jobStatus = 'active';
         } else if (current.status === 'active') {
@@ -262,8 +262,8 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         const runs: RunRow[] = [];
         const gathered = new Map<string, number>();
         const write = async () => {
-          await insertJobs(trx, jobs.splice(0));
-          await insertRuns(trx, runs.splice(0));
+          await insertJobs(trx, jobs.splice(0), store);
+          await insertRuns(trx, runs.splice(0), store);
           gathered.clear();
         };
         for (const { projectId, input } of batch) {
@@ -405,7 +405,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         // Not a change to the job: no lock, so its schedule goes on undisturbed.
         const job = await load(trx, projectId, id);
         const run = newRunRow(job, now, now, { triggered_by: 'manual', lease_owner: engine.nodeId, lease_until: now + 60_000 });
-        await insertRuns(trx, [run]);
+        await insertRuns(trx, [run], store);
         return { run, job };
       });
       engine.deliver(run, job);

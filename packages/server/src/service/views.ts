@@ -6,17 +6,23 @@ import { followUpUrls } from '../store/rows.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
+// The last two instants shown are remembered: a batch of new jobs alternates between each job's
+// own due instant and the `now` they share.
 let lastMs = NaN;
 let lastIso = '';
+let olderMs = NaN;
+let olderIso = '';
 
-/** ISO-8601 of an instant; the last one is remembered, as a batch of new jobs shares its `now`. */
+/** ISO-8601 of an instant. */
 const iso = (ms: number | null): string | null => {
   if (ms === null) return null;
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
+  if (ms === lastMs) return lastIso;
+  const text = ms === olderMs ? olderIso : new Date(ms).toISOString();
+  olderMs = lastMs;
+  olderIso = lastIso;
+  lastMs = ms;
+  lastIso = text;
+  return text;
 };
 
 /** A schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
@@ -37,7 +43,7 @@ interface JobParts {
 
 /** A job as the native API returns it. */
 export function jobView(row: JobWithNextRun) {
-  return viewOf(row, {
+  return viewOf(row, row.next_run_at, {
     tags: JSON.parse(row.tags) as string[],
     destination: row.destination === null ? null : (JSON.parse(row.destination) as Destination),
     headers: JSON.parse(row.headers) as Record<string, string>,
@@ -49,8 +55,8 @@ export function jobView(row: JobWithNextRun) {
 }
 
 /** A job just made from `def`: its view without reading back the JSON its row was given. */
-export function newJobView(row: JobWithNextRun, def: JobDefinition) {
-  return viewOf(row, {
+export function newJobView(row: JobRow, nextRunAt: number | null, def: JobDefinition) {
+  return viewOf(row, nextRunAt, {
     tags: def.tags,
     destination: def.destination,
     headers: def.headers,
@@ -61,7 +67,7 @@ export function newJobView(row: JobWithNextRun, def: JobDefinition) {
   });
 }
 
-function viewOf(row: JobWithNextRun, parts: JobParts) {
+function viewOf(row: JobRow, nextRunAt: number | null, parts: JobParts) {
   return {
     id: row.id,
     name: row.name,
@@ -83,7 +89,7 @@ function viewOf(row: JobWithNextRun, parts: JobParts) {
     followRedirects: row.follow_redirects === 1,
     ...followUpUrls(row),
     parentJobId: row.parent_job_id,
-    nextRunAt: iso(row.next_run_at),
+    nextRunAt: iso(nextRunAt),
     lastRunAt: iso(row.last_run_at),
     lastStatus: row.last_status,
     lastStatusCode: row.last_status_code,

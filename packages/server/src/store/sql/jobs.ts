@@ -6,7 +6,10 @@ import { containsPattern } from './like.js';
 import { readPage } from './page.js';
 import { hotFor } from '../sqliteHot.js';
 
-export async function insertJobs(db: Executor, jobs: readonly JobRow[]): Promise<void> {
+/** Pass the store to let SQLite write them with a prepared statement inside a transaction. */
+export async function insertJobs(db: Executor, jobs: readonly JobRow[], store?: object): Promise<void> {
+  const hot = store && hotFor(store, db);
+  if (hot) return hot.insertRows('jobs', jobs);
   for (const part of chunks(jobs, 500)) await db.insertInto('jobs').values(part).execute();
 }
 

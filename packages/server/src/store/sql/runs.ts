@@ -1,8 +1,12 @@
 import type { RunRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
+import { hotFor } from '../sqliteHot.js';
 import { chunks, type Executor } from './executor.js';
 
-export async function insertRuns(db: Executor, runs: readonly RunRow[]): Promise<void> {
+/** Pass the store to let SQLite write them with a prepared statement inside a transaction. */
+export async function insertRuns(db: Executor, runs: readonly RunRow[], store?: object): Promise<void> {
+  const hot = store && hotFor(store, db);
+  if (hot) return hot.insertRows('runs', runs);
   for (const part of chunks(runs, 500)) await db.insertInto('runs').values(part).execute();
 }
 
