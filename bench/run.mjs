@@ -66,7 +66,7 @@ function usage(problem) {
   --quick      reduced sizes (under two minutes)
   --only       scenarios to run (default: all)
   --db         databases to run them on (default: both)
-  --profile    run the burst's delivering server under node --cpu-prof and print its top functions
+  --profile    run the burst's delivering server (and the isolation servers) under node --cpu-prof and print their top functions
   --no-batch   act as if POST /v1/jobs/batch did not exist (single POSTs, direct inserts)
   --sql-trace  time every SQL statement in the servers of burst and lateness and print the
                costliest (with --profile, the wrapper's frames stand for SQLite's own time)`);
@@ -76,8 +76,8 @@ function usage(problem) {
 const opts = parseArgs(process.argv.slice(2));
 
 const sizes = opts.quick
-  ? { limitMs: 3_000, burstJobs: 20_000, latenessS: 15, createS: 5, batchS: 2, capacityJobs: 100_000, capacityLatenessS: 5, isolationJobs: 20_000, isolationLatenessS: 0, leadMs: 1_500, quietWaitMs: 3_000 }
-  : { limitMs: 5_000, burstJobs: 100_000, latenessS: 60, createS: 20, batchS: 5, capacityJobs: 1_000_000, capacityLatenessS: 10, isolationJobs: 50_000, isolationLatenessS: 20, leadMs: 3_000, quietWaitMs: 20_000 };
+  ? { limitMs: 3_000, burstJobs: 20_000, latenessS: 15, createS: 5, batchS: 2, capacityJobs: 100_000, capacityLatenessS: 5, isolationJobs: 20_000, isolationPairs: 1, isolationLatenessS: 0, leadMs: 1_500, quietWaitMs: 3_000 }
+  : { limitMs: 5_000, burstJobs: 100_000, latenessS: 60, createS: 20, batchS: 5, capacityJobs: 1_000_000, capacityLatenessS: 10, isolationJobs: 50_000, isolationPairs: 3, isolationLatenessS: 20, leadMs: 3_000, quietWaitMs: 20_000 };
 /** Largest load the capacity scenario sends through single POSTs when there is no batch endpoint. */
 const capacityApiMax = 200_000;
 const latenessRate = 1_000;
@@ -236,13 +236,19 @@ const ratioText = (rate) => {
 // ------------------------------------------------------------------------------------------
 // Scenario 2 (and isolation's first half): a burst of one-time jobs all due at one instant
 
+/**
+ * `profile`: 'restart' profiles a server started on the database after the jobs were created (the
+ * profile shows deliveries only); 'inPlace' profiles the server that created them, from its start.
+ */
 async function runBurst(kind, count, { bad = null, profile = false, label = 'burst' } = {}) {
   const env = { db: null, server: null, api: null };
-  Object.assign(env, await freshServer(kind, label, { sqlTrace: opts.sqlTrace && !profile && !bad }));
+  const profDir = join(resultsDir, 'profiles', `${kind}-${label}-${process.pid}`);
+  let profStart = Date.now();
+  Object.assign(env, await freshServer(kind, label, { sqlTrace: opts.sqlTrace && !profile && !bad, cpuProfDir: profile === 'inPlace' ? profDir : undefined }));
   const figures = { jobs: count, bad };
   try {
     await estimateCreateRate(env.api, kind);
-    const restartMs = profile ? 3_000 : 0;
+    const restartMs = profile === 'restart' ? 3_000 : 0;
     const dueAt = dueAfterCreating(kind, count, restartMs);
     await okSink.reset();
     if (bad) await sinkFor(bad).reset();
@@ -256,8 +262,7 @@ async function runBurst(kind, count, { bad = null, profile = false, label = 'bur
     figures.created = { path: made.path, rate: round(made.rate, 0), finishedBeforeDueMs: dueAt - createdAt };
     if (createdAt > dueAt - 200) note(`creating the burst ran into its due instant (finished ${createdAt - dueAt} ms after it): the figure is pessimistic`);
 
-    let profStart;
-    if (profile) {
+    if (profile === 'restart') {
       // The profile should show deliveries, not the creates: the server that delivers is a
       // new one on the same database, started under --cpu-prof after the jobs were created.
       const key = env.api.key;
@@ -267,7 +272,7 @@ async function runBurst(kind, count, { bad = null, profile = false, label = 'bur
       env.server = await startKairos({
         databaseUrl: env.db.url,
         label: `kairos-${kind}-${label}-prof`,
-        cpuProfDir: join(resultsDir, 'profiles', `${kind}-${label}-${process.pid}`),
+        cpuProfDir: profDir,
         sqlTrace: opts.sqlTrace,
       });
       env.api = newApi(env.server.url, 16);
@@ -354,13 +359,14 @@ async function runBurst(kind, count, { bad = null, profile = false, label = 'bur
     await env.server.stop(bad === 'hang' ? 6_000 : 20_000);
     figures.sql = readSqlTrace(env.server);
     if (profile) {
-      const file = newestProfile(join(resultsDir, 'profiles', `${kind}-${label}-${process.pid}`));
+      const file = newestProfile(profDir);
       if (file) {
-        // From the due instant to the moment the outcomes were seen committed.
+        // From the due instant to the moment the outcomes were seen committed (with a failing
+        // half, to the last healthy arrival).
         const from = dueAt - profStart - 50;
-        const to = (committedAt ?? stoppedAt) - profStart + 50;
+        const to = (bad ? st.last : (committedAt ?? stoppedAt)) - profStart + 50;
         figures.profile = analyzeProfile(file, { top: 25, windowFromMs: from, windowToMs: to });
-        figures.profile.windowNote = 'samples from the due instant to the commit check (ms after the profiled server was spawned)';
+        figures.profile.windowNote = `samples from the due instant to ${bad ? 'the last healthy arrival' : 'the commit check'} (ms after the profiled server was spawned)`;
         figures.profileWhole = analyzeProfile(file, { top: 25 });
       }
     }
@@ -409,7 +415,7 @@ function newestProfile(dir) {
 }
 
 async function scenarioBurst(kind) {
-  const f = await runBurst(kind, sizes.burstJobs, { profile: opts.profile });
+  const f = await runBurst(kind, sizes.burstJobs, { profile: opts.profile ? 'restart' : false });
   record(kind, 'burst', f);
   const verified = f.verified ? 'all executions recorded' : `NOT verified: ${f.executions} executions, ${f.successes} successes, ${f.runsLeft} runs left`;
   log(
@@ -633,13 +639,34 @@ async function scenarioCapacity(kind) {
 // ------------------------------------------------------------------------------------------
 // Scenario 6: isolation
 
+/** The figures whose `key` is the median (the lower middle one of an even count). */
+function medianBy(list, key) {
+  const sorted = [...list].sort((a, b) => (key(a) ?? 0) - (key(b) ?? 0));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 async function scenarioIsolation(kind) {
   const out = {};
   for (const bad of ['error', 'hang']) {
-    // The baseline is a healthy burst of the same size run just before, so machine noise
-    // between scenarios minutes apart does not pass for a cost (or a gain).
-    const baseline = await runBurst(kind, sizes.isolationJobs, { label: `isolation-${bad}-baseline` });
-    const b = await runBurst(kind, sizes.isolationJobs, { bad, label: `isolation-${bad}` });
+    // The baseline is a healthy burst run just before, so machine noise between scenarios
+    // minutes apart does not pass for a cost (or a gain). A failing (500) target costs as much
+    // work per delivery as a healthy one, so its baseline has as many jobs as the whole load; a
+    // hanging one costs only its slots, so its baseline is the healthy half alone: the same
+    // deliveries without the hanging neighbours (a burst twice the size would show a higher
+    // rate for its size alone, as the first hundred milliseconds weigh less in it).
+    const baselineJobs = bad === 'hang' ? Math.ceil(sizes.isolationJobs / 2) : sizes.isolationJobs;
+    // Profiled in place, the server that created the jobs: the comparison is of those servers.
+    const profile = opts.profile ? 'inPlace' : false;
+    // Pairs of runs, each baseline just before its isolated run; the median of each is compared,
+    // as one pair on this machine differs from the next by ±15 %.
+    const baselines = [];
+    const runs = [];
+    for (let r = 0; r < sizes.isolationPairs; r++) {
+      baselines.push(await runBurst(kind, baselineJobs, { label: `isolation-${bad}-baseline`, profile }));
+      runs.push(await runBurst(kind, sizes.isolationJobs, { bad, label: `isolation-${bad}`, profile }));
+    }
+    const baseline = medianBy(baselines, (f) => f.rate);
+    const b = medianBy(runs, (f) => (bad === 'error' ? f.combinedRate : f.rate));
     let l = null;
     if (sizes.isolationLatenessS > 0) {
       const env = await freshServer(kind, `isolation-${bad}-lateness`);
@@ -651,13 +678,14 @@ async function scenarioIsolation(kind) {
     }
     const burst = baseline;
     const empty = results.scenarios.lateness?.[kind]?.lateness;
-    // A failing (500) target costs as much work per delivery as a healthy one, so the engine's
-    // throughput is both targets together; a hanging one costs only its slots, so the healthy
-    // half alone should keep the burst's pace.
+    // With a failing target the engine's throughput is both targets together; with a hanging
+    // one, the healthy half alone should keep its pace.
     const measured = bad === 'error' ? b.combinedRate : b.rate;
     const f = {
       burst: b,
       baselineRate: baseline.rate,
+      baselineJobs,
+      pairs: baselines.map((base, i) => ({ baselineRate: base.rate, rate: runs[i].rate, combinedRate: runs[i].combinedRate })),
       lateness: l,
       healthyRate: b.rate,
       combinedRate: b.combinedRate,
@@ -667,7 +695,7 @@ async function scenarioIsolation(kind) {
       latenessVsScenario3: empty && l?.lateness ? { p50: round(l.lateness.p50 / empty.p50, 2), p99: round(l.lateness.p99 / empty.p99, 2), max: round(l.lateness.max / empty.max, 2) } : null,
     };
     out[bad] = f;
-    const cost = f.cost === null ? '' : `, ${fmt(Math.abs(f.cost) * 100)} % ${f.cost >= 0 ? 'below' : 'above'} a healthy burst's ${fmt(burst.rate)}/s just before`;
+    const cost = f.cost === null ? '' : `, ${fmt(Math.abs(f.cost) * 100)} % ${f.cost >= 0 ? 'below' : 'above'} a healthy burst of ${fmt(baselineJobs)} just before (${fmt(burst.rate)}/s)${runs.length > 1 ? `; medians of ${runs.length} pairs` : ''}`;
     log(
       `${stamp()}  [${kind.padEnd(8)}] isolation  ${bad === 'error' ? '500s ' : 'hangs'}: healthy half ${fmt(b.rate)} deliveries/s, ` +
         `${bad === 'error' ? `both sinks ${fmt(b.combinedRate)}/s` : `hanging sink got ${fmt(b.badArrivals)} requests meanwhile`}${cost}; ` +
@@ -675,6 +703,9 @@ async function scenarioIsolation(kind) {
           ? `healthy lateness at ${fmt(latenessRate)} runs/s (half of them failing) over ${l.seconds} s: ${latenessText(l)}${f.latenessVsScenario3 ? ` (${f.latenessVsScenario3.p50}× / ${f.latenessVsScenario3.p99}× / ${f.latenessVsScenario3.max}× scenario 3)` : ''}`
           : 'lateness part skipped in --quick'),
     );
+    for (const [name, run] of [['baseline', baseline], [bad, b]]) {
+      if (run.profile) log(`             ${name}:\n${formatProfile(run.profile, 15).replace(/^/gm, '             ')}`);
+    }
   }
   record(kind, 'isolation', out);
 }
