@@ -287,7 +287,7 @@ async function runBurst(kind, count, { bad = null, profile = false, label = 'bur
     const deadline = dueAt + 30_000 + count * 3;
     const complete = await waitUntil(async () => (await okSink.count()).count >= healthy, deadline, 25);
     const seenAllAt = Date.now();
-    const st = await okSink.stats({ lastIds: bad ? 0 : 200 });
+    const st = await okSink.stats({ lastIds: bad ? 0 : 200, timelineMs: 100 });
     if (!complete) note(`only ${st.count} of ${healthy} deliveries arrived by the deadline`);
 
     // Commit check: each delivery counts once its execution row is committed.
@@ -336,6 +336,7 @@ async function runBurst(kind, count, { bad = null, profile = false, label = 'bur
       firstLateMs: round(st.first - dueAt, 1),
       lastLateMs: round(st.last - dueAt, 1),
       windowMs: round(windowMs, 1),
+      arrivalsPer100ms: st.timeline?.counts,
       rate: round(rate, 0),
       ratioToLimit: round(limitRatio(rate), 3),
       committedRate: committedAt ? round((count / (committedAt - st.first)) * 1000, 0) : null,
@@ -685,6 +686,7 @@ async function scenarioIsolation(kind) {
       burst: b,
       baselineRate: baseline.rate,
       baselineJobs,
+      baselineArrivalsPer100ms: baseline.arrivalsPer100ms,
       pairs: baselines.map((base, i) => ({ baselineRate: base.rate, rate: runs[i].rate, combinedRate: runs[i].combinedRate })),
       lateness: l,
       healthyRate: b.rate,

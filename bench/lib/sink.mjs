@@ -164,6 +164,17 @@ function stats(opts = {}) {
       return { second, n: sorted.length, p50: r3(percentile(sorted, 50)), p99: r3(percentile(sorted, 99)), max: r3(sorted.length ? sorted[sorted.length - 1] : null) };
     });
   }
+  if (opts.timelineMs && n > 0) {
+    // Arrivals per slice of time from the first one: shows stalls and the pace's ramp-up.
+    let a0 = Infinity;
+    for (let i = 0; i < n; i++) if (arrivals[i] < a0) a0 = arrivals[i];
+    const slices = [];
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor((arrivals[i] - a0) / opts.timelineMs);
+      slices[k] = (slices[k] ?? 0) + 1;
+    }
+    out.timeline = { sliceMs: opts.timelineMs, counts: Array.from(slices, (c) => c ?? 0) };
+  }
   if (opts.until !== undefined) {
     let k = 0;
     for (let i = 0; i < n; i++) if (arrivals[i] <= opts.until) k++;
