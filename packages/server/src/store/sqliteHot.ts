@@ -33,17 +33,20 @@ export class SqliteHot {
   }
 
   /**
-   * Writes rows that share one shape (made by one row constructor, so their keys come in one
-   * order) with a statement prepared for
-   * that shape and run per row: Kysely would build a node per value and bind thousands of
-   * parameters to a multi-row statement, which costs several times the rows themselves.
+   * Writes rows that share one set of columns (made by one row constructor) with a statement
+   * prepared for those columns and run per row: Kysely would build a node per value and bind
+   * thousands of parameters to a multi-row statement, which costs several times the rows.
    */
   insertRows<Table extends keyof Database>(table: Table, rows: readonly Insertable<Database[Table]>[]): void {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]!);
     const s = this.stmt(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    // Values in the row's own order bind fastest; rows of one constructor share that order.
-    for (const row of rows) s.run(...Object.values(row));
+    // Positional values, spread, bind faster than named ones or an array.
+    const values: unknown[] = new Array(columns.length);
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) values[i] = (row as Record<string, unknown>)[columns[i]!];
+      s.run(...values);
+    }
   }
 
   jobsByIds(ids: readonly string[]): JobRow[] {

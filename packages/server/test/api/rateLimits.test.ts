@@ -71,7 +71,7 @@ describe('route classes', () => {
 
   it('reads the profile and overrides from the environment', () => {
     expect(loadConfig({}).rateLimits).toEqual(rateProfiles.default);
-    expect(loadConfig({}).rateLimits.general).toEqual({ max: 100_000, windowMs: 60_000 });
+    expect(loadConfig({}).rateLimits.general).toEqual({ max: 1_000_000, windowMs: 60_000 });
     expect(loadConfig({ KAIROS_RATE_PROFILE: 'strict' }).rateLimits).toEqual(rateProfiles.strict);
     expect(rateProfiles.strict).toMatchObject({
       ip: { max: 100, windowMs: 15 * 60_000 },
@@ -84,7 +84,7 @@ describe('route classes', () => {
     expect(custom.jobWrites).toEqual({ max: 1000, windowMs: 60_000 });
     expect(custom.login).toEqual({ max: 20, windowMs: 30_000 });
     expect(custom.replay).toEqual(rateProfiles.strict.replay);
-    expect(rateProfiles.default.jobWrites.max).toBe(100_000); // the tables themselves are untouched
+    expect(rateProfiles.default.jobWrites.max).toBe(1_000_000); // the tables themselves are untouched
     expect(() => loadConfig({ KAIROS_RATE_PROFILE: 'lenient' })).toThrow(/KAIROS_RATE_PROFILE/);
     expect(() => loadConfig({ KAIROS_RATE_LIMITS: 'max=5' })).toThrow(/KAIROS_RATE_LIMITS must be a JSON object/);
     expect(() => loadConfig({ KAIROS_RATE_LIMITS: '{"jobs":{"max":5}}' })).toThrow(/unknown class "jobs"/);
@@ -107,10 +107,10 @@ describe('rate limits in memory', () => {
     const first = await api.request('GET', '/v1/jobs');
     expect(first.status).toBe(200);
     expectLimitHeaders(first.headers);
-    expect(first.headers.get('ratelimit-limit')).toBe('100000');
-    expect(first.headers.get('x-ratelimit-limit')).toBe('100000');
+    expect(first.headers.get('ratelimit-limit')).toBe('1000000');
+    expect(first.headers.get('x-ratelimit-limit')).toBe('1000000');
     const remaining = Number(first.headers.get('ratelimit-remaining'));
-    expect(remaining).toBe(99_999);
+    expect(remaining).toBe(999_999);
     expect(Number(first.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
     // X-RateLimit-Reset is the instant the window ends, in Unix seconds (JustRun, GitHub).
     const reset = Number(first.headers.get('x-ratelimit-reset'));
