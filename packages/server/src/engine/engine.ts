@@ -100,7 +100,7 @@ export class Engine {
           db,
           written.map((w) => ({ recorded: w.recorded, job: w.context.job })),
           now,
-          { publicUrl: deps.publicUrl ?? null },
+          { store: deps.store, publicUrl: deps.publicUrl ?? null },
         ),
       writerDelayMs,
     );

@@ -20,7 +20,9 @@ export interface EffectsWritten {
   messages: number;
 }
 
-export interface EffectsSettings {
+export interface EffectsContext {
+  /** The store the transaction belongs to: on SQLite its new rows go through prepared statements. */
+  store: object;
   /** KAIROS_PUBLIC_URL, for the job links in alert notices. */
   publicUrl: string | null;
 }
@@ -31,12 +33,12 @@ export interface EffectsSettings {
  * `onComplete`, and outbox messages for callbacks, lifecycle events, the project's events and
  * the notices of its alert rules.
  */
-export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number, settings: EffectsSettings): Promise<EffectsWritten> {
+export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number, context: EffectsContext): Promise<EffectsWritten> {
   const jobs: JobRow[] = [];
   const runs: RunRow[] = [];
   const messages: OutboxRow[] = [];
   const eventUrls = await projectEventUrls(db, [...new Set(written.map((w) => w.job.projectId))]);
-  const alerts = await AlertBook.read(db, written.map((w) => w.job), settings.publicUrl);
+  const alerts = await AlertBook.read(db, written.map((w) => w.job), context.publicUrl);
   for (const { recorded, job } of written) {
     const f = job.followUps;
     const projectEvents = eventUrls.get(job.projectId);
@@ -51,7 +53,7 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
       const types = recorded.transition === null ? (['job.executed'] as const) : (['job.executed', `job.${recorded.transition}`] as const);
       for (const type of types) {
         const id = newId('msg', now);
-        const envelope = renderWebhookEnvelope(outcomeNotice(id, type, a, job, recorded.consecutiveFailures, now, settings.publicUrl));
+        const envelope = renderWebhookEnvelope(outcomeNotice(id, type, a, job, recorded.consecutiveFailures, now, context.publicUrl));
         messages.push(message('project_event', type, projectEvents, id, envelope));
       }
     }
@@ -75,9 +77,9 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
       for (const event of lifecycleEvents(a, () => newId('msg', now))) messages.push(message('job_event', event.type, f.eventsUrl, event.id, event));
     }
   }
-  await insertJobs(db, jobs);
-  await insertRuns(db, runs);
-  await insertMessages(db, messages);
+  await insertJobs(db, jobs, context.store);
+  await insertRuns(db, runs, context.store);
+  await insertMessages(db, messages, context.store);
   await alerts.write(db);
   return { followUpJobs: jobs.length, messages: messages.length };
 }

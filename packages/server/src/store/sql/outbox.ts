@@ -2,10 +2,14 @@ import { sql } from 'kysely';
 import type { Store } from '../connect.js';
 import type { OutboxRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
+import { hotFor } from '../sqliteHot.js';
 import { chunks, type Executor } from './executor.js';
 import { type Page, readPage } from './page.js';
 
-export async function insertMessages(db: Executor, rows: readonly OutboxRow[]): Promise<void> {
+/** Pass the store to let SQLite write them with a prepared statement inside a transaction. */
+export async function insertMessages(db: Executor, rows: readonly OutboxRow[], store?: object): Promise<void> {
+  const hot = store && hotFor(store, db);
+  if (hot) return hot.insertRows('outbox', rows);
   for (const part of chunks(rows, 300)) await db.insertInto('outbox').values(part).execute();
 }
 
