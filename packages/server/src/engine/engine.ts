@@ -14,7 +14,7 @@ import { releaseAllMessageLeases } from '../store/sql/outbox.js';
 import type { SignalMessage } from '../store/signals.js';
 import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
 import type { QuotaGate } from './quotaGate.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type Verdict } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { type AlertSender, MessageSender } from './messageSender.js';
 import { type EffectsWritten, writeOutcomeEffects } from './outcomeEffects.js';
@@ -336,7 +336,7 @@ export class Engine {
     this.writer.addRun(run, fired.job.revision, { dueAt, run, job: fired.job });
   }
 
-  private async attempt(held: HeldRun): Promise<void> {
+  private async attempt(held: HeldRun): Promise<Verdict> {
     let result: DeliveryResult | QuotaRefusal;
     const executionId = newId('exe');
     const keys = this.signing.get(held.job.projectId, Date.now()) ?? (await this.staleSigningKeys(held.job.projectId));
@@ -370,6 +370,7 @@ export class Engine {
     }
     this.deps.observer?.executed(outcome.execution.status, result.durationMs, result.startedAt - held.run.due_at);
     this.writer.addOutcome(outcome, held);
+    return result.outcome === 'timeout' ? 'timedOut' : 'answered';
   }
 
   /**

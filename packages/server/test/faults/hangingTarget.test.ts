@@ -8,7 +8,8 @@ import { killAllServers, spawnServer } from '../support/process.js';
  * Issue 6, fault 5: a target that never answers must not hold back the jobs of other targets.
  * With small bounds (8 deliveries at once, 4 per origin) a hanging origin fills its own 4 slots
  * and no more; jobs to a healthy origin due at the same instant go out on time, and keep doing
- * so while the hanging ones wait for their timeout.
+ * so while the hanging ones wait for their timeout. Once they time out, the hanging origin's
+ * window is halved.
  */
 
 const globalLimit = 8;
@@ -83,13 +84,18 @@ describe('a hanging target', () => {
     }
     expect(hanging.deliveries.length, 'no new hanging request before the first ones time out').toBe(originLimit);
 
-    // The timeout frees the slots: the next hanging requests start once the first give up.
-    await hanging.until(() => hanging.deliveries.length >= 2 * originLimit, dueAt + timeoutMs + 3_000 - Date.now(), 'the next hanging requests');
+    // The timeout frees the slots, and halves the origin's window: once the first requests give
+    // up, half as many start in their place.
+    const secondRound = originLimit + originLimit / 2;
+    await hanging.until(() => hanging.deliveries.length >= secondRound, dueAt + timeoutMs + 3_000 - Date.now(), 'the next hanging requests');
     const firstFour = hanging.deliveries.slice(0, originLimit);
     for (const d of firstFour) expect(d.abortedAt, 'the engine gave up on the hanging request').toBeDefined();
-    for (const d of hanging.deliveries.slice(originLimit, 2 * originLimit)) {
+    for (const d of hanging.deliveries.slice(originLimit)) {
       expect(d.at - dueAt).toBeGreaterThanOrEqual(timeoutMs - 100);
     }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hanging.deliveries.length, 'a timed-out origin gets half its window').toBe(secondRound);
+    expect(hanging.open).toBe(originLimit / 2);
     expect(hanging.maxOpen).toBeLessThanOrEqual(originLimit);
     expect(maxBoth).toBeLessThanOrEqual(globalLimit);
     console.info(`hanging: healthy deliveries at most ${Math.max(...first.map((d) => d.at - dueAt))} ms and ${Math.max(...second.map((d) => d.at - secondWave))} ms after their instants`);
