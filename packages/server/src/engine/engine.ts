@@ -17,7 +17,8 @@ import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher, type Verdict } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { type AlertSender, MessageSender } from './messageSender.js';
-import { type EffectsWritten, writeOutcomeEffects } from './outcomeEffects.js';
+import { openBatchWriter, type BatchWriter } from './batchWriter.js';
+import { type EffectJob, effectJobOf } from './outcomeEffects.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
 import { ProjectGate } from './projectGate.js';
 import { MinHeap } from './runHeap.js';
@@ -71,7 +72,8 @@ export class Engine {
   private readonly held = new Map<string, HeldRun>();
   private readonly dispatcher: Dispatcher<HeldRun>;
   private readonly projectGate: ProjectGate<HeldRun>;
-  private readonly writer: OutcomeWriter<HeldRun, EffectsWritten>;
+  private readonly writer: OutcomeWriter<HeldRun>;
+  private readonly batchWriter: BatchWriter;
   private readonly signing = new SigningKeys();
   private readonly messages: MessageSender;
   /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
@@ -91,19 +93,15 @@ export class Engine {
     const t = deps.tuning;
     this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.attempt(h));
     this.projectGate = new ProjectGate((h) => this.dispatcher.push(h.job.origin, h));
-    this.writer = new OutcomeWriter(
-      deps.store,
-      deps.logger,
-      (written) => this.written(written),
-      (db, written, now) =>
-        writeOutcomeEffects(
-          db,
-          written.map((w) => ({ recorded: w.recorded, job: w.context.job })),
-          now,
-          { store: deps.store, publicUrl: deps.publicUrl ?? null },
-        ),
-      writerDelayMs,
-    );
+    this.batchWriter = openBatchWriter(deps.store, deps.publicUrl ?? null, deps.logger);
+    // The writer thread takes a copy of each job's few fields that effects need: made once a plan.
+    const effectJobs = new WeakMap<JobPlan, EffectJob>();
+    const jobOf = (h: HeldRun) => {
+      let job = effectJobs.get(h.job);
+      if (!job) effectJobs.set(h.job, (job = effectJobOf(h.job)));
+      return job;
+    };
+    this.writer = new OutcomeWriter(this.batchWriter, deps.logger, (written) => this.written(written), jobOf, writerDelayMs);
     this.messages = new MessageSender({
       store: deps.store,
       delivery: deps.delivery,
@@ -389,8 +387,8 @@ export class Engine {
     return this.signing.lastKnown(projectId) ?? [];
   }
 
-  private written({ outcomes, runs, effects }: Written<HeldRun, EffectsWritten>): void {
-    if (effects?.messages) this.messages.wake();
+  private written({ outcomes, runs, effects }: Written<HeldRun>): void {
+    if (effects.messages) this.messages.wake();
     for (const { run, context } of runs) {
       if (run.lease_owner === this.nodeId && !this.stopping) this.hold(context);
     }
@@ -408,7 +406,7 @@ export class Engine {
     }
     this.arm();
     // Follow-up jobs are due at once.
-    if (effects?.followUpJobs || (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2)) this.claimSoon();
+    if (effects.followUpJobs || (this.moreDue && this.held.size < this.deps.tuning.maxHeld / 2)) this.claimSoon();
   }
 
   private get renewEveryMs(): number {
@@ -463,6 +461,7 @@ export class Engine {
     const messagesStopped = this.messages.stop(deadline);
     while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(10);
     await this.writer.drain(Math.max(deadline, Date.now() + 2_000));
+    await this.batchWriter.close();
     await messagesStopped;
     clearInterval(this.renewTimer);
     // Deliveries still in flight past the grace period, and retries or next occurrences written

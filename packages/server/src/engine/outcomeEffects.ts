@@ -1,4 +1,4 @@
-import { AlertBook } from '../alerts/alertBook.js';
+import { AlertBook, type AlertedJob } from '../alerts/alertBook.js';
 import { newId } from '../domain/ids.js';
 import { outcomeNotice, renderWebhookEnvelope } from '../alerts/notice.js';
 import { type AttemptRecord, callbackBody, lifecycleEvents } from '../domain/jobEvents.js';
@@ -13,6 +13,17 @@ import { projectEventUrls } from '../store/sql/projectSettings.js';
 import type { Recorded } from '../store/sql/recordOutcomes.js';
 import { insertRuns } from '../store/sql/runs.js';
 import type { JobPlan } from './jobPlan.js';
+
+/**
+ * A job as its outcomes' effects need it: what alert rules match and notices name, and what a
+ * follow-up job is made of. Small, as it crosses to the writer thread with every outcome.
+ */
+export type EffectJob = AlertedJob & Pick<JobPlan, 'followUps' | 'timeoutMs'>;
+
+/** The part of a job plan its effects need. */
+export function effectJobOf(plan: JobPlan): EffectJob {
+  return { id: plan.id, name: plan.name, projectId: plan.projectId, spaceId: plan.spaceId, tags: plan.tags, followUps: plan.followUps, timeoutMs: plan.timeoutMs };
+}
 
 /** What the effects of a batch wrote: the engine wakes its claimer and its message sender on them. */
 export interface EffectsWritten {
@@ -33,7 +44,7 @@ export interface EffectsContext {
  * `onComplete`, and outbox messages for callbacks, lifecycle events, the project's events and
  * the notices of its alert rules.
  */
-export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: JobPlan }[], now: number, context: EffectsContext): Promise<EffectsWritten> {
+export async function writeOutcomeEffects(db: Executor, written: readonly { recorded: Recorded; job: EffectJob }[], now: number, context: EffectsContext): Promise<EffectsWritten> {
   const jobs: JobRow[] = [];
   const runs: RunRow[] = [];
   const messages: OutboxRow[] = [];
@@ -85,7 +96,7 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
 }
 
 /** One attempt as messages describe it. */
-export function attemptRecord({ outcome }: Recorded, job: JobPlan): AttemptRecord {
+export function attemptRecord({ outcome }: Recorded, job: Pick<EffectJob, 'id' | 'name'>): AttemptRecord {
   const e = outcome.execution;
   return {
     jobId: job.id,
@@ -111,7 +122,7 @@ export function attemptRecord({ outcome }: Recorded, job: JobPlan): AttemptRecor
  * The one-time job that posts a successful job's payload to its `onComplete` URL. It has no
  * follow-up, callback or events URL of its own, so a chain of follow-ups ends after one link.
  */
-function followUpJob(projectId: string, parent: JobPlan, url: string, now: number): JobRow {
+function followUpJob(projectId: string, parent: EffectJob, url: string, now: number): JobRow {
   const f = parent.followUps!;
   const def: JobDefinition = {
     name: `${parent.name ?? parent.id} (onComplete)`.slice(0, 255),

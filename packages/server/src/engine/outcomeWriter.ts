@@ -1,11 +1,8 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/connect.js';
 import type { RunRow } from '../store/schema.js';
-import { usagePeriods } from '../domain/plans.js';
-import { materializeRuns } from '../store/sql/materializeRuns.js';
-import { addUsage, type UsageIncrement } from '../store/sql/usage.js';
-import type { Executor } from '../store/sql/executor.js';
-import { type Outcome, type Recorded, recordOutcomes } from '../store/sql/recordOutcomes.js';
+import type { Outcome } from '../store/sql/recordOutcomes.js';
+import type { BatchWriter } from './batchWriter.js';
+import type { EffectJob, EffectsWritten } from './outcomeEffects.js';
 
 export interface PendingOutcome<T> {
   outcome: Outcome;
@@ -19,24 +16,21 @@ export interface PendingRun<T> {
   context: T;
 }
 
-export interface Written<T, E> {
+export interface Written<T> {
   /** Outcomes written, and those dropped because their job was deleted meanwhile. */
   outcomes: PendingOutcome<T>[];
   /** Next occurrences inserted (an occurrence that already existed is left out). */
   runs: PendingRun<T>[];
-  /** What the outcomes written now set off, as the effects function reported it. */
-  effects: E | undefined;
+  /** What the outcomes written now set off. */
+  effects: EffectsWritten;
 }
-
-/** Writes, in the outcomes' own transaction, what the outcomes written now set off. */
-export type OutcomeEffects<T, E> = (db: Executor, written: readonly { recorded: Recorded; context: T }[], now: number) => Promise<E>;
 
 /**
  * Group commit: outcomes and next occurrences gather for a few milliseconds (or until a batch
  * is full) and are written in one transaction. A failed write keeps them and tries again, so
  * nothing is dropped while the database is away; the runs stay leased meanwhile.
  */
-export class OutcomeWriter<T, E = void> {
+export class OutcomeWriter<T> {
   private outcomes: PendingOutcome<T>[] = [];
   private runs: PendingRun<T>[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -44,10 +38,11 @@ export class OutcomeWriter<T, E = void> {
   private failures = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly writer: BatchWriter,
     private readonly logger: Logger,
-    private readonly onWritten: (written: Written<T, E>) => void,
-    private readonly effects: OutcomeEffects<T, E> | undefined,
+    private readonly onWritten: (written: Written<T>) => void,
+    /** The job of an outcome's context, for what the outcome sets off. */
+    private readonly jobOf: (context: T) => EffectJob,
     // A few milliseconds gather a useful batch without delaying anyone; the batch bound keeps
     // one write short, since on SQLite it holds the event loop while it runs.
     private readonly delayMs = 5,
@@ -100,32 +95,15 @@ export class OutcomeWriter<T, E = void> {
 
   private async write(outcomes: PendingOutcome<T>[], runs: PendingRun<T>[]): Promise<void> {
     try {
-      const { kept, inserted, effects } = await this.store.db.transaction().execute(async (trx) => {
-        const kept = await recordOutcomes(
-          trx,
-          this.store,
-          outcomes.map((p) => p.outcome),
-        );
-        await addUsage(trx, usageOf(kept));
-        let effects: E | undefined;
-        if (this.effects && kept.length > 0) {
-          const contexts = new Map(outcomes.map((p) => [p.outcome, p.context]));
-          effects = await this.effects(
-            trx,
-            kept.map((recorded) => ({ recorded, context: contexts.get(recorded.outcome)! })),
-            Date.now(),
-          );
-        }
-        const inserted = await materializeRuns(
-          trx,
-          this.store,
-          runs.map((p) => ({ run: p.run, revision: p.revision })),
-        );
-        return { kept, inserted, effects };
+      const { kept, inserted, effects } = await this.writer.write({
+        outcomes: outcomes.map((p) => p.outcome),
+        jobs: outcomes.map((p) => this.jobOf(p.context)),
+        runs: runs.map((p) => ({ run: p.run, revision: p.revision })),
       });
       this.failures = 0;
-      if (kept.length !== outcomes.length) this.logger.debug({ skipped: outcomes.length - kept.length }, 'outcomes of deleted jobs, or already written, skipped');
-      this.onWritten({ outcomes, runs: runs.filter((p) => inserted.has(p.run.id)), effects });
+      if (kept !== outcomes.length) this.logger.debug({ skipped: outcomes.length - kept }, 'outcomes of deleted jobs, or already written, skipped');
+      const written = new Set(inserted);
+      this.onWritten({ outcomes, runs: runs.filter((p) => written.has(p.run.id)), effects });
     } catch (err) {
       this.failures++;
       this.outcomes.unshift(...outcomes);
@@ -133,22 +111,6 @@ export class OutcomeWriter<T, E = void> {
       this.logger.warn({ err, outcomes: outcomes.length, runs: runs.length }, 'could not record delivery outcomes; will retry');
     }
   }
-}
-
-/** Deliveries made, per project and period, to add to the usage counters. */
-function usageOf(recorded: readonly Recorded[]): UsageIncrement[] {
-  const counts = new Map<string, UsageIncrement>();
-  for (const { outcome: { execution: e } } of recorded) {
-    if (e.status === 'quota_exceeded') continue;
-    const { day, month } = usagePeriods(e.started_at);
-    for (const period of [day, month]) {
-      const key = `${e.project_id} ${period}`;
-      const inc = counts.get(key);
-      if (inc) inc.runs++;
-      else counts.set(key, { projectId: e.project_id, period, runs: 1 });
-    }
-  }
-  return [...counts.values()];
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresSignals, type Signals, sqliteSignals } from './signals.js';
+import { holdSqliteFile } from './sqliteGuard.js';
 import { SqliteHot } from './sqliteHot.js';
 
 /**
@@ -17,11 +18,13 @@ export interface Store {
   kind: 'sqlite' | 'postgres';
   /** Appended to the claim's row selection: PostgreSQL lets several nodes claim side by side. */
   claimLock: 'FOR UPDATE SKIP LOCKED' | '';
-  /** True when this process is the only one using the database (SQLite's exclusive file lock). */
+  /** True when this process is the only one using the database (a SQLite file it holds, see sqliteGuard.ts). */
   exclusive: boolean;
   signals: Signals;
   /** SQLite only: the engine's hot statements, prepared once (see sqliteHot.ts). */
   hot?: SqliteHot;
+  /** SQLite in a file: its path, for a second connection from a worker thread. */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -46,31 +49,42 @@ function sqlitePath(url: string): string {
 
 function openSqlite(url: string): Store {
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const inFile = path !== ':memory:';
+  if (inFile) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const release = inFile ? holdSqliteFile(path) : () => {};
+  if (!release) throw new StoreOpenError(`${path} is in use by another Kairos process; SQLite allows one server per file (use PostgreSQL to run several nodes)`);
+  let store: Store;
+  try {
+    store = sqliteStore(path);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const close = store.close;
+  return { ...store, exclusive: true, sqliteFile: inFile ? resolve(path) : undefined, close: () => close().finally(release) };
+}
+
+/**
+ * A second connection to a SQLite file this process already holds, for a worker thread that
+ * writes beside the main one (no guard, no migrations: the main connection did both).
+ */
+export function openSqliteWriter(path: string): Store {
+  return sqliteStore(path);
+}
+
+function sqliteStore(path: string): Store {
   const raw = new SqliteDatabase(path);
   raw.pragma('journal_mode = WAL');
   // NORMAL survives a killed process without loss; only a power cut can drop the last commits.
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
-  // One process owns the file: the engine keeps its leases in memory and takes them all back
-  // on start, which is only safe when no other process can be delivering the same runs.
-  raw.pragma('locking_mode = EXCLUSIVE');
-  try {
-    raw.exec('BEGIN IMMEDIATE; COMMIT');
-  } catch (err) {
-    raw.close();
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new StoreOpenError(`${path} is in use by another Kairos process; SQLite allows one server per file (use PostgreSQL to run several nodes)`);
-    }
-    throw err;
-  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   return {
     db,
     kind: 'sqlite',
     claimLock: '',
-    exclusive: true,
+    exclusive: false,
     signals: sqliteSignals,
     hot: new SqliteHot(raw),
     close: () => db.destroy(),
@@ -86,6 +100,10 @@ function withStatementCache(raw: SqliteDatabase.Database) {
   return {
     close: () => raw.close(),
     prepare(sql: string) {
+      // Two connections write to the file (this process's main thread and its writer thread):
+      // a deferred transaction that read before the other committed could not write after it,
+      // so every transaction takes the write lock at its start, waiting for it if need be.
+      if (sql === 'begin') sql = 'begin immediate';
       let stmt = cache.get(sql);
       if (!stmt) {
         stmt = raw.prepare(sql);
