@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
+import type { WriteGate } from '../store/sqliteWriteGate.js';
 import { type BatchWritten, type OutcomeBatch, writeBatch } from './writeBatch.js';
 
 /** Writes group commits, on this thread or another. */
@@ -18,7 +19,7 @@ export interface BatchWriter {
  * here.
  */
 export function openBatchWriter(store: Store, publicUrl: string | null, logger: Logger): BatchWriter {
-  if (store.kind === 'sqlite' && store.sqliteFile !== undefined) return new BatchWriterThread(store.sqliteFile, publicUrl, logger);
+  if (store.kind === 'sqlite' && store.sqliteFile !== undefined && store.writeGate) return new BatchWriterThread(store.sqliteFile, store.writeGate, publicUrl, logger);
   return { write: (batch) => writeBatch(store, batch, publicUrl), close: async () => {} };
 }
 
@@ -53,18 +54,25 @@ class BatchWriterThread implements BatchWriter {
 
   constructor(
     private readonly file: string,
+    /** This process's turns at the file's write lock: a batch is sent when its turn comes. */
+    private readonly gate: WriteGate,
     private readonly publicUrl: string | null,
     private readonly logger: Logger,
   ) {}
 
-  write(batch: OutcomeBatch): Promise<BatchWritten> {
-    if (this.closed) return Promise.reject(new WriterThreadError('the outcome writer is closed'));
-    const worker = this.worker ?? this.spawn();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, batch } satisfies WriterRequest);
-    });
+  async write(batch: OutcomeBatch): Promise<BatchWritten> {
+    if (this.closed) throw new WriterThreadError('the outcome writer is closed');
+    await this.gate.acquire();
+    try {
+      const worker = this.worker ?? this.spawn();
+      const id = this.nextId++;
+      return await new Promise<BatchWritten>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        worker.postMessage({ id, batch } satisfies WriterRequest);
+      });
+    } finally {
+      this.gate.release();
+    }
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Driver, Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresSignals, type Signals, sqliteSignals } from './signals.js';
 import { holdSqliteFile } from './sqliteGuard.js';
+import { GatedDriver, WriteGate } from './sqliteWriteGate.js';
 import { SqliteHot } from './sqliteHot.js';
 
 /**
@@ -25,6 +26,8 @@ export interface Store {
   hot?: SqliteHot;
   /** SQLite in a file: its path, for a second connection from a worker thread. */
   sqliteFile?: string;
+  /** SQLite only: the turns at the write lock that this connection's transactions take. */
+  writeGate?: WriteGate;
   close(): Promise<void>;
 }
 
@@ -79,9 +82,11 @@ function sqliteStore(path: string): Store {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -65536');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+  const writeGate = new WriteGate();
+  const db = new Kysely<Database>({ dialect: new GatedSqliteDialect({ database: withStatementCache(raw) }, writeGate) });
   return {
     db,
+    writeGate,
     kind: 'sqlite',
     claimLock: '',
     exclusive: false,
@@ -89,6 +94,20 @@ function sqliteStore(path: string): Store {
     hot: new SqliteHot(raw),
     close: () => db.destroy(),
   };
+}
+
+/** Kysely's SQLite dialect, its transactions queued at the process's write gate. */
+class GatedSqliteDialect extends SqliteDialect {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly gate: WriteGate,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new GatedDriver(super.createDriver(), this.gate);
+  }
 }
 
 /**
