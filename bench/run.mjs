@@ -300,7 +300,7 @@ async function runBurst(kind, count, { bad = null, profile = false, label = 'bur
         const ok = await waitUntil(async () => (await countRows(env.db, 'SELECT count(*)::int AS n FROM executions')) >= count, seenAllAt + 60_000, 50);
         committedAt = ok ? Date.now() : null;
       } else {
-        // The server holds the SQLite file under an exclusive lock, so the API is asked: the 200
+        // The server owns the SQLite file (one process per file), so the API is asked: the 200
         // jobs that arrived last (their outcomes are written last) and 100 random ones must show
         // a lastStatus; after the server stops, the executions are counted in the file.
         const sample = new Set(st.lastIds);

@@ -61,9 +61,10 @@ class BatchWriterThread implements BatchWriter {
   ) {}
 
   async write(batch: OutcomeBatch): Promise<BatchWritten> {
-    if (this.closed) throw new WriterThreadError('the outcome writer is closed');
     await this.gate.acquire();
     try {
+      // Checked on its turn: a write that waited while the engine closed must not start a thread.
+      if (this.closed) throw new WriterThreadError('the outcome writer is closed');
       const worker = this.worker ?? this.spawn();
       const id = this.nextId++;
       return await new Promise<BatchWritten>((resolve, reject) => {

@@ -44,7 +44,8 @@ export class OutcomeWriter<T> {
     /** The job of an outcome's context, for what the outcome sets off. */
     private readonly jobOf: (context: T) => EffectJob,
     // A few milliseconds gather a useful batch without delaying anyone; the batch bound keeps
-    // one write short, since on SQLite it holds the event loop while it runs.
+    // one write short, since on SQLite it holds the file's one write lock (and, without a writer
+    // thread, the event loop) while it runs.
     private readonly delayMs = 5,
     private readonly maxBatch = 1_000,
   ) {}
