@@ -66,7 +66,7 @@ function usage(problem) {
   --quick      reduced sizes (under two minutes)
   --only       scenarios to run (default: all)
   --db         databases to run them on (default: both)
-  --profile    run the burst's delivering server (and the isolation servers) under node --cpu-prof and print their top functions
+  --profile    run the burst's delivering server (and the create and isolation servers) under node --cpu-prof and print their top functions
   --no-batch   act as if POST /v1/jobs/batch did not exist (single POSTs, direct inserts)
   --sql-trace  time every SQL statement in the servers of burst and lateness and print the
                costliest (with --profile, the wrapper's frames stand for SQLite's own time)`);
@@ -407,9 +407,15 @@ function formatSqlTrace(list, top = 8) {
   return lines.join('\n');
 }
 
+/**
+ * The main thread's newest profile in `dir`. Node names them CPU.<date>.<time>.<pid>.<thread>.<seq>
+ * and a SQLite server's engine SQL thread writes its own (thread 1 and up) beside the main one's (0).
+ */
 function newestProfile(dir) {
   try {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+      .sort();
     return files.length ? join(dir, files[files.length - 1]) : null;
   } catch {
     return null;
@@ -504,7 +510,10 @@ async function scenarioLateness(kind) {
 // Scenario 4: create
 
 async function scenarioCreate(kind) {
-  const env = await freshServer(kind, 'create');
+  const profDir = join(resultsDir, 'profiles', `${kind}-create-${process.pid}`);
+  const env = await freshServer(kind, 'create', { cpuProfDir: opts.profile ? profDir : undefined });
+  const profStart = Date.now() - env.server.startupMs;
+  const windows = {};
   try {
     const clients = 32;
     const api = newApi(env.server.url, clients);
@@ -513,12 +522,14 @@ async function scenarioCreate(kind) {
     const url = `${okSink.url}/create`;
     let n = 0;
     const cpu0 = env.server.cpuSeconds();
+    windows.single = [Date.now() - profStart];
     const r = await loop(clients, sizes.createS * 1000, async () => {
       const i = n++;
       const res = await api.request('POST', '/v1/jobs', jobBody(url, far + i, i));
       if (res.status !== 201) throw new Error(`create answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
     });
     const cpu1 = env.server.cpuSeconds();
+    windows.single.push(Date.now() - profStart);
     await api.close();
     const lat = summarize(r.latencies);
     const f = {
@@ -535,6 +546,7 @@ async function scenarioCreate(kind) {
       const batchClients = 4;
       const size = 1000;
       const c0 = env.server.cpuSeconds();
+      windows.batch = [Date.now() - profStart];
       const b = await loop(batchClients, sizes.batchS * 1000, async () => {
         const jobs = [];
         for (let k = 0; k < size; k++) {
@@ -544,6 +556,7 @@ async function scenarioCreate(kind) {
         await env.api.createBatch(jobs);
       });
       const c1 = env.server.cpuSeconds();
+      windows.batch.push(Date.now() - profStart);
       f.batch = {
         available: true,
         clients: batchClients,
@@ -571,6 +584,19 @@ async function scenarioCreate(kind) {
     );
   } finally {
     await teardown(env);
+  }
+  if (opts.profile) {
+    const file = newestProfile(profDir);
+    const figures = results.scenarios.create?.[kind];
+    if (file && figures) {
+      for (const [name, [from, to]] of Object.entries(windows)) {
+        if (to === undefined) continue;
+        const p = analyzeProfile(file, { top: 25, windowFromMs: from, windowToMs: to });
+        (name === 'single' ? figures : figures.batch).profile = p;
+        log(`             ${name === 'single' ? 'single creates' : 'batch'}:\n${formatProfile(p, 15).replace(/^/gm, '             ')}`);
+      }
+      saveResults();
+    }
   }
 }
 

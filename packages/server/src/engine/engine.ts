@@ -6,10 +6,7 @@ import type { EmailDelivery } from '../delivery/email.js';
 import type { HttpDelivery, DeliveryResult } from '../delivery/httpDelivery.js';
 import type { Store } from '../store/connect.js';
 import type { ExecutionRow, ExecutionStatus, JobRow, RunRow } from '../store/schema.js';
-import { claimRuns } from '../store/sql/claimRuns.js';
-import { getJobsByIds } from '../store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
-import { deleteRuns } from '../store/sql/runs.js';
 import { releaseAllMessageLeases } from '../store/sql/outbox.js';
 import type { SignalMessage } from '../store/signals.js';
 import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
@@ -17,7 +14,7 @@ import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher, type Verdict } from './dispatcher.js';
 import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
 import { type AlertSender, MessageSender } from './messageSender.js';
-import { openBatchWriter, type BatchWriter } from './batchWriter.js';
+import { type EngineSql, openEngineSql } from './engineSql.js';
 import { type EffectJob, effectJobOf } from './outcomeEffects.js';
 import { OutcomeWriter, type Written } from './outcomeWriter.js';
 import { ProjectGate } from './projectGate.js';
@@ -73,7 +70,7 @@ export class Engine {
   private readonly dispatcher: Dispatcher<HeldRun>;
   private readonly projectGate: ProjectGate<HeldRun>;
   private readonly writer: OutcomeWriter<HeldRun>;
-  private readonly batchWriter: BatchWriter;
+  private readonly sql: EngineSql;
   private readonly signing = new SigningKeys();
   private readonly messages: MessageSender;
   /** Callers of a manual run with `wait`, by run id, until its first attempt is written. */
@@ -93,15 +90,15 @@ export class Engine {
     const t = deps.tuning;
     this.dispatcher = new Dispatcher(t.globalConcurrency, t.perOriginConcurrency, (h) => this.attempt(h));
     this.projectGate = new ProjectGate((h) => this.dispatcher.push(h.job.origin, h));
-    this.batchWriter = openBatchWriter(deps.store, deps.publicUrl ?? null, deps.logger);
-    // The writer thread takes a copy of each job's few fields that effects need: made once a plan.
+    this.sql = openEngineSql(deps.store, { publicUrl: deps.publicUrl ?? null, planning: deps }, deps.logger);
+    // The SQL thread takes a copy of each job's few fields that effects need: made once a plan.
     const effectJobs = new WeakMap<JobPlan, EffectJob>();
     const jobOf = (h: HeldRun) => {
       let job = effectJobs.get(h.job);
       if (!job) effectJobs.set(h.job, (job = effectJobOf(h.job)));
       return job;
     };
-    this.writer = new OutcomeWriter(this.batchWriter, deps.logger, (written) => this.written(written), jobOf, writerDelayMs);
+    this.writer = new OutcomeWriter(this.sql, deps.logger, (written) => this.written(written), jobOf, writerDelayMs);
     this.messages = new MessageSender({
       store: deps.store,
       delivery: deps.delivery,
@@ -215,11 +212,12 @@ export class Engine {
       for (let round = 0; round < 100 && !this.stopping; round++) {
         const room = Math.min(tuning.maxHeld - (this.held.size - this.dispatcher.waitingOnBusyOrigins), tuning.maxHeldHard - this.held.size);
         if (room <= 0) break;
-        // On SQLite a claim holds the event loop while it runs: smaller batches, with the loop
-        // free between them, keep runs already held firing on time while a burst is claimed.
+        // On SQLite a claim holds the thread it runs on, and the main thread as long as its plans
+        // take to arrive: smaller batches, with the loop free between them, keep runs already
+        // held firing on time while a burst is claimed.
         const limit = Math.min(room, tuning.claimBatch, this.deps.store.hot ? sqliteClaimBatch : Infinity);
         const now = Date.now();
-        const { claimed, total } = await this.claimBatch(now, limit);
+        const { claimed, total } = await this.sql.claim({ owner: this.nodeId, now, dueBefore: now + tuning.horizonMs, leaseUntil: now + tuning.leaseMs, limit });
         if (total > 0) this.deps.observer?.claimed(total);
         if (claimed.length > 0) {
           const projectIds = claimed.map((h) => h.job.projectId);
@@ -242,38 +240,6 @@ export class Engine {
         this.claimSoon();
       }
     }
-  }
-
-  /** One transaction: lease a batch of due runs and read their jobs. */
-  private claimBatch(now: number, limit: number) {
-    const { store, tuning } = this.deps;
-    return store.db.transaction().execute(async (trx) => {
-      const runs = await claimRuns(trx, store, {
-        owner: this.nodeId,
-        now,
-        dueBefore: now + tuning.horizonMs,
-        leaseUntil: now + tuning.leaseMs,
-        limit,
-      });
-      if (runs.length === 0) return { claimed: [], total: 0 };
-      const jobs = new Map((await getJobsByIds(trx, [...new Set(runs.map((r) => r.job_id))], store)).map((j) => [j.id, j]));
-      const plans = new Map<string, JobPlan>();
-      const claimed: HeldRun[] = [];
-      const orphans: string[] = [];
-      for (const run of runs) {
-        const row = jobs.get(run.job_id);
-        // A scheduled run of a job that is no longer active has nothing to do; manual runs go anyway.
-        if (!row || (row.status !== 'active' && run.triggered_by === 'schedule')) {
-          orphans.push(run.id);
-          continue;
-        }
-        let job = plans.get(row.id);
-        if (!job) plans.set(row.id, (job = planJob(row, this.deps)));
-        claimed.push({ dueAt: run.due_at, run, job });
-      }
-      await deleteRuns(trx, orphans);
-      return { claimed, total: runs.length };
-    });
   }
 
   private hold(h: HeldRun): void {
@@ -461,7 +427,7 @@ export class Engine {
     const messagesStopped = this.messages.stop(deadline);
     while (this.dispatcher.inFlight > 0 && Date.now() < deadline) await sleep(10);
     await this.writer.drain(Math.max(deadline, Date.now() + 2_000));
-    await this.batchWriter.close();
+    await this.sql.close();
     await messagesStopped;
     clearInterval(this.renewTimer);
     // Deliveries still in flight past the grace period, and retries or next occurrences written

@@ -16,7 +16,7 @@ import type { JobPlan } from './jobPlan.js';
 
 /**
  * A job as its outcomes' effects need it: what alert rules match and notices name, and what a
- * follow-up job is made of. Small, as it crosses to the writer thread with every outcome.
+ * follow-up job is made of. Small, as it crosses to the engine's SQL thread with every outcome.
  */
 export type EffectJob = AlertedJob & Pick<JobPlan, 'followUps' | 'timeoutMs'>;
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RunRow } from '../store/schema.js';
 import type { Outcome } from '../store/sql/recordOutcomes.js';
-import type { BatchWriter } from './batchWriter.js';
+import type { EngineSql } from './engineSql.js';
 import type { EffectJob, EffectsWritten } from './outcomeEffects.js';
 
 export interface PendingOutcome<T> {
@@ -38,7 +38,7 @@ export class OutcomeWriter<T> {
   private failures = 0;
 
   constructor(
-    private readonly writer: BatchWriter,
+    private readonly writer: Pick<EngineSql, 'write'>,
     private readonly logger: Logger,
     private readonly onWritten: (written: Written<T>) => void,
     /** The job of an outcome's context, for what the outcome sets off. */

@@ -119,7 +119,7 @@ function withStatementCache(raw: SqliteDatabase.Database) {
   return {
     close: () => raw.close(),
     prepare(sql: string) {
-      // Two connections write to the file (this process's main thread and its writer thread):
+      // Two connections write to the file (this process's main thread and the engine's SQL thread):
       // a deferred transaction that read before the other committed could not write after it,
       // so every transaction takes the write lock at its start, waiting for it if need be.
       if (sql === 'begin') sql = 'begin immediate';

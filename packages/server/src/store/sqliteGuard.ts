@@ -6,7 +6,7 @@ import SqliteDatabase from 'better-sqlite3';
  *
  * The guard is an exclusive lock on a small companion file (`<file>-lock`), held for as long as
  * the process runs and dropped by the operating system when it ends, however it ends. The
- * database itself stays in normal locking mode, so this process's own writer thread can open it.
+ * database itself stays in normal locking mode, so this process's engine SQL thread can open it.
  * Returns the release, or null when another process holds the file.
  */
 export function holdSqliteFile(path: string): (() => void) | null {

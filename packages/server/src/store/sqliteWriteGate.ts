@@ -2,7 +2,7 @@ import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
 
 /**
  * Turns at SQLite's one write lock, taken in JavaScript. This process writes a SQLite file from
- * two threads (the main one, and the engine's writer thread, see engine/batchWriter.ts); were
+ * two threads (the main one, and the engine's SQL thread, see engine/engineSql.ts); were
  * they left to meet on SQLite's lock, the main thread would wait in SQLite's busy handler, which
  * sleeps with the event loop stopped, for as long as a group commit takes. Queued here, it waits
  * with the loop free: deliveries go on while a claim or a create waits for its turn.

@@ -36,7 +36,7 @@ describe('the SQLite write gate', () => {
       db = await createSqliteDatabase();
       store = await openStore(db.url);
       const gate = store.writeGate!;
-      // The writer thread's turn, as engine/batchWriter.ts takes it.
+      // The engine SQL thread's turn, as engine/engineSql.ts takes it.
       await gate.acquire();
       let began = false;
       const trx = store.db.transaction().execute(async (t) => {
