@@ -97,7 +97,8 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
     },
     run: runChange,
     job: { id: job.id, status: jobStatus, state, previousResult: previous },
-    response: { headers: result.headers, body: result.body },
+    // Each outcome crosses to the SQL thread: what the row already carries is not sent twice.
+    unstoredBody: job.storeResponseBody ? undefined : result.body,
   };
 }
 

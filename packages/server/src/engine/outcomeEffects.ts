@@ -113,7 +113,10 @@ export function attemptRecord({ outcome }: Recorded, job: Pick<EffectJob, 'id' |
     startedAt: e.started_at,
     completedAt: e.completed_at,
     request: { method: e.request_method, url: e.request_url, headers: e.request_headers ? (JSON.parse(e.request_headers) as Record<string, string>) : {}, body: e.request_body },
-    response: outcome.response ?? { headers: null, body: null },
+    response: {
+      headers: e.response_headers ? (JSON.parse(e.response_headers) as Record<string, string | string[]>) : null,
+      body: outcome.unstoredBody !== undefined ? outcome.unstoredBody : e.response_body,
+    },
     nextAttemptAt: outcome.run.kind === 'retry' ? outcome.run.dueAt : null,
   };
 }

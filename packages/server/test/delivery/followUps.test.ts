@@ -36,6 +36,17 @@ describe.each(databaseKinds)('follow-ups, callbacks and lifecycle events on %s',
     expect(at(sink.arrivals, '/receipt')).toHaveLength(1);
   });
 
+  it('a job that does not store response bodies still hands its callback the answer', async () => {
+    const { api, sink } = t;
+    const job = await api.createJob({ url: `${sink.url}/unstored`, schedule: { type: 'once', delay: 10 }, storeResponseBody: false, callbackUrl: `${sink.url}/unstored-callback` });
+    const call = await eventually(() => at(sink.arrivals, '/unstored-callback')[0], 10_000, 'the callback');
+    expect(json(call)).toMatchObject({ jobId: job.id, status: 'success', statusCode: 200, responseBody: '{"ok":true}' });
+    expect(json(call).responseHeaders['x-answer']).toBe('42');
+    const executions = (await api.request('GET', `/v1/jobs/${job.id}/executions`)).body.data as any[];
+    expect(executions).toHaveLength(1);
+    expect(executions[0].responseBody).toBeNull();
+  });
+
   it('a failed run makes no follow-up', async () => {
     const { api, sink } = t;
     const job = await api.createJob({ url: `${sink.url}/fail-no-follow`, schedule: { type: 'once', delay: 10 }, retryPolicy: { strategy: 'none' }, onComplete: `${sink.url}/never` });

@@ -21,8 +21,11 @@ export interface Outcome {
     /** JSON text of this attempt's result, for jobs whose payload names `$previous`. */
     previousResult?: string;
   };
-  /** The answer as received, for the messages the outcome sets off; not stored from here. */
-  response?: { headers: Record<string, string | string[]> | null; body: string | null };
+  /**
+   * The response body of a job that does not store it, for the messages the outcome sets off
+   * (which read the rest of the answer from the execution row); not stored from here.
+   */
+  unstoredBody?: string | null;
 }
 
 /**
