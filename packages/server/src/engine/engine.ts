@@ -218,6 +218,8 @@ export class Engine {
         const limit = Math.min(room, tuning.claimBatch, this.deps.store.hot ? sqliteClaimBatch : Infinity);
         const now = Date.now();
         const { claimed, total } = await this.sql.claim({ owner: this.nodeId, now, dueBefore: now + tuning.horizonMs, leaseUntil: now + tuning.leaseMs, limit });
+        // Stopped while the claim was made: its leases are given back with the rest of this node's.
+        if (this.stopping) break;
         if (total > 0) this.deps.observer?.claimed(total);
         if (claimed.length > 0) {
           const projectIds = claimed.map((h) => h.job.projectId);
@@ -232,7 +234,8 @@ export class Engine {
         await yieldToLoop();
       }
     } catch (err) {
-      logger.warn({ err }, 'claiming due runs failed; will try again');
+      // A claim that met the closing SQL thread is no failure: the node is stopping.
+      if (!this.stopping) logger.warn({ err }, 'claiming due runs failed; will try again');
     } finally {
       this.claiming = false;
       if (this.claimAgain) {
