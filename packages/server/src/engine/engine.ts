@@ -458,7 +458,11 @@ const writerDelayMs = 20;
  * took 60 ms to move at once, and the deliveries it started could not reach the wire until then.
  */
 const fireSlice = 1_000;
-/** Runs one claim takes at most on SQLite (about 5 ms of a blocked event loop). */
+/**
+ * Runs one claim takes at most on SQLite: in the main thread (an in-memory database) about 5 ms
+ * of a blocked event loop; from the engine's SQL thread, a millisecond or so of taking in the
+ * plans. A 100 000 burst went as fast with 1 000 a claim, with a third more memory at its peak.
+ */
 const sqliteClaimBatch = 250;
 
 /** Runs whose leases one statement (or, on SQLite, one transaction) renews. */
