@@ -24,6 +24,8 @@ function shape(sql) {
 }
 
 const shapes = new Map();
+/** Statements finished per 100 ms (epoch ms / 100): round trips within a window, on PostgreSQL. */
+const callsPer100ms = new Map();
 
 function add(sql, ms, rows) {
   let key = shapes.get(sql);
@@ -38,6 +40,8 @@ function add(sql, ms, rows) {
   if (ms > s.maxMs) s.maxMs = ms;
   if (ms > 10) s.over10ms++;
   s.rows += rows;
+  const tenth = Math.floor(Date.now() / 100);
+  callsPer100ms.set(tenth, (callsPer100ms.get(tenth) ?? 0) + 1);
 }
 
 try {
@@ -95,5 +99,5 @@ process.on('exit', () => {
     s.totalMs = Math.round(s.totalMs * 10) / 10;
     s.maxMs = Math.round(s.maxMs * 10) / 10;
   }
-  writeFileSync(out, JSON.stringify(list, null, 1));
+  writeFileSync(out, JSON.stringify({ statements: list, callsPer100ms: Object.fromEntries(callsPer100ms) }, null, 1));
 });
