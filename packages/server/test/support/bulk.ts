@@ -2,7 +2,7 @@ import { Pool } from 'undici';
 
 /**
  * Many API calls at once over a few kept-alive connections: how the fault tests create thousands
- * of jobs (there is no batch endpoint) and read their executions back.
+ * of jobs and read their executions back.
  */
 export class BulkClient {
   private readonly pool: Pool;
@@ -42,8 +42,7 @@ export class BulkClient {
     return this.key;
   }
 
-  /** Creates `count` jobs, `connections` at a time; returns their ids in order. */
-  /** Creates `count` jobs through the batch endpoint, 500 a call, two calls at a time. */
+  /** Creates `count` jobs through the batch endpoint, 500 a call, two calls at a time; returns their ids in order. */
   async createJobs(count: number, make: (i: number) => Record<string, unknown>): Promise<string[]> {
     const size = 500;
     const batches = await mapLimit(Math.ceil(count / size), 2, async (b) => {
