@@ -78,6 +78,19 @@ export function createTargetPolicy(allow: AllowEntry[], resolver?: Resolver): Ta
     return `${address} is not an IP address`;
   };
 
+  /** Why a URL with this host may not be a target, or null when it may. */
+  const hostIssue = (host: string): string | null => {
+    if (allowedNames.has(normalizeName(host))) return null;
+    if (isIP(host) !== 0) {
+      const reason = refusal(host, host);
+      return reason === null ? null : `must resolve to a public address; ${reason}`;
+    }
+    if (isLocalName(host)) return `must resolve to a public address; ${host} is a local host name`;
+    return null;
+  };
+  // A batch of a thousand jobs to one address parsed that address a thousand times.
+  const hostVerdicts = new Map<string, string | null>();
+
   return {
     checkUrl(text) {
       let url: URL;
@@ -94,18 +107,21 @@ export function createTargetPolicy(allow: AllowEntry[], resolver?: Resolver): Ta
       // WHATWG URL parsing has already turned every IPv4 spelling (2130706433, 0x7f.1, 0177.0.0.1, 127.1, ...)
       // into dotted decimal and IPv6 into its canonical form, so a literal is recognisable here.
       const host = unbracket(url.hostname);
-      if (allowedNames.has(normalizeName(host))) return null;
-      if (isIP(host) !== 0) {
-        const reason = refusal(host, host);
-        return reason === null ? null : `must resolve to a public address; ${reason}`;
+      let verdict = hostVerdicts.get(host);
+      if (verdict === undefined) {
+        verdict = hostIssue(host);
+        if (hostVerdicts.size >= maxHostVerdicts) hostVerdicts.clear();
+        hostVerdicts.set(host, verdict);
       }
-      if (isLocalName(host)) return `must resolve to a public address; ${host} is a local host name`;
-      return null;
+      return verdict;
     },
     allowsAddress: (address, hostname) => refusal(address, hostname) === null,
     lookup: guardedLookup(resolver, refusal),
   };
 }
+
+/** Hosts whose verdict is remembered; past this, the memory starts afresh. */
+const maxHostVerdicts = 10_000;
 
 const RANGE_NAMES: Record<string, string> = {
   unspecified: 'unspecified',
