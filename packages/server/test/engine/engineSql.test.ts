@@ -1,25 +1,18 @@
 import pino from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileJobDefinition } from '../../src/domain/jobDefinition.js';
 import { EngineSqlThreadError, openEngineSql } from '../../src/engine/engineSql.js';
-import { openStore, type Store } from '../../src/store/connect.js';
 import { newJobRow, newRunRow } from '../../src/store/rows.js';
 import { jobVariable } from '../../src/service/views.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { useSqliteStore } from '../support/store.js';
 
 const planning = { userAgent: 'Kairos/test', telegramApiUrl: 'https://api.telegram.org', jobVariable };
 
 describe("the engine's SQL thread on a SQLite file", () => {
-  let db: TestDatabase;
-  let store: Store;
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const fixture = useSqliteStore();
 
   it('claims due runs with their plans made on the thread, and refuses work once closed', async () => {
-    db = await createSqliteDatabase();
-    store = await openStore(db.url);
+    const { store } = fixture;
     const now = Date.now();
     await store.db.insertInto('projects').values({ id: 'prj_thread', name: 'thread', created_at: now }).execute();
     const compiled = compileJobDefinition(

@@ -1,7 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/connect.js';
+import { describe, expect, it } from 'vitest';
 import { WriteGate } from '../../src/store/sqliteWriteGate.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { useSqliteStore } from '../support/store.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -25,16 +24,10 @@ describe('the SQLite write gate', () => {
   });
 
   describe('on a store', () => {
-    let db: TestDatabase;
-    let store: Store;
-    afterAll(async () => {
-      await store?.close();
-      await db?.drop();
-    });
+    const fixture = useSqliteStore();
 
     it('holds a transaction back while another writer has its turn, with the event loop free', async () => {
-      db = await createSqliteDatabase();
-      store = await openStore(db.url);
+      const { store } = fixture;
       const gate = store.writeGate!;
       // The engine SQL thread's turn, as engine/engineSql.ts takes it.
       await gate.acquire();
