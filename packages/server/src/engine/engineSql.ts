@@ -53,11 +53,9 @@ export interface EngineSqlThreadData {
   telegramApiUrl: string;
 }
 
+/** A claim is answered with a `ClaimedBatch`, a batch with what `writeBatch` wrote. */
 export type EngineSqlRequest = { id: number; batch: OutcomeBatch } | { id: number; claim: ClaimParams } | { close: true };
-export type EngineSqlReply =
-  | { id: number; written: BatchWritten }
-  | { id: number; claimed: ClaimedBatch }
-  | { id: number; error: { message: string; code?: string } };
+export type EngineSqlReply = { id: number; result: ClaimedBatch | BatchWritten } | { id: number; error: { message: string; code?: string } };
 
 /** A transaction the thread could not make: a batch is kept and written again, a claim retried. */
 export class EngineSqlThreadError extends Error {
@@ -88,16 +86,12 @@ class EngineSqlThread implements EngineSql {
     private readonly logger: Logger,
   ) {}
 
-  async claim(claim: ClaimParams): Promise<ClaimedBatch> {
-    const reply = await this.send((id) => ({ id, claim }));
-    if (!('claimed' in reply)) throw new EngineSqlThreadError('the engine SQL thread answered a claim with something else');
-    return reply.claimed;
+  claim(claim: ClaimParams): Promise<ClaimedBatch> {
+    return this.send((id) => ({ id, claim })) as Promise<ClaimedBatch>;
   }
 
-  async write(batch: OutcomeBatch): Promise<BatchWritten> {
-    const reply = await this.send((id) => ({ id, batch }));
-    if (!('written' in reply)) throw new EngineSqlThreadError('the engine SQL thread answered a write with something else');
-    return reply.written;
+  write(batch: OutcomeBatch): Promise<BatchWritten> {
+    return this.send((id) => ({ id, batch })) as Promise<BatchWritten>;
   }
 
   async close(): Promise<void> {
@@ -112,7 +106,7 @@ class EngineSqlThread implements EngineSql {
     clearTimeout(timer);
   }
 
-  private async send(request: (id: number) => EngineSqlRequest): Promise<EngineSqlReply> {
+  private async send(request: (id: number) => EngineSqlRequest): Promise<ClaimedBatch | BatchWritten> {
     await this.gate.acquire();
     try {
       // Checked on its turn: a transaction that waited while the engine closed must not start a thread.
@@ -124,7 +118,7 @@ class EngineSqlThread implements EngineSql {
         worker.postMessage(request(id));
       });
       if ('error' in reply) throw new EngineSqlThreadError(reply.error.message, reply.error.code);
-      return reply;
+      return reply.result;
     } finally {
       this.gate.release();
     }

@@ -19,12 +19,9 @@ port.on('message', (request: EngineSqlRequest) => {
     return;
   }
   const { id } = request;
-  const done =
-    'claim' in request
-      ? claimBatch(store, request.claim, planning).then((claimed): EngineSqlReply => ({ id, claimed }))
-      : writeBatch(store, request.batch, publicUrl).then((written): EngineSqlReply => ({ id, written }));
+  const done = 'claim' in request ? claimBatch(store, request.claim, planning) : writeBatch(store, request.batch, publicUrl);
   done.then(
-    (reply) => port.postMessage(reply),
+    (result) => port.postMessage({ id, result } satisfies EngineSqlReply),
     (err: unknown) => {
       const e = err as { message?: string; code?: string };
       port.postMessage({ id, error: { message: e.message ?? String(err), code: e.code } } satisfies EngineSqlReply);
