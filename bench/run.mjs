@@ -407,10 +407,9 @@ function readSqlTrace(server) {
 
 /** Statements the trace saw finish between two instants (epoch ms), by 100 ms. */
 function statementsBetween(trace, from, to) {
+  const [first, last] = [Math.floor(from / 100), Math.floor(to / 100)];
   let n = 0;
-  for (const [tenth, calls] of Object.entries(trace.callsPer100ms)) {
-    if (Number(tenth) >= Math.floor(from / 100) && Number(tenth) <= Math.floor(to / 100)) n += calls;
-  }
+  for (const [tenth, calls] of Object.entries(trace.callsPer100ms)) if (Number(tenth) >= first && Number(tenth) <= last) n += calls;
   return n;
 }
 

@@ -64,8 +64,9 @@ const minute = 60_000;
 
 /**
  * Ready-made tables. `default` suits a self-hosted machine client: no benchmark or bulk import
- * reaches it (single creates run at about 7 000 a second on a 2-core machine: 420 000 a minute), while sign-up and sign-in (scrypt hashes) stay limited per address. `strict` is the
- * Runhooks table, for a server open to public sign-ups; run now takes JustRun's 10 a minute.
+ * reaches it (single creates run at about 8 000 a second on a 2-core machine: 480 000 a minute),
+ * while sign-up and sign-in (scrypt hashes) stay limited per address. `strict` is the Runhooks
+ * table, for a server open to public sign-ups; run now takes JustRun's 10 a minute.
  */
 export const rateProfiles: Record<'default' | 'strict', RateLimits> = {
   default: {

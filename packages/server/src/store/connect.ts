@@ -68,8 +68,9 @@ function openSqlite(url: string): Store {
 }
 
 /**
- * A second connection to a SQLite file this process already holds, for a worker thread that
- * writes beside the main one (no guard, no migrations: the main connection did both).
+ * A second connection to a SQLite file this process already holds, for the engine's SQL thread
+ * (engine/engineSql.ts), which claims and writes beside the main one (no guard, no migrations:
+ * the main connection did both).
  */
 export function openSqliteWriter(path: string): Store {
   return sqliteStore(path);
