@@ -42,6 +42,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Name resolution for delivery targets; the system resolver unless a test brings its own. */
   resolver?: Resolver;
+  /** False builds the app without starting the engine or listening (e.g. to read its OpenAPI document). */
+  listen?: boolean;
 }
 
 /** The one place where the parts are wired together. */
@@ -124,8 +126,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       redisPrefix: config.redisPrefix,
       trustProxy: config.trustProxy,
     });
-    await engine.start();
-    await app.listen({ port: config.port, host: config.host });
+    if (options.listen === false) {
+      await app.ready();
+    } else {
+      await engine.start();
+      await app.listen({ port: config.port, host: config.host });
+    }
   } catch (err) {
     await app?.close();
     await engine.stop();
@@ -135,11 +141,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await store.close();
     throw err;
   }
-  const address = app.server.address();
+  const address = options.listen === false ? null : app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, database: store.kind, node: engine.nodeId }, `Kairos ${version} listening`);
-  const stopRetention = startRetention(store, config.plans, config.defaultPlan, logger);
+  let stopRetention = () => {};
+  if (options.listen !== false) {
+    logger.info({ url, database: store.kind, node: engine.nodeId }, `Kairos ${version} listening`);
+    stopRetention = startRetention(store, config.plans, config.defaultPlan, logger);
+  }
 
   let closing: Promise<void> | undefined;
   return {
