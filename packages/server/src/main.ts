@@ -27,6 +27,9 @@ import { createSpacesService } from './service/spaces.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
 import { jobVariable } from './service/views.js';
+import { createLiveFeed } from './service/liveFeed.js';
+import { createSchedulePreviewService } from './service/schedulePreview.js';
+import { createStreamTokens } from './service/streamTokens.js';
 
 export interface RunningServer {
   url: string;
@@ -66,6 +69,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const quota = new QuotaGate(config.plans, config.defaultPlan);
   const userAgent = `Kairos/${version}`;
   const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, logger });
+  // Other nodes' attempts are found by polling; this node's own wake the streams at once.
+  const liveFeed = createLiveFeed({ store, pollMs: store.kind === 'postgres' ? 1_000 : 10_000, lookbackMs: store.kind === 'postgres' ? 3_000 : 0 });
   const engine = new Engine({
     store,
     delivery,
@@ -79,13 +84,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     observer: metrics.engineObserver,
     sendAlert,
     publicUrl: config.publicUrl,
+    recorded: (projectIds) => liveFeed.recorded(projectIds),
   });
   metrics.watchEngine(() => engine.stats());
   const sessions = createSessionTokens(sessionSecret);
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
   const plans = createPlansService({ store, plans: config.plans, defaultPlan: config.defaultPlan });
-  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs });
+  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs, jobsChanged: (projectId, ids) => liveFeed.jobsChanged(projectId, ids) });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
   const alerts = createAlertsService({
@@ -125,6 +131,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       redis,
       redisPrefix: config.redisPrefix,
       trustProxy: config.trustProxy,
+      schedulePreviews: createSchedulePreviewService({ store }),
+      streamTokens: createStreamTokens({ store, secret: sessionSecret }),
+      liveFeed,
     });
     if (options.listen === false) {
       await app.ready();

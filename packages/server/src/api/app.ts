@@ -36,6 +36,12 @@ import { signingSecretRoutes } from './routes/signingSecrets.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { projectRoutes } from './routes/projects.js';
 import { validatorCompiler } from './validation.js';
+import type { LiveFeed } from '../service/liveFeed.js';
+import type { SchedulePreviewService } from '../service/schedulePreview.js';
+import type { StreamTokens } from '../service/streamTokens.js';
+import { schedulePreviewRoutes } from './routes/schedulePreview.js';
+import { streamRoutes } from './routes/stream.js';
+import { upcomingRunRoutes } from './routes/upcomingRuns.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -63,6 +69,9 @@ export interface AppDeps {
   redisPrefix?: string;
   /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client. */
   trustProxy?: boolean | number | string;
+  schedulePreviews: SchedulePreviewService;
+  streamTokens: StreamTokens;
+  liveFeed: LiveFeed;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
@@ -124,6 +133,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inboundWebhookRoutes(app, deps.inboundWebhooks, { publicUrl: deps.publicUrl, limitPerSlug: limits.keyed('inbound', inboundRate, slugOf) });
   badgeRoutes(app, deps.badges);
   alertRoutes(app, deps.alerts);
+  schedulePreviewRoutes(app, deps.schedulePreviews);
+  upcomingRunRoutes(app, deps.schedulePreviews);
+  streamRoutes(app, { accounts: deps.accounts, tokens: deps.streamTokens, feed: deps.liveFeed, jobs: deps.jobs });
   await registerOpenApiRoutes(app);
   return app;
 }

@@ -40,6 +40,8 @@ export interface EngineDeps {
   sendAlert?: AlertSender;
   /** KAIROS_PUBLIC_URL, for links in alert notices. */
   publicUrl?: string | null;
+  /** Told, once they are committed, which projects' attempts were just recorded (live streams); must be cheap. */
+  recorded?: (projectIds: ReadonlySet<string>) => void;
 }
 
 /** What the engine reports as it works; `latenessMs` is the attempt's start minus its due instant. */
@@ -358,6 +360,7 @@ export class Engine {
 
   private written({ outcomes, runs, effects }: Written<HeldRun>): void {
     if (effects.messages) this.messages.wake();
+    if (this.deps.recorded && outcomes.length > 0) this.deps.recorded(new Set(outcomes.map((o) => o.outcome.execution.project_id)));
     for (const { run, context } of runs) {
       if (run.lease_owner === this.nodeId && !this.stopping) this.hold(context);
     }

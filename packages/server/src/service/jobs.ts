@@ -29,6 +29,8 @@ export interface JobsServiceDeps {
   destinations: DestinationSettings;
   /** Runs due within this window are claimed at once rather than at the next look-ahead. */
   horizonMs: number;
+  /** Told of the jobs each committed transaction created, changed or deleted (live streams). */
+  jobsChanged?: (projectId: string, jobIds: readonly string[]) => void;
 }
 
 export interface Page {
@@ -92,7 +94,7 @@ const canonical = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
 
-export function createJobsService({ store, engine, plans, checkUrl, destinations, horizonMs }: JobsServiceDeps) {
+export function createJobsService({ store, engine, plans, checkUrl, destinations, horizonMs, jobsChanged }: JobsServiceDeps) {
   /** Runs `work` in one transaction and lets the engines know what it did to runs once it commits. */
   async function transact<T>(now: number, work: (trx: Trx, changes: RunChanges) => Promise<T>): Promise<T> {
     let changes = new RunChanges(now + horizonMs);
@@ -104,6 +106,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
       return value;
     });
     changes.apply(engine);
+    if (jobsChanged) for (const [projectId, ids] of changes.jobs) jobsChanged(projectId, [...ids]);
     return result;
   }
 
@@ -150,6 +153,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
       const dueAt = firstRunAt(def.schedule, now);
       const job = newJobRow(projectId, def, dueAt !== null, now);
       jobs.push(job);
+      changes.jobChanged(projectId, job.id);
       if (dueAt !== null) {
         runs.push(newRunRow(job, dueAt, now));
         changes.added(dueAt);
@@ -165,6 +169,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
     if (job.status !== 'active') throw new AppError('conflict', `Job ${job.id} is ${job.status}; only an active job can be paused.`);
     changes.removed(await deleteRunsOfJob(trx, job.id, 'schedule'));
     await updateJob(trx, job.id, { status: 'paused', paused_by: by, updated_at: now });
+    changes.jobChanged(job.project_id, job.id);
   }
 
   /** A recurring job resumes from now; a one-time job keeps its instant (now, if that has passed). */
@@ -177,12 +182,14 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
       changes.added(dueAt);
     }
     await updateJob(trx, job.id, { status: dueAt === null ? 'completed' : 'active', paused_by: null, updated_at: now });
+    changes.jobChanged(job.project_id, job.id);
   }
 
   async function removeIn(trx: Trx, changes: RunChanges, projectId: string, id: string): Promise<void> {
     const runIds = await deleteJob(trx, projectId, id);
     if (runIds === null) throw AppError.notFound(`Job ${id}`);
     changes.removed(runIds);
+    changes.jobChanged(projectId, id);
   }
 
   async function patchIn(trx: Trx, changes: RunChanges, current: JobRow, patch: JobPatch, now: number): Promise<void> {
@@ -221,6 +228,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         }
       }
       await updateJob(trx, current.id, { ...definitionColumns(def), status: jobStatus, updated_at: now });
+      changes.jobChanged(current.project_id, current.id);
       current = { ...current, status: jobStatus, schedule: JSON.stringify(def.schedule) };
     }
     if (status === 'paused' && current.status !== 'paused') await pauseIn(trx, changes, current, 'user', now);
@@ -388,6 +396,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
         if (job.status === 'cancelled') throw new AppError('conflict', `Job ${id} is already cancelled.`);
         changes.removed(await deleteRunsOfJob(trx, job.id));
         await updateJob(trx, job.id, { status: 'cancelled', paused_by: null, updated_at: now });
+        changes.jobChanged(projectId, job.id);
       });
     },
 
@@ -455,6 +464,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
                 break;
               case 'move_to_space':
                 await updateJob(trx, jobId, { space_id: request.spaceId!, updated_at: now });
+                changes.jobChanged(projectId, jobId);
                 break;
               case 'add_tags':
               case 'remove_tags': {
@@ -462,6 +472,7 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
                 for (const t of request.tags!) request.action === 'add_tags' ? tags.add(t) : tags.delete(t);
                 if (tags.size > 20) throw AppError.validation([{ field: 'tags', issue: 'a job has at most 20 tags' }]);
                 await updateJob(trx, jobId, { tags: JSON.stringify([...tags]), updated_at: now });
+                changes.jobChanged(projectId, jobId);
                 break;
               }
             }

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import type { Database, ExecutionRow, JobRow, RunRow } from '../store/schema.js';
+import { jobsSignal } from './liveFeed.js';
 
 /** What the use cases need from the engine. */
 export interface EngineHooks {
@@ -24,11 +25,19 @@ const idsPerSignal = 200;
 export class RunChanges {
   private dueSoon = false;
   private readonly deleted: string[] = [];
+  /** Jobs created, changed or deleted, by project: what live streams are told. */
+  readonly jobs = new Map<string, Set<string>>();
 
   constructor(private readonly horizonEnd: number) {}
 
   added(dueAt: number): void {
     if (dueAt <= this.horizonEnd) this.dueSoon = true;
+  }
+
+  jobChanged(projectId: string, jobId: string): void {
+    const ids = this.jobs.get(projectId);
+    if (ids) ids.add(jobId);
+    else this.jobs.set(projectId, new Set([jobId]));
   }
 
   removed(runIds: readonly string[]): void {
@@ -39,6 +48,10 @@ export class RunChanges {
     if (this.dueSoon) await store.signals.announce(trx, 'wake');
     for (let i = 0; i < this.deleted.length; i += idsPerSignal) {
       await store.signals.announce(trx, `forget:${this.deleted.slice(i, i + idsPerSignal).join(',')}`);
+    }
+    for (const [projectId, set] of this.jobs) {
+      const ids = [...set];
+      for (let i = 0; i < ids.length; i += idsPerSignal) await store.signals.announce(trx, jobsSignal(projectId, ids.slice(i, i + idsPerSignal)));
     }
   }
 

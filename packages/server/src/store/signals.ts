@@ -12,8 +12,11 @@ export interface Signals {
   close(): Promise<void>;
 }
 
-/** `wake`: claim now. `forget:<jobId>`: drop that job's runs held in memory. */
-export type SignalMessage = 'wake' | `forget:${string}`;
+/**
+ * `wake`: claim now. `forget:<jobId>`: drop that job's runs held in memory. `jobs:<projectId>:<ids>`:
+ * those jobs changed (for live streams; the engine ignores it).
+ */
+export type SignalMessage = 'wake' | `forget:${string}` | `jobs:${string}`;
 
 /** One SQLite process owns its file: nobody else to tell. */
 export const sqliteSignals: Signals = {

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { Api, useTestServer } from '../support/server.js';
+
+describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () => {
+  const t = useTestServer('sqlite', { project: 'preview' });
+
+  const preview = (body: unknown) => t.api.request('POST', '/v1/schedules/preview', body);
+
+  it('gives the next occurrences of a cron schedule in its time zone, in words', async () => {
+    const r = await preview({ schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'Europe/Berlin' }, count: 3, from: '2026-12-04T12:00:00Z' });
+    expect(r.status).toBe(200);
+    // Friday 4 December after 09:00 Berlin: Monday, Tuesday, Wednesday at 08:00 UTC (CET is UTC+1).
+    expect(r.body.data).toEqual({
+      description: 'every weekday at 09:00 (Europe/Berlin)',
+      timezone: 'Europe/Berlin',
+      occurrences: ['2026-12-07T08:00:00.000Z', '2026-12-08T08:00:00.000Z', '2026-12-09T08:00:00.000Z'],
+    });
+  });
+
+  it('gives ten occurrences by default, and interval and daily forms as a job would run them', async () => {
+    const interval = await preview({ schedule: { type: 'interval', every: '5m' }, from: '2026-12-04T12:00:00Z' });
+    expect(interval.body.data.description).toBe('every 5 minutes');
+    expect(interval.body.data.occurrences).toHaveLength(10);
+    expect(interval.body.data.occurrences.slice(0, 2)).toEqual(['2026-12-04T12:05:00.000Z', '2026-12-04T12:10:00.000Z']);
+
+    const daily = await preview({ schedule: { type: 'daily', times: ['14:30', '08:00'], timezone: 'UTC' }, count: 3, from: '2026-12-04T12:00:00Z' });
+    expect(daily.body.data).toEqual({
+      description: 'at 08:00 and 14:30 every day (UTC)',
+      timezone: 'UTC',
+      occurrences: ['2026-12-04T14:30:00.000Z', '2026-12-05T08:00:00.000Z', '2026-12-05T14:30:00.000Z'],
+    });
+  });
+
+  it('previews a one-time schedule as its single instant', async () => {
+    const r = await preview({ schedule: { type: 'once', at: '2027-01-01T00:00:00Z' }, count: 5 });
+    expect(r.body.data).toEqual({ description: 'once at 2027-01-01 00:00 UTC', timezone: 'UTC', occurrences: ['2027-01-01T00:00:00.000Z'] });
+  });
+
+  it('refuses an invalid schedule with the field job creation names', async () => {
+    const r = await preview({ schedule: { type: 'cron', expression: '61 * * * *' } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain('schedule.expression');
+    const created = await t.api.request('POST', '/v1/jobs', { url: `${t.sink.url}/x`, schedule: { type: 'cron', expression: '61 * * * *' } });
+    expect(created.body.error.details).toEqual(r.body.error.details);
+
+    const zone = await preview({ schedule: { type: 'daily', times: ['08:00'], timezone: 'Mars/Olympus' } });
+    expect(zone.status).toBe(422);
+    expect(zone.body.error.details[0].field).toBe('schedule.timezone');
+  });
+
+  it('bounds count and checks from', async () => {
+    for (const count of [0, 51, 2.5]) {
+      const r = await preview({ schedule: { type: 'interval', every: '1m' }, count });
+      expect(r.status, String(count)).toBe(422);
+      expect(r.body.error.details[0].field).toBe('count');
+    }
+    const r = await preview({ schedule: { type: 'interval', every: '1m' }, from: 'yesterday' });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details[0].field).toBe('from');
+    expect((await preview({ schedule: { type: 'interval', every: '1m' }, count: 50 })).body.data.occurrences).toHaveLength(50);
+  });
+
+  it('needs credentials', async () => {
+    const r = await new Api(t.server.url).request('POST', '/v1/schedules/preview', { schedule: { type: 'interval', every: '1m' } });
+    expect(r.status).toBe(401);
+  });
+
+  it("lists every active job's occurrences in a window, earliest first", async () => {
+    const other = new Api(t.server.url);
+    await other.register('upcoming');
+    const now = Date.now();
+    const hourly = await other.createJob({ name: 'hourly', url: `${t.sink.url}/h`, schedule: { type: 'interval', every: '1h' } });
+    const once = await other.createJob({ name: 'once', url: `${t.sink.url}/o`, schedule: { type: 'once', at: new Date(now + 90 * 60_000).toISOString() } });
+    const paused = await other.createJob({ name: 'paused', url: `${t.sink.url}/p`, schedule: { type: 'interval', every: '30m' } });
+    expect((await other.request('POST', `/v1/jobs/${paused.id}/pause`)).status).toBe(200);
+
+    const from = new Date(now).toISOString();
+    const to = new Date(now + 4 * 3_600_000 - 30_000).toISOString();
+    const r = await other.request('GET', `/v1/runs/upcoming?from=${from}&to=${to}`);
+    expect(r.status).toBe(200);
+    expect(r.body.meta).toEqual({ from: new Date(now).toISOString(), to, truncated: false });
+    expect(r.body.data.map((u: { jobName: string }) => u.jobName)).toEqual(['hourly', 'once', 'hourly', 'hourly']);
+    const first = Date.parse(hourly.nextRunAt);
+    expect(r.body.data.filter((u: { jobId: string }) => u.jobId === hourly.id).map((u: { at: string }) => Date.parse(u.at))).toEqual([first, first + 3_600_000, first + 7_200_000]);
+    expect(r.body.data[1]).toEqual({ jobId: once.id, jobName: 'once', at: once.nextRunAt });
+
+    const limited = await other.request('GET', `/v1/runs/upcoming?from=${from}&to=${to}&limit=2`);
+    expect(limited.body.data.map((u: { jobName: string }) => u.jobName)).toEqual(['hourly', 'once']);
+    expect(limited.body.meta.truncated).toBe(true);
+
+    // The default window is the next 24 hours.
+    const byDefault = await other.request('GET', '/v1/runs/upcoming');
+    expect(byDefault.body.data.filter((u: { jobId: string }) => u.jobId === hourly.id)).toHaveLength(24);
+  });
+
+  it('refuses a window that is empty, reversed or longer than 31 days, and a bad limit', async () => {
+    const from = '2026-12-01T00:00:00Z';
+    const cases: [string, string][] = [
+      [`from=${from}&to=2026-11-30T00:00:00Z`, 'to'],
+      [`from=${from}&to=${from}`, 'to'],
+      [`from=${from}&to=2027-01-02T00:00:01Z`, 'to'],
+      ['from=soon', 'from'],
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+    ];
+    for (const [query, field] of cases) {
+      const r = await t.api.request('GET', `/v1/runs/upcoming?${query}`);
+      expect(r.status, query).toBe(422);
+      expect(r.body.error.details[0].field, query).toBe(field);
+    }
+    expect((await t.api.request('GET', `/v1/runs/upcoming?from=${from}&to=2027-01-01T00:00:00Z`)).status).toBe(200);
+  });
+});
