@@ -2,6 +2,8 @@ import { type AlertChannelTarget, maskAlertChannelConfig } from '../domain/alert
 import type { AlertEvent } from '../domain/alertRule.js';
 import { type Destination, maskDestination } from '../domain/destinations.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
+import type { Schedule } from '../domain/schedule.js';
+import { describeSchedule } from '../domain/scheduleDescription.js';
 import { followUpUrls } from '../store/rows.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
@@ -83,6 +85,7 @@ function viewOf(row: JobRow, nextRunAt: number | null, parts: JobParts) {
     query: parts.query,
     ...(parts.payload !== undefined ? { payload: parts.payload } : { body: row.body }),
     schedule: scheduleView(parts.schedule),
+    scheduleDescription: describeSchedule(parts.schedule as Schedule),
     retryPolicy: parts.retryPolicy,
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,

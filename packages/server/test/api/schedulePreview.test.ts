@@ -110,4 +110,14 @@ describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () =>
     }
     expect((await t.api.request('GET', `/v1/runs/upcoming?from=${from}&to=2027-01-01T00:00:00Z`)).status).toBe(200);
   });
+
+  it('gives every job its schedule in words, and finds jobs by part of their URL', async () => {
+    const job = await t.api.createJob({ name: 'Morning report', url: `${t.sink.url}/reports/daily-digest`, schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'Europe/Berlin' } });
+    expect(job.scheduleDescription).toBe('every weekday at 09:00 (Europe/Berlin)');
+    expect((await t.api.request('GET', `/v1/jobs/${job.id}`)).body.data.scheduleDescription).toBe('every weekday at 09:00 (Europe/Berlin)');
+    const byUrl = await t.api.request('GET', '/v1/jobs?q=DAILY-DIGEST');
+    expect(byUrl.body.data.map((j: { id: string }) => j.id)).toEqual([job.id]);
+    const byName = await t.api.request('GET', '/v1/jobs?q=morning');
+    expect(byName.body.data.map((j: { id: string }) => j.id)).toEqual([job.id]);
+  });
 });

@@ -91,7 +91,7 @@ export const JobListQuery = Type.Object(
     status: Type.Optional(Type.Union(['active', 'paused', 'completed', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
     tag: Type.Optional(Type.String({ minLength: 1, maxLength: limits.tagLength })),
     spaceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Part of the name or URL, any case' })),
   },
   { additionalProperties: false },
 );
@@ -168,6 +168,7 @@ export const Job = Type.Object({
   payload: Type.Optional(Type.Unknown({ description: 'Any JSON, sent as application/json; present instead of body when the job has one' })),
   body: Type.Optional(nullable(Type.String({ description: 'Present when the job has no payload' }))),
   schedule: ScheduleView,
+  scheduleDescription: Type.String({ description: 'The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)"' }),
   retryPolicy: RetryPolicyView,
   timeoutMs: Type.Integer(),
   storeResponseBody: Type.Boolean(),

@@ -34,7 +34,7 @@ export interface JobFilter {
   status?: JobStatus;
   tag?: string;
   spaceId?: string;
-  /** Part of the name, any case. */
+  /** Part of the name or URL, any case. */
   q?: string;
 }
 
@@ -51,7 +51,10 @@ export async function listJobs(db: Executor, projectId: string, filter: JobFilte
     if (filter.spaceId) out = out.where('jobs.space_id', '=', filter.spaceId);
     // Tags are a JSON array; the quoted tag matches one element exactly.
     if (filter.tag) out = out.where(sql<boolean>`jobs.tags LIKE ${containsPattern(JSON.stringify(filter.tag))} ESCAPE '!'`);
-    if (filter.q) out = out.where(sql<boolean>`lower(jobs.name) LIKE ${containsPattern(filter.q.toLowerCase())} ESCAPE '!'`);
+    if (filter.q) {
+      const pattern = containsPattern(filter.q.toLowerCase());
+      out = out.where(sql<boolean>`(lower(jobs.name) LIKE ${pattern} ESCAPE '!' OR lower(jobs.url) LIKE ${pattern} ESCAPE '!')`);
+    }
     return out;
   };
   return readPage(
