@@ -38,12 +38,12 @@ export function jobIdOf(param: string): string {
 }
 
 /**
- * A whole number standing for one run (Booper's integer `job_id`): the run id's millisecond
+ * A whole number standing for one run or job (Booper's integer `job_id`): the id's millisecond
  * time times 2048 plus the low 11 bits of its random part, below 2^53 until the year 2109. Ids
  * made in one millisecond by one process count up in their random part, so they differ here.
  */
-export function runNumberOf(runId: string): number | null {
-  const m = nativeShape.exec(runId);
+export function runNumberOf(id: string): number | null {
+  const m = nativeShape.exec(id);
   if (!m) return null;
   let ms = 0;
   for (const c of m[2]!.slice(0, 10)) ms = ms * 32 + alphabet.indexOf(c);

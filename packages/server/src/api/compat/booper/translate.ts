@@ -157,7 +157,9 @@ export function booperJobView(progress: JobProgress, now: number, options: { arg
   const schedule = job.schedule as Record<string, unknown>;
   const recurring = schedule.type !== 'once';
   const runId = run?.id ?? last?.runId ?? null;
-  const number = runId === null ? null : runNumberOf(runId);
+  // A one-time job is one Oban job: its number is the job's, the same before and after its run
+  // or its cancellation. Each run of a recurring job is a job of its own with its own number.
+  const number = runNumberOf(recurring && runId !== null ? runId : job.id);
   const ended = run === null && last !== null && last.runId === runId;
   const state = runState(progress, now);
   const args = options.args ?? {
@@ -185,7 +187,8 @@ export function booperJobView(progress: JobProgress, now: number, options: { arg
       has_confict: options.conflict ?? false,
       id: number,
       inserted_at: run ? isoOf(run.createdAt) : last ? isoOf(last.startedAt) : job.createdAt,
-      scheduled_at: run ? isoOf(run.dueAt) : last ? isoOf(last.startedAt) : job.nextRunAt,
+      // A one-time job keeps its instant; a recurring one without a run shows its last attempt's.
+      scheduled_at: run ? isoOf(run.dueAt) : schedule.type === 'once' ? (schedule.at as string) : last ? isoOf(last.startedAt) : null,
       state,
     },
     args,
