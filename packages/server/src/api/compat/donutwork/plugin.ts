@@ -3,6 +3,7 @@ import { AppError } from '../../../domain/errors.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { JobsService } from '../../../service/jobs.js';
 import { acceptJsonOnly, authenticateWith, bearerToken, callerWith, registerDialectErrors } from '../door.js';
+import { jobIdOf } from '../ids.js';
 import { CreateBody, FileParams, ListQuery, RunParams } from './schemas.js';
 import { donutworkError, donutworkJobInput, jobRunnerList, runResult } from './translate.js';
 
@@ -63,7 +64,8 @@ export async function donutworkPlugin(scope: FastifyInstance, options: Donutwork
 
   scope.post<{ Params: RunParams }>(`${base}/:id/run.json`, { schema: { ...hide, params: RunParams } }, async (request) => {
     const caller = callerWith(request, 'write');
-    const result = await jobs.runNow(caller.projectId, request.params.id, true);
+    // Any door's form of the id: Donutwork lists native ids, Runner and Booper show UUIDs.
+    const result = await jobs.runNow(caller.projectId, jobIdOf(request.params.id), true);
     if (!result.done) throw new AppError('unavailable', `The run of ${request.params.id} did not finish in time; its result will be in the job's history.`);
     return runResult(request.params.id, result.execution);
   });
@@ -73,7 +75,7 @@ export async function donutworkPlugin(scope: FastifyInstance, options: Donutwork
     const { file } = request.params;
     if (!file.endsWith('.json')) throw AppError.notFound(`Job runner ${file}`);
     const id = file.slice(0, -'.json'.length);
-    await jobs.remove(caller.projectId, id);
+    await jobs.remove(caller.projectId, jobIdOf(id));
     return { id, deleted: true };
   });
 }

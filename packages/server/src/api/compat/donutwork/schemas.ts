@@ -34,5 +34,5 @@ export const RunParams = Type.Object({ id: Type.String({ minLength: 1, maxLength
 export type RunParams = Static<typeof RunParams>;
 
 /** `<id>.json`: the id with Donutwork's extension. */
-export const FileParams = Type.Object({ file: Type.String({ minLength: 6, maxLength: 70 }) });
+export const FileParams = Type.Object({ file: Type.String({ minLength: 1, maxLength: 70 }) });
 export type FileParams = Static<typeof FileParams>;
