@@ -91,7 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const accounts = createAccountsService({ store, sessions, registration: config.registration });
   const apiKeys = createApiKeysService(store);
   const plans = createPlansService({ store, plans: config.plans, defaultPlan: config.defaultPlan });
-  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs, jobsChanged: (projectId, ids) => liveFeed.jobsChanged(projectId, ids) });
+  const jobs = createJobsService({ store, engine, plans, checkUrl: policy.checkUrl, allowListed: policy.allowListed, destinations: { telegramApiUrl: config.telegramApiUrl, emailUnavailable: email.unavailable }, horizonMs: config.engine.horizonMs, jobsChanged: (projectId, ids) => liveFeed.jobsChanged(projectId, ids) });
   const executions = createExecutionsService({ store, engine });
   const spaces = createSpacesService({ store, jobs });
   const alerts = createAlertsService({

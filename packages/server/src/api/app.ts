@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RateLimits } from '../config.js';
@@ -42,6 +42,9 @@ import type { StreamTokens } from '../service/streamTokens.js';
 import { schedulePreviewRoutes } from './routes/schedulePreview.js';
 import { streamRoutes } from './routes/stream.js';
 import { upcomingRunRoutes } from './routes/upcomingRuns.js';
+import { booperPlugin } from './compat/booper/plugin.js';
+import { donutworkPlugin } from './compat/donutwork/plugin.js';
+import { runnerCreateRate, runnerPlugin } from './compat/runner/plugin.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -130,12 +133,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   spaceRoutes(app, deps.spaces);
   planRoutes(app, deps.plans, deps.accounts);
   signingSecretRoutes(app, deps.signingSecrets);
-  inboundWebhookRoutes(app, deps.inboundWebhooks, { publicUrl: deps.publicUrl, limitPerSlug: limits.keyed('inbound', inboundRate, slugOf) });
+  // One count per inbound URL, whichever door it is posted through.
+  const limitInbound = limits.keyed('inbound', inboundRate, slugOf);
+  inboundWebhookRoutes(app, deps.inboundWebhooks, { publicUrl: deps.publicUrl, limitPerSlug: limitInbound });
   badgeRoutes(app, deps.badges);
   alertRoutes(app, deps.alerts);
   schedulePreviewRoutes(app, deps.schedulePreviews);
   upcomingRunRoutes(app, deps.schedulePreviews);
   streamRoutes(app, { accounts: deps.accounts, tokens: deps.streamTokens, feed: deps.liveFeed, jobs: deps.jobs });
+  // Other products' APIs, each with its own auth, errors and 404s (src/api/compat/<product>).
+  const callerKey = (r: FastifyRequest) => r.caller?.keyId ?? r.caller?.userId ?? r.ip;
+  await app.register(runnerPlugin, { prefix: '/compat/runner', accounts: deps.accounts, jobs: deps.jobs, inboundWebhooks: deps.inboundWebhooks, limitCreates: limits.keyed('runnerCreates', runnerCreateRate, callerKey), limitPerSlug: limitInbound });
+  await app.register(booperPlugin, { prefix: '/compat/booper', accounts: deps.accounts, jobs: deps.jobs });
+  await app.register(donutworkPlugin, { prefix: '/compat/donutwork', accounts: deps.accounts, jobs: deps.jobs });
   await registerOpenApiRoutes(app);
   return app;
 }

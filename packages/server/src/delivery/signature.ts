@@ -17,3 +17,12 @@ export function webhookSignature(keys: readonly Buffer[], id: string, timestamp:
   }
   return out;
 }
+
+/**
+ * Runner's `X-Runner-Signature` value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`,
+ * keyed with the secret's text exactly as it was shown (its UTF-8 bytes, `whsec_` and all), which
+ * is what Runner's documented verify() feeds to createHmac.
+ */
+export function runnerSignature(secretText: Buffer, timestamp: string, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secretText).update(`${timestamp}.`).update(body).digest('hex')}`;
+}

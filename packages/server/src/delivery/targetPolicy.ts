@@ -15,6 +15,8 @@ export interface TargetPolicy {
    * Returns null when acceptable, else a human-readable issue. Does no DNS.
    */
   checkUrl(url: string): string | null;
+  /** Whether the operator allowed this URL's host by name, or as an address literal in an allowed range. */
+  allowListed(url: string): boolean;
   /** Whether a resolved address may be connected to for the given host name. */
   allowsAddress(address: string, hostname: string): boolean;
   /**
@@ -114,6 +116,20 @@ export function createTargetPolicy(allow: AllowEntry[], resolver?: Resolver): Ta
         hostVerdicts.set(host, verdict);
       }
       return verdict;
+    },
+    allowListed(text) {
+      let host: string;
+      try {
+        host = unbracket(new URL(text).hostname);
+      } catch {
+        return false;
+      }
+      if (allowedNames.has(normalizeName(host))) return true;
+      try {
+        return isIP(host) !== 0 && inAllowedRange(host);
+      } catch {
+        return false;
+      }
     },
     allowsAddress: (address, hostname) => refusal(address, hostname) === null,
     lookup: guardedLookup(resolver, refusal),

@@ -1,3 +1,4 @@
+import type { DeliveryStyle } from './deliveryStyle.js';
 import { compileDestination, defaultDestinationSettings, type Destination, type DestinationSettings } from './destinations.js';
 import type { FieldIssue, Result } from './errors.js';
 import { compileRetryPolicy, type RetryPolicy, DEFAULT_RETRY_POLICY } from './retry.js';
@@ -49,6 +50,8 @@ export interface JobDefinition {
   failureCallbackUrl: string | null;
   /** Where each attempt's lifecycle events are POSTed. */
   eventsUrl: string | null;
+  /** How its requests are dressed; null for Kairos's own style. Set by the door that made it. */
+  deliveryStyle: DeliveryStyle | null;
 }
 
 /** The URLs a run's outcome sets off messages to, each checked like the job's own target. */
@@ -76,6 +79,8 @@ export interface JobInput {
   callbackUrl?: string | null;
   failureCallbackUrl?: string | null;
   eventsUrl?: string | null;
+  /** Not a field of the native API: a door speaking another product's dialect sets it. */
+  deliveryStyle?: DeliveryStyle | null;
 }
 
 // Set by the transport, or by Kairos itself; a job may not override them.
@@ -215,6 +220,7 @@ export function compileJobDefinition(
       storeResponseBody: input.storeResponseBody ?? true,
       followRedirects: input.followRedirects ?? false,
       ...followUps,
+      deliveryStyle: input.deliveryStyle ?? null,
     },
   };
 }

@@ -310,7 +310,7 @@ export class Engine {
     const executionId = newId('exe');
     const keys = this.signing.get(held.job.projectId, Date.now()) ?? (await this.staleSigningKeys(held.job.projectId));
     const started = Date.now();
-    const request = requestFor(held, started, executionId, keys);
+    const request = requestFor(held, started, executionId, keys, held.job.style === 'runner' ? this.signing.newestText(held.job.projectId) : null);
     if (!this.deps.quota.admit(held.job.projectId, started)) {
       result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
     } else {

@@ -1,10 +1,11 @@
+import { type DeliveryStyle, isDeliveryStyle, runnerUserAgent } from '../domain/deliveryStyle.js';
 import { type Destination, destinationHttpRequest, type EmailMessage, emailMessage } from '../domain/destinations.js';
 import type { RetryPolicy } from '../domain/retry.js';
 import type { Schedule } from '../domain/schedule.js';
 import { isRecurring } from '../domain/schedule.js';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
-import { webhookSignature } from '../delivery/signature.js';
+import { runnerSignature, webhookSignature } from '../delivery/signature.js';
 import { followUpUrls } from '../store/rows.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 
@@ -47,6 +48,8 @@ export interface JobPlan extends DeliveryRequest {
   /** What alert rules are scoped by. */
   spaceId: string | null;
   tags: readonly string[];
+  /** The job's delivery style (domain/deliveryStyle.ts); null for Kairos's own. */
+  style: DeliveryStyle | null;
 }
 
 /** A job's follow-up, callback and events URLs, and what a follow-up job is made of. */
@@ -59,6 +62,8 @@ export interface FollowUps {
   payload: string | null;
   body: string | null;
   spaceId: string | null;
+  /** The follow-up is delivered in its parent's style. */
+  style: DeliveryStyle | null;
 }
 
 const noTags: readonly string[] = Object.freeze([]);
@@ -75,8 +80,11 @@ function followUpsOf(row: JobRow): FollowUps | null {
     payload: row.payload,
     body: row.body,
     spaceId: row.space_id,
+    style: styleOf(row),
   };
 }
+
+const styleOf = (row: JobRow): DeliveryStyle | null => (isDeliveryStyle(row.delivery_style) ? row.delivery_style : null);
 
 /** A run this node holds a lease on, from its claim until its outcome is written. */
 export interface HeldRun {
@@ -97,12 +105,13 @@ export interface PlanSettings {
 
 export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
   if (row.destination !== null) return planDestination(row, JSON.parse(row.destination) as Destination, settings);
-  const { userAgent } = settings;
+  const style = styleOf(row);
   const url = new URL(row.url);
   const query = JSON.parse(row.query) as Record<string, string>;
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const headers = new Map<string, string>([['user-agent', userAgent]]);
-  if (row.payload !== null) headers.set('content-type', 'application/json');
+  const headers = new Map<string, string>([['user-agent', style === 'runner' ? runnerUserAgent : settings.userAgent]]);
+  // Runner sends every request as JSON, an empty one included.
+  if (row.payload !== null || style === 'runner') headers.set('content-type', 'application/json');
   for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers.set(k.toLowerCase(), v);
   const schedule = JSON.parse(row.schedule) as Schedule;
   const bodiless = row.method === 'GET' || row.method === 'HEAD';
@@ -138,6 +147,7 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     followUps: followUpsOf(row),
     spaceId: row.space_id,
     tags: tagsOf(row),
+    style,
   };
 }
 
@@ -171,6 +181,8 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
     followUps: followUpsOf(row),
     spaceId: row.space_id,
     tags: tagsOf(row),
+    // A destination's request is the service's own (Slack's, Telegram's...): no style applies.
+    style: null,
   };
   if (destination.type === 'email') {
     const email = emailMessage(destination, payload);
@@ -202,9 +214,10 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
 
 /**
  * The request for one attempt: the job's plan plus the headers that name this delivery, signed
- * with each of `signingKeys` (Standard Webhooks) when there are any.
+ * with each of `signingKeys` (Standard Webhooks) when there are any, and for a Runner-style job
+ * with a body, also with `runnerKey` (the newest secret's text) in `X-Runner-Signature`.
  */
-export function requestFor(held: HeldRun, now: number, executionId: string, signingKeys: readonly Buffer[]): DeliveryRequest {
+export function requestFor(held: HeldRun, now: number, executionId: string, signingKeys: readonly Buffer[], runnerKey: Buffer | null = null): DeliveryRequest {
   const { job, run } = held;
   // An email's record: to, subject and body; it carries the delivery id in its own header.
   if (job.channel === 'email') return { origin: job.origin, path: job.path, method: job.method, headers: job.headers, body: job.body, timeoutMs: job.timeoutMs, followRedirects: false };
@@ -247,6 +260,7 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
     executionId,
   );
   if (signingKeys.length > 0) headers.push('webhook-signature', webhookSignature(signingKeys, run.delivery_id, timestamp, body ?? ''));
+  if (runnerKey !== null && job.style === 'runner' && body !== null && body !== '') headers.push('x-runner-signature', runnerSignature(runnerKey, timestamp, body));
   return {
     origin: job.origin,
     path: job.path,

@@ -148,6 +148,7 @@ function followUpJob(projectId: string, parent: EffectJob, url: string, now: num
     callbackUrl: null,
     failureCallbackUrl: null,
     eventsUrl: null,
+    deliveryStyle: f.style,
   };
   return newJobRow(projectId, def, true, now, parent.id);
 }

@@ -4,6 +4,8 @@ import { liveSigningSecrets } from '../store/sql/signingSecrets.js';
 
 interface ProjectKeys {
   keys: Buffer[];
+  /** The newest live secret's text as shown to the user, for styles keyed with it (Runner's). */
+  newestText: Buffer | null;
   /** The earliest instant one of them expires. */
   until: number;
   loadedAt: number;
@@ -37,6 +39,11 @@ export class SigningKeys {
     return this.projects.get(projectId)?.keys;
   }
 
+  /** The newest live secret's text of a project as last read (read with its keys), if any. */
+  newestText(projectId: string): Buffer | null {
+    return this.projects.get(projectId)?.newestText ?? null;
+  }
+
   /** Reads the secrets of the projects that are not fresh; concurrent reads of one project are shared. */
   async refresh(db: Executor, projectIds: Iterable<string>, now: number): Promise<void> {
     const waits: Promise<void>[] = [];
@@ -50,10 +57,12 @@ export class SigningKeys {
       const generation = new Map(stale.map((id) => [id, this.generations.get(id) ?? 0]));
       const load = (async () => {
         const rows = await liveSigningSecrets(db, stale, now);
-        const fresh = new Map<string, ProjectKeys>(stale.map((id) => [id, { keys: [], until: Infinity, loadedAt: now }]));
+        const fresh = new Map<string, ProjectKeys>(stale.map((id) => [id, { keys: [], newestText: null, until: Infinity, loadedAt: now }]));
         for (const row of rows) {
           const p = fresh.get(row.project_id)!;
           p.keys.push(signingKey(row.secret));
+          // Oldest first: the last one read is the newest.
+          p.newestText = Buffer.from(row.secret, 'utf8');
           if (row.expires_at !== null) p.until = Math.min(p.until, row.expires_at);
         }
         if (this.projects.size > 100_000) this.projects.clear();

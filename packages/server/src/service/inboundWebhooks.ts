@@ -6,6 +6,7 @@ import type { Store } from '../store/connect.js';
 import type { InboundWebhookRow } from '../store/schema.js';
 import { deleteInboundWebhook, findInboundWebhookBySlug, getInboundWebhook, insertInboundWebhook, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
 import type { Caller } from './accounts.js';
+import type { DeliveryStyle } from '../domain/deliveryStyle.js';
 import type { JobsService, Page } from './jobs.js';
 import { inboundWebhookView } from './views.js';
 
@@ -98,9 +99,10 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
 
     /**
      * One request to a public inbound URL: a one-time job through the ordinary create path, so
-     * the project's plan and the job rules apply. `rawBody` is what was signed.
+     * the project's plan and the job rules apply. `rawBody` is what was signed. A door speaking
+     * another product's dialect names the delivery style its jobs get.
      */
-    async receive(slug: string, rawBody: Buffer, payload: unknown, signature: string | undefined) {
+    async receive(slug: string, rawBody: Buffer, payload: unknown, signature: string | undefined, deliveryStyle: DeliveryStyle | null = null) {
       const row = await findInboundWebhookBySlug(store.db, slug);
       if (!row) throw AppError.notFound('Inbound webhook');
       if (row.secret !== null && !verifySignature(row.secret, rawBody, signature)) {
@@ -108,7 +110,7 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
           { field: signatureHeader, issue: signature === undefined ? 'is required' : 'does not match the body' },
         ]);
       }
-      const { job } = await jobs.create(row.project_id, jobInput(row, payload));
+      const { job } = await jobs.create(row.project_id, { ...jobInput(row, payload), deliveryStyle });
       return { jobId: job.id, scheduledFor: job.nextRunAt };
     },
   };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DestinationSettings } from '../domain/destinations.js';
+import { isDeliveryStyle } from '../domain/deliveryStyle.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
@@ -8,7 +9,7 @@ import { firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
 import { listExecutions } from '../store/sql/executions.js';
-import { claimIdempotencyKey, getIdempotencyKey } from '../store/sql/idempotency.js';
+import { claimIdempotencyKey, getIdempotencyKey, repointIdempotencyKey } from '../store/sql/idempotency.js';
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
@@ -25,12 +26,39 @@ export interface JobsServiceDeps {
   engine: EngineHooks;
   plans: Pick<PlansService, 'checkJobs'>;
   checkUrl: (url: string) => string | null;
+  /** Whether the operator allowed this URL's host by name or range (KAIROS_ALLOW_TARGETS); none when absent. */
+  allowListed?: (url: string) => boolean;
   /** What the operator configured for built-in destinations (Telegram API, email). */
   destinations: DestinationSettings;
   /** Runs due within this window are claimed at once rather than at the next look-ahead. */
   horizonMs: number;
   /** Told of the jobs each committed transaction created, changed or deleted (live streams). */
   jobsChanged?: (projectId: string, jobIds: readonly string[]) => void;
+}
+
+/**
+ * What a repeated Idempotency-Key means. `sameRequest` (the native rule): the same request gets
+ * the job back, another request under the key is a 409. `keyAlone` (Runner's): the key alone
+ * decides; whatever the body, the job made under it is answered while it exists. `untilRun`
+ * (Booper's): the job made under the key is answered until it has run; after that the key makes
+ * a new job and names it from then on.
+ */
+export type IdempotencyRule = 'sameRequest' | 'keyAlone' | 'untilRun';
+
+/** How one create differs from the native API's, for a door that speaks another dialect. */
+export interface CreateOptions {
+  idempotency?: IdempotencyRule;
+  /** Every URL of the job must be https, but for hosts the operator allowed (KAIROS_ALLOW_TARGETS). */
+  httpsOnly?: boolean;
+}
+
+/** Where a job stands in its runs: its outstanding scheduled run, and its latest attempt. */
+export interface JobProgress {
+  job: JobView;
+  /** The pending scheduled run (or its retry), or null when none is owed. */
+  run: { id: string; dueAt: number; attempt: number; leased: boolean; createdAt: number } | null;
+  /** The latest recorded attempt, or null before the first. */
+  last: { runId: string; status: string; attempt: number; startedAt: number; completedAt: number } | null;
 }
 
 export interface Page {
@@ -78,6 +106,7 @@ function inputOf(row: JobRow): JobInput {
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
     ...followUpUrls(row),
+    deliveryStyle: isDeliveryStyle(row.delivery_style) ? row.delivery_style : null,
   };
 }
 
@@ -94,7 +123,13 @@ const canonical = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
   );
 
-export function createJobsService({ store, engine, plans, checkUrl, destinations, horizonMs, jobsChanged }: JobsServiceDeps) {
+export function createJobsService({ store, engine, plans, checkUrl, allowListed, destinations, horizonMs, jobsChanged }: JobsServiceDeps) {
+  /** The URL check a create makes under its options. */
+  function urlCheckFor(options: CreateOptions): (url: string) => string | null {
+    if (!options.httpsOnly) return checkUrl;
+    return (url) => (/^http:/i.test(url) && !(allowListed?.(url) ?? false) ? 'must use https' : checkUrl(url));
+  }
+
   /** Runs `work` in one transaction and lets the engines know what it did to runs once it commits. */
   async function transact<T>(now: number, work: (trx: Trx, changes: RunChanges) => Promise<T>): Promise<T> {
     let changes = new RunChanges(now + horizonMs);
@@ -122,14 +157,14 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
   }
 
   /** Validates inputs against the spaces they name; every issue under `<prefix>[i].` when prefixed. */
-  function compileAll(inputs: readonly JobInput[], spaces: Map<string, SpaceRow>, now: number, prefix: string): JobDefinition[] {
+  function compileAll(inputs: readonly JobInput[], spaces: Map<string, SpaceRow>, now: number, prefix: string, urlCheck = checkUrl): JobDefinition[] {
     const issues: FieldIssue[] = [];
     const defs: JobDefinition[] = [];
     inputs.forEach((input, i) => {
       const at = prefix ? `${prefix}[${i}].` : '';
       const space = input.spaceId ? spaces.get(input.spaceId) : undefined;
       if (input.spaceId && !space) issues.push({ field: `${at}spaceId`, issue: `no space ${input.spaceId} in this project` });
-      const compiled = compileJobDefinition({ ...input, schedule: inheritTimezone(input.schedule, space) }, now, checkUrl, undefined, destinations);
+      const compiled = compileJobDefinition({ ...input, schedule: inheritTimezone(input.schedule, space) }, now, urlCheck, undefined, destinations);
       if (!compiled.ok) for (const issue of compiled.issues) issues.push({ field: at + issue.field, issue: issue.issue });
       else defs.push(compiled.value);
     });
@@ -246,12 +281,12 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
    * outcomes do: a commit costs far more than the rows it writes. Each create is checked on its
    * own and fails on its own; only a database failure fails them all.
    */
-  let pendingCreates: Array<{ projectId: string; input: JobInput; resolve: (job: JobView) => void; reject: (err: unknown) => void }> = [];
+  let pendingCreates: Array<{ projectId: string; input: JobInput; urlCheck: (url: string) => string | null; resolve: (job: JobView) => void; reject: (err: unknown) => void }> = [];
   const maxCreatesTogether = 200;
 
-  function createTogether(projectId: string, input: JobInput): Promise<JobView> {
+  function createTogether(projectId: string, input: JobInput, urlCheck = checkUrl): Promise<JobView> {
     return new Promise((resolve, reject) => {
-      pendingCreates.push({ projectId, input, resolve, reject });
+      pendingCreates.push({ projectId, input, urlCheck, resolve, reject });
       if (pendingCreates.length === 1) setImmediate(() => void flushCreates());
     });
   }
@@ -274,9 +309,9 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
           await insertRuns(trx, runs.splice(0), store);
           gathered.clear();
         };
-        for (const { projectId, input } of batch) {
+        for (const { projectId, input, urlCheck } of batch) {
           try {
-            const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
+            const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '', urlCheck);
             let before = gathered.get(projectId) ?? 0;
             try {
               await plans.checkJobs(trx, projectId, defs, 1 + before);
@@ -330,37 +365,66 @@ export function createJobsService({ store, engine, plans, checkUrl, destinations
 
     /**
      * One job. With an idempotency key, a repeat of the same request returns the job the first
-     * one made (`created: false`), also when the two race, and a different request under the
-     * same key is a 409.
+     * one made (`created: false`), also when the two race; what another request under the same
+     * key gets depends on `options.idempotency` (a 409 by default, see {@link IdempotencyRule}).
      */
-    async create(projectId: string, input: JobInput, idempotencyKey?: string): Promise<{ job: JobView; created: boolean }> {
+    async create(projectId: string, input: JobInput, idempotencyKey?: string, options: CreateOptions = {}): Promise<{ job: JobView; created: boolean }> {
       const now = Date.now();
+      const rule = options.idempotency ?? 'sameRequest';
+      const urlCheck = urlCheckFor(options);
       const requestHash = idempotencyKey === undefined ? '' : createHash('sha256').update(canonical(input)).digest('hex');
-      const repeat = async (existing: IdempotencyKeyRow) => {
-        if (existing.request_hash !== requestHash) {
+      /** The answer a recorded key gives, or null when the key is free to make a new job. */
+      const repeat = async (existing: IdempotencyKeyRow): Promise<{ job: JobView; created: boolean } | null> => {
+        if (rule === 'sameRequest' && existing.request_hash !== requestHash) {
           throw new AppError('conflict', 'This Idempotency-Key was used for a different request; use a new key for a new job.', [{ field: 'Idempotency-Key', issue: 'was used with another body' }]);
         }
         const job = await getJob(store.db, projectId, existing.job_id);
-        if (!job) throw new AppError('conflict', 'The job made under this Idempotency-Key has been deleted; use a new key.', [{ field: 'Idempotency-Key', issue: 'its job was deleted' }]);
-        return { job: jobView(job), created: false };
+        if (job && (rule !== 'untilRun' || (job.last_run_at === null && (job.status === 'active' || job.status === 'paused')))) return { job: jobView(job), created: false };
+        if (rule !== 'sameRequest') return null;
+        throw new AppError('conflict', 'The job made under this Idempotency-Key has been deleted; use a new key.', [{ field: 'Idempotency-Key', issue: 'its job was deleted' }]);
       };
-      if (idempotencyKey === undefined) return { job: await createTogether(projectId, input), created: true };
+      if (idempotencyKey === undefined) return { job: await createTogether(projectId, input, urlCheck), created: true };
       const earlier = await getIdempotencyKey(store.db, projectId, idempotencyKey);
-      if (earlier) return repeat(earlier);
+      if (earlier) {
+        const answer = await repeat(earlier);
+        if (answer) return answer;
+      }
       try {
         return await transact(now, async (trx, changes) => {
-          const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '');
+          const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '', urlCheck);
           await plans.checkJobs(trx, projectId, defs, 1);
           const [job] = await insertNew(trx, changes, projectId, defs, now);
-          const raced = await claimIdempotencyKey(trx, { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now });
+          const row = { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now };
+          // The key's job is gone or has run: the key names the new job, unless another request moved it first.
+          const raced = earlier ? await repointIdempotencyKey(trx, row, earlier.job_id) : await claimIdempotencyKey(trx, row);
           // Another request with this key committed first: roll this job back and answer with that one.
           if (raced) throw new RepeatedRequest(raced);
           return { job: job!, created: true };
         });
       } catch (err) {
-        if (err instanceof RepeatedRequest) return repeat(err.existing);
-        throw err;
+        if (!(err instanceof RepeatedRequest)) throw err;
+        const job = await getJob(store.db, projectId, err.existing.job_id);
+        if (rule === 'sameRequest' || !job) {
+          const answer = await repeat(err.existing);
+          if (answer) return answer;
+          throw new AppError('conflict', 'Another request under this Idempotency-Key is being handled; retry.', [{ field: 'Idempotency-Key', issue: 'is in use' }]);
+        }
+        // The request that won made the job this key names now: that is the answer.
+        return { job: jobView(job), created: false };
       }
+    },
+
+    /** A job with its outstanding scheduled run and latest attempt: what a run-centred dialect shows. */
+    async progress(projectId: string, id: string): Promise<JobProgress> {
+      const row = await load(store.db, projectId, id);
+      const [run] = await scheduledRunsOf(store.db, row.id);
+      const { rows } = await listExecutions(store.db, projectId, { jobId: row.id }, 0, 1);
+      const e = rows[0];
+      return {
+        job: jobView(row),
+        run: run ? { id: run.id, dueAt: run.due_at, attempt: run.attempt, leased: run.lease_owner !== null, createdAt: run.created_at } : null,
+        last: e ? { runId: e.run_id, status: e.status, attempt: e.attempt, startedAt: e.started_at, completedAt: e.completed_at } : null,
+      };
     },
 
     async get(projectId: string, id: string): Promise<JobView> {

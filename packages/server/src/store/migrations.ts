@@ -9,6 +9,7 @@ import { projectSettings } from './migrations/0007_project_settings.js';
 import { outbox } from './migrations/0009_outbox.js';
 import { alerts } from './migrations/0008_alerts.js';
 import { leasedRunsIndex } from './migrations/0010_leased_runs_index.js';
+import { deliveryStyle } from './migrations/0020_delivery_style.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0009_outbox': outbox,
   '0008_alerts': alerts,
   '0010_leased_runs_index': leasedRunsIndex,
+  '0020_delivery_style': deliveryStyle,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -26,6 +26,7 @@ export function definitionColumns(def: JobDefinition) {
     callback_url: def.callbackUrl,
     failure_callback_url: def.failureCallbackUrl,
     events_url: def.eventsUrl,
+    delivery_style: def.deliveryStyle,
   };
 }
 

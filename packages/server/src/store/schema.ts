@@ -174,6 +174,8 @@ export interface JobRow {
   parent_job_id: string | null;
   /** Runs dead-lettered since the job last succeeded: what alert thresholds and recovery read. */
   consecutive_failures: number;
+  /** How its requests are dressed (domain/deliveryStyle.ts): null for Kairos's own style. */
+  delivery_style: string | null;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';

@@ -14,3 +14,19 @@ export async function claimIdempotencyKey(db: Executor, row: IdempotencyKeyRow):
 export async function getIdempotencyKey(db: Executor, projectId: string, key: string): Promise<IdempotencyKeyRow | undefined> {
   return db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
 }
+
+/**
+ * Moves a key from the job it named (`from`) to a new one; undefined when moved, else the row as
+ * another request left it (it moved the key first). Inside the creating transaction.
+ */
+export async function repointIdempotencyKey(db: Executor, row: IdempotencyKeyRow, from: string): Promise<IdempotencyKeyRow | undefined> {
+  const moved = await db
+    .updateTable('idempotency_keys')
+    .set({ job_id: row.job_id, request_hash: row.request_hash, created_at: row.created_at })
+    .where('project_id', '=', row.project_id)
+    .where('key', '=', row.key)
+    .where('job_id', '=', from)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 1) return undefined;
+  return (await getIdempotencyKey(db, row.project_id, row.key)) ?? (await claimIdempotencyKey(db, row));
+}

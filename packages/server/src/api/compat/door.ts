@@ -1,0 +1,101 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, type FieldIssue } from '../../domain/errors.js';
+import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
+import { projectHeader } from '../authenticate.js';
+import { fieldIssues } from '../validation.js';
+
+/** One failure as a dialect renders it: its status (Kairos's, before the dialect's mapping), message and fields. */
+export interface Failure {
+  status: number;
+  /** Kairos's error code (`validation_failed`, `not_found`…), for dialects that tell them apart. */
+  code: string;
+  message: string;
+  issues: FieldIssue[];
+}
+
+/** How a dialect answers every failure: the status it uses for Kairos's, and its error body. */
+export interface DialectErrors {
+  status(failure: Failure): number;
+  body(failure: Failure): unknown;
+}
+
+/**
+ * Every error of an encapsulated dialect plugin, from the router (404), the body parser (413,
+ * 415, malformed JSON), the schema validator, the rate limits (429), authentication and the
+ * service, in the dialect's own shape; nothing unexpected leaks out.
+ */
+export function registerDialectErrors(scope: FastifyInstance, dialect: DialectErrors): void {
+  const send = (failure: Failure) => ({ status: dialect.status(failure), body: dialect.body(failure) });
+  scope.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const failure = failureOf(err, request);
+    if (failure.status >= 500) request.log.error({ err }, 'request failed');
+    const { status, body } = send(failure);
+    return reply.status(status).send(body);
+  });
+  scope.setNotFoundHandler((request, reply) => {
+    const { status, body } = send({ status: 404, code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.`, issues: [] });
+    return reply.status(status).send(body);
+  });
+}
+
+function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failure {
+  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, issues: err.details };
+  if (err.validation) {
+    const issues = fieldIssues(err.validation as never, err.validationContext);
+    const first = issues[0];
+    return { status: 422, code: 'validation_failed', message: first ? `${first.field}: ${first.issue}` : 'The request is not valid.', issues };
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'payload_too_large', message: `The request body is larger than the ${request.routeOptions.bodyLimit} bytes this endpoint takes.`, issues: [] };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, code: 'unsupported_media_type', message: 'Send the body as application/json.', issues: [] };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'invalid_json', message: 'The body is empty; send a JSON object.', issues: [] };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, code: 'invalid_json', message: `The body is not valid JSON: ${err.message}`, issues: [] };
+  }
+  if (err instanceof SyntaxError) return { status: 400, code: 'invalid_json', message: `The body is not valid JSON: ${err.message}`, issues: [] };
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) return { status, code: 'bad_request', message: err.message, issues: [] };
+  return { status: 500, code: 'internal', message: 'Something went wrong on our side; the error has been logged.', issues: [] };
+}
+
+/** Bodies are JSON only: any other media type is refused (415, or the dialect's status for it). */
+export function acceptJsonOnly(scope: FastifyInstance): void {
+  scope.removeContentTypeParser('text/plain');
+}
+
+/**
+ * An `onRequest` hook that resolves the credential `tokenOf` finds (any project API key, or a
+ * signed-in user's access token with `Kairos-Project` when they own several projects) into
+ * `request.caller`; 401 when it is missing or not valid.
+ */
+export function authenticateWith(accounts: AccountsService, tokenOf: (request: FastifyRequest) => string | undefined) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const principal = await accounts.authenticate(tokenOf(request));
+    request.principal = principal;
+    const project = request.headers[projectHeader];
+    request.caller = await accounts.callerFor(principal, typeof project === 'string' ? project : undefined);
+  };
+}
+
+/** `Authorization: Bearer <token>`'s token. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || !/^bearer\s/i.test(header)) return undefined;
+  return header.slice(7).trim() || undefined;
+}
+
+const rank: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+
+/** The caller, when one of its scopes includes `needed` (admin ⊃ write ⊃ read); 403 otherwise. */
+export function callerWith(request: FastifyRequest, needed: Scope): Caller {
+  const caller = request.caller;
+  if (!caller) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
+  if (![...caller.scopes].some((s) => rank[s] >= rank[needed])) {
+    throw new AppError('forbidden', `This API key lacks the "${needed}" scope.`, [{ field: 'scopes', issue: `must include "${needed}"` }]);
+  }
+  return caller;
+}

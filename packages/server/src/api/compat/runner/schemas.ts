@@ -1,0 +1,35 @@
+import { type Static, Type } from 'typebox';
+
+// Request shapes of Runner's REST API (seed 000, "Create-job fields"). Types only: the rules
+// (one of url/destination, one of runAt/runEvery, future instants…) are the service's, reached
+// through translate.ts. Hidden from the native OpenAPI document, which feeds the SDK.
+
+/** Every field is optional as far as types go; which are required is said by translate.ts. */
+export const CreateJobBody = Type.Object(
+  {
+    url: Type.Optional(Type.String({ maxLength: 2048 })),
+    destination: Type.Optional(Type.Object({ type: Type.String() }, { additionalProperties: true })),
+    runAt: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    runEvery: Type.Optional(Type.Union([Type.String(), Type.Object({ day: Type.String(), hour: Type.Optional(Type.Integer()), minute: Type.Optional(Type.Integer()) }, { additionalProperties: true })])),
+    timezone: Type.Optional(Type.String({ maxLength: 64 })),
+    payload: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    onComplete: Type.Optional(Type.String({ maxLength: 2048 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateJobBody = Static<typeof CreateJobBody>;
+
+export const JobParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 64 }) });
+export type JobParams = Static<typeof JobParams>;
+
+export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) });
+export type SlugParams = Static<typeof SlugParams>;
+
+export const ListQuery = Type.Object(
+  {
+    page: Type.Integer({ minimum: 1, default: 1 }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type ListQuery = Static<typeof ListQuery>;
