@@ -39,6 +39,10 @@ export interface Config {
   resendApiUrl: string;
   /** Telegram's Bot API base (KAIROS_TELEGRAM_API_URL). */
   telegramApiUrl: string;
+  /** cron-job.org's REST API base, that imports fetch a user's jobs from (KAIROS_CRONJOBORG_API_URL). */
+  cronjobOrgApiUrl: string;
+  /** EasyCron's API base, that imports fetch a user's jobs from (KAIROS_EASYCRON_API_URL). */
+  easycronApiUrl: string;
   /** Where users reach this server (KAIROS_PUBLIC_URL, no trailing slash), for links in notices; null when unset. */
   publicUrl: string | null;
 }
@@ -252,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendApiUrl: httpUrl(env, 'KAIROS_RESEND_API_URL', 'https://api.resend.com'),
     telegramApiUrl: httpUrl(env, 'KAIROS_TELEGRAM_API_URL', 'https://api.telegram.org'),
+    cronjobOrgApiUrl: httpUrl(env, 'KAIROS_CRONJOBORG_API_URL', 'https://api.cron-job.org'),
+    easycronApiUrl: httpUrl(env, 'KAIROS_EASYCRON_API_URL', 'https://www.easycron.com'),
     publicUrl: publicUrl(env),
     engine: {
       leaseMs: int(env, 'KAIROS_LEASE_MS', d.leaseMs),

@@ -24,6 +24,8 @@ import { createProjectSettingsService } from './service/projectSettings.js';
 import { createSigningSecretsService } from './service/signingSecrets.js';
 import { createSparklinesService } from './service/sparklines.js';
 import { createSpacesService } from './service/spaces.js';
+import { createExportsService } from './service/exports.js';
+import { createImportsService } from './service/imports.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
 import { jobVariable } from './service/views.js';
@@ -106,6 +108,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const inboundWebhooks = createInboundWebhooksService({ store, jobs, checkUrl: policy.checkUrl });
   const badges = createBadgesService({ store });
   const sparklines = createSparklinesService({ store });
+  const imports = createImportsService({
+    store,
+    jobs,
+    spaces,
+    alerts,
+    inboundWebhooks,
+    projectSettings,
+    apis: { cronjobOrgApiUrl: config.cronjobOrgApiUrl, easycronApiUrl: config.easycronApiUrl },
+    publicUrl: config.publicUrl ?? undefined,
+  });
+  const exports = createExportsService({ store });
 
   let app: FastifyInstance | undefined;
   try {
@@ -125,6 +138,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       sparklines,
       publicUrl: config.publicUrl ?? undefined,
       alerts,
+      imports,
+      exports,
       metrics,
       metricsToken: config.metricsToken,
       rateLimits: config.rateLimits,

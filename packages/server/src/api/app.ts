@@ -15,6 +15,8 @@ import type { ProjectSettingsService } from '../service/projectSettings.js';
 import type { SigningSecretsService } from '../service/signingSecrets.js';
 import type { SparklinesService } from '../service/sparklines.js';
 import type { SpacesService } from '../service/spaces.js';
+import type { ExportsService } from '../service/exports.js';
+import type { ImportsService } from '../service/imports.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { frameworkError, registerErrorHandling } from './errors.js';
@@ -35,6 +37,7 @@ import { planRoutes } from './routes/plans.js';
 import { signingSecretRoutes } from './routes/signingSecrets.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { projectRoutes } from './routes/projects.js';
+import { importRoutes } from './routes/imports.js';
 import { validatorCompiler } from './validation.js';
 import type { LiveFeed } from '../service/liveFeed.js';
 import type { SchedulePreviewService } from '../service/schedulePreview.js';
@@ -63,6 +66,8 @@ export interface AppDeps {
   /** KAIROS_PUBLIC_URL: the base of the URLs handed out; each request's host when absent. */
   publicUrl?: string;
   alerts: AlertsService;
+  imports: ImportsService;
+  exports: ExportsService;
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
@@ -141,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   schedulePreviewRoutes(app, deps.schedulePreviews);
   upcomingRunRoutes(app, deps.schedulePreviews);
   streamRoutes(app, { accounts: deps.accounts, tokens: deps.streamTokens, feed: deps.liveFeed, jobs: deps.jobs });
+  importRoutes(app, deps.imports, deps.exports);
   // Other products' APIs, each with its own auth, errors and 404s (src/api/compat/<product>).
   const callerKey = (r: FastifyRequest) => r.caller?.keyId ?? r.caller?.userId ?? r.ip;
   await app.register(runnerPlugin, { prefix: '/compat/runner', accounts: deps.accounts, jobs: deps.jobs, inboundWebhooks: deps.inboundWebhooks, limitCreates: limits.keyed('runnerCreates', runnerCreateRate, callerKey), limitPerSlug: limitInbound });

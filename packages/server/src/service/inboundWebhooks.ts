@@ -62,12 +62,13 @@ export function verifySignature(secret: string, rawBody: Buffer, header: string 
 /** Inbound webhooks: managed by a project's callers, received by anyone who knows a URL. */
 export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundWebhooksDeps) {
   return {
-    async create(caller: Caller, input: InboundWebhookInput, baseUrl: string) {
+    /** `slug` keeps a webhook's URL when it is restored from an export (the caller checks it is free). */
+    async create(caller: Caller, input: InboundWebhookInput, baseUrl: string, slug: string = newSlug()) {
       const now = Date.now();
       const row: InboundWebhookRow = {
         id: newId('ibw', now),
         project_id: caller.projectId,
-        slug: newSlug(),
+        slug,
         name: input.name ?? null,
         target_url: input.targetUrl,
         method: input.method ?? 'POST',

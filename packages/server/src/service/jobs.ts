@@ -13,6 +13,7 @@ import { claimIdempotencyKey, getIdempotencyKey, repointIdempotencyKey } from '.
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
+import { getJobOrigins, saveJobOrigin } from '../store/sql/jobOrigins.js';
 import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
@@ -80,6 +81,30 @@ export interface BulkRequest {
 }
 
 type Trx = Transaction<Database>;
+
+/** One job of an import: what to create, or what to update the job made from it last time into. */
+export interface ImportItem {
+  /** Its id in the source; with the source, what tells a re-import from a new job. */
+  originalId: string;
+  input: JobInput;
+  status: 'active' | 'paused';
+  /** The instant the source would run it next (a Kairos export's), used when still ahead. */
+  nextRunAt?: number | null;
+  /** `$state` to start from (JSON text), as a Kairos export carries it. */
+  state?: string | null;
+}
+
+export type ImportOutcome = { outcome: 'created' | 'updated' | 'unchanged'; jobId: string } | { error: AppError };
+
+/** Thrown at the end of a dry run's transaction so that nothing it wrote is kept. */
+class DryRun extends Error {
+  constructor(readonly outcomes: ImportOutcome[]) {
+    super('dry run');
+  }
+}
+
+/** What a PUT leaves of a job's definition before the new one is laid over it. */
+const replacedDefinition: JobPatch = { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined, followRedirects: undefined, onComplete: null, callbackUrl: null, failureCallbackUrl: null, eventsUrl: null };
 
 /** Thrown inside a create's transaction to roll it back when a concurrent repeat won. */
 class RepeatedRequest extends Error {
@@ -364,6 +389,73 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     },
 
     /**
+     * An import: each item is created (validated exactly as a single create, plan included), or,
+     * when this source's item made a job before, that job's definition is replaced (or left
+     * alone when it is the same as last time). One transaction; an item that is refused is an
+     * error of its own and leaves nothing of itself behind, the others go on. A dry run does all
+     * of it, then rolls it back, so its answer is what the import would do.
+     */
+    async importJobs(projectId: string, source: string, items: readonly ImportItem[], { dryRun = false } = {}): Promise<ImportOutcome[]> {
+      const now = Date.now();
+      try {
+        return await transact(now, async (trx, changes) => {
+          const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
+          const current = new Map((await lockJobs(trx, projectId, [...origins.values()].map((o) => o.job_id))).map((j) => [j.id, j]));
+          const seen = new Set<string>();
+          const outcomes: ImportOutcome[] = [];
+          for (const item of items) {
+            try {
+              if (seen.has(item.originalId)) throw new AppError('conflict', `${item.originalId} appears more than once in the source`);
+              seen.add(item.originalId);
+              const fingerprint = createHash('sha256').update(canonical({ input: item.input, status: item.status })).digest('hex');
+              const origin = origins.get(item.originalId);
+              const job = origin ? current.get(origin.job_id) : undefined;
+              let jobId: string;
+              let outcome: 'created' | 'updated' | 'unchanged';
+              if (job && origin!.fingerprint === fingerprint) {
+                outcomes.push({ outcome: 'unchanged', jobId: job.id });
+                continue;
+              } else if (job) {
+                await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...item.input }, now);
+                const after = await lock(trx, projectId, job.id);
+                if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, 'user', now);
+                if (item.status === 'active' && after.status === 'paused') await resumeIn(trx, changes, after, now);
+                jobId = job.id;
+                outcome = 'updated';
+              } else {
+                const defs = compileAll([item.input], await spacesFor(trx, projectId, [item.input.spaceId]), now, '');
+                await plans.checkJobs(trx, projectId, defs, 1);
+                const def = defs[0]!;
+                const first = firstRunAt(def.schedule, now);
+                const dueAt = first !== null && item.nextRunAt != null && item.nextRunAt > now ? item.nextRunAt : first;
+                const row = newJobRow(projectId, def, dueAt !== null, now);
+                if (item.state != null) row.state = item.state;
+                if (item.status === 'paused' && dueAt !== null) Object.assign(row, { status: 'paused', paused_by: 'user' });
+                await insertJobs(trx, [row], store);
+                if (dueAt !== null && row.status === 'active') {
+                  await insertRuns(trx, [newRunRow(row, dueAt, now)], store);
+                  changes.added(dueAt);
+                }
+                jobId = row.id;
+                outcome = 'created';
+              }
+              await saveJobOrigin(trx, { project_id: projectId, source, original_id: item.originalId, job_id: jobId, fingerprint, created_at: now, updated_at: now });
+              outcomes.push({ outcome, jobId });
+            } catch (err) {
+              if (!(err instanceof AppError)) throw err;
+              outcomes.push({ error: err });
+            }
+          }
+          if (dryRun) throw new DryRun(outcomes);
+          return outcomes;
+        });
+      } catch (err) {
+        if (err instanceof DryRun) return err.outcomes;
+        throw err;
+      }
+    },
+
+    /**
      * One job. With an idempotency key, a repeat of the same request returns the job the first
      * one made (`created: false`), also when the two race; what another request under the same
      * key gets depends on `options.idempotency` (a 409 by default, see {@link IdempotencyRule}).
@@ -439,7 +531,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     /** PATCH merges the change onto the job; PUT (`replace`) takes the body as the whole definition. */
     async update(projectId: string, id: string, patch: JobPatch, replace = false): Promise<JobView> {
       return transition(projectId, id, async (trx, changes, job, now) => {
-        const base: JobPatch = replace ? { name: undefined, description: null, tags: [], spaceId: null, headers: {}, query: {}, body: undefined, payload: undefined, method: undefined, retryPolicy: undefined, timeoutMs: undefined, storeResponseBody: undefined, followRedirects: undefined, onComplete: null, callbackUrl: null, failureCallbackUrl: null, eventsUrl: null } : {};
+        const base: JobPatch = replace ? { ...replacedDefinition } : {};
         if (!replace && (patch.body !== undefined || patch.payload !== undefined)) {
           // A new body replaces the old one, whichever of the two kinds it was.
           base.body = undefined;

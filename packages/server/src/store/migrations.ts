@@ -10,6 +10,7 @@ import { outbox } from './migrations/0009_outbox.js';
 import { alerts } from './migrations/0008_alerts.js';
 import { leasedRunsIndex } from './migrations/0010_leased_runs_index.js';
 import { deliveryStyle } from './migrations/0020_delivery_style.js';
+import { jobOrigins } from './migrations/0040_job_origins.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008_alerts': alerts,
   '0010_leased_runs_index': leasedRunsIndex,
   '0020_delivery_style': deliveryStyle,
+  '0040_job_origins': jobOrigins,
 };
 
 class InCodeMigrations implements MigrationProvider {

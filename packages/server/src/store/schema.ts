@@ -20,6 +20,7 @@ export interface Database {
   inbound_webhooks: InboundWebhookRow;
   alert_channels: AlertChannelRow;
   alert_rules: AlertRuleRow;
+  job_origins: JobOriginRow;
 }
 
 /** A person who signs in with an email and a password. */
@@ -335,4 +336,16 @@ export interface AlertStateRow {
   job_id: string;
   event: string;
   last_sent_at: number;
+}
+
+/** Where an imported job came from: its source (`cronjob-org`, `crontab`…) and its id there. */
+export interface JobOriginRow {
+  project_id: string;
+  source: string;
+  original_id: string;
+  job_id: string;
+  /** SHA-256 of the definition last imported, so an unchanged job is skipped. */
+  fingerprint: string;
+  created_at: number;
+  updated_at: number;
 }

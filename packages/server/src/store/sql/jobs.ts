@@ -14,7 +14,7 @@ export async function insertJobs(db: Executor, jobs: readonly JobRow[], store?: 
 }
 
 /** Jobs with their next due instant: the earliest run still owed, whether scheduled or a retry. */
-function selectJobs(db: Executor) {
+export function selectJobs(db: Executor) {
   return (db as Kysely<Database>)
     .selectFrom('jobs')
     .selectAll('jobs')

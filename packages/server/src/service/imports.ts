@@ -1,0 +1,305 @@
+/**
+ * Imports: jobs from another scheduler, a crontab, a curl command or a Kairos export, made
+ * through the jobs service so that each is validated exactly as a created job (target rules,
+ * plan limits), one bad job never stopping the others.
+ *
+ * Each door translates onto `run`: `POST /v1/imports` gives it as it is; JustRun's
+ * `/v1/migrate/*` would give `{ format: 'easycron' | 'cronjob-org' | 'justrun', apiKey | source,
+ * spaceId }` and rename the answer's fields; a CLI sends the same request over the API.
+ */
+import { AppError } from '../domain/errors.js';
+import { parseCronjobOrg } from '../domain/imports/cronjobOrg.js';
+import { parseCrontab } from '../domain/imports/crontab.js';
+import { commandCall } from '../domain/imports/curl.js';
+import { parseEasycron } from '../domain/imports/easycron.js';
+import { parseJustrun } from '../domain/imports/justrun.js';
+import { type KairosDocument, parseKairosDocument } from '../domain/imports/kairos.js';
+import { failed, type ImportedJob, type ImportFormat, ImportSourceError } from '../domain/imports/types.js';
+import type { JobInput } from '../domain/jobDefinition.js';
+import type { Store } from '../store/connect.js';
+import { listAlertChannels } from '../store/sql/alertChannels.js';
+import { listAlertRules } from '../store/sql/alertRules.js';
+import { findInboundWebhookBySlug, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
+import { insertSigningSecret, liveSigningSecrets } from '../store/sql/signingSecrets.js';
+import { getSpace, listSpaces } from '../store/sql/spaces.js';
+import { newId } from '../domain/ids.js';
+import type { Caller } from './accounts.js';
+import type { AlertsService } from './alerts.js';
+import { fetchCronjobOrg, fetchEasycron, type ImportApis } from './importSources.js';
+import type { InboundWebhookInput, InboundWebhooksService } from './inboundWebhooks.js';
+import type { ImportItem, JobsService } from './jobs.js';
+import type { ProjectSettingsService } from './projectSettings.js';
+import type { SpacesService } from './spaces.js';
+
+export interface ImportRequest {
+  format: ImportFormat;
+  /** The thing imported: text for crontab and curl, parsed JSON for the others. */
+  source?: unknown;
+  /** For cronjob-org and easycron: fetch the jobs from the service with this key instead. */
+  apiKey?: string;
+  /** For curl: when the call is made. */
+  schedule?: unknown;
+  /** Every imported job goes to this space. */
+  spaceId?: string;
+  /** Answer what the import would do, without writing anything. */
+  dryRun?: boolean;
+}
+
+export interface ImportEntry {
+  index: number;
+  originalName: string | null;
+  reason: string;
+}
+
+/** Something imported that holds a placeholder for a secret the source did not carry. */
+export interface FillIn {
+  what: 'job' | 'alertChannel' | 'alertRule' | 'inboundWebhook';
+  originalId: string;
+  name: string | null;
+  fields: string[];
+  /** What was made, paused or unused until the fields are filled in; null when nothing could be. */
+  id: string | null;
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  /** Jobs created or updated. */
+  imported: number;
+  created: number;
+  updated: number;
+  /** Entries left out: not something Kairos runs, or the same as what the last import made. */
+  skipped: number;
+  skippedEntries: ImportEntry[];
+  errors: ImportEntry[];
+  /** The jobs created, updated or already up to date, in the source's order (none for a dry run). */
+  jobIds: string[];
+  toFillIn: FillIn[];
+  /** What else a Kairos export brought (counts of things made). */
+  project?: { spaces: number; alertChannels: number; alertRules: number; inboundWebhooks: number; signingSecrets: number; settings: boolean };
+}
+
+export interface ImportsServiceDeps {
+  store: Store;
+  jobs: Pick<JobsService, 'importJobs'>;
+  spaces: Pick<SpacesService, 'create'>;
+  alerts: Pick<AlertsService, 'createChannel' | 'createRule'>;
+  inboundWebhooks: Pick<InboundWebhooksService, 'create'>;
+  projectSettings: Pick<ProjectSettingsService, 'update'>;
+  apis: ImportApis;
+  /** What an imported inbound webhook's URL is shown under. */
+  publicUrl?: string;
+}
+
+const sourceKinds: Record<ImportFormat, 'text' | 'json'> = { kairos: 'json', justrun: 'json', 'cronjob-org': 'json', easycron: 'json', crontab: 'text', curl: 'text' };
+
+/** An error as one line: its message and, for a validation error, each field's issue. */
+function reasonOf(err: AppError): string {
+  if (err.details.length === 0) return err.message;
+  return err.details.map((d) => `${d.field}: ${d.issue}`).join('; ');
+}
+
+/** Every row of a paged store list. */
+async function all<R>(page: (offset: number, limit: number) => Promise<{ rows: R[]; total: number }>): Promise<R[]> {
+  const out: R[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const { rows, total } = await page(offset, 500);
+    out.push(...rows);
+    if (rows.length === 0 || out.length >= total) return out;
+  }
+}
+
+export function createImportsService(deps: ImportsServiceDeps) {
+  const { store } = deps;
+
+  function checkRequest(req: ImportRequest): void {
+    const kind = sourceKinds[req.format];
+    if (req.apiKey !== undefined && req.format !== 'cronjob-org' && req.format !== 'easycron') {
+      throw AppError.validation([{ field: 'apiKey', issue: `is only for cronjob-org and easycron; give ${req.format} as source` }]);
+    }
+    if (req.apiKey !== undefined && req.source !== undefined) throw AppError.validation([{ field: 'source', issue: 'give either source or apiKey, not both' }]);
+    if (req.apiKey === undefined && req.source === undefined) throw AppError.validation([{ field: 'source', issue: `is required (or, for cronjob-org and easycron, an apiKey to fetch the jobs with)` }]);
+    if (req.source !== undefined && kind === 'text' && typeof req.source !== 'string') throw AppError.validation([{ field: 'source', issue: `must be the ${req.format} text as a string` }]);
+    if (req.source !== undefined && kind === 'json' && typeof req.source === 'string') throw AppError.validation([{ field: 'source', issue: `must be the ${req.format} JSON itself, not a string` }]);
+    if (req.format === 'curl' && req.schedule === undefined) throw AppError.validation([{ field: 'schedule', issue: 'is required with a curl command: when should it run?' }]);
+    if (req.format !== 'curl' && req.schedule !== undefined) throw AppError.validation([{ field: 'schedule', issue: `is only for curl; a ${req.format} source carries its own schedules` }]);
+  }
+
+  async function sourceOf(req: ImportRequest): Promise<unknown> {
+    if (req.apiKey === undefined) return req.source;
+    return req.format === 'cronjob-org' ? fetchCronjobOrg(deps.apis.cronjobOrgApiUrl, req.apiKey) : fetchEasycron(deps.apis.easycronApiUrl, req.apiKey);
+  }
+
+  function entriesOf(req: ImportRequest, source: unknown, now: number): { entries: ImportedJob[]; document?: KairosDocument } {
+    switch (req.format) {
+      case 'crontab':
+        return { entries: parseCrontab(source as string) };
+      case 'curl': {
+        const result = commandCall(source as string);
+        if (!result.ok) return { entries: [failed(null, null, result.reason)] };
+        const { call } = result;
+        return { entries: [{ kind: 'job', originalId: `${call.method ?? 'GET'} ${call.url}`, originalName: null, input: { ...call, schedule: req.schedule }, status: 'active' }] };
+      }
+      case 'cronjob-org':
+        return { entries: parseCronjobOrg(source, now) };
+      case 'easycron':
+        return { entries: parseEasycron(source) };
+      case 'justrun':
+        return { entries: parseJustrun(source) };
+      case 'kairos': {
+        const document = parseKairosDocument(source);
+        return { entries: document.jobs, document };
+      }
+    }
+  }
+
+  /** The spaces of a Kairos export, found by name or made; original id → this project's id. */
+  async function importSpaces(projectId: string, doc: KairosDocument, dryRun: boolean): Promise<{ ids: Map<string, string>; made: number }> {
+    const existing = new Map((await all((o, l) => listSpaces(store.db, projectId, o, l))).map((s) => [s.name, s.id]));
+    const ids = new Map<string, string>();
+    let made = 0;
+    for (const space of doc.spaces) {
+      let id = existing.get(space.name);
+      if (id === undefined && !dryRun) {
+        id = (await deps.spaces.create(projectId, { name: space.name, timezone: space.timezone })).id;
+        existing.set(space.name, id);
+        made++;
+      }
+      if (id !== undefined) ids.set(space.originalId, id);
+    }
+    return { ids, made };
+  }
+
+  /** Channels, rules, inbound webhooks, settings and signing secrets of a Kairos export. */
+  async function importProjectParts(caller: Caller, doc: KairosDocument, jobIds: Map<string, string>, spaceIds: Map<string, string>, toFillIn: FillIn[]) {
+    const projectId = caller.projectId;
+    const counts = { alertChannels: 0, alertRules: 0, inboundWebhooks: 0, signingSecrets: 0, settings: false };
+
+    const channels = new Map((await all((o, l) => listAlertChannels(store.db, projectId, o, l))).map((c) => [`${c.type} ${c.name}`, c.id]));
+    const channelIds = new Map<string, string>();
+    for (const c of doc.alertChannels) {
+      const key = `${c.input.type} ${c.input.name}`;
+      const found = channels.get(key);
+      if (found !== undefined) channelIds.set(c.originalId, found);
+      else if (c.fillIn.length > 0) toFillIn.push({ what: 'alertChannel', originalId: c.originalId, name: c.input.name, fields: c.fillIn, id: null });
+      else {
+        const made = await deps.alerts.createChannel(projectId, c.input);
+        channels.set(key, made.id);
+        channelIds.set(c.originalId, made.id);
+        counts.alertChannels++;
+      }
+    }
+
+    const ruleNames = new Set((await all((o, l) => listAlertRules(store.db, projectId, o, l))).map((r) => r.name));
+    for (const r of doc.alertRules) {
+      if (ruleNames.has(r.name)) continue;
+      const input = { ...r.input };
+      const wanted = Array.isArray(input.channelIds) ? (input.channelIds as string[]) : [];
+      const mapped = wanted.map((id) => channelIds.get(id)).filter((id): id is string => id !== undefined);
+      if (mapped.length < wanted.length) {
+        toFillIn.push({ what: 'alertRule', originalId: r.originalId, name: r.name, fields: ['channelIds'], id: null });
+        continue;
+      }
+      input.channelIds = mapped;
+      if (typeof input.jobId === 'string') {
+        const jobId = jobIds.get(input.jobId);
+        if (jobId === undefined) continue;
+        input.jobId = jobId;
+      }
+      if (typeof input.spaceId === 'string') input.spaceId = spaceIds.get(input.spaceId) ?? input.spaceId;
+      await deps.alerts.createRule(projectId, input);
+      ruleNames.add(r.name);
+      counts.alertRules++;
+    }
+
+    const inbound = await all((o, l) => listInboundWebhooks(store.db, projectId, o, l));
+    for (const w of doc.inboundWebhooks) {
+      const same = inbound.find((x) => (w.slug !== null ? x.slug === w.slug : x.target_url === w.input.targetUrl && x.name === w.name && x.method === (w.input.method ?? 'POST')));
+      if (same) continue;
+      // The slug is the URL senders know: kept, unless another webhook on this server has it.
+      const slug = w.slug !== null && !(await findInboundWebhookBySlug(store.db, w.slug)) ? w.slug : undefined;
+      const made = await deps.inboundWebhooks.create(caller, w.input as InboundWebhookInput, deps.publicUrl ?? '', slug);
+      if (w.fillIn.length > 0) toFillIn.push({ what: 'inboundWebhook', originalId: w.originalId, name: w.name, fields: w.fillIn, id: made.id });
+      counts.inboundWebhooks++;
+    }
+
+    if (doc.project && (doc.project.badgesEnabled !== undefined || doc.project.eventsUrl !== undefined)) {
+      await deps.projectSettings.update(caller, doc.project);
+      counts.settings = true;
+    }
+
+    const now = Date.now();
+    if (doc.signingSecrets.length > 0 && (await liveSigningSecrets(store.db, [projectId], now)).length === 0) {
+      for (const s of doc.signingSecrets) {
+        if (s.expiresAt !== null && s.expiresAt <= now) continue;
+        await insertSigningSecret(store.db, { id: newId('ss', now), project_id: projectId, secret: s.secret, last_four: s.secret.slice(-4), created_at: s.createdAt, expires_at: s.expiresAt, revoked_at: null });
+        counts.signingSecrets++;
+      }
+    }
+    return counts;
+  }
+
+  return {
+    async run(caller: Caller, req: ImportRequest): Promise<ImportResult> {
+      checkRequest(req);
+      const projectId = caller.projectId;
+      const dryRun = req.dryRun === true;
+      if (req.spaceId !== undefined && !(await getSpace(store.db, projectId, req.spaceId))) {
+        throw AppError.validation([{ field: 'spaceId', issue: `no space ${req.spaceId} in this project` }]);
+      }
+      const source = await sourceOf(req);
+      let parsed: ReturnType<typeof entriesOf>;
+      try {
+        parsed = entriesOf(req, source, Date.now());
+      } catch (err) {
+        if (err instanceof ImportSourceError) throw AppError.validation([{ field: err.field, issue: err.message }]);
+        throw err;
+      }
+      const { entries, document } = parsed;
+
+      const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun) : { ids: new Map<string, string>(), made: 0 };
+      const items: Array<ImportItem & { index: number }> = [];
+      const result: ImportResult = { dryRun, imported: 0, created: 0, updated: 0, skipped: 0, skippedEntries: [], errors: [], jobIds: [], toFillIn: [] };
+      entries.forEach((entry, index) => {
+        if (entry.kind === 'skipped') result.skippedEntries.push({ index, originalName: entry.originalName, reason: entry.reason });
+        else if (entry.kind === 'error') result.errors.push({ index, originalName: entry.originalName, reason: entry.reason });
+        else {
+          const spaceId = req.spaceId ?? (entry.originalSpaceId ? (spaces.ids.get(entry.originalSpaceId) ?? null) : null);
+          const input: JobInput = { ...entry.input, ...(spaceId ? { spaceId } : {}) };
+          items.push({ index, originalId: entry.originalId, input, status: entry.status, nextRunAt: entry.nextRunAt, state: entry.state });
+        }
+      });
+
+      const outcomes = await deps.jobs.importJobs(projectId, req.format, items, { dryRun });
+      const jobIds = new Map<string, string>();
+      outcomes.forEach((o, i) => {
+        const item = items[i]!;
+        const entry = entries[item.index]! as Extract<ImportedJob, { kind: 'job' }>;
+        if ('error' in o) {
+          result.errors.push({ index: item.index, originalName: entry.originalName, reason: reasonOf(o.error) });
+          return;
+        }
+        if (o.outcome === 'unchanged') result.skippedEntries.push({ index: item.index, originalName: entry.originalName, reason: 'unchanged since the last import' });
+        else result[o.outcome]++;
+        jobIds.set(item.originalId, o.jobId);
+        if (!dryRun) result.jobIds.push(o.jobId);
+        if (entry.fillIn) toFillInJob(result, entry, dryRun ? null : o.jobId);
+      });
+      result.imported = result.created + result.updated;
+      result.skipped = result.skippedEntries.length;
+      result.errors.sort((a, b) => a.index - b.index);
+      result.skippedEntries.sort((a, b) => a.index - b.index);
+
+      if (document) {
+        const parts = dryRun ? { alertChannels: 0, alertRules: 0, inboundWebhooks: 0, signingSecrets: 0, settings: false } : await importProjectParts(caller, document, jobIds, spaces.ids, result.toFillIn);
+        result.project = { spaces: spaces.made, ...parts };
+      }
+      return result;
+    },
+  };
+}
+
+function toFillInJob(result: ImportResult, entry: Extract<ImportedJob, { kind: 'job' }>, id: string | null): void {
+  result.toFillIn.push({ what: 'job', originalId: entry.originalId, name: entry.originalName, fields: entry.fillIn ?? [], id });
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
