@@ -224,16 +224,28 @@ export function wgetCall(args: readonly string[]): CallResult {
   let timeoutMs: number | undefined;
   const flags = new Set(['-q', '--quiet', '-nv', '--no-verbose', '-v', '--verbose', '--spider', '--no-check-certificate', '-S', '--server-response', '--no-cache', '-nc', '--no-clobber', '--content-on-error']);
   const ignoredWithArg = new Set(['-O', '--output-document', '-o', '--output-file', '-a', '--append-output', '-t', '--tries', '-P', '--directory-prefix', '--wait', '--waitretry', '--dns-timeout', '--connect-timeout', '--read-timeout']);
-  for (let i = 0; i < args.length; i++) {
-    let w = args[i]!;
+  // Bundled short options (`-qO-`, `-qO /dev/null`); `-nv` and `-nc` are single options of their own.
+  const words: string[] = [];
+  for (const a of args) {
+    if (!/^-[A-Za-z]{2,}/.test(a) || flags.has(a)) {
+      words.push(a);
+      continue;
+    }
+    for (let j = 1; j < a.length; j++) {
+      words.push(`-${a[j]}`);
+      if ('OoaTtPU'.includes(a[j]!)) {
+        if (j + 1 < a.length) words.push(a.slice(j + 1));
+        break;
+      }
+    }
+  }
+  for (let i = 0; i < words.length; i++) {
+    let w = words[i]!;
     let value: string | undefined;
     if (/^--[a-z-]+=/.test(w)) {
       const eq = w.indexOf('=');
       value = w.slice(eq + 1);
       w = w.slice(0, eq);
-    } else if (/^-[OoaTtP]./.test(w)) {
-      value = w.slice(2);
-      w = w.slice(0, 2);
     }
     if (!w.startsWith('-')) {
       if (url !== undefined) return fail(`gives two URLs (${url} and ${w}); one job calls one URL`);
@@ -244,7 +256,7 @@ export function wgetCall(args: readonly string[]): CallResult {
     if (w === '--post-file' || w === '--body-file' || w === '-i' || w === '--input-file') return fail(`wget ${w} reads a file, which cannot be imported`);
     const known = ignoredWithArg.has(w) || ['--method', '--header', '--post-data', '--body-data', '-T', '--timeout', '--user', '--password', '--http-user', '--http-password', '-U', '--user-agent'].includes(w);
     if (!known) return fail(`wget option ${w} is not supported`);
-    value ??= args[++i];
+    value ??= words[++i];
     if (value === undefined) return fail(`wget option ${w} needs a value`);
     switch (w) {
       case '--method':
