@@ -1,0 +1,143 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { Api, startTestServer } from '../support/server.js';
+import type { RunningServer } from '../../src/main.js';
+
+/** A local server answering as a remote API's public document shows; records what it was asked. */
+async function fakeApi(answer: (req: http.IncomingMessage, url: URL) => { status?: number; body: unknown }) {
+  const seen: Array<{ path: string; authorization?: string }> = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    seen.push({ path: url.pathname + url.search, authorization: req.headers.authorization });
+    const { status = 200, body } = answer(req, url);
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+// GET /jobs and GET /jobs/<jobId> as https://docs.cron-job.org/rest-api.html shows them.
+const cronjobOrgJobs = [
+  {
+    jobId: 12345,
+    enabled: true,
+    title: 'Example Job',
+    saveResponses: false,
+    url: 'http://127.0.0.1:9/example',
+    lastStatus: 0,
+    lastDuration: 0,
+    lastExecution: 0,
+    nextExecution: 1640187240,
+    type: 0,
+    requestTimeout: 300,
+    schedule: { timezone: 'Europe/Berlin', hours: [-1], mdays: [-1], minutes: [0, 15, 30, 45], months: [-1], wdays: [-1] },
+    requestMethod: 0,
+  },
+  {
+    jobId: 12346,
+    enabled: false,
+    title: 'Nightly sync',
+    saveResponses: true,
+    url: 'http://127.0.0.1:9/sync',
+    type: 0,
+    requestTimeout: 30,
+    schedule: { timezone: 'UTC', expiresAt: 0, hours: [3], mdays: [-1], minutes: [30], months: [-1], wdays: [-1] },
+    requestMethod: 1,
+  },
+];
+const cronjobOrgDetails: Record<string, unknown> = {
+  12345: { ...cronjobOrgJobs[0], auth: { enable: false, user: '', password: '' }, notification: { onFailure: false, onSuccess: false, onDisable: false }, extendedData: { headers: { 'X-Foo': 'Bar' }, body: '' } },
+  12346: { ...cronjobOrgJobs[1], auth: { enable: false, user: '', password: '' }, notification: { onFailure: true, onSuccess: false, onDisable: false }, extendedData: { headers: { Authorization: 'Bearer cjo_secret_55' }, body: '{"full":true}' } },
+};
+
+describe('imports fetched from cron-job.org and EasyCron with the user\'s key', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let api: Api;
+  let cronjobOrg: Awaited<ReturnType<typeof fakeApi>>;
+  let easycron: Awaited<ReturnType<typeof fakeApi>>;
+
+  beforeAll(async () => {
+    cronjobOrg = await fakeApi((req, url) => {
+      if (req.headers.authorization !== 'Bearer cjo_key') return { status: 401, body: {} };
+      if (url.pathname === '/jobs') return { body: { jobs: cronjobOrgJobs, someFailed: false } };
+      const detail = cronjobOrgDetails[url.pathname.replace('/jobs/', '')];
+      return detail ? { body: { jobDetails: detail } } : { status: 404, body: {} };
+    });
+    // /rest/list?token=… as https://www.easycron.com/document/list shows it, one page of two jobs.
+    easycron = await fakeApi((_req, url) => {
+      if (url.pathname !== '/rest/list') return { status: 404, body: {} };
+      if (url.searchParams.get('token') !== 'ec_token') return { body: { status: 'error', error: { code: 25, message: 'Invalid token.' } } };
+      if (url.searchParams.get('page') !== '1') return { body: { status: 'success', cron_jobs: [] } };
+      return {
+        body: {
+          status: 'success',
+          cron_jobs: [
+            { cron_job_id: '2107', cron_job_name: 'Read feeds', description: 'Triggers the script to read feeds.', user_id: '1', url: 'http://127.0.0.1:9/readfeeds', auth_user: 'user123', auth_pw: 'pw123', cron_expression: '15 1 * * * *', total_successes: '0', total_failures: '0', number_failed_time: '0', epds_occupied: '2', email_me: '1', http_method: 'GET', http_headers: '', http_message_body: '', custom_timeout: '30', status: '0', created: '2012-03-19 17:04:18', updated: '2012-08-11 14:25:23' },
+            { cron_job_id: '7', cron_job_name: 'Legacy Cron #7', url: 'http://127.0.0.1:9/legacy', cron_expression: '@reboot', status: '1' },
+          ],
+        },
+      };
+    });
+    db = await createSqliteDatabase();
+    server = await startTestServer(db.url, {}, { cronjobOrgApiUrl: cronjobOrg.url, easycronApiUrl: easycron.url });
+    api = new Api(server.url);
+    await api.register('remote');
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+    await cronjobOrg?.close();
+    await easycron?.close();
+  });
+
+  it('lists the cron-job.org jobs, reads each one\'s details, and imports them', async () => {
+    const r = await api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'cjo_key' });
+    expect(r.status).toBe(200);
+    expect(r.body.data).toMatchObject({ imported: 2, created: 2, errors: [] });
+    expect(cronjobOrg.seen.map((s) => s.path)).toEqual(['/jobs', '/jobs/12345', '/jobs/12346']);
+    expect(cronjobOrg.seen.every((s) => s.authorization === 'Bearer cjo_key')).toBe(true);
+    expect(JSON.stringify(r.body)).not.toContain('cjo_secret_55');
+    const [a, b] = await Promise.all(r.body.data.jobIds.map(async (id: string) => (await api.request('GET', `/v1/jobs/${id}`)).body.data));
+    expect(a).toMatchObject({ name: 'Example Job', method: 'GET', status: 'active', headers: { 'X-Foo': 'Bar' }, timeoutMs: 300_000, schedule: { type: 'cron', expression: '0,15,30,45 * * * *', timezone: 'Europe/Berlin' } });
+    expect(b).toMatchObject({ name: 'Nightly sync', method: 'POST', status: 'paused', body: '{"full":true}', headers: { Authorization: 'Bearer cjo_secret_55' }, storeResponseBody: true, nextRunAt: null });
+  });
+
+  it('refuses a key cron-job.org does not take with a 422 on apiKey', async () => {
+    const r = await api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'wrong' });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details).toEqual([{ field: 'apiKey', issue: 'cron-job.org refused this key (HTTP 401)' }]);
+  });
+
+  it('lists the EasyCron jobs with the token and imports them, @reboot as an error entry', async () => {
+    const r = await api.request('POST', '/v1/imports', { format: 'easycron', apiKey: 'ec_token' });
+    expect(r.body.data).toMatchObject({ imported: 1, errors: [{ index: 1, originalName: 'Legacy Cron #7', reason: 'Unsupported cron expression: @reboot' }] });
+    expect(easycron.seen[0]!.path).toMatch(/^\/rest\/list\?token=ec_token&page=1&size=100/);
+    const job = (await api.request('GET', `/v1/jobs/${r.body.data.jobIds[0]}`)).body.data;
+    expect(job).toMatchObject({ name: 'Read feeds', status: 'paused', timeoutMs: 30_000, schedule: { expression: '15 1 * * *' }, headers: { Authorization: `Basic ${Buffer.from('user123:pw123').toString('base64')}` } });
+    const wrong = await api.request('POST', '/v1/imports', { format: 'easycron', apiKey: 'nope' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details[0]).toEqual({ field: 'apiKey', issue: 'EasyCron refused this token: Invalid token.' });
+  });
+
+  it('says when the service cannot be reached, as a 503', async () => {
+    const closed = await fakeApi(() => ({ body: {} }));
+    await closed.close();
+    const otherDb = await createSqliteDatabase();
+    const other = await startTestServer(otherDb.url, {}, { cronjobOrgApiUrl: closed.url });
+    try {
+      const c = new Api(other.url);
+      await c.register('down');
+      const r = await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' });
+      expect(r.status).toBe(503);
+      expect(r.body.error.message).toMatch(/^cron-job.org could not be reached/);
+    } finally {
+      await other.close();
+      await otherDb.drop();
+    }
+  });
+});
