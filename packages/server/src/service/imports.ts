@@ -57,8 +57,16 @@ export interface FillIn {
   originalId: string;
   name: string | null;
   fields: string[];
-  /** What was made, paused or unused until the fields are filled in; null when nothing could be. */
+  /** The job made, paused until the fields are filled in; null when nothing could be made. */
   id: string | null;
+}
+
+/** A space, channel, rule or inbound webhook of an export that could not be made, and why. */
+export interface PartError {
+  what: 'space' | 'alertChannel' | 'alertRule' | 'inboundWebhook' | 'settings' | 'signingSecret';
+  originalId: string | null;
+  name: string | null;
+  reason: string;
 }
 
 export interface ImportResult {
@@ -75,7 +83,7 @@ export interface ImportResult {
   jobIds: string[];
   toFillIn: FillIn[];
   /** What else a Kairos export brought (counts of things made). */
-  project?: { spaces: number; alertChannels: number; alertRules: number; inboundWebhooks: number; signingSecrets: number; settings: boolean };
+  project?: { spaces: number; alertChannels: number; alertRules: number; inboundWebhooks: number; signingSecrets: number; settings: boolean; errors: PartError[] };
 }
 
 export interface ImportsServiceDeps {
@@ -153,14 +161,16 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   /** The spaces of a Kairos export, found by name or made; original id → this project's id. */
-  async function importSpaces(projectId: string, doc: KairosDocument, dryRun: boolean): Promise<{ ids: Map<string, string>; made: number }> {
+  async function importSpaces(projectId: string, doc: KairosDocument, dryRun: boolean, errors: PartError[]): Promise<{ ids: Map<string, string>; made: number }> {
     const existing = new Map((await all((o, l) => listSpaces(store.db, projectId, o, l))).map((s) => [s.name, s.id]));
     const ids = new Map<string, string>();
     let made = 0;
     for (const space of doc.spaces) {
       let id = existing.get(space.name);
       if (id === undefined && !dryRun) {
-        id = (await deps.spaces.create(projectId, { name: space.name, timezone: space.timezone })).id;
+        const created = await attempt(errors, { what: 'space', originalId: space.originalId, name: space.name }, () => deps.spaces.create(projectId, { name: space.name, timezone: space.timezone }));
+        if (created === undefined) continue;
+        id = created.id;
         existing.set(space.name, id);
         made++;
       }
@@ -170,7 +180,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
   }
 
   /** Channels, rules, inbound webhooks, settings and signing secrets of a Kairos export. */
-  async function importProjectParts(caller: Caller, doc: KairosDocument, jobIds: Map<string, string>, spaceIds: Map<string, string>, toFillIn: FillIn[]) {
+  async function importProjectParts(caller: Caller, doc: KairosDocument, jobIds: Map<string, string>, spaceIds: Map<string, string>, toFillIn: FillIn[], errors: PartError[]) {
     const projectId = caller.projectId;
     const counts = { alertChannels: 0, alertRules: 0, inboundWebhooks: 0, signingSecrets: 0, settings: false };
 
@@ -182,7 +192,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
       if (found !== undefined) channelIds.set(c.originalId, found);
       else if (c.fillIn.length > 0) toFillIn.push({ what: 'alertChannel', originalId: c.originalId, name: c.input.name, fields: c.fillIn, id: null });
       else {
-        const made = await deps.alerts.createChannel(projectId, c.input);
+        const made = await attempt(errors, { what: 'alertChannel', originalId: c.originalId, name: c.input.name }, () => deps.alerts.createChannel(projectId, c.input));
+        if (made === undefined) continue;
         channels.set(key, made.id);
         channelIds.set(c.originalId, made.id);
         counts.alertChannels++;
@@ -206,7 +217,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         input.jobId = jobId;
       }
       if (typeof input.spaceId === 'string') input.spaceId = spaceIds.get(input.spaceId) ?? input.spaceId;
-      await deps.alerts.createRule(projectId, input);
+      if ((await attempt(errors, { what: 'alertRule', originalId: r.originalId, name: r.name }, () => deps.alerts.createRule(projectId, input))) === undefined) continue;
       ruleNames.add(r.name);
       counts.alertRules++;
     }
@@ -215,16 +226,19 @@ export function createImportsService(deps: ImportsServiceDeps) {
     for (const w of doc.inboundWebhooks) {
       const same = inbound.find((x) => (w.slug !== null ? x.slug === w.slug : x.target_url === w.input.targetUrl && x.name === w.name && x.method === (w.input.method ?? 'POST')));
       if (same) continue;
+      // Made without its secret, it would take unsigned requests that its sender's were not.
+      if (w.fillIn.length > 0) {
+        toFillIn.push({ what: 'inboundWebhook', originalId: w.originalId, name: w.name, fields: w.fillIn, id: null });
+        continue;
+      }
       // The slug is the URL senders know: kept, unless another webhook on this server has it.
       const slug = w.slug !== null && !(await findInboundWebhookBySlug(store.db, w.slug)) ? w.slug : undefined;
-      const made = await deps.inboundWebhooks.create(caller, w.input as InboundWebhookInput, deps.publicUrl ?? '', slug);
-      if (w.fillIn.length > 0) toFillIn.push({ what: 'inboundWebhook', originalId: w.originalId, name: w.name, fields: w.fillIn, id: made.id });
-      counts.inboundWebhooks++;
+      const made = await attempt(errors, { what: 'inboundWebhook', originalId: w.originalId, name: w.name }, () => deps.inboundWebhooks.create(caller, w.input as InboundWebhookInput, deps.publicUrl ?? '', slug));
+      if (made !== undefined) counts.inboundWebhooks++;
     }
 
     if (doc.project && (doc.project.badgesEnabled !== undefined || doc.project.eventsUrl !== undefined)) {
-      await deps.projectSettings.update(caller, doc.project);
-      counts.settings = true;
+      counts.settings = (await attempt(errors, { what: 'settings', originalId: null, name: null }, () => deps.projectSettings.update(caller, doc.project!))) !== undefined;
     }
 
     const now = Date.now();
@@ -256,7 +270,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
       }
       const { entries, document } = parsed;
 
-      const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun) : { ids: new Map<string, string>(), made: 0 };
+      const partErrors: PartError[] = [];
+      const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun, partErrors) : { ids: new Map<string, string>(), made: 0 };
       const items: Array<ImportItem & { index: number }> = [];
       const result: ImportResult = { dryRun, imported: 0, created: 0, updated: 0, skipped: 0, skippedEntries: [], errors: [], jobIds: [], toFillIn: [] };
       entries.forEach((entry, index) => {
@@ -290,12 +305,23 @@ export function createImportsService(deps: ImportsServiceDeps) {
       result.skippedEntries.sort((a, b) => a.index - b.index);
 
       if (document) {
-        const parts = dryRun ? { alertChannels: 0, alertRules: 0, inboundWebhooks: 0, signingSecrets: 0, settings: false } : await importProjectParts(caller, document, jobIds, spaces.ids, result.toFillIn);
-        result.project = { spaces: spaces.made, ...parts };
+        const parts = dryRun ? { alertChannels: 0, alertRules: 0, inboundWebhooks: 0, signingSecrets: 0, settings: false } : await importProjectParts(caller, document, jobIds, spaces.ids, result.toFillIn, partErrors);
+        result.project = { spaces: spaces.made, ...parts, errors: partErrors };
       }
       return result;
     },
   };
+}
+
+/** `work`'s value, or undefined with its refusal recorded: one bad part does not stop the others. */
+async function attempt<T>(errors: PartError[], what: Omit<PartError, 'reason'>, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    errors.push({ ...what, reason: reasonOf(err) });
+    return undefined;
+  }
 }
 
 function toFillInJob(result: ImportResult, entry: Extract<ImportedJob, { kind: 'job' }>, id: string | null): void {

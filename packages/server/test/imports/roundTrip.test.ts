@@ -21,6 +21,7 @@ describe('export from SQLite, import into PostgreSQL', () => {
   const a = { api: undefined as unknown as Api };
   const b = { api: undefined as unknown as Api };
   let exported: any;
+  let masked: any;
   let slug: string;
 
   beforeAll(async () => {
@@ -61,6 +62,7 @@ describe('export from SQLite, import into PostgreSQL', () => {
 
     const r = await fetch(`${source.url}/v1/export?secrets=true`, { headers: { authorization: `Bearer ${api.key}` } });
     exported = await r.json();
+    masked = await (await fetch(`${source.url}/v1/export`, { headers: { authorization: `Bearer ${api.key}` } })).json();
   });
 
   afterAll(async () => {
@@ -114,5 +116,21 @@ describe('export from SQLite, import into PostgreSQL', () => {
     const r = (await b.api.request('POST', '/v1/imports', { format: 'kairos', source: exported })).body.data;
     expect(r).toMatchObject({ imported: 0, errors: [], project: { spaces: 0, alertChannels: 0, alertRules: 0, inboundWebhooks: 0 } });
     expect((await b.api.request('GET', '/v1/jobs')).body.meta.total).toBe(jobs);
+  });
+
+  it('restores what a masked export left out as things to fill in', async () => {
+    const c = new Api(target.url);
+    await c.register('from a masked backup');
+    const r = (await c.request('POST', '/v1/imports', { format: 'kairos', source: masked })).body.data;
+    const keyed = (await c.request('GET', '/v1/jobs?q=cron%20in')).body.data[0];
+    expect(keyed).toMatchObject({ status: 'paused', headers: { Authorization: '<to fill in>' } });
+    expect(r.toFillIn).toEqual([
+      { what: 'job', originalId: expect.stringMatching(/^job_/), name: 'cron in a zone', fields: ['headers.Authorization'], id: keyed.id },
+      { what: 'alertChannel', originalId: expect.stringMatching(/^ch_/), name: 'pager', fields: ['config.headers.x-pager-key'], id: null },
+      { what: 'alertRule', originalId: expect.stringMatching(/^alr_/), name: 'billing breaks', fields: ['channelIds'], id: null },
+    ]);
+    expect(r.errors).toEqual([{ index: expect.any(Number), originalName: 'to slack', reason: 'to fill in: destination.webhookUrl (exported without secrets)' }]);
+    expect(r).toMatchObject({ created: 7, project: { inboundWebhooks: 1, alertChannels: 0, alertRules: 0 } });
+    expect(JSON.stringify(r)).not.toContain('mv_secret');
   });
 });

@@ -53,7 +53,16 @@ export const ImportResultSchema = Type.Object({
       inboundWebhooks: Type.Integer(),
       signingSecrets: Type.Integer(),
       settings: Type.Boolean(),
-    }),
+      errors: Type.Array(
+        Type.Object({
+          what: StringEnum(['space', 'alertChannel', 'alertRule', 'inboundWebhook', 'settings', 'signingSecret'] as const),
+          originalId: nullable(Type.String()),
+          name: nullable(Type.String()),
+          reason: Type.String(),
+        }),
+        { description: 'Parts of the export that could not be made, each on its own' },
+      ),
+    }, { description: 'What else a Kairos export brought' }),
   ),
 });
 

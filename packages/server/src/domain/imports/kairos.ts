@@ -97,6 +97,24 @@ export interface KairosDocument {
 
 const jobFields = ['name', 'description', 'tags', 'url', 'destination', 'method', 'headers', 'query', 'body', 'payload', 'schedule', 'retryPolicy', 'timeoutMs', 'storeResponseBody', 'followRedirects', 'onComplete', 'callbackUrl', 'failureCallbackUrl', 'eventsUrl'] as const;
 
+// The JSON types of a job's fields, which the API's schema checks before a create: an export
+// read back is checked the same way before its jobs are compiled.
+const strings = ['name', 'url', 'method', 'body'] as const;
+const nullableStrings = ['description', 'onComplete', 'callbackUrl', 'failureCallbackUrl', 'eventsUrl'] as const;
+const booleans = ['storeResponseBody', 'followRedirects'] as const;
+
+/** The first field of a job whose JSON type is wrong, as an issue; null when they are all right. */
+export function jobTypeIssue(input: Record<string, unknown>): string | null {
+  for (const f of strings) if (input[f] !== undefined && typeof input[f] !== 'string') return `${f}: must be a string`;
+  for (const f of nullableStrings) if (input[f] !== undefined && input[f] !== null && typeof input[f] !== 'string') return `${f}: must be a string or null`;
+  for (const f of booleans) if (input[f] !== undefined && typeof input[f] !== 'boolean') return `${f}: must be true or false`;
+  if (input.timeoutMs !== undefined && typeof input.timeoutMs !== 'number') return 'timeoutMs: must be a number';
+  if (input.headers !== undefined && (!isRecord(input.headers) || Object.values(input.headers).some((v) => typeof v !== 'string'))) return 'headers: must be an object of strings';
+  if (input.query !== undefined && (!isRecord(input.query) || Object.values(input.query).some((v) => !['string', 'number', 'boolean'].includes(typeof v)))) return 'query: must be an object of strings, numbers or booleans';
+  if (input.tags !== undefined && (!Array.isArray(input.tags) || input.tags.some((t) => typeof t !== 'string'))) return 'tags: must be a list of strings';
+  return null;
+}
+
 const list = (doc: Record<string, unknown>, key: string): unknown[] => {
   const v = doc[key];
   if (v === undefined || v === null) return [];
@@ -113,8 +131,9 @@ function exportedJob(raw: unknown, masked: boolean): ImportedJob {
   if (status !== 'active' && status !== 'paused') return skipped(id, name, `is ${status}; only active and paused jobs are imported`);
   const input: Record<string, unknown> = {};
   for (const f of jobFields) if (raw[f] !== undefined && raw[f] !== null) input[f] = raw[f];
-  if (raw.destination === null) delete input.destination;
   if (input.destination !== undefined) delete input.url;
+  const typeIssue = jobTypeIssue(input);
+  if (typeIssue) return failed(id, name, typeIssue);
   const fillIn: string[] = [];
   if (masked && isRecord(input.destination)) {
     const fields = secretFields(input.destination, String(input.destination.type));
