@@ -399,15 +399,23 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const now = Date.now();
       try {
         return await transact(now, async (trx, changes) => {
+          const fingerprints = items.map((item) => createHash('sha256').update(canonical({ input: item.input, status: item.status })).digest('hex'));
           const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
-          const current = new Map((await lockJobs(trx, projectId, [...origins.values()].map((o) => o.job_id))).map((j) => [j.id, j]));
+          // Only the jobs that change are locked: locking raises a job's revision, which would drop
+          // the next occurrence that an in-flight delivery of an unchanged job is about to write.
+          const changing = new Set(items.filter((item, i) => origins.get(item.originalId)?.fingerprint !== fingerprints[i]).map((item) => origins.get(item.originalId)?.job_id));
+          const originJobIds = [...origins.values()].map((o) => o.job_id);
+          const current = new Map<string, JobRow>([
+            ...(await getJobs(trx, projectId, originJobIds.filter((id) => !changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
+            ...(await lockJobs(trx, projectId, originJobIds.filter((id) => changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
+          ]);
           const seen = new Set<string>();
           const outcomes: ImportOutcome[] = [];
-          for (const item of items) {
+          for (const [i, item] of items.entries()) {
             try {
               if (seen.has(item.originalId)) throw new AppError('conflict', `${item.originalId} appears more than once in the source`);
               seen.add(item.originalId);
-              const fingerprint = createHash('sha256').update(canonical({ input: item.input, status: item.status })).digest('hex');
+              const fingerprint = fingerprints[i]!;
               const origin = origins.get(item.originalId);
               const job = origin ? current.get(origin.job_id) : undefined;
               let jobId: string;
@@ -415,7 +423,8 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               if (job && origin!.fingerprint === fingerprint) {
                 outcomes.push({ outcome: 'unchanged', jobId: job.id });
                 continue;
-              } else if (job) {
+              }
+              if (job) {
                 await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...item.input }, now);
                 const after = await lock(trx, projectId, job.id);
                 if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, 'user', now);
