@@ -419,7 +419,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               const origin = origins.get(item.originalId);
               const job = origin ? current.get(origin.job_id) : undefined;
               let jobId: string;
-              let outcome: 'created' | 'updated' | 'unchanged';
+              let outcome: 'created' | 'updated';
               if (job && origin!.fingerprint === fingerprint) {
                 outcomes.push({ outcome: 'unchanged', jobId: job.id });
                 continue;
