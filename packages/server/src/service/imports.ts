@@ -280,7 +280,9 @@ export function createImportsService(deps: ImportsServiceDeps) {
         else {
           const spaceId = req.spaceId ?? (entry.originalSpaceId ? (spaces.ids.get(entry.originalSpaceId) ?? null) : null);
           const input: JobInput = { ...entry.input, ...(spaceId ? { spaceId } : {}) };
-          items.push({ index, originalId: entry.originalId, input, status: entry.status, nextRunAt: entry.nextRunAt, state: entry.state });
+          // A Kairos export names its jobs by their ids: restored into the project it came from, they are the same jobs.
+          const sameAs = req.format === 'kairos' ? entry.originalId : undefined;
+          items.push({ index, originalId: entry.originalId, input, status: entry.status, nextRunAt: entry.nextRunAt, state: entry.state, ...(sameAs ? { sameAs } : {}) });
         }
       });
 

@@ -5,7 +5,7 @@ import { isDeliveryStyle } from '../domain/deliveryStyle.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
-import { firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
+import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
 import { listExecutions } from '../store/sql/executions.js';
@@ -92,6 +92,8 @@ export interface ImportItem {
   nextRunAt?: number | null;
   /** `$state` to start from (JSON text), as a Kairos export carries it. */
   state?: string | null;
+  /** A job of this project the item is, when no import made it (a project's own export restored). */
+  sameAs?: string;
 }
 
 export type ImportOutcome = { outcome: 'created' | 'updated' | 'unchanged'; jobId: string } | { error: AppError };
@@ -403,8 +405,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
           const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
           // Only the jobs that change are locked: locking raises a job's revision, which would drop
           // the next occurrence that an in-flight delivery of an unchanged job is about to write.
-          const changing = new Set(items.filter((item, i) => origins.get(item.originalId)?.fingerprint !== fingerprints[i]).map((item) => origins.get(item.originalId)?.job_id));
-          const originJobIds = [...origins.values()].map((o) => o.job_id);
+          const changing = new Set(items.filter((item, i) => origins.get(item.originalId)?.fingerprint !== fingerprints[i]).map((item) => origins.get(item.originalId)?.job_id ?? item.sameAs));
+          const adopted = items.flatMap((item) => (!origins.has(item.originalId) && item.sameAs !== undefined ? [item.sameAs] : []));
+          const originJobIds = [...[...origins.values()].map((o) => o.job_id), ...adopted];
           const current = new Map<string, JobRow>([
             ...(await getJobs(trx, projectId, originJobIds.filter((id) => !changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
             ...(await lockJobs(trx, projectId, originJobIds.filter((id) => changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
@@ -417,15 +420,20 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               seen.add(item.originalId);
               const fingerprint = fingerprints[i]!;
               const origin = origins.get(item.originalId);
-              const job = origin ? current.get(origin.job_id) : undefined;
+              const job = current.get(origin?.job_id ?? item.sameAs ?? '');
               let jobId: string;
               let outcome: 'created' | 'updated';
-              if (job && origin!.fingerprint === fingerprint) {
+              if (job && origin?.fingerprint === fingerprint) {
                 outcomes.push({ outcome: 'unchanged', jobId: job.id });
                 continue;
               }
               if (job) {
-                await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...item.input }, now);
+                // The same schedule is left out of the change, so the pending run keeps its instant
+                // (an interval's grid does not move because a header changed).
+                const schedule = compileSchedule(inheritTimezone(item.input.schedule, (await spacesFor(trx, projectId, [item.input.spaceId])).get(item.input.spaceId ?? '')), now);
+                const sameSchedule = schedule.ok && canonical(schedule.value) === canonical(JSON.parse(job.schedule));
+                const { schedule: _given, ...rest } = item.input;
+                await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...(sameSchedule ? rest : item.input) }, now);
                 const after = await lock(trx, projectId, job.id);
                 if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, 'user', now);
                 if (item.status === 'active' && after.status === 'paused') await resumeIn(trx, changes, after, now);

@@ -133,4 +133,15 @@ describe('export from SQLite, import into PostgreSQL', () => {
     expect(r).toMatchObject({ created: 7, project: { inboundWebhooks: 1, alertChannels: 0, alertRules: 0 } });
     expect(JSON.stringify(r)).not.toContain('mv_secret');
   });
+
+  it('restores a project\'s own export into it without duplicating, leaving next runs where they were', async () => {
+    const before: Job[] = (await a.api.request('GET', '/v1/jobs?perPage=100')).body.data;
+    const first = (await a.api.request('POST', '/v1/imports', { format: 'kairos', source: exported })).body.data;
+    expect(first).toMatchObject({ created: 0, updated: 8, errors: [], project: { spaces: 0, alertChannels: 0, alertRules: 0, inboundWebhooks: 0 } });
+    const after: Job[] = (await a.api.request('GET', '/v1/jobs?perPage=100')).body.data;
+    const byId = (list: Job[]) => Object.fromEntries(list.map((j) => [j.id, { ...portable(j), space: j.spaceId }]));
+    expect(byId(after)).toEqual(byId(before));
+    const second = (await a.api.request('POST', '/v1/imports', { format: 'kairos', source: exported })).body.data;
+    expect(second).toMatchObject({ created: 0, updated: 0, skipped: 8 });
+  });
 });
