@@ -162,6 +162,29 @@ this is not cron
   });
 });
 
+describe('system crontab (/etc/crontab, /etc/cron.d)', () => {
+  const entries = parseCrontab(`SHELL=/bin/sh
+# m h dom mon dow user  command
+17 *  * * * root    cd / && run-parts --report /etc/cron.hourly
+*/10 * * * * www-data curl -fsS https://api.example.com/queue >/dev/null
+0 4 * * * backup  /usr/bin/wget -q --post-data 'x=1' https://api.example.com/backup
+5 4 * * * root    curl https://api.example.com/a && curl https://api.example.com/b
+6 4 * * * php /srv/warm.php && curl https://api.example.com/c
+`);
+
+  it('reads the user column before a curl or wget call, and still skips the other commands', () => {
+    expect(jobs(entries).map((j) => [j.input.method, j.input.url])).toEqual([
+      ['GET', 'https://api.example.com/queue'],
+      ['POST', 'https://api.example.com/backup'],
+    ]);
+    expect(entries.filter((e) => e.kind !== 'job').map((e) => `${e.kind}: ${(e as { reason: string }).reason}`)).toEqual([
+      'skipped: line 3: not an HTTP call (runs root)',
+      'error: line 6: makes several HTTP calls; a job makes one',
+      'error: line 7: runs php besides the HTTP call',
+    ]);
+  });
+});
+
 describe('cron-job.org', () => {
   // As GET /jobs/<jobId> answers in https://docs.cron-job.org/rest-api.html, and a second job.
   const details = [

@@ -7,6 +7,8 @@
  * - A comment line right above an entry names it, as people write them.
  * - `@reboot` has no place in a scheduler that is not the machine; `@annually`, `@midnight` and
  *   the other nicknames are the cron expressions they stand for.
+ * - A system crontab's user column (`/etc/crontab`, `/etc/cron.d/*`) before a curl or wget call is
+ *   read as that, not as the program it runs.
  * - An unescaped `%` ends the command (the rest is its standard input, which a job cannot give).
  */
 import { type CallResult, commandCall } from './curl.js';
@@ -117,7 +119,15 @@ export function parseCrontab(text: string): ImportedJob[] {
       out.push(failed(null, label, `line ${lineNo}: gives the command input after %, which a job cannot send`));
       return;
     }
-    const result: CallResult = commandCall(command, (v) => env.get(v));
+    const lookup = (v: string) => env.get(v);
+    let result: CallResult = commandCall(command, lookup);
+    // /etc/crontab and /etc/cron.d name the user a command runs as before the command.
+    const user = /^([a-z_][a-z0-9_.-]*\$?)\s+(\S.*)$/.exec(command.trim());
+    if (!result.ok && user && result.reason.includes(`runs ${user[1]}`)) {
+      const asUser = commandCall(user[2]!, lookup);
+      // Taken when, read so, the command is an HTTP call (or a reason about its calls, not its programs).
+      if (asUser.ok || !/^(not an HTTP call|runs )/.test(asUser.reason)) result = asUser;
+    }
     if (!result.ok) {
       const notHttp = result.reason.startsWith('not an HTTP call');
       out.push((notHttp ? skipped : failed)(null, label, `line ${lineNo}: ${result.reason}`));
