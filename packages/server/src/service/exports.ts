@@ -38,6 +38,9 @@ function exportedJob(row: JobWithNextRun, secrets: boolean) {
     destination: destination === null ? undefined : secrets ? destination : mask.destination(destination),
     headers: secrets ? view.headers : mask.headers(view.headers, false),
     state: row.state == null ? null : (JSON.parse(row.state) as unknown),
+    previous: row.previous_result == null ? null : (JSON.parse(row.previous_result) as unknown),
+    // Not in the API's view, but how the job's receivers expect its requests to look.
+    deliveryStyle: row.delivery_style,
   };
 }
 

@@ -282,7 +282,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
           const input: JobInput = { ...entry.input, ...(spaceId ? { spaceId } : {}) };
           // A Kairos export names its jobs by their ids: restored into the project it came from, they are the same jobs.
           const sameAs = req.format === 'kairos' ? entry.originalId : undefined;
-          items.push({ index, originalId: entry.originalId, input, status: entry.status, nextRunAt: entry.nextRunAt, state: entry.state, ...(sameAs ? { sameAs } : {}) });
+          items.push({ index, originalId: entry.originalId, input, status: entry.status, nextRunAt: entry.nextRunAt, state: entry.state, previous: entry.previous, ...(sameAs ? { sameAs } : {}) });
         }
       });
 

@@ -92,6 +92,8 @@ export interface ImportItem {
   nextRunAt?: number | null;
   /** `$state` to start from (JSON text), as a Kairos export carries it. */
   state?: string | null;
+  /** `$previous` to start from (JSON text), as a Kairos export carries it. */
+  previous?: string | null;
   /** A job of this project the item is, when no import made it (a project's own export restored). */
   sameAs?: string;
 }
@@ -447,6 +449,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 const dueAt = first !== null && item.nextRunAt != null && item.nextRunAt > now ? item.nextRunAt : first;
                 const row = newJobRow(projectId, def, dueAt !== null, now);
                 if (item.state != null) row.state = item.state;
+                if (item.previous != null) row.previous_result = item.previous;
                 if (item.status === 'paused' && dueAt !== null) Object.assign(row, { status: 'paused', paused_by: 'user' });
                 await insertJobs(trx, [row], store);
                 if (dueAt !== null && row.status === 'active') {

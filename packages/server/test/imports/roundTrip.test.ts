@@ -28,7 +28,11 @@ describe('export from SQLite, import into PostgreSQL', () => {
     sink = await startSink();
     let cursor = 0;
     // The target keeps a cursor in the job's state: each answer moves it on.
-    sink.respond = (arrival) => (arrival.path.startsWith('/stateful') ? { headers: { 'kairos-state': JSON.stringify({ cursor: ++cursor }) } } : {});
+    sink.respond = (arrival) => {
+      if (!arrival.path.startsWith('/stateful')) return {};
+      cursor++;
+      return { headers: { 'kairos-state': JSON.stringify({ cursor }), 'content-type': 'application/json' }, body: JSON.stringify({ answered: cursor }) };
+    };
     [sourceDb, targetDb] = await Promise.all([createSqliteDatabase(), createPostgresDatabase()]);
     [source, target] = await Promise.all([startTestServer(sourceDb.url), startTestServer(targetDb.url)]);
     a.api = new Api(source.url);
@@ -50,7 +54,7 @@ describe('export from SQLite, import into PostgreSQL', () => {
     const paused = await api.createJob({ name: 'paused', url: `${sink.url}/paused`, schedule: { type: 'cron', expression: '0 0 1 * *' } });
     await api.request('POST', `/v1/jobs/${paused.id}/pause`);
     // A job that has run and carries state: it is paused before the export and resumed after the import.
-    const stateful = await api.createJob({ name: 'stateful', url: `${sink.url}/stateful`, payload: { cursor: '$state' }, schedule: { type: 'interval', every: '1s' } });
+    const stateful = await api.createJob({ name: 'stateful', url: `${sink.url}/stateful`, payload: { cursor: '$state', last: '$previous' }, schedule: { type: 'interval', every: '1s' } });
     await eventually(async () => ((await api.request('GET', `/v1/jobs/${stateful.id}`)).body.data.lastStatus === 'success' ? true : undefined), 15_000, 'a stateful run');
     await api.request('POST', `/v1/jobs/${stateful.id}/pause`);
     await eventually(() => (sink.arrivals.filter((x) => x.path.startsWith('/stateful')).length === cursor ? true : undefined), 5_000, 'the last answer');
@@ -99,14 +103,14 @@ describe('export from SQLite, import into PostgreSQL', () => {
     expect(posted.status).toBe(202);
   });
 
-  it('carries $state: the imported job, resumed, sends the cursor its target last set', async () => {
+  it('carries $state and $previous: the imported job, resumed, sends the cursor and the answer its target last gave', async () => {
     const after: Job[] = (await b.api.request('GET', '/v1/jobs?perPage=100')).body.data;
     const stateful = after.find((j) => j.name === 'stateful')!;
     const last = sink.arrivals.filter((x) => x.path.startsWith('/stateful')).length;
     const n = sink.arrivals.length;
     await b.api.request('POST', `/v1/jobs/${stateful.id}/resume`);
     const hit = await eventually(() => sink.arrivals.slice(n).find((x) => x.path.startsWith('/stateful')), 10_000, 'the imported job firing');
-    expect(JSON.parse(hit.body)).toEqual({ cursor: { cursor: last } });
+    expect(JSON.parse(hit.body)).toEqual({ cursor: { cursor: last }, last: { status: 'success', statusCode: 200, body: { answered: last } } });
     await b.api.request('POST', `/v1/jobs/${stateful.id}/pause`);
   });
 
@@ -143,5 +147,22 @@ describe('export from SQLite, import into PostgreSQL', () => {
     expect(byId(after)).toEqual(byId(before));
     const second = (await a.api.request('POST', '/v1/imports', { format: 'kairos', source: exported })).body.data;
     expect(second).toMatchObject({ created: 0, updated: 0, skipped: 8 });
+  });
+
+  it("keeps a job's delivery style: one made through Runner's door still sends Runner's User-Agent on the new server", async () => {
+    const runner = new Api(`${source.url}/compat/runner`, a.api.key);
+    const made = await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/runner-style`, runAt: Date.now() + 3_600_000, payload: { invoiceId: 'inv_1' } });
+    expect(made.status).toBeLessThan(300);
+    const doc = await (await fetch(`${source.url}/v1/export?secrets=true`, { headers: { authorization: `Bearer ${a.api.key}` } })).json();
+    const exportedJob = doc.jobs.find((j: Job) => j.url === `${sink.url}/runner-style`);
+    expect(exportedJob).toMatchObject({ deliveryStyle: 'runner' });
+    const c = new Api(target.url);
+    await c.register('runner style');
+    const r = (await c.request('POST', '/v1/imports', { format: 'kairos', source: { ...doc, jobs: [exportedJob] } })).body.data;
+    expect(r).toMatchObject({ created: 1, errors: [] });
+    await c.request('POST', `/v1/jobs/${r.jobIds[0]}/run`);
+    const hit = await eventually(() => sink.arrivals.find((x) => x.path === '/runner-style'), 10_000, 'the imported Runner job firing');
+    expect(hit.headers['user-agent']).toBe('Runner/1.0');
+    expect(JSON.parse(hit.body)).toEqual({ invoiceId: 'inv_1' });
   });
 });

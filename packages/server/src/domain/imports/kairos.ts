@@ -5,7 +5,7 @@
  * { "kairos": "export", "version": 1, "exportedAt": "…", "secrets": "included" | "masked",
  *   "project": { "id", "name", "badgesEnabled", "eventsUrl" },
  *   "spaces": [{ "id", "name", "timezone" }],
- *   "jobs": [{ "id", "status", "nextRunAt", "state", …the fields of a create… }],
+ *   "jobs": [{ "id", "status", "nextRunAt", "state", "previous", "deliveryStyle", …the fields of a create… }],
  *   "alertChannels": [{ "id", "type", "name", "config" }],
  *   "alertRules": [{ "id", "name", "channelIds", "jobId", "spaceId", "tag", "events", … }],
  *   "inboundWebhooks": [{ "id", "slug", "name", "targetUrl", "method", "headers", "delayMs", "secret" }],
@@ -18,6 +18,7 @@
  * masked value is a field to fill in: a job header becomes a placeholder on a paused job, and
  * what cannot hold a placeholder (a destination, a channel) is reported instead of created.
  */
+import { deliveryStyles, isDeliveryStyle } from '../deliveryStyle.js';
 import { maskSecret, maskUrl } from '../destinations.js';
 import type { JobInput } from '../jobDefinition.js';
 import { failed, type ImportedJob, ImportSourceError, isRecord, skipped, text } from './types.js';
@@ -134,6 +135,10 @@ function exportedJob(raw: unknown, masked: boolean): ImportedJob {
   if (input.destination !== undefined) delete input.url;
   const typeIssue = jobTypeIssue(input);
   if (typeIssue) return failed(id, name, typeIssue);
+  if (raw.deliveryStyle !== undefined && raw.deliveryStyle !== null) {
+    if (!isDeliveryStyle(raw.deliveryStyle)) return failed(id, name, `deliveryStyle: must be one of ${deliveryStyles.join(', ')} or null`);
+    input.deliveryStyle = raw.deliveryStyle;
+  }
   const fillIn: string[] = [];
   if (masked && isRecord(input.destination)) {
     const fields = secretFields(input.destination, String(input.destination.type));
@@ -159,6 +164,7 @@ function exportedJob(raw: unknown, masked: boolean): ImportedJob {
     status: fillIn.length > 0 ? 'paused' : status,
     nextRunAt: next !== null && Number.isFinite(next) ? next : null,
     state: raw.state === undefined || raw.state === null ? null : JSON.stringify(raw.state),
+    previous: raw.previous === undefined || raw.previous === null ? null : JSON.stringify(raw.previous),
     originalSpaceId: text(raw.spaceId) ?? null,
     ...(fillIn.length > 0 ? { fillIn } : {}),
   };

@@ -24,6 +24,8 @@ export type ImportedJob =
       nextRunAt?: number | null;
       /** A Kairos export's `$state` (JSON text). */
       state?: string | null;
+      /** A Kairos export's `$previous`: the last answer, as the job's next payload may quote it (JSON text). */
+      previous?: string | null;
       /** Fields holding a placeholder for a secret the source did not carry (a masked export). */
       fillIn?: string[];
       /** The space, as the source names it (a Kairos export's space id), for the importer to map. */
