@@ -16,6 +16,7 @@ import { parseJustrun } from '../domain/imports/justrun.js';
 import { type KairosDocument, parseKairosDocument } from '../domain/imports/kairos.js';
 import { failed, type ImportedJob, type ImportFormat, ImportSourceError } from '../domain/imports/types.js';
 import type { JobInput } from '../domain/jobDefinition.js';
+import { compileSchedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import { listAlertChannels } from '../store/sql/alertChannels.js';
 import { listAlertRules } from '../store/sql/alertRules.js';
@@ -130,6 +131,11 @@ export function createImportsService(deps: ImportsServiceDeps) {
     if (req.source !== undefined && kind === 'json' && typeof req.source === 'string') throw AppError.validation([{ field: 'source', issue: `must be the ${req.format} JSON itself, not a string` }]);
     if (req.format === 'curl' && req.schedule === undefined) throw AppError.validation([{ field: 'schedule', issue: 'is required with a curl command: when should it run?' }]);
     if (req.format !== 'curl' && req.schedule !== undefined) throw AppError.validation([{ field: 'schedule', issue: `is only for curl; a ${req.format} source carries its own schedules` }]);
+    // The request's own field, not the source's: refused as the request, not as an entry of it.
+    if (req.format === 'curl') {
+      const schedule = compileSchedule(req.schedule, Date.now());
+      if (!schedule.ok) throw AppError.validation(schedule.issues);
+    }
   }
 
   async function sourceOf(req: ImportRequest): Promise<unknown> {

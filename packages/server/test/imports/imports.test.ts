@@ -92,6 +92,8 @@ TOKEN=tok_live_7f3a9c
       [{ format: 'crontab', source: { a: 1 } }, 'source'],
       [{ format: 'justrun', source: 'text' }, 'source'],
       [{ format: 'curl', source: 'curl https://e.example' }, 'schedule'],
+      [{ format: 'curl', source: 'curl https://e.example', schedule: 'every day' }, 'schedule'],
+      [{ format: 'curl', source: 'curl https://e.example', schedule: { type: 'cron', expression: '* * *' } }, 'schedule.expression'],
       [{ format: 'crontab', source: '', apiKey: 'k' }, 'apiKey'],
       [{ format: 'cronjob-org', source: { nope: true } }, 'source'],
       [{ format: 'kairos', source: { kairos: 'export', version: 9 } }, 'source.version'],
