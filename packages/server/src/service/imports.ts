@@ -28,7 +28,7 @@ import type { Caller } from './accounts.js';
 import type { AlertsService } from './alerts.js';
 import { fetchCronjobOrg, fetchEasycron, type ImportApis } from './importSources.js';
 import type { InboundWebhookInput, InboundWebhooksService } from './inboundWebhooks.js';
-import type { ImportItem, JobsService } from './jobs.js';
+import type { ImportedJobView, ImportItem, JobsService } from './jobs.js';
 import type { ProjectSettingsService } from './projectSettings.js';
 import type { SpacesService } from './spaces.js';
 
@@ -70,6 +70,15 @@ export interface PartError {
   reason: string;
 }
 
+/** What an entry of the source became (or, in a dry run, would become). */
+export interface ImportedEntry extends ImportedJobView {
+  index: number;
+  originalName: string | null;
+  outcome: 'created' | 'updated' | 'unchanged';
+  /** The job; null in a dry run. */
+  id: string | null;
+}
+
 export interface ImportResult {
   dryRun: boolean;
   /** Jobs created or updated. */
@@ -82,6 +91,8 @@ export interface ImportResult {
   errors: ImportEntry[];
   /** The jobs created, updated or already up to date, in the source's order (none for a dry run). */
   jobIds: string[];
+  /** Each of those entries as the job it is (would be), for a preview or a summary table. */
+  jobs: ImportedEntry[];
   toFillIn: FillIn[];
   /** What else a Kairos export brought (counts of things made). */
   project?: { spaces: number; alertChannels: number; alertRules: number; inboundWebhooks: number; signingSecrets: number; settings: boolean; errors: PartError[] };
@@ -279,7 +290,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       const partErrors: PartError[] = [];
       const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun, partErrors) : { ids: new Map<string, string>(), made: 0 };
       const items: Array<ImportItem & { index: number }> = [];
-      const result: ImportResult = { dryRun, imported: 0, created: 0, updated: 0, skipped: 0, skippedEntries: [], errors: [], jobIds: [], toFillIn: [] };
+      const result: ImportResult = { dryRun, imported: 0, created: 0, updated: 0, skipped: 0, skippedEntries: [], errors: [], jobIds: [], jobs: [], toFillIn: [] };
       entries.forEach((entry, index) => {
         if (entry.kind === 'skipped') result.skippedEntries.push({ index, originalName: entry.originalName, reason: entry.reason });
         else if (entry.kind === 'error') result.errors.push({ index, originalName: entry.originalName, reason: entry.reason });
@@ -305,6 +316,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         else result[o.outcome]++;
         jobIds.set(item.originalId, o.jobId);
         if (!dryRun) result.jobIds.push(o.jobId);
+        result.jobs.push({ index: item.index, originalName: entry.originalName, outcome: o.outcome, id: dryRun ? null : o.jobId, ...o.job });
         if (entry.fillIn) toFillInJob(result, entry, dryRun ? null : o.jobId);
       });
       result.imported = result.created + result.updated;

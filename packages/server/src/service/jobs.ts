@@ -18,7 +18,9 @@ import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/
 import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
-import { executionView, type JobView, jobView, newJobView } from './views.js';
+import { executionView, importedJobView, type JobView, jobView, newJobView } from './views.js';
+
+export type ImportedJobView = ReturnType<typeof importedJobView>;
 
 export type { EngineHooks } from './runChanges.js';
 
@@ -98,7 +100,7 @@ export interface ImportItem {
   sameAs?: string;
 }
 
-export type ImportOutcome = { outcome: 'created' | 'updated' | 'unchanged'; jobId: string } | { error: AppError };
+export type ImportOutcome = { outcome: 'created' | 'updated' | 'unchanged'; jobId: string; job: ImportedJobView } | { error: AppError };
 
 /** Thrown at the end of a dry run's transaction so that nothing it wrote is kept. */
 class DryRun extends Error {
@@ -423,10 +425,12 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               const fingerprint = fingerprints[i]!;
               const origin = origins.get(item.originalId);
               const job = current.get(origin?.job_id ?? item.sameAs ?? '');
+              let view: ImportedJobView;
               let jobId: string;
               let outcome: 'created' | 'updated';
               if (job && origin?.fingerprint === fingerprint) {
-                outcomes.push({ outcome: 'unchanged', jobId: job.id });
+                // Unchanged jobs are read, not locked (above), so the row carries its next run.
+                outcomes.push({ outcome: 'unchanged', jobId: job.id, job: importedJobView(job, (job as Partial<JobWithNextRun>).next_run_at ?? null) });
                 continue;
               }
               if (job) {
@@ -439,6 +443,8 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 const after = await lock(trx, projectId, job.id);
                 if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, 'user', now);
                 if (item.status === 'active' && after.status === 'paused') await resumeIn(trx, changes, after, now);
+                const updated = await load(trx, projectId, job.id);
+                view = importedJobView(updated, updated.next_run_at);
                 jobId = job.id;
                 outcome = 'updated';
               } else {
@@ -456,11 +462,12 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                   await insertRuns(trx, [newRunRow(row, dueAt, now)], store);
                   changes.added(dueAt);
                 }
+                view = importedJobView(row, dueAt !== null && row.status === 'active' ? dueAt : null);
                 jobId = row.id;
                 outcome = 'created';
               }
               await saveJobOrigin(trx, { project_id: projectId, source, original_id: item.originalId, job_id: jobId, fingerprint, created_at: now, updated_at: now });
-              outcomes.push({ outcome, jobId });
+              outcomes.push({ outcome, jobId, job: view });
             } catch (err) {
               if (!(err instanceof AppError)) throw err;
               outcomes.push({ error: err });

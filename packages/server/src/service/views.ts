@@ -282,3 +282,22 @@ export function alertNoticeView(row: OutboxRow) {
     createdAt: iso(row.created_at)!,
   };
 }
+
+/**
+ * What an import made of one entry, shown in its answer (a dry run's preview): no headers, query
+ * or body, which may carry the secrets the answer never repeats.
+ */
+export function importedJobView(row: JobRow, nextRunAt: number | null) {
+  const schedule = JSON.parse(row.schedule) as Schedule;
+  return {
+    name: row.name,
+    method: row.method,
+    url: row.destination === null ? row.url : null,
+    destination: row.destination === null ? null : (JSON.parse(row.destination) as { type: string }).type,
+    schedule: scheduleView(schedule),
+    scheduleDescription: describeSchedule(schedule),
+    status: row.status,
+    spaceId: row.space_id,
+    nextRunAt: iso(nextRunAt),
+  };
+}

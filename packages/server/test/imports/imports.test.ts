@@ -39,9 +39,12 @@ TOKEN=tok_live_7f3a9c
     const before = await total(f.api);
     const again = (await f.api.request('POST', '/v1/imports', { format: 'crontab', source: crontab(f.sink.url) })).body.data;
     expect(again).toMatchObject({ imported: 0, created: 0, updated: 0, skipped: 3 });
+    expect(again.jobs.map((j: { outcome: string }) => j.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(again.skippedEntries.filter((e: { reason: string }) => e.reason === 'unchanged since the last import')).toHaveLength(2);
     const first = (await f.api.request('POST', '/v1/imports', { format: 'crontab', source: crontab(f.sink.url).replace('0 2 * * *', '0 4 * * *') })).body.data;
     expect(first).toMatchObject({ imported: 1, created: 0, updated: 1 });
+    expect(first.jobs[0]).toMatchObject({ outcome: 'updated', name: 'Report', schedule: { expression: '0 4 * * *' }, scheduleDescription: 'every day at 04:00 (UTC)' });
+    expect(Date.parse(first.jobs[0].nextRunAt) % 86_400_000).toBe(4 * 3_600_000);
     expect(await total(f.api)).toBe(before);
     const job = (await f.api.request('GET', `/v1/jobs/${first.jobIds[0]}`)).body.data;
     expect(job.schedule.expression).toBe('0 4 * * *');
@@ -53,10 +56,16 @@ TOKEN=tok_live_7f3a9c
     const source = `0 1 * * * curl ${f.sink.url}/dry-a\n0 1 * * * curl ${f.sink.url}/dry-b\n`;
     const dry = (await f.api.request('POST', '/v1/imports', { format: 'crontab', source, dryRun: true })).body.data;
     expect(dry).toMatchObject({ dryRun: true, imported: 2, created: 2, jobIds: [] });
+    // A preview of each job it would make, with the first run it would have.
+    expect(dry.jobs).toEqual([
+      { index: 0, originalName: 'line 1', outcome: 'created', id: null, name: `GET ${new URL(f.sink.url).host}/dry-a`, method: 'GET', url: `${f.sink.url}/dry-a`, destination: null, schedule: { type: 'cron', expression: '0 1 * * *', timezone: 'UTC' }, scheduleDescription: 'every day at 01:00 (UTC)', status: 'active', spaceId: null, nextRunAt: expect.stringMatching(/T01:00:00\.000Z$/) },
+      expect.objectContaining({ index: 1, outcome: 'created', id: null, url: `${f.sink.url}/dry-b` }),
+    ]);
     expect(await total(f.api)).toBe(before);
     // Nothing was remembered either: the real import creates them.
     const real = (await f.api.request('POST', '/v1/imports', { format: 'crontab', source })).body.data;
     expect(real).toMatchObject({ dryRun: false, created: 2 });
+    expect(real.jobs.map((j: { id: string }) => j.id)).toEqual(real.jobIds);
     expect(await total(f.api)).toBe(before + 2);
   });
 

@@ -35,6 +35,24 @@ export const ImportResultSchema = Type.Object({
   skippedEntries: Type.Array(Entry),
   errors: Type.Array(Entry),
   jobIds: Type.Array(Type.String(), { description: 'The jobs made or kept up to date, in source order; empty for a dry run' }),
+  jobs: Type.Array(
+    Type.Object({
+      index: Type.Integer({ description: 'Position of the entry in the source' }),
+      originalName: nullable(Type.String()),
+      outcome: StringEnum(['created', 'updated', 'unchanged'] as const),
+      id: nullable(Type.String({ description: 'The job; null in a dry run' })),
+      name: nullable(Type.String()),
+      method: Type.String(),
+      url: nullable(Type.String({ description: 'null for a built-in destination' })),
+      destination: nullable(Type.String({ description: 'The built-in destination\'s type (slack, discord, telegram, email)' })),
+      schedule: Type.Unknown({ description: 'As a job shows it' }),
+      scheduleDescription: Type.String(),
+      status: Type.String(),
+      spaceId: nullable(Type.String()),
+      nextRunAt: nullable(Type.String({ format: 'date-time' })),
+    }),
+    { description: 'What each imported entry is (or, in a dry run, would be), without its headers or body: a preview, or a summary table' },
+  ),
   toFillIn: Type.Array(
     Type.Object({
       what: StringEnum(['job', 'alertChannel', 'alertRule', 'inboundWebhook'] as const),
