@@ -99,6 +99,18 @@ describe('curl and wget commands', () => {
     expect(commandCall('curl https://a.example | sh')).toEqual({ ok: false, reason: 'runs sh besides the HTTP call' });
   });
 
+  it('moves credentials in the URL into a Basic Authorization header, as curl and wget send them', () => {
+    const basic = (pair: string) => `Basic ${Buffer.from(pair).toString('base64')}`;
+    expect(call('curl https://ops:p%40ss@e.example:8443/hook?x=1')).toEqual({ url: 'https://e.example:8443/hook?x=1', method: 'GET', headers: { Authorization: basic('ops:p@ss') } });
+    expect(call('curl -u other:pw https://ops:secret@e.example/')).toMatchObject({ url: 'https://e.example/', headers: { Authorization: basic('other:pw') } });
+    expect(call('wget -qO- https://ops:secret@e.example/w')).toEqual({ url: 'https://e.example/w', method: 'GET', headers: { Authorization: basic('ops:secret') } });
+    expect(call('curl https://e.example/a@b')).toEqual({ url: 'https://e.example/a@b', method: 'GET', headers: {} });
+  });
+
+  it('sends --oauth2-bearer as a Bearer Authorization header', () => {
+    expect(call('curl --oauth2-bearer tok_9 https://e.example/o')).toEqual({ url: 'https://e.example/o', method: 'GET', headers: { Authorization: 'Bearer tok_9' } });
+  });
+
   it('reads wget with --method, --header, --post-data and --timeout', () => {
     expect(call(`wget -q -O - --header='X-Key: k1' --post-data 'a=1' --timeout=20 https://e.example/hook`)).toEqual({
       url: 'https://e.example/hook',

@@ -21,7 +21,7 @@ const curlFlags = new Set(['-s', '--silent', '-S', '--show-error', '-f', '--fail
 // curl options whose argument changes nothing Kairos sends.
 const curlIgnoredWithArg = new Set(['-o', '--output', '-w', '--write-out', '--connect-timeout', '--retry-delay', '--retry-max-time', '--cacert', '--capath', '-D', '--dump-header', '--stderr', '--trace', '--trace-ascii', '--max-redirs', '--resolve', '--limit-rate', '--create-dirs', '-c', '--cookie-jar', '--interface', '--dns-servers']);
 const curlData = new Set(['-d', '--data', '--data-ascii', '--data-binary', '--data-raw', '--data-urlencode', '--json']);
-const curlWithArg = new Set(['-X', '--request', '-H', '--header', '-u', '--user', '-m', '--max-time', '--url', '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '--retry', ...curlData, ...curlIgnoredWithArg]);
+const curlWithArg = new Set(['-X', '--request', '-H', '--header', '-u', '--user', '--oauth2-bearer', '-m', '--max-time', '--url', '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '--retry', ...curlData, ...curlIgnoredWithArg]);
 const curlUnsupported: Record<string, string> = {
   '-F': 'multipart form uploads (-F) cannot be imported',
   '--form': 'multipart form uploads (--form) cannot be imported',
@@ -56,6 +56,26 @@ function urlencodeData(value: string): string {
   const eq = value.indexOf('=');
   if (eq < 0) return encodeURIComponent(value);
   return `${value.slice(0, eq + 1)}${encodeURIComponent(value.slice(eq + 1))}`;
+}
+
+/**
+ * `https://user:password@host/…` without its credentials, and the Basic authorization that curl
+ * and wget send for them: Kairos keeps credentials out of a job's URL, in its headers.
+ */
+function urlCredentials(url: string): { url: string; authorization?: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (u.username === '' && u.password === '') return { url };
+  const authorization = basicAuth(decodeURIComponent(u.username), decodeURIComponent(u.password));
+  // Cut out of the text as given, so the rest of the URL stays as the user wrote it.
+  const start = url.indexOf('//') + 2;
+  const end = url.slice(start).search(/[/?#]/);
+  const authority = end < 0 ? url.slice(start) : url.slice(start, start + end);
+  return { url: url.slice(0, start) + url.slice(start + authority.lastIndexOf('@') + 1), authorization };
 }
 
 /** curl's arguments (after the program name) as the request they make. */
@@ -140,6 +160,9 @@ export function curlCall(args: readonly string[]): CallResult {
         user = basicAuth(value.slice(0, colon), value.slice(colon + 1));
         break;
       }
+      case '--oauth2-bearer':
+        user = `Bearer ${value}`;
+        break;
       case '-m':
       case '--max-time': {
         const ms = seconds(value, w);
@@ -184,6 +207,9 @@ export function curlCall(args: readonly string[]): CallResult {
     // curl guesses http:// for a bare host.
     url = `http://${url}`;
   }
+  const inUrl = urlCredentials(url);
+  url = inUrl.url;
+  user ??= inUrl.authorization;
   if (user !== undefined && !hasHeader(headers, 'Authorization')) setHeader(headers, 'Authorization', user);
 
   let body: string | undefined;
@@ -301,7 +327,10 @@ export function wgetCall(args: readonly string[]): CallResult {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return fail(`${url.split(':')[0]} URLs are not HTTP calls`);
     url = `http://${url}`;
   }
+  const inUrl = urlCredentials(url);
+  url = inUrl.url;
   if (user !== undefined && !hasHeader(headers, 'Authorization')) setHeader(headers, 'Authorization', basicAuth(user, password ?? ''));
+  else if (inUrl.authorization !== undefined && !hasHeader(headers, 'Authorization')) setHeader(headers, 'Authorization', inUrl.authorization);
   if (body !== undefined && !hasHeader(headers, 'Content-Type')) setHeader(headers, 'Content-Type', 'application/x-www-form-urlencoded');
   return {
     ok: true,
