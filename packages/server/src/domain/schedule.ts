@@ -311,6 +311,7 @@ const ALLOWED_FIELDS: Record<ScheduleType, readonly string[]> = {
  * can be found independently are reported together, each with a `schedule.` field path.
  */
 export function compileSchedule(input: unknown, now: number): Result<Schedule> {
+  if (input === undefined) return { ok: false, issues: [{ field: 'schedule', issue: 'is required' }] };
   if (!isPlainObject(input)) {
     return { ok: false, issues: [{ field: 'schedule', issue: `must be an object, not ${describe(input)}` }] };
   }

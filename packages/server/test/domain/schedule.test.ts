@@ -98,6 +98,10 @@ describe('compileSchedule: shape of the input', () => {
     expect(fieldsOf(input)).toEqual(['schedule']);
   });
 
+  it('says a missing schedule is required, not what type it is (schedule)', () => {
+    expect(issues(compileSchedule(undefined, NOW))).toEqual([{ field: 'schedule', issue: 'is required' }]);
+  });
+
   it('requires a type (schedule.type)', () => {
     expect(fieldsOf({})).toEqual(['schedule.type']);
     expect(fieldsOf({ type: null, expression: '* * * * *' })).toEqual(['schedule.type']);
