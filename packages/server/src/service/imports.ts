@@ -287,7 +287,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       }
       const { entries, document } = parsed;
 
-      const partErrors: PartError[] = [];
+      const partErrors: PartError[] = (document?.unreadable ?? []).map((u) => ({ what: u.what, originalId: null, name: null, reason: u.reason }));
       const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun, partErrors) : { ids: new Map<string, string>(), made: 0 };
       const items: Array<ImportItem & { index: number }> = [];
       const result: ImportResult = { dryRun, imported: 0, created: 0, updated: 0, skipped: 0, skippedEntries: [], errors: [], jobIds: [], jobs: [], toFillIn: [] };

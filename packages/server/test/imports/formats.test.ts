@@ -404,4 +404,16 @@ describe('Kairos export documents', () => {
     expect(() => parseKairosDocument({ jobs: [] })).toThrow(/Kairos export document/);
     expect(() => parseKairosDocument({ kairos: 'export', version: 2 })).toThrow(/version 2/);
   });
+
+  it('says which entries besides jobs it cannot read, instead of dropping them', () => {
+    const doc = parseKairosDocument({ kairos: 'export', version: 1, secrets: 'included', spaces: [{ id: 'sp_1', name: 'ok' }, { id: 'sp_2' }], alertChannels: [1], alertRules: [null], inboundWebhooks: [{ id: 'wh_1' }], signingSecrets: ['x'], jobs: [] });
+    expect(doc.spaces).toHaveLength(1);
+    expect(doc.unreadable).toEqual([
+      { what: 'space', reason: 'source.spaces[1]: must be a space with an id and a name' },
+      { what: 'alertChannel', reason: 'source.alertChannels[0]: must be an alert channel with an id' },
+      { what: 'alertRule', reason: 'source.alertRules[0]: must be an alert rule with an id' },
+      { what: 'inboundWebhook', reason: 'source.inboundWebhooks[0]: must be an inbound webhook with an id and a targetUrl' },
+      { what: 'signingSecret', reason: 'source.signingSecrets[0]: must be a signing secret (whsec_…)' },
+    ]);
+  });
 });

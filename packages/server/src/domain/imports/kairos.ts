@@ -94,6 +94,8 @@ export interface KairosDocument {
   alertRules: KairosRule[];
   inboundWebhooks: KairosInbound[];
   signingSecrets: Array<{ secret: string; createdAt: number; expiresAt: number | null }>;
+  /** Entries of the lists besides jobs that are not what the export makes, each with why. */
+  unreadable: Array<{ what: 'space' | 'alertChannel' | 'alertRule' | 'inboundWebhook' | 'signingSecret'; reason: string }>;
 }
 
 const jobFields = ['name', 'description', 'tags', 'url', 'destination', 'method', 'headers', 'query', 'body', 'payload', 'schedule', 'retryPolicy', 'timeoutMs', 'storeResponseBody', 'followRedirects', 'onComplete', 'callbackUrl', 'failureCallbackUrl', 'eventsUrl'] as const;
@@ -177,20 +179,28 @@ export function parseKairosDocument(source: unknown): KairosDocument {
   const masked = source.secrets !== 'included';
   const project = isRecord(source.project) ? source.project : null;
 
-  const spaces = list(source, 'spaces').flatMap((s): KairosSpace[] => (isRecord(s) && text(s.id) && text(s.name) ? [{ originalId: text(s.id)!, name: text(s.name)!, ...(text(s.timezone) ? { timezone: text(s.timezone) } : {}) }] : []));
-  const alertChannels = list(source, 'alertChannels').flatMap((c): KairosChannel[] => {
-    if (!isRecord(c) || !text(c.id)) return [];
+  const unreadable: KairosDocument['unreadable'] = [];
+  // An entry left out is said, not dropped: the user sees what of their backup did not come back.
+  const unread = (what: KairosDocument['unreadable'][number]['what'], key: string, i: number, needs: string): [] => {
+    unreadable.push({ what, reason: `source.${key}[${i}]: ${needs}` });
+    return [];
+  };
+  const spaces = list(source, 'spaces').flatMap((s, i): KairosSpace[] =>
+    isRecord(s) && text(s.id) && text(s.name) ? [{ originalId: text(s.id)!, name: text(s.name)!, ...(text(s.timezone) ? { timezone: text(s.timezone) } : {}) }] : unread('space', 'spaces', i, 'must be a space with an id and a name'),
+  );
+  const alertChannels = list(source, 'alertChannels').flatMap((c, i): KairosChannel[] => {
+    if (!isRecord(c) || !text(c.id)) return unread('alertChannel', 'alertChannels', i, 'must be an alert channel with an id');
     const config = isRecord(c.config) ? c.config : {};
     return [{ originalId: text(c.id)!, input: { type: String(c.type), name: String(c.name ?? ''), config }, fillIn: masked ? secretFields(config, String(c.type)).map((f) => `config.${f}`) : [] }];
   });
-  const alertRules = list(source, 'alertRules').flatMap((r): KairosRule[] => {
-    if (!isRecord(r) || !text(r.id)) return [];
+  const alertRules = list(source, 'alertRules').flatMap((r, i): KairosRule[] => {
+    if (!isRecord(r) || !text(r.id)) return unread('alertRule', 'alertRules', i, 'must be an alert rule with an id');
     const { id: _id, createdAt: _c, updatedAt: _u, ...input } = r;
     for (const k of Object.keys(input)) if (input[k] === null) delete input[k];
     return [{ originalId: text(r.id)!, name: String(r.name ?? ''), input }];
   });
-  const inboundWebhooks = list(source, 'inboundWebhooks').flatMap((w): KairosInbound[] => {
-    if (!isRecord(w) || !text(w.id) || !text(w.targetUrl)) return [];
+  const inboundWebhooks = list(source, 'inboundWebhooks').flatMap((w, i): KairosInbound[] => {
+    if (!isRecord(w) || !text(w.id) || !text(w.targetUrl)) return unread('inboundWebhook', 'inboundWebhooks', i, 'must be an inbound webhook with an id and a targetUrl');
     const fillIn: string[] = [];
     const secret = text(w.secret);
     if (secret !== undefined && masked) fillIn.push('secret');
@@ -214,10 +224,10 @@ export function parseKairosDocument(source: unknown): KairosDocument {
   });
   const signingSecrets = masked
     ? []
-    : list(source, 'signingSecrets').flatMap((s) =>
+    : list(source, 'signingSecrets').flatMap((s, i) =>
         isRecord(s) && typeof s.secret === 'string' && s.secret.startsWith('whsec_')
           ? [{ secret: s.secret, createdAt: typeof s.createdAt === 'string' ? Date.parse(s.createdAt) : Date.now(), expiresAt: typeof s.expiresAt === 'string' ? Date.parse(s.expiresAt) : null }]
-          : [],
+          : unread('signingSecret', 'signingSecrets', i, 'must be a signing secret (whsec_…)'),
       );
   return {
     masked,
@@ -228,5 +238,6 @@ export function parseKairosDocument(source: unknown): KairosDocument {
     alertRules,
     inboundWebhooks,
     signingSecrets,
+    unreadable,
   };
 }
