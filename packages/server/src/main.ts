@@ -7,7 +7,7 @@ import { alertSender } from './alerts/sendNotice.js';
 import { createEmailDelivery } from './delivery/email.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type EngineSeams } from './engine/engine.js';
 import { createMetrics } from './metrics.js';
 import { closeRedis, connectRedis } from './redis.js';
 import { createAccountsService } from './service/accounts.js';
@@ -47,6 +47,8 @@ export interface StartOptions {
   resolver?: Resolver;
   /** False builds the app without starting the engine or listening (e.g. to read its OpenAPI document). */
   listen?: boolean;
+  /** Wraps what the engine calls out to (its HTTP delivery, `$job` view, observer): fault tests inject throws here. */
+  engineSeams?: (seams: EngineSeams) => EngineSeams;
 }
 
 /** The one place where the parts are wired together. */
@@ -71,17 +73,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, logger });
   // Other nodes' attempts are found by polling; this node's own wake the streams at once.
   const liveFeed = createLiveFeed({ store, pollMs: store.kind === 'postgres' ? 1_000 : 10_000, lookbackMs: store.kind === 'postgres' ? 3_000 : 0 });
+  const seams: EngineSeams = { delivery, jobVariable, observer: metrics.engineObserver };
   const engine = new Engine({
     store,
-    delivery,
     email,
     telegramApiUrl: config.telegramApiUrl,
-    jobVariable,
     tuning: config.engine,
     logger,
     userAgent,
     quota,
-    observer: metrics.engineObserver,
+    ...(options.engineSeams?.(seams) ?? seams),
     sendAlert,
     publicUrl: config.publicUrl,
     recorded: (projectIds) => liveFeed.recorded(projectIds),
