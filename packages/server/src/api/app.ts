@@ -17,7 +17,7 @@ import type { SparklinesService } from '../service/sparklines.js';
 import type { SpacesService } from '../service/spaces.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
-import { frameworkError, registerErrorHandling } from './errors.js';
+import { clientError, frameworkError, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
 import { registerRateLimits } from './rateLimits.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -95,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     return503OnClosing: true,
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     forceCloseConnections: 'idle',
     // A hop count is accepted at run time though the typings leave it out.
     trustProxy: (deps.trustProxy ?? false) as boolean | string,
@@ -108,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  // The native API takes JSON only: a text body is a 415, not a string the schema calls "not an object".
+  app.removeContentTypeParser('text/plain');
   await registerOpenApi(app);
 
   // Counted per address before the bearer is checked, and per caller once it is known.

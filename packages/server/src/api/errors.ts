@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { fieldIssues } from './validation.js';
@@ -51,4 +53,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function frameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
   void reply.status(status).send(body('bad_request', err.code === 'FST_ERR_BAD_URL' ? 'The URL path is not valid (check its %-escapes).' : err.message));
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (raw non-ASCII bytes in the URL,
+ * malformed request lines or headers, headers too large): answered with the error shape too.
+ */
+export function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  let status = 400;
+  let message = 'The request could not be read as HTTP: its request line or a header holds bytes HTTP does not allow (percent-encode non-ASCII text in a URL, e.g. caf%C3%A9).';
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    message = 'The request did not arrive in time.';
+  } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    message = 'The request headers are larger than this server takes.';
+  }
+  if (socket.writable) {
+    const text = JSON.stringify(body(status === 400 ? 'bad_request' : status === 408 ? 'request_timeout' : 'headers_too_large', message));
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+  }
+  socket.destroy(err);
 }
