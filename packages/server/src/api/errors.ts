@@ -12,6 +12,7 @@ function body(code: string, message: string, details: FieldIssue[] = []) {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
+      if (err.status >= 500) request.log.info({ method: request.method, url: request.url, status: err.status, error: err.message }, 'request refused');
       return reply.status(err.status).send(body(err.code, err.message, err.details));
     }
     if (err.validation) {
