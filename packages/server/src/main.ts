@@ -4,6 +4,8 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
 import { alertSender } from './alerts/sendNotice.js';
+import { jobLinkBase } from './alerts/notice.js';
+import { dashboardDir } from './dashboardDir.js';
 import { createEmailDelivery } from './delivery/email.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
@@ -84,7 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     quota,
     ...(options.engineSeams?.(seams) ?? seams),
     sendAlert,
-    publicUrl: config.publicUrl,
+    publicUrl: jobLinkBase(config.publicUrl, dashboardDir() !== undefined),
     recorded: (projectIds) => liveFeed.recorded(projectIds),
   });
   metrics.watchEngine(() => engine.stats());
