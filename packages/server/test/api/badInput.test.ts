@@ -88,6 +88,19 @@ describe('bad input on the native API', () => {
     });
   });
 
+  describe("absurd page numbers on the dialects' lists (defect 3)", () => {
+    it('answers 400 naming page, in the dialect\'s own error shape', async () => {
+      for (const list of ['/compat/runner/api/v1/jobs', '/compat/donutwork/2026-02-01/job-runner.json']) {
+        for (const page of ['99999999999999999999', '1e309', 'Infinity', '10000001']) {
+          const r = await t.api.request('GET', `${list}?page=${page}`);
+          expect(r.status, `${list}?page=${page}: ${JSON.stringify(r.body)}`).toBe(400);
+          expect(r.body, list).toEqual({ error: 'page: must be at most 10000000' });
+        }
+        expect((await t.api.request('GET', `${list}?page=10000000`)).status, list).toBe(200);
+      }
+    });
+  });
+
   describe('raw non-ASCII in a query string (defect 4)', () => {
     it('answers with the error envelope, as every error does', async () => {
       for (const target of ['/v1/jobs?q=café', '/v1/jobs?q=日本', '/v1/health?x=ü', '/nope/é']) {
