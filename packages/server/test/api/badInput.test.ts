@@ -112,6 +112,23 @@ describe('bad input on the native API', () => {
       // Percent-encoded, the same search works.
       expect((await t.api.request('GET', `/v1/jobs?q=${encodeURIComponent('café')}`)).status).toBe(200);
     });
+
+    it("answers under a dialect's mount in that dialect's error shape, as its other errors", async () => {
+      const auth = { authorization: `Bearer ${t.api.key}` };
+      const runner = await rawRequest(t.server.url, 'GET', '/compat/runner/api/v1/jobs?q=café', auth);
+      expect(runner.status).toBe(400);
+      expect(JSON.parse(runner.body)).toEqual({ error: expect.stringContaining('percent-encode non-ASCII text') });
+      const donutwork = await rawRequest(t.server.url, 'GET', '/compat/donutwork/2026-02-01/job-runner.json?x=ü', auth);
+      expect(JSON.parse(donutwork.body)).toEqual({ error: expect.stringContaining('percent-encode non-ASCII text') });
+      const booper = await rawRequest(t.server.url, 'GET', '/compat/booper/api/jobs/é', auth);
+      expect(booper.status).toBe(400);
+      expect(JSON.parse(booper.body)).toEqual({ errors: { detail: expect.stringContaining('percent-encode non-ASCII text') } });
+      // So is a path whose %-escapes do not decode, which the router refuses before any route.
+      const escape = await rawRequest(t.server.url, 'GET', '/compat/booper/api/jobs/%zz', auth);
+      expect(JSON.parse(escape.body)).toEqual({ errors: { detail: 'The URL path is not valid (check its %-escapes).' } });
+      // A path that only begins like a mount is the native API's.
+      expect(JSON.parse((await rawRequest(t.server.url, 'GET', '/compat/runnerx?q=é')).body)).toEqual(envelope);
+    });
   });
 
   describe('clearer answers', () => {
