@@ -4,10 +4,12 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, version } from './config.js';
 import { alertSender } from './alerts/sendNotice.js';
+import { jobLinkBase } from './alerts/notice.js';
+import { dashboardDir } from './dashboardDir.js';
 import { createEmailDelivery } from './delivery/email.js';
 import { createHttpDelivery } from './delivery/httpDelivery.js';
 import { createTargetPolicy, parseAllowList, type Resolver } from './delivery/targetPolicy.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type EngineSeams } from './engine/engine.js';
 import { createMetrics } from './metrics.js';
 import { closeRedis, connectRedis } from './redis.js';
 import { createAccountsService } from './service/accounts.js';
@@ -49,6 +51,8 @@ export interface StartOptions {
   resolver?: Resolver;
   /** False builds the app without starting the engine or listening (e.g. to read its OpenAPI document). */
   listen?: boolean;
+  /** Wraps what the engine calls out to (its HTTP delivery, `$job` view, observer): fault tests inject throws here. */
+  engineSeams?: (seams: EngineSeams) => EngineSeams;
 }
 
 /** The one place where the parts are wired together. */
@@ -73,19 +77,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, logger });
   // Other nodes' attempts are found by polling; this node's own wake the streams at once.
   const liveFeed = createLiveFeed({ store, pollMs: store.kind === 'postgres' ? 1_000 : 10_000, lookbackMs: store.kind === 'postgres' ? 3_000 : 0 });
+  const seams: EngineSeams = { delivery, jobVariable, observer: metrics.engineObserver };
   const engine = new Engine({
     store,
-    delivery,
     email,
     telegramApiUrl: config.telegramApiUrl,
-    jobVariable,
     tuning: config.engine,
     logger,
     userAgent,
     quota,
-    observer: metrics.engineObserver,
+    ...(options.engineSeams?.(seams) ?? seams),
     sendAlert,
-    publicUrl: config.publicUrl,
+    publicUrl: jobLinkBase(config.publicUrl, dashboardDir() !== undefined),
     recorded: (projectIds) => liveFeed.recorded(projectIds),
   });
   metrics.watchEngine(() => engine.stats());

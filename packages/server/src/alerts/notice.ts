@@ -13,14 +13,22 @@ export interface Notice {
   job: { id: string; name: string | null } | null;
   execution: { id: string; status: string; statusCode: number | null; error: string | null; responseExcerpt: string | null; durationMs: number; executedAt: number } | null;
   consecutiveFailures: number;
-  /** Link to the job in the dashboard: `${KAIROS_PUBLIC_URL}/jobs/<id>`, or null without a public URL. */
+  /** Link to the job in the dashboard: `${KAIROS_PUBLIC_URL}/jobs/<id>`, or null without a public URL or a dashboard. */
   jobUrl: string | null;
 }
 
 /** The longest response excerpt a notice quotes. */
 export const noticeExcerptLength = 500;
 
-/** The dashboard's page of a job, or null when the operator set no public URL. */
+/**
+ * Where notices link a job's page: KAIROS_PUBLIC_URL when the dashboard is served there (its
+ * `/jobs/<id>` pages exist), otherwise nowhere, since a link would lead to a 404.
+ */
+export function jobLinkBase(publicUrl: string | null, dashboardServed: boolean): string | null {
+  return dashboardServed ? publicUrl : null;
+}
+
+/** The dashboard's page of a job, or null when notices link nowhere (see {@link jobLinkBase}). */
 export function jobLink(publicUrl: string | null, jobId: string): string | null {
   return publicUrl === null ? null : `${publicUrl}/jobs/${encodeURIComponent(jobId)}`;
 }

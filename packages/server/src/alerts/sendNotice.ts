@@ -69,7 +69,8 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
   const json = ['user-agent', deps.userAgent, 'content-type', 'application/json'];
   if (channel.type === 'webhook') {
     const url = new URL(channel.config.url);
-    const body = JSON.stringify(renderWebhookEnvelope(notice));
+    const envelope = renderWebhookEnvelope(notice);
+    const body = JSON.stringify(envelope);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers = [...json];
     // The channel's own headers may replace the defaults; the signature headers stay Kairos's.
@@ -78,7 +79,8 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
       if (at >= 0) headers.splice(at, 2);
       headers.push(name, value);
     }
-    headers.push('webhook-id', notice.id, 'webhook-timestamp', timestamp);
+    // As every message Kairos sends a URL of the project's: receivers route on `kairos-event`.
+    headers.push('webhook-id', notice.id, 'webhook-timestamp', timestamp, 'kairos-event', envelope.type);
     const secrets = await liveSigningSecrets(deps.db, [channel.projectId], Date.now());
     if (secrets.length > 0) headers.push('webhook-signature', webhookSignature(secrets.map((s) => signingKey(s.secret)), notice.id, timestamp, body));
     return { ...base, origin: url.origin, path: `${url.pathname}${url.search}`, headers, body };

@@ -19,7 +19,7 @@ import type { ExportsService } from '../service/exports.js';
 import type { ImportsService } from '../service/imports.js';
 import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
-import { frameworkError, registerErrorHandling } from './errors.js';
+import { clientErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
 import { registerRateLimits } from './rateLimits.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -48,6 +48,7 @@ import { upcomingRunRoutes } from './routes/upcomingRuns.js';
 import { booperPlugin } from './compat/booper/plugin.js';
 import { donutworkPlugin } from './compat/donutwork/plugin.js';
 import { runnerCreateRate, runnerPlugin } from './compat/runner/plugin.js';
+import type { DialectErrors } from './compat/door.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -93,13 +94,16 @@ export function routesOf(app: FastifyInstance): readonly { method: string; url: 
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Filled by the dialects as they register (compat/door.ts), read for errors raised before routing.
+  const doorErrors = new Map<string, DialectErrors>();
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // A line per request would cost more than the request itself at thousands per second.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     return503OnClosing: true,
-    frameworkErrors: frameworkError,
+    frameworkErrors: frameworkErrors(doorErrors),
+    clientErrorHandler: clientErrors(doorErrors),
     forceCloseConnections: 'idle',
     // A hop count is accepted at run time though the typings leave it out.
     trustProxy: (deps.trustProxy ?? false) as boolean | string,
@@ -113,6 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
+  app.decorate('doorErrors', doorErrors);
+  // The native API takes JSON only: a text body is a 415, not a string the schema calls "not an object".
+  app.removeContentTypeParser('text/plain');
   await registerOpenApi(app);
 
   // Counted per address before the bearer is checked, and per caller once it is known.

@@ -1,5 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../domain/errors.js';
+import type { DialectErrors } from './compat/door.js';
 import { fieldIssues } from './validation.js';
 
 function body(code: string, message: string, details: FieldIssue[] = []) {
@@ -10,6 +13,7 @@ function body(code: string, message: string, details: FieldIssue[] = []) {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
+      if (err.status >= 500) request.log.info({ method: request.method, url: request.url, status: err.status, error: err.message }, 'request refused');
       return reply.status(err.status).send(body(err.code, err.message, err.details));
     }
     if (err.validation) {
@@ -45,10 +49,67 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 /**
- * Errors the router raises before any route runs (a path whose %-escapes do not decode, a
- * malformed header): the same JSON shape as every other error.
+ * The error shapes of the doors mounted under a path prefix (`/compat/runner` …), which the
+ * dialects register; errors raised before any route runs answer in the shape of the door their
+ * path leads to, and in the native envelope elsewhere.
  */
-export function frameworkError(err: FastifyError, _request: unknown, reply: FastifyReply): void {
-  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  void reply.status(status).send(body('bad_request', err.code === 'FST_ERR_BAD_URL' ? 'The URL path is not valid (check its %-escapes).' : err.message));
+export type DoorErrorShapes = ReadonlyMap<string, DialectErrors>;
+
+function doorAt(doors: DoorErrorShapes, url: string): DialectErrors | undefined {
+  for (const [prefix, door] of doors) {
+    if (url.startsWith(prefix) && (url.length === prefix.length || url[prefix.length] === '/' || url[prefix.length] === '?')) return door;
+  }
+  return undefined;
+}
+
+/** A failure raised before routing, as the door of `url` renders it. */
+function answerAt(doors: DoorErrorShapes, url: string | undefined, status: number, code: string, message: string): { status: number; body: unknown } {
+  const door = url === undefined ? undefined : doorAt(doors, url);
+  if (!door) return { status, body: body(code, message) };
+  const failure = { status, code, message, issues: [] };
+  return { status: door.status(failure), body: door.body(failure) };
+}
+
+/**
+ * Errors the router raises before any route runs (a path whose %-escapes do not decode, a
+ * malformed header): the same JSON shape as every other error of the door.
+ */
+export function frameworkErrors(doors: DoorErrorShapes) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+    const answer = answerAt(doors, request.raw.url, status, 'bad_request', err.code === 'FST_ERR_BAD_URL' ? 'The URL path is not valid (check its %-escapes).' : err.message);
+    void reply.status(answer.status).send(answer.body);
+  };
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (raw non-ASCII bytes in the URL,
+ * malformed request lines or headers, headers too large): answered with the door's error shape
+ * too, the door found from the request line's path when it could be read.
+ */
+export function clientErrors(doors: DoorErrorShapes) {
+  return (err: ConnectionError, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    let status = 400;
+    let code = 'bad_request';
+    let message = 'The request could not be read as HTTP: its request line or a header holds bytes HTTP does not allow (percent-encode non-ASCII text in a URL, e.g. caf%C3%A9).';
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+      code = 'request_timeout';
+      message = 'The request did not arrive in time.';
+    } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+      status = 431;
+      code = 'headers_too_large';
+      message = 'The request headers are larger than this server takes.';
+    }
+    if (socket.writable) {
+      // Node hands over the bytes it could not parse (a Buffer, whatever Fastify's typings say).
+      const packet: unknown = err.rawPacket;
+      const path = Buffer.isBuffer(packet) ? /^[A-Z]+ ([^ \r\n]+)/.exec(packet.subarray(0, 2048).toString('latin1'))?.[1] : undefined;
+      const answer = answerAt(doors, path, status, code, message);
+      const text = JSON.stringify(answer.body);
+      socket.write(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+    }
+    socket.destroy(err);
+  };
 }

@@ -1,8 +1,11 @@
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import { createRequire } from 'node:module';
+import rateLimit, { type FastifyRateLimitOptions, type FastifyRateLimitStore, type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import { type RateClass, rateClasses, type RateLimits, type RateRule } from '../config.js';
 import { AppError } from '../domain/errors.js';
+
+const require = createRequire(import.meta.url);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -103,7 +106,7 @@ export async function registerRateLimits(
   await app.register(rateLimit, {
     global: false,
     skipOnError: true,
-    ...(options.redis ? { redis: options.redis, nameSpace: `${options.redisPrefix ?? ''}rl:` } : {}),
+    ...(options.redis ? { store: redisStore(options.redis, `${options.redisPrefix ?? ''}rl:`) } : {}),
   });
   app.decorateRequest('rateLimitUsage', undefined);
 
@@ -170,5 +173,38 @@ export async function registerRateLimits(
       const limit = limiter(rule, name, key);
       return async (request, reply) => count(request, reply, limit, name, rule);
     },
+  };
+}
+
+/** What the plugin hands a store and its children (typed loosely by the plugin). */
+interface StoreParams {
+  continueExceeding?: boolean;
+  exponentialBackoff?: boolean;
+  routeInfo?: { method?: string; url?: string };
+}
+type RedisStoreClass = new (continueExceeding: boolean | undefined, exponentialBackoff: boolean | undefined, redis: Redis, key: string) => FastifyRateLimitStore;
+
+/**
+ * The plugin's Redis store, keyed `<prefix>rl:<class>|<caller>`. Its own store prefixes each
+ * limiter's keys with the route's method and URL, which a limiter made by `createRateLimit` has
+ * none of: every key read `rl:undefinedundefined-<class>|…`. Our limiters carry their class in
+ * the key already.
+ */
+function redisStore(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+  const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as RedisStoreClass;
+  return class KairosRedisStore implements FastifyRateLimitStore {
+    private readonly base: FastifyRateLimitStore;
+    constructor(options: FastifyRateLimitOptions) {
+      const params = options as StoreParams;
+      this.base = new RedisStore(params.continueExceeding, params.exponentialBackoff, redis, nameSpace);
+    }
+    incr(...args: Parameters<FastifyRateLimitStore['incr']>): void {
+      this.base.incr(...args);
+    }
+    child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
+      const params = routeOptions as unknown as StoreParams;
+      if (params.routeInfo?.method !== undefined && params.routeInfo.url !== undefined) return this.base.child(routeOptions);
+      return new RedisStore(params.continueExceeding, params.exponentialBackoff, redis, nameSpace);
+    }
   };
 }

@@ -31,10 +31,17 @@ export function fieldIssues(errors: readonly ErrorObject[], part: string | undef
       issue = 'is not a known field';
     } else if (e.keyword === 'type') {
       issue = `must be ${(e.params as { type: string }).type}`;
+    } else if (e.keyword === 'maximum' || e.keyword === 'minimum') {
+      const { limit } = e.params as { limit: number };
+      issue = `must be ${e.keyword === 'maximum' ? 'at most' : 'at least'} ${limit}`;
     } else if (e.keyword === 'enum') {
       issue = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     }
-    if (!field) field = part === 'body' || part === undefined ? 'body' : part;
+    if (!field && (part === 'body' || part === undefined)) {
+      // "body: must be object" would read as the job's own `body` field.
+      field = 'request body';
+      if (e.keyword === 'type') issue = `must be a JSON ${(e.params as { type: string }).type}`;
+    } else if (!field) field = part!;
     const key = `${field}\u0000${issue}`;
     if (seen.has(key)) continue;
     seen.add(key);

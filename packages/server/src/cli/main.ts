@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { loadConfig, version } from '../config.js';
+import { loadConfig, settingsHelp, version } from '../config.js';
 import { startServer } from '../main.js';
 
 const help = `Kairos ${version}: a self-hosted HTTP job scheduler
@@ -9,25 +9,8 @@ Usage:
   kairos --version   print the version
   kairos --help      print this help
 
-Environment:
-  KAIROS_PORT            port to listen on (8080)
-  KAIROS_HOST            address to listen on (127.0.0.1)
-  KAIROS_DATABASE_URL    sqlite:PATH or postgres://... (sqlite:./data/kairos.db)
-  KAIROS_ALLOW_TARGETS   comma-separated CIDRs or host names that jobs may reach besides
-                         public addresses, e.g. 127.0.0.0/8,intranet.example
-  KAIROS_LOG_LEVEL       fatal, error, warn, info, debug, trace (info)
-  KAIROS_REGISTRATION    open or closed (open); closed lets only the first account, or an
-                         admin, register
-  KAIROS_JWT_SECRET      signs access tokens, at least 32 characters; when unset one is made
-                         at first start and kept in the database
-  KAIROS_METRICS_TOKEN   when set, /metrics wants "Authorization: Bearer <token>"
-  KAIROS_RATE_PROFILE    default or strict (the Runhooks table, for public sign-ups)
-  KAIROS_RATE_LIMITS     JSON overriding rules of the profile, per class, e.g.
-                         {"jobWrites":{"max":1000,"windowMs":60000}}
-  KAIROS_REDIS_URL       redis://host:6379 to share rate-limit counters between nodes
-  KAIROS_REDIS_PREFIX    prefix of every Redis key Kairos writes (kairos:)
-  KAIROS_TRUST_PROXY     true, a hop count, or the proxies' addresses whose
-                         X-Forwarded-For names the client (unset: none)
+Environment (every setting; see the README's Configuration section):
+${settingsHelp()}
 `;
 
 async function serve(): Promise<void> {

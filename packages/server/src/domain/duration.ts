@@ -30,15 +30,25 @@ const COMPONENT = /(\d+)(ms|w|d|h|m|s)\s*/y;
 
 /** Milliseconds in `input`, or null when it is not a duration (see the module comment). */
 export function parseDuration(input: number | string): number | null {
+  const read = readDuration(input);
+  return typeof read === 'number' ? read : null;
+}
+
+/**
+ * Milliseconds in `input`; `'range'` when it is written as a duration but is longer than
+ * `Number.MAX_SAFE_INTEGER` milliseconds; `'syntax'` when it is not written as one.
+ */
+export function readDuration(input: number | string): number | 'syntax' | 'range' {
   if (typeof input === 'number') {
-    return Number.isSafeInteger(input) && input >= 0 ? input : null;
+    if (!Number.isInteger(input) || input < 0) return 'syntax';
+    return Number.isSafeInteger(input) ? input : 'range';
   }
-  if (typeof input !== 'string') return null;
+  if (typeof input !== 'string') return 'syntax';
   const text = input.trim();
-  if (text === '') return null;
+  if (text === '') return 'syntax';
   if (DIGITS.test(text)) {
     const value = Number(text);
-    return Number.isSafeInteger(value) ? value : null;
+    return Number.isSafeInteger(value) ? value : 'range';
   }
 
   let total = 0;
@@ -46,16 +56,15 @@ export function parseDuration(input: number | string): number | null {
   COMPONENT.lastIndex = 0;
   while (COMPONENT.lastIndex < text.length) {
     const match = COMPONENT.exec(text);
-    if (!match) return null;
+    if (!match) return 'syntax';
     const amount = Number(match[1]);
     const unit = match[2] as Unit;
     const rank = UNIT_RANK[unit];
-    if (rank <= lastRank) return null;
+    if (rank <= lastRank) return 'syntax';
     lastRank = rank;
     total += amount * UNIT_MS[unit];
-    if (!Number.isSafeInteger(total)) return null;
   }
-  return total;
+  return Number.isSafeInteger(total) ? total : 'range';
 }
 
 /** A short human form of a millisecond count, the inverse of {@link parseDuration}: `1h30m`, `500ms`, `0ms`. */

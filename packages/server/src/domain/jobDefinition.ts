@@ -1,6 +1,7 @@
 import type { DeliveryStyle } from './deliveryStyle.js';
 import { compileDestination, defaultDestinationSettings, type Destination, type DestinationSettings } from './destinations.js';
 import type { FieldIssue, Result } from './errors.js';
+import { nestingIssues } from './nesting.js';
 import { compileRetryPolicy, type RetryPolicy, DEFAULT_RETRY_POLICY } from './retry.js';
 import { compileSchedule, isRecurring, type Schedule } from './schedule.js';
 
@@ -111,6 +112,9 @@ export function compileJobDefinition(
   keptSchedule?: Schedule,
   destinations: DestinationSettings = defaultDestinationSettings,
 ): Result<JobDefinition> {
+  // Before anything below walks a value recursively (JSON.stringify, destinations, schedules).
+  const tooDeep = nestingIssues(input);
+  if (tooDeep.length > 0) return { ok: false, issues: tooDeep };
   const issues: FieldIssue[] = [];
   const add = (field: string, issue: string) => issues.push({ field, issue });
 

@@ -23,7 +23,7 @@
  *   finished, so it does not drift.
  */
 import { Cron } from 'croner';
-import { parseDuration } from './duration.js';
+import { parseDuration, readDuration } from './duration.js';
 import type { FieldIssue, Result } from './errors.js';
 import { describe, type Fields, isPlainObject, present } from './input.js';
 
@@ -49,6 +49,7 @@ export const MAX_INTERVAL_MS = 366 * 86_400_000;
 export const MAX_DAILY_TIMES = 48;
 /** Latest instant a JavaScript Date can hold. */
 const MAX_EPOCH_MS = 8.64e15;
+const MAX_INSTANT = new Date(MAX_EPOCH_MS).toISOString();
 
 /** What an API client sends. Validated by {@link compileSchedule}, which accepts any JSON. */
 export type ScheduleInput =
@@ -387,7 +388,11 @@ function compileOnce(input: Fields, now: number, issues: FieldIssue[]): OnceSche
     const raw = input.at;
     let at: number | null;
     if (typeof raw === 'number') {
-      at = Number.isSafeInteger(raw) && raw >= 0 && raw <= MAX_EPOCH_MS ? raw : null;
+      if (Number.isInteger(raw) && (raw < 0 || raw > MAX_EPOCH_MS)) {
+        issues.push({ field: 'schedule.at', issue: `is out of range: epoch milliseconds go from 0 to ${MAX_EPOCH_MS} (${MAX_INSTANT})` });
+        return null;
+      }
+      at = Number.isSafeInteger(raw) ? raw : null;
     } else if (typeof raw === 'string') {
       at = parseIsoInstant(raw);
     } else {
@@ -413,19 +418,19 @@ function compileOnce(input: Fields, now: number, issues: FieldIssue[]): OnceSche
     issues.push({ field: 'schedule.delay', issue: `must be milliseconds or a duration such as 90s or 1h30m, not ${describe(raw)}` });
     return null;
   }
-  const delay = parseDuration(raw);
-  if (delay === null) {
+  const delay = readDuration(raw);
+  if (delay === 'syntax') {
     issues.push({
       field: 'schedule.delay',
       issue: 'must be a non-negative whole number of milliseconds or a duration such as 90s, 5m or 1h30m',
     });
     return null;
   }
-  const at = now + delay;
-  if (at > MAX_EPOCH_MS) {
-    issues.push({ field: 'schedule.delay', issue: 'is too long' });
+  if (delay === 'range' || now + delay > MAX_EPOCH_MS) {
+    issues.push({ field: 'schedule.delay', issue: `is out of range: a delay goes from 0 to ${MAX_EPOCH_MS - now} milliseconds (it must end by ${MAX_INSTANT})` });
     return null;
   }
+  const at = now + delay;
   return { type: 'once', at };
 }
 

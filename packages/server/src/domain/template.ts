@@ -1,3 +1,5 @@
+import { nestingIssue, nestsDeeperThan } from './nesting.js';
+
 /** What a job's headers and string body may name as `{{name}}`, per attempt. */
 export interface TemplateValues {
   'job.id': string;
@@ -48,14 +50,21 @@ export const stateLimitBytes = 16 * 1024;
 /** A `Kairos-State` header read as the job's next state: its JSON text, or why it is ignored. */
 export function readStateHeader(header: string): { ok: true; json: string } | { ok: false; issue: string } {
   if (Buffer.byteLength(header) > stateLimitBytes) return { ok: false, issue: `larger than ${stateLimitBytes} bytes` };
+  let value: unknown;
   try {
-    return { ok: true, json: JSON.stringify(JSON.parse(header)) };
+    value = JSON.parse(header);
   } catch {
     return { ok: false, issue: 'not valid JSON' };
   }
+  // Kept, it is substituted and serialized with every attempt: no deeper than any client input.
+  if (nestsDeeperThan(value)) return { ok: false, issue: nestingIssue };
+  return { ok: true, json: JSON.stringify(value) };
 }
 
-/** A run's result as `$previous` shows it: the body parsed when it is JSON, else its text. */
+/**
+ * A run's result as `$previous` shows it: the body parsed when it is JSON (and no deeper than
+ * client input may be, as it is serialized with every later attempt), else its text.
+ */
 export function previousResult(status: string, statusCode: number | null, body: string | null): { status: string; statusCode: number | null; body: unknown } {
   let parsed: unknown = body;
   if (body !== null && body !== '') {
@@ -64,6 +73,7 @@ export function previousResult(status: string, statusCode: number | null, body: 
     } catch {
       // text it is
     }
+    if (nestsDeeperThan(parsed)) parsed = body;
   }
   return { status, statusCode, body: parsed };
 }

@@ -2,7 +2,7 @@ import type { Store } from '../store/connect.js';
 import { type ClaimParams, claimRuns } from '../store/sql/claimRuns.js';
 import { getJobsByIds } from '../store/sql/jobs.js';
 import { deleteRuns } from '../store/sql/runs.js';
-import { type HeldRun, type JobPlan, planJob, type PlanSettings } from './jobPlan.js';
+import { type HeldRun, type JobPlan, planJobOrFailure, type PlanSettings } from './jobPlan.js';
 
 export interface ClaimedBatch {
   /** The runs leased that have something to deliver, each with its job's plan. */
@@ -31,7 +31,7 @@ export function claimBatch(store: Store, params: ClaimParams, settings: PlanSett
         continue;
       }
       let job = plans.get(row.id);
-      if (!job) plans.set(row.id, (job = planJob(row, settings)));
+      if (!job) plans.set(row.id, (job = planJobOrFailure(row, settings)));
       claimed.push({ dueAt: run.due_at, run, job });
     }
     await deleteRuns(trx, orphans);

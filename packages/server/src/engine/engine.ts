@@ -3,7 +3,7 @@ import type { EngineTuning } from '../config.js';
 import { newId } from '../domain/ids.js';
 import { nextRunAfter } from '../domain/schedule.js';
 import type { EmailDelivery } from '../delivery/email.js';
-import type { HttpDelivery, DeliveryResult } from '../delivery/httpDelivery.js';
+import type { DeliveryRequest, DeliveryResult, HttpDelivery } from '../delivery/httpDelivery.js';
 import type { Store } from '../store/connect.js';
 import type { ExecutionRow, ExecutionStatus, JobRow, RunRow } from '../store/schema.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
@@ -12,7 +12,7 @@ import type { SignalMessage } from '../store/signals.js';
 import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
 import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher, type Verdict } from './dispatcher.js';
-import { type HeldRun, type JobPlan, planJob, requestFor } from './jobPlan.js';
+import { type HeldRun, type JobPlan, planJobOrFailure, requestFor } from './jobPlan.js';
 import { type AlertSender, MessageSender } from './messageSender.js';
 import { type EngineSql, openEngineSql } from './engineSql.js';
 import { type EffectJob, effectJobOf } from './outcomeEffects.js';
@@ -38,11 +38,14 @@ export interface EngineDeps {
   observer?: EngineObserver;
   /** Sends alert notices from the outbox to their channels. */
   sendAlert?: AlertSender;
-  /** KAIROS_PUBLIC_URL, for links in alert notices. */
+  /** The base of job links in alert notices (see `jobLinkBase`): null when they link nowhere. */
   publicUrl?: string | null;
   /** Told, once they are committed, which projects' attempts were just recorded (live streams); must be cheap. */
   recorded?: (projectIds: ReadonlySet<string>) => void;
 }
+
+/** What the engine calls out to on every attempt, which a test may wrap to make it fail. */
+export type EngineSeams = Pick<EngineDeps, 'delivery' | 'jobVariable' | 'observer'>;
 
 /** What the engine reports as it works; `latenessMs` is the attempt's start minus its due instant. */
 export interface EngineObserver {
@@ -160,7 +163,7 @@ export class Engine {
    */
   deliver(run: RunRow, job: JobRow): void {
     if (this.stopping) return;
-    const held = { dueAt: run.due_at, run, job: planJob(job, this.deps) };
+    const held = { dueAt: run.due_at, run, job: planJobOrFailure(job, this.deps) };
     // Counters first, so the quota holds for manual runs too; a failed read lets it through.
     this.deps.quota.refresh(this.deps.store.db, [job.project_id], Date.now()).then(
       () => this.hold(held),
@@ -285,7 +288,15 @@ export class Engine {
    * After downtime the successor lies after `now`, so missed occurrences collapse into one.
    */
   private scheduleNext(fired: HeldRun, now: number): void {
-    const dueAt = nextRunAfter(fired.job.schedule, fired.run.due_at, now);
+    let dueAt: number | null;
+    try {
+      dueAt = nextRunAfter(fired.job.schedule, fired.run.due_at, now);
+    } catch (err) {
+      // Thrown in the timer that fires runs, it would stop every run due after it: this one is
+      // delivered, and the job, which has no next occurrence, says why in the log.
+      this.deps.logger.error({ err, jobId: fired.job.id }, 'the next occurrence of a recurring job could not be computed');
+      return;
+    }
     if (dueAt === null) return;
     const { horizonMs, leaseMs } = this.deps.tuning;
     const soon = dueAt <= now + horizonMs;
@@ -305,26 +316,53 @@ export class Engine {
     this.writer.addRun(run, fired.job.revision, { dueAt, run, job: fired.job });
   }
 
+  /**
+   * One attempt of a held run. Nothing thrown here may hold the run or a slot: a throw while the
+   * request is prepared or sent becomes a failed attempt with its error (retried per the job's
+   * policy), one while its outcome is decided is recorded as such, and the project's slot is
+   * freed whatever happens (the dispatcher frees its own when this settles).
+   */
   private async attempt(held: HeldRun): Promise<Verdict> {
     let result: DeliveryResult | QuotaRefusal;
+    let request: DeliveryRequest | undefined;
     const executionId = newId('exe');
-    const keys = this.signing.get(held.job.projectId, Date.now()) ?? (await this.staleSigningKeys(held.job.projectId));
-    const started = Date.now();
-    const request = requestFor(held, started, executionId, keys, held.job.style === 'runner' ? this.signing.newestText(held.job.projectId) : null);
-    if (!this.deps.quota.admit(held.job.projectId, started)) {
-      result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
-    } else {
-      try {
+    let started = Date.now();
+    try {
+      const keys = this.signing.get(held.job.projectId, started) ?? (await this.staleSigningKeys(held.job.projectId));
+      started = Date.now();
+      if (held.job.planError !== null) throw new Error(held.job.planError);
+      request = requestFor(held, started, executionId, keys, held.job.style === 'runner' ? this.signing.newestText(held.job.projectId) : null);
+      if (!this.deps.quota.admit(held.job.projectId, started)) {
+        result = { outcome: 'quota_exceeded', statusCode: null, headers: null, body: null, error: 'not delivered: the project has used the runs its plan allows for today or this month', startedAt: started, durationMs: 0 };
+      } else {
         const { job, run } = held;
         result = job.channel === 'email' ? await this.deps.email.send(job.email!, { deliveryId: run.delivery_id, timeoutMs: job.timeoutMs }) : await this.deps.delivery.deliver(request);
-      } catch (err) {
-        result = { outcome: 'failed', statusCode: null, headers: null, body: null, error: String(err), startedAt: Date.now(), durationMs: 0 };
+      }
+    } catch (err) {
+      result = failedResult(request === undefined ? `the request could not be prepared: ${errorText(err)}` : errorText(err), started);
+    } finally {
+      this.projectGate.done(held.job.projectId);
+    }
+    try {
+      this.record(held, request, result, executionId);
+    } catch (err) {
+      // What the result held could not be recorded (a response the outcome cannot be made of):
+      // the attempt is recorded as failed with that error, without it.
+      try {
+        this.record(held, request, failedResult(`the outcome could not be recorded: ${errorText(err)}`, result.startedAt), executionId);
+      } catch (again) {
+        // Not even that: the run is let go, so its lease lapses and a claim delivers it again.
+        this.held.delete(held.run.id);
+        this.deps.logger.error({ err: again, jobId: held.job.id, runId: held.run.id }, 'the outcome of a delivery could not be recorded; the run is delivered again once its lease lapses');
       }
     }
-    this.projectGate.done(held.job.projectId);
+    return result.outcome === 'timeout' ? 'timedOut' : 'answered';
+  }
+
+  private record(held: HeldRun, request: DeliveryRequest | undefined, result: DeliveryResult | QuotaRefusal, executionId: string): void {
     const now = Date.now();
     const { horizonMs, leaseMs } = this.deps.tuning;
-    const outcome = decideOutcome(held, request, result, {
+    const outcome = decideOutcome(held, request ?? unpreparedRequest(held), result, {
       now,
       nodeId: this.nodeId,
       horizonEnd: this.stopping ? -Infinity : now + horizonMs,
@@ -334,12 +372,19 @@ export class Engine {
     // Later runs of the job held here see what this one set, as runs claimed later read it from the row.
     if (outcome.job.state !== undefined) held.job.state = outcome.job.state;
     if (outcome.job.previousResult !== undefined) held.job.previousResult = outcome.job.previousResult;
-    if (outcome.execution.status !== 'success') {
-      this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, error: outcome.execution.error }, 'delivery failed');
+    const { status } = outcome.execution;
+    if (status === 'success') {
+      if (this.deps.logger.levelVal <= debugLevel) this.deps.logger.debug({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, statusCode: result.statusCode }, 'delivered');
+    } else {
+      this.deps.logger.info({ jobId: held.job.id, runId: held.run.id, attempt: held.run.attempt, status, statusCode: result.statusCode, error: outcome.execution.error }, 'delivery failed');
     }
-    this.deps.observer?.executed(outcome.execution.status, result.durationMs, result.startedAt - held.run.due_at);
     this.writer.addOutcome(outcome, held);
-    return result.outcome === 'timeout' ? 'timedOut' : 'answered';
+    // An observer that throws must not lose the outcome, which is already on its way.
+    try {
+      this.deps.observer?.executed(status, result.durationMs, result.startedAt - held.run.due_at);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'the engine observer failed');
+    }
   }
 
   /**
@@ -470,6 +515,23 @@ const sqliteClaimBatch = 250;
 
 /** Runs whose leases one statement (or, on SQLite, one transaction) renews. */
 const renewSlice = 2_000;
+
+/** pino's number for `debug`: successes are logged only at it or below, without building their line otherwise. */
+const debugLevel = 20;
+
+/** An attempt that failed before or without an answer. */
+function failedResult(error: string, startedAt: number): DeliveryResult {
+  return { outcome: 'failed', statusCode: null, headers: null, body: null, error, startedAt, durationMs: Math.max(0, Date.now() - startedAt) };
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** What an attempt whose request could not be built records as its request: the job's own. */
+function unpreparedRequest({ job }: HeldRun): DeliveryRequest {
+  return { origin: job.origin, path: job.path, method: job.method, headers: job.headers, body: job.body, timeoutMs: job.timeoutMs, followRedirects: job.followRedirects };
+}
 
 function yieldToLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));

@@ -1,6 +1,6 @@
 import { type DeliveryStyle, isDeliveryStyle, runnerUserAgent } from '../domain/deliveryStyle.js';
 import { type Destination, destinationHttpRequest, type EmailMessage, emailMessage } from '../domain/destinations.js';
-import type { RetryPolicy } from '../domain/retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/retry.js';
 import type { Schedule } from '../domain/schedule.js';
 import { isRecurring } from '../domain/schedule.js';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
@@ -50,6 +50,8 @@ export interface JobPlan extends DeliveryRequest {
   tags: readonly string[];
   /** The job's delivery style (domain/deliveryStyle.ts); null for Kairos's own. */
   style: DeliveryStyle | null;
+  /** Why no request can be made from the job: each attempt fails with it. Null for every sound job. */
+  planError: string | null;
 }
 
 /** A job's follow-up, callback and events URLs, and what a follow-up job is made of. */
@@ -148,7 +150,74 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     spaceId: row.space_id,
     tags: tagsOf(row),
     style,
+    planError: null,
   };
+}
+
+/**
+ * The job's plan; when planning it throws (a row stored before a limit existed, a `$job` view
+ * that fails), a plan whose every attempt fails with the reason, so that its runs are recorded,
+ * retried and dead-lettered like any other rather than failing the claim of every run with them.
+ */
+export function planJobOrFailure(row: JobRow, settings: PlanSettings): JobPlan {
+  try {
+    return planJob(row, settings);
+  } catch (err) {
+    return failedPlan(row, err instanceof Error ? err.message : String(err));
+  }
+}
+
+function failedPlan(row: JobRow, reason: string): JobPlan {
+  const schedule = parsedOr<Schedule>(row.schedule, { type: 'once', at: row.created_at } as Schedule);
+  let origin = 'invalid:';
+  let path = '';
+  try {
+    const url = new URL(row.url);
+    origin = url.origin;
+    path = url.pathname;
+  } catch {
+    // a destination, or a URL that does not parse: the execution shows no target
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    projectId: row.project_id,
+    channel: 'http',
+    email: null,
+    shownUrl: null,
+    origin,
+    path,
+    method: row.method,
+    headers: [],
+    body: null,
+    timeoutMs: row.timeout_ms,
+    retryPolicy: parsedOr<RetryPolicy>(row.retry_policy, DEFAULT_RETRY_POLICY),
+    schedule,
+    recurring: isRecurring(schedule),
+    storeResponseBody: false,
+    followRedirects: false,
+    templated: false,
+    bodyTemplated: false,
+    dynamicPayload: undefined,
+    view: undefined,
+    state: row.state ?? null,
+    previousResult: row.previous_result ?? null,
+    keepsPrevious: false,
+    revision: row.revision,
+    followUps: null,
+    spaceId: row.space_id,
+    tags: parsedOr<readonly string[]>(row.tags, noTags),
+    style: null,
+    planError: `the job cannot be planned: ${reason}`,
+  };
+}
+
+function parsedOr<T>(json: string, fallback: T): T {
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return fallback;
+  }
 }
 
 /**
@@ -183,6 +252,7 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
     tags: tagsOf(row),
     // A destination's request is the service's own (Slack's, Telegram's...): no style applies.
     style: null,
+    planError: null,
   };
   if (destination.type === 'email') {
     const email = emailMessage(destination, payload);

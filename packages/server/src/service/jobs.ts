@@ -4,6 +4,7 @@ import type { DestinationSettings } from '../domain/destinations.js';
 import { isDeliveryStyle } from '../domain/deliveryStyle.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { nestingIssues } from '../domain/nesting.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
 import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
@@ -491,6 +492,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const now = Date.now();
       const rule = options.idempotency ?? 'sameRequest';
       const urlCheck = urlCheckFor(options);
+      // Hashing walks the input recursively: too deep a one is refused first, as the definition would be.
+      const tooDeep = idempotencyKey === undefined ? [] : nestingIssues(input);
+      if (tooDeep.length > 0) throw AppError.validation(tooDeep);
       const requestHash = idempotencyKey === undefined ? '' : createHash('sha256').update(canonical(input)).digest('hex');
       /** The answer a recorded key gives, or null when the key is free to make a new job. */
       const repeat = async (existing: IdempotencyKeyRow): Promise<{ job: JobView; created: boolean } | null> => {

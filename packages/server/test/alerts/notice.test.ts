@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { AttemptRecord } from '../../src/domain/jobEvents.js';
 import {
   jobLink,
+  jobLinkBase,
+  outcomeNotice,
   type Notice,
   renderDiscordContent,
   renderEmail,
@@ -89,5 +92,36 @@ describe('notice renderers', () => {
   it('links a job only when the public URL is known', () => {
     expect(jobLink(null, 'job_1')).toBeNull();
     expect(jobLink('https://k.example.com', 'job_1')).toBe('https://k.example.com/jobs/job_1');
+  });
+
+  // Issue 14, defect 6: with KAIROS_PUBLIC_URL set but no dashboard, `/jobs/<id>` is a 404.
+  it('links a job only when the dashboard serves its page', () => {
+    const attempt: AttemptRecord = {
+      jobId: 'job_1',
+      jobName: 'sync',
+      runId: 'run_1',
+      executionId: 'exe_1',
+      deliveryId: 'dlv_1',
+      attempt: 1,
+      status: 'failed',
+      statusCode: 500,
+      error: 'HTTP 500',
+      durationMs: 5,
+      scheduledFor: executedAt,
+      startedAt: executedAt,
+      completedAt: executedAt + 5,
+      request: { method: 'POST', url: 'https://example.com/', headers: {}, body: null },
+      response: { headers: null, body: 'down' },
+      nextAttemptAt: null,
+    };
+    const job = { id: 'job_1', name: 'sync', projectId: 'prj_1' };
+    const served = outcomeNotice('ntc_1', 'job.failed', attempt, job, 1, executedAt, jobLinkBase('https://k.example.com', true));
+    const notServed = outcomeNotice('ntc_1', 'job.failed', attempt, job, 1, executedAt, jobLinkBase('https://k.example.com', false));
+    expect(served.jobUrl).toBe('https://k.example.com/jobs/job_1');
+    expect(renderSlackText(served)).toContain('https://k.example.com/jobs/job_1');
+    expect(notServed.jobUrl).toBeNull();
+    for (const text of [renderSlackText(notServed), renderDiscordContent(notServed), renderTelegramText(notServed), renderEmail(notServed).html]) expect(text).not.toContain('k.example.com');
+    expect(renderWebhookEnvelope(notServed).data.jobUrl).toBeNull();
+    expect(jobLinkBase(null, true)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardDir } from '../../src/dashboardDir.js';
 import type { RunningServer } from '../../src/main.js';
 import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 import { type Arrival, type Sink, startSink } from '../support/sink.js';
@@ -59,7 +60,9 @@ describe.each(databaseKinds)('alert notices on %s', (kind) => {
     expect(text).toContain('billing sync');
     expect(text).toContain('500');
     expect(text).toContain('database unavailable');
-    expect(text).toContain(`https://kairos.example.com/jobs/${job.id}`);
+    // Issue 14, defect 6: a link only to a page that exists, the dashboard's job page.
+    if (dashboardDir() !== undefined) expect(text).toContain(`https://kairos.example.com/jobs/${job.id}`);
+    else expect(text).not.toContain('https://kairos.example.com');
     await eventually(() => smtp.messages.find((m) => m.to.includes('oncall@example.com')), 5_000, 'the failure email');
 
     // Broken again within the cooldown, before and after a restart: no new notice.

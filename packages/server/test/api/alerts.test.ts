@@ -234,6 +234,8 @@ describe.each(databaseKinds)('alert channels and rules on %s', (kind) => {
       const headers = headersOf(arrival);
       expect(headers['x-team']).toBe('payments');
       expect(headers['webhook-id']).toMatch(/^ntc_/);
+      // Issue 14, defect 7: like every other message Kairos sends.
+      expect(headers['kairos-event']).toBe('test');
       const envelope = new Webhook(secret).verify(arrival.body, headers) as any;
       expect(envelope).toMatchObject({ id: headers['webhook-id'], type: 'test', data: { jobId: null, executionId: null, consecutiveFailures: 0 } });
       expect(new Date(envelope.createdAt).toISOString()).toBe(envelope.createdAt);

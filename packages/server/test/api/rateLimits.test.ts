@@ -247,6 +247,9 @@ describe('rate limits in Redis', () => {
     const keys = await redis.keys(`${prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((k) => k.startsWith(`${prefix}rl:`))).toBe(true);
+    // Issue 14, defect 8: keyed `<prefix>rl:<class>|<caller>`, not `rl:undefinedundefined-…`.
+    expect(keys.some((k) => k.startsWith(`${prefix}rl:login|`))).toBe(true);
+    expect(keys.filter((k) => k.includes('undefined'))).toEqual([]);
     // Counters expire with their window.
     expect(await redis.pttl(keys[0]!)).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/domain/duration.js';
+import { formatDuration, parseDuration, readDuration } from '../../src/domain/duration.js';
 
 describe('parseDuration', () => {
   describe('numbers are milliseconds', () => {
@@ -99,5 +99,15 @@ describe('formatDuration', () => {
   it('refuses negative and fractional milliseconds', () => {
     expect(() => formatDuration(-1)).toThrow(RangeError);
     expect(() => formatDuration(1.5)).toThrow(RangeError);
+  });
+
+  it('tells a duration too long from text that is none (readDuration)', () => {
+    expect(readDuration('99999999w')).toBe('range');
+    expect(readDuration(2 ** 60)).toBe('range');
+    expect(readDuration('99999999999999999999')).toBe('range');
+    expect(readDuration('1h1h')).toBe('syntax');
+    expect(readDuration(-1)).toBe('syntax');
+    expect(readDuration(1.5)).toBe('syntax');
+    expect(readDuration('1h30m')).toBe(5_400_000);
   });
 });

@@ -231,6 +231,17 @@ describe('once', () => {
     ])('refuses %s', (_what, fields, field) => {
       expect(fieldsOf({ type: 'once', ...fields })).toEqual([field]);
     });
+
+    // Issue 14: they are well-formed, only too large; the answer says so, and what the range is.
+    it.each([
+      [{ at: 1e20 }, 'schedule.at', 'is out of range: epoch milliseconds go from 0 to 8640000000000000 (+275760-09-13T00:00:00.000Z)'],
+      [{ at: -5 }, 'schedule.at', 'is out of range: epoch milliseconds go from 0 to 8640000000000000 (+275760-09-13T00:00:00.000Z)'],
+      [{ delay: '99999999w' }, 'schedule.delay', `is out of range: a delay goes from 0 to ${8.64e15 - NOW} milliseconds (it must end by +275760-09-13T00:00:00.000Z)`],
+      [{ delay: 1e20 }, 'schedule.delay', `is out of range: a delay goes from 0 to ${8.64e15 - NOW} milliseconds (it must end by +275760-09-13T00:00:00.000Z)`],
+      [{ delay: '99999999999999999999' }, 'schedule.delay', `is out of range: a delay goes from 0 to ${8.64e15 - NOW} milliseconds (it must end by +275760-09-13T00:00:00.000Z)`],
+    ])('says %j is out of range', (fields, field, issue) => {
+      expect(compileSchedule({ type: 'once', ...fields }, NOW)).toEqual({ ok: false, issues: [{ field, issue }] });
+    });
   });
 });
 

@@ -37,4 +37,15 @@ describe('templates', () => {
     expect(previousResult('failed', 500, 'oops')).toEqual({ status: 'failed', statusCode: 500, body: 'oops' });
     expect(previousResult('timeout', null, null)).toEqual({ status: 'timeout', statusCode: null, body: null });
   });
+
+  // Issue 14, defect 1: a target's answer is no client input, and may nest as deep as it likes.
+  it('keeps a state or $previous nested beyond the limit out of what later attempts serialize', () => {
+    const deep = '['.repeat(65) + ']'.repeat(65);
+    expect(readStateHeader('['.repeat(64) + ']'.repeat(64)).ok).toBe(true);
+    expect(readStateHeader(deep)).toEqual({ ok: false, issue: 'nests deeper than 64 levels of objects and arrays' });
+    const deeper = '['.repeat(25_000) + ']'.repeat(25_000);
+    expect(previousResult('success', 200, deeper)).toEqual({ status: 'success', statusCode: 200, body: deeper });
+    expect(() => JSON.stringify(previousResult('success', 200, deeper))).not.toThrow();
+    expect(previousResult('success', 200, '[[1]]').body).toEqual([[1]]);
+  });
 });

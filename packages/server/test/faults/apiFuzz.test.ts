@@ -3,13 +3,16 @@ import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/main.js';
 import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { rawRequest } from '../support/rawHttp.js';
 import { startTestServer } from '../support/server.js';
 
 /**
  * Issue 6, fault 6: bad input on every endpoint. Generated bodies (any JSON, objects, valid jobs
  * with one field of the wrong type, raw text), headers (Authorization, Content-Type), ids and
  * query strings. Every answer is a 4xx with the JSON error shape (or a 2xx for input that
- * happens to be valid), never a 5xx, and the server stays up.
+ * happens to be valid), never a 5xx, and the server stays up. Issue 14 added JSON nested far
+ * deeper than the 64 levels allowed (up to 10 000), numbers no double holds, absurd page numbers
+ * and raw non-ASCII bytes in query strings.
  */
 
 const numRuns = 200;
@@ -144,7 +147,26 @@ describe('bad input fuzz', () => {
     ['retryPolicy', 'maxRetries'], ['retryPolicy', 'strategy'], ['retryPolicy', 'initialDelayMs'], ['retryPolicy', 'multiplier'], ['retryPolicy', 'maxDelayMs'], ['retryPolicy', 'jitter'],
     ['headers', 'x-fuzz'], ['query', 'a'], ['colour'],
   ];
+  /**
+   * JSON text no JavaScript value stringifies to, spliced into a body after JSON.stringify: arrays
+   * and objects nested up to 10 000 levels (JSON.stringify itself overflows on a few thousand), and
+   * numbers beyond a double's range or precision.
+   */
+  const rawJson = fc.oneof(
+    fc.integer({ min: 60, max: 10_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
+    fc.integer({ min: 60, max: 10_000 }).map((n) => '{"a":'.repeat(n) + '"$job"' + '}'.repeat(n)),
+    fc.constantFrom('1e309', '-1e309', '1e400', '99999999999999999999', '-99999999999999999999', '1e-400', '123456789012345678901234567890.5'),
+  );
+  const spliced = new Map<string, string>();
+  /** A placeholder value that {@link splice} replaces with its raw JSON text. */
+  const raw = rawJson.map((text) => {
+    const marker = `\u0000raw${spliced.size}`;
+    spliced.set(marker, text);
+    return marker;
+  });
+  const splice = (json: string): string => json.replace(/"\\u0000raw\d+"/g, (m) => spliced.get(JSON.parse(m) as string) ?? m);
   const wrongValue = fc.oneof(
+    raw,
     fc.jsonValue(),
     fc.constantFrom(null, true, false, 0, -1, 1.5, 1e300, -0, '', ' ', '1000', 'NaN', [], {}, [null], { type: 'once' }, 'http://127.0.0.1:9/', 'cron', '* * * * *', 'GET', 'x'.repeat(3000)),
     fc.string(),
@@ -160,13 +182,14 @@ describe('bad input fuzz', () => {
     }
     if (value === undefined) delete at[path.at(-1)!];
     else at[path.at(-1)!] = value;
-    return JSON.stringify(job);
+    return splice(JSON.stringify(job));
   });
   const jsonBody = fc.oneof(
     fc.jsonValue().map((v) => JSON.stringify(v)),
     fc.object().map((v) => JSON.stringify(v) ?? 'null'),
-    fc.dictionary(fc.constantFrom('url', 'schedule', 'name', 'jobs', 'type', 'x'), wrongValue).map((v) => JSON.stringify(v)),
+    fc.dictionary(fc.constantFrom('url', 'schedule', 'name', 'jobs', 'type', 'x'), wrongValue).map((v) => splice(JSON.stringify(v))),
     mutatedJob,
+    rawJson,
   );
   const rawBody = fc.oneof(
     fc.string(),
@@ -196,7 +219,7 @@ describe('bad input fuzz', () => {
         fc.oneof(fc.constantFrom('page', 'perPage', 'perpage', 'page[]', 'page[a]', '__proto__', 'constructor', ''), fc.string({ maxLength: 10 })),
         fc.oneof(
           fc.integer().map(String),
-          fc.constantFrom('', '0', '-1', '1', '100', '101', '1e2', '1.5', '0x10', ' 5', 'NaN', 'Infinity', '9007199254740993', 'true', 'null', '%', '%zz', '1%00'),
+          fc.constantFrom('', '0', '-1', '1', '100', '101', '1e2', '1.5', '0x10', ' 5', 'NaN', 'Infinity', '-Infinity', '1e309', '99999999999999999999', '10000001', '9007199254740993', 'true', 'null', '%', '%zz', '1%00'),
           fc.string({ maxLength: 20 }),
         ),
         fc.boolean(),
@@ -276,7 +299,7 @@ describe('bad input fuzz', () => {
         }
         if (value === undefined) delete at[path.at(-1)!];
         else at[path.at(-1)!] = value;
-        return JSON.stringify(body);
+        return splice(JSON.stringify(body));
       });
     const channelBody = fc.oneof(mutated(() => ({ type: 'slack', name: 'c', config: { webhookUrl: 'http://127.0.0.1:9/hook' } }), channelFields), jsonBody, rawBody);
     const ruleBody = fc.oneof(mutated(() => ({ name: 'r', channelIds: [channelId], events: ['job.failed'], cooldownMinutes: 5 }), ruleFields), jsonBody, rawBody);
@@ -316,6 +339,20 @@ describe('bad input fuzz', () => {
       queryText.map((q) => `/v1/inbound-webhooks${q}`),
     );
     await property(fc.tuple(fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE'), paths, fc.oneof(authedJson, headers), fc.option(jsonBody, { nil: undefined })));
+  });
+
+  it('raw non-ASCII bytes in a query string or path, on every kind of endpoint', async () => {
+    const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((t) => /[^\x00-\x7f]/.test(t) && !/[\s#?&]/.test(t));
+    const endpoint = fc.constantFrom('/v1/jobs', `/v1/jobs/${'REAL'}/executions`, '/v1/executions', '/v1/alerts/channels', '/v1/health', '/v1/jobs/sparklines', '/badges/x/status.svg', '/nope');
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(endpoint, text, fc.boolean(), fc.constantFrom('GET', 'POST', 'DELETE')), async ([path, t, inPath, method]) => {
+        const target = (inPath ? `${path}/${t}` : `${path}?q=${t}&page=1`).replace('REAL', jobId);
+        const r = await rawRequest(server.url, method, target, { authorization: `Bearer ${key}` });
+        check({ status: r.status, text: r.body }, `${method} ${target} (raw)`);
+        expect(r.status, target).toBe(400);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   // Found by this fuzz: a path whose %-escapes do not decode (/v1/jobs/%zz, /v1/%) is refused

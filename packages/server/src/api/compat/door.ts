@@ -4,6 +4,13 @@ import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
 import { projectHeader } from '../authenticate.js';
 import { fieldIssues } from '../validation.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The error shapes of the doors, by the prefix each is mounted at (see api/errors.ts). */
+    doorErrors?: Map<string, DialectErrors>;
+  }
+}
+
 /** One failure as a dialect renders it: its status (Kairos's, before the dialect's mapping), message and fields. */
 export interface Failure {
   status: number;
@@ -25,6 +32,8 @@ export interface DialectErrors {
  * service, in the dialect's own shape; nothing unexpected leaks out.
  */
 export function registerDialectErrors(scope: FastifyInstance, dialect: DialectErrors): void {
+  // Errors raised before routing (bytes Node's parser refuses, undecodable paths) too.
+  scope.doorErrors?.set(scope.prefix, dialect);
   const send = (failure: Failure) => ({ status: dialect.status(failure), body: dialect.body(failure) });
   scope.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const failure = failureOf(err, request);

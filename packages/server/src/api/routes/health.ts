@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { version } from '../../config.js';
@@ -21,10 +21,12 @@ const answerWithin = <T>(promise: Promise<T>, ms: number): Promise<T> =>
  * configured. 503 when one of them does not answer.
  */
 export function healthRoutes(app: FastifyInstance, { store, redis, startedAt }: HealthDeps): void {
-  const handler = async (_request: unknown, reply: FastifyReply) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const checks = await Promise.all([checkDatabase(store), redis ? checkRedis(redis) : undefined]);
     const [database, redisState] = checks;
     const ok = checks.every((c) => c === undefined || c.status === 'ok');
+    // Every 5xx is logged at info: here, which dependency is down.
+    if (!ok) request.log.info({ method: request.method, url: request.url, status: 503, database, redis: redisState }, 'request refused: a dependency is down');
     return reply.status(ok ? 200 : 503).send({
       data: {
         status: ok ? 'ok' : 'degraded',

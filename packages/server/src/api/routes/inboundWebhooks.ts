@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../../domain/errors.js';
+import { nestingIssue, nestsDeeperThan } from '../../domain/nesting.js';
 import { type InboundWebhooksService, signatureHeader } from '../../service/inboundWebhooks.js';
 import { Type } from 'typebox';
 import { requireScope } from '../authenticate.js';
@@ -61,11 +62,15 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: inboundBodyLimit }, (request, body: Buffer, done) => {
       rawBodies.set(request, body);
       if (body.length === 0) return done(new AppError('bad_request', 'The body is empty; send JSON.'), undefined);
+      let value: unknown;
       try {
-        done(null, JSON.parse(body.toString('utf8')));
+        value = JSON.parse(body.toString('utf8'));
       } catch (err) {
-        done(new AppError('bad_request', `The body is not valid JSON: ${(err as Error).message}`), undefined);
+        return done(new AppError('bad_request', `The body is not valid JSON: ${(err as Error).message}`), undefined);
       }
+      // This public route answers every problem with its body as a 400, as it does invalid JSON.
+      if (nestsDeeperThan(value)) return done(new AppError('bad_request', `The body ${nestingIssue}.`, [{ field: 'body', issue: nestingIssue }]), undefined);
+      done(null, value);
     });
 
     scope.post<{ Params: SlugParams }>(

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { alertChannelLimits, alertChannelTypes } from '../../domain/alertChannel.js';
 import { alertEvents, alertRuleLimits } from '../../domain/alertRule.js';
-import { nullable, StringEnum, Timestamp } from './common.js';
+import { nullable, StringEnum, Timestamp, PageFields } from './common.js';
 
 // Shapes and types are checked here; what a config must hold per type is domain/alertChannel.ts's
 // check, so that a missing `config.webhookUrl` is named the same way for every client.
@@ -110,8 +110,7 @@ export const AlertRule = Type.Object({
 
 export const NoticeQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageFields,
     status: Type.Optional(StringEnum(['pending', 'delivered', 'failed'])),
     jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },

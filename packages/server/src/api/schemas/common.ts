@@ -1,12 +1,18 @@
 import { type Static, type TSchema, Type } from 'typebox';
 
-export const Pagination = Type.Object(
-  {
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  },
-  { additionalProperties: false },
-);
+/**
+ * The highest page a list serves: with 100 a page, a billion rows, more than any list holds, and
+ * an offset every database takes (a larger page, `Infinity` or `1e309` is a 422 naming `page`).
+ */
+export const maxPage = 10_000_000;
+
+/** The paging fields of every list's query string. */
+export const PageFields = {
+  page: Type.Integer({ minimum: 1, maximum: maxPage, default: 1 }),
+  perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+};
+
+export const Pagination = Type.Object(PageFields, { additionalProperties: false });
 export type Pagination = Static<typeof Pagination>;
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

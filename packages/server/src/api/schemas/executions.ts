@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { PageFields } from './common.js';
 
 export const ExecutionListQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageFields,
     jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     status: Type.Optional(Type.Union(['success', 'failed', 'timeout', 'dead_letter', 'quota_exceeded'].map((s) => Type.Literal(s)))),
     triggeredBy: Type.Optional(Type.Union(['schedule', 'manual', 'replay'].map((s) => Type.Literal(s)))),

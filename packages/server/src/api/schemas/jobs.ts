@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { destinationTypes } from '../../domain/destinations.js';
 import { httpMethods, limits } from '../../domain/jobDefinition.js';
-import { nullable, StringEnum, Timestamp } from './common.js';
+import { nullable, StringEnum, Timestamp, PageFields } from './common.js';
 import { bulkActions } from '../../service/jobs.js';
 
 /**
@@ -86,8 +86,7 @@ export type PatchJobBody = Static<typeof PatchJobBody>;
 
 export const JobListQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    perPage: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageFields,
     status: Type.Optional(Type.Union(['active', 'paused', 'completed', 'failed', 'cancelled'].map((s) => Type.Literal(s)))),
     tag: Type.Optional(Type.String({ minLength: 1, maxLength: limits.tagLength })),
     spaceId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { maxPage } from '../../schemas/common.js';
 
 // Request shapes of Donutwork's Job Runner API (seed 002). Types only; the rules are the
 // service's. Hidden from the native OpenAPI document.
@@ -6,7 +7,7 @@ import { type Static, Type } from 'typebox';
 export const ListQuery = Type.Object(
   {
     size: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-    page: Type.Integer({ minimum: 1, default: 1 }),
+    page: Type.Integer({ minimum: 1, maximum: maxPage, default: 1 }),
   },
   { additionalProperties: false },
 );

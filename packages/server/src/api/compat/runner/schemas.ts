@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { maxPage } from '../../schemas/common.js';
 
 // Request shapes of Runner's REST API (seed 000, "Create-job fields"). Types only: the rules
 // (one of url/destination, one of runAt/runEvery, future instants…) are the service's, reached
@@ -27,7 +28,7 @@ export type SlugParams = Static<typeof SlugParams>;
 
 export const ListQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, default: 1 }),
+    page: Type.Integer({ minimum: 1, maximum: maxPage, default: 1 }),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   },
   { additionalProperties: false },
