@@ -3,7 +3,7 @@ import type { ExecutionsService } from '../../service/executions.js';
 import { callerOf, requireScope } from '../authenticate.js';
 import { clientErrors, Data, IdParams, Paged } from '../schemas/common.js';
 import { ExecutionListQuery } from '../schemas/executions.js';
-import { Execution } from '../schemas/jobs.js';
+import { Execution, PendingRun } from '../schemas/jobs.js';
 
 export function executionRoutes(app: FastifyInstance, executions: ExecutionsService): void {
   app.get<{ Querystring: ExecutionListQuery }>('/v1/executions', { schema: { tags: ['executions'], summary: 'Delivery attempts across the project, newest first', querystring: ExecutionListQuery, response: { 200: Paged(Execution), ...clientErrors } } }, async (request) => {
@@ -20,7 +20,7 @@ export function executionRoutes(app: FastifyInstance, executions: ExecutionsServ
     data: await executions.get(callerOf(request).projectId, request.params.id),
   }));
 
-  app.post<{ Params: IdParams }>('/v1/executions/:id/replay', { schema: { tags: ['executions'], summary: 'Run the job again now, linked to this attempt (202)', params: IdParams } }, async (request, reply) =>
+  app.post<{ Params: IdParams }>('/v1/executions/:id/replay', { schema: { tags: ['executions'], summary: 'Run the job again now, linked to this attempt (202)', params: IdParams, response: { 202: Data(PendingRun, 'The run, pending'), ...clientErrors } } }, async (request, reply) =>
     reply.status(202).send({ data: await executions.replay(requireScope(request, 'write').projectId, request.params.id) }),
   );
 }

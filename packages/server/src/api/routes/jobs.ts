@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { JobsService } from '../../service/jobs.js';
 import { callerOf, requireScope } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
-import { batchBodyLimit, BulkBody, CreateJobBody, CreateJobsBatchBody, Execution, Job, JobListQuery, PatchJobBody, RunNowQuery } from '../schemas/jobs.js';
+import { batchBodyLimit, BulkBody, BulkResult, CreateJobBody, CreateJobsBatchBody, Execution, Job, JobListQuery, PatchJobBody, PendingRun, RunNowQuery } from '../schemas/jobs.js';
 
 const tags = ['jobs'];
 
@@ -48,7 +48,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
 
   app.post<{ Body: BulkBody }>(
     '/v1/jobs/bulk',
-    { schema: { tags, summary: 'One action on up to 100 jobs; each succeeds or fails on its own', body: BulkBody } },
+    { schema: { tags, summary: 'One action on up to 100 jobs; each succeeds or fails on its own', body: BulkBody, response: { 200: Data(BulkResult), ...clientErrors } } },
     async (request) => {
       const caller = requireScope(request, 'write');
       return { data: await jobs.bulk(caller.projectId, request.body) };
@@ -112,7 +112,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
         summary: 'Run a job now, outside its schedule (202); with ?wait=true, answer with the attempt (200)',
         params: IdParams,
         querystring: RunNowQuery,
-        response: { 200: Data(Execution, 'The attempt, once recorded'), ...clientErrors },
+        response: { 200: Data(Execution, 'The attempt, once recorded'), 202: Data(PendingRun, 'The run, pending (without wait, or when the attempt outlasts the wait)'), ...clientErrors },
       },
     },
     async (request, reply) => {

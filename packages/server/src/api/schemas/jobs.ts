@@ -215,3 +215,20 @@ export const Execution = Type.Object({
   ),
 });
 export type Execution = Static<typeof Execution>;
+
+/** A run that was started and has not been attempted yet: what run-now (202) and replay answer. */
+export const PendingRun = Type.Object({
+  runId: Type.String({ description: 'run_…' }),
+  jobId: Type.String(),
+  deliveryId: Type.String({ description: 'The webhook-id header its attempts will carry' }),
+  triggeredBy: StringEnum(['manual', 'replay']),
+  replayOf: Type.Optional(Type.String({ description: 'replay: the execution it replays' })),
+  status: StringEnum(['pending']),
+  scheduledFor: Timestamp,
+});
+
+export const BulkResult = Type.Object({
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  errors: Type.Array(Type.Object({ jobId: Type.String(), code: Type.String(), message: Type.String() })),
+});

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Timestamp } from './common.js';
 import { spaceNameLength } from '../../service/spaces.js';
 
 export const CreateSpaceBody = Type.Object(
@@ -18,3 +19,16 @@ export const PatchSpaceBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type PatchSpaceBody = Static<typeof PatchSpaceBody>;
+
+export const Space = Type.Object({
+  id: Type.String({ description: 'sp_…' }),
+  name: Type.String(),
+  timezone: Type.String({ description: 'IANA time zone that new recurring jobs in the space inherit' }),
+  jobCount: Type.Integer(),
+  activeJobCount: Type.Integer(),
+  pausedJobCount: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const SpacePauseResult = Type.Object({ space: Space, jobsAffected: Type.Integer({ description: 'Jobs paused or resumed' }) });
