@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `kairos` command: the server (`kairos serve`) and a client of its /v1 API.
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  console.error('kairos: the CLI is not built yet; run "npm run build" in the repository first');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+const code = await main(process.argv.slice(2));
+// The server keeps running on its own; every other command ends with its exit code.
+if (code !== undefined && code !== null) process.exitCode = code;
