@@ -92,18 +92,16 @@ export class Output {
   /** A spinner on stderr while long work runs (on a terminal only; silent otherwise). */
   progress(text: string): void {
     if (!this.stderr.isTTY) return;
-    if (this.spinner) {
-      this.spinner.text = text;
-      return;
-    }
     const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
     let i = 0;
-    const spinner = {
-      text,
-      timer: setInterval(() => this.stderr.write(`\r\u001b[2K${frames[i++ % frames.length]} ${spinner.text}`), 80),
-    };
-    spinner.timer.unref();
-    this.spinner = spinner;
+    const draw = () => this.stderr.write(`\r\u001b[2K${frames[i++ % frames.length]} ${this.spinner?.text ?? text}`);
+    if (this.spinner) {
+      this.spinner.text = text;
+    } else {
+      this.spinner = { text, timer: setInterval(draw, 80) };
+      this.spinner.timer.unref();
+    }
+    draw();
   }
 
   stopProgress(): void {
