@@ -1324,6 +1324,7 @@ export interface paths {
                     status?: "active" | "paused" | "completed" | "failed" | "cancelled";
                     tag?: string;
                     spaceId?: string;
+                    /** @description Part of the name or URL, any case */
                     q?: string;
                 };
                 header?: never;
@@ -1402,6 +1403,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -1614,6 +1617,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -1732,6 +1737,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -1955,6 +1962,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -2194,6 +2203,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -2402,6 +2413,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -2653,6 +2666,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -2815,6 +2830,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -2981,6 +2998,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -3147,6 +3166,8 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                scheduleDescription: string;
                                 retryPolicy: {
                                     maxRetries: number;
                                     /** @enum {string} */
@@ -6109,6 +6130,303 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A schedule's next occurrences and its description in words, before a job exists (an invalid schedule is a 422 as on POST /v1/jobs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Any schedule form POST /v1/jobs takes: once {at|delay}, cron {expression}, interval {every}, preset {preset}, weekly {day, hour, minute}, daily {times}; recurring forms take timezone */
+                        schedule: {
+                            type: "once" | "cron" | "interval" | "preset" | "weekly" | "daily";
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description How many occurrences
+                         * @default 10
+                         */
+                        count?: number;
+                        /**
+                         * Format: date-time
+                         * @description Preview as if the job were created at this instant; now by default
+                         */
+                        from?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The preview */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The schedule in plain words, e.g. "every weekday at 09:00 (Europe/Berlin)" */
+                                description: string;
+                                /** @description The time zone it is evaluated in (UTC for a one-time schedule) */
+                                timezone: string;
+                                /** @description The next runs a job created at `from` would have, earliest first */
+                                occurrences: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The occurrences of the project's active jobs in a window (now to now + 24 h by default, at most 31 days), earliest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Window start; now by default */
+                    from?: string;
+                    /** @description Window end (exclusive); from + 24 h by default; at most 31 days after from */
+                    to?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Occurrences of every active job in the window, earliest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                jobId: string;
+                                jobName: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                at: string;
+                            }[];
+                            meta: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                to: string;
+                                /** @description More occurrences lie in the window than `limit` */
+                                truncated: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stream/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A token for GET /v1/stream?token=… (for EventSource, which cannot send headers), valid 5 minutes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The token */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Good only for GET /v1/stream?token=… */
+                                token: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                expiresAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events: `execution` (data as GET /v1/executions/:id, id the execution id), `job` (as GET /v1/jobs/:id) and `job.deleted` ({ id }), a `: keep-alive` comment every 15 s. Last-Event-ID (or ?lastEventId) sends the attempts recorded after that one first (at most 1 000). A client that stops reading is dropped. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A stream token, for clients that cannot send an Authorization header (EventSource) */
+                    token?: string;
+                    /** @description Only this job's attempts and changes */
+                    jobId?: string;
+                    /** @description Same as the Last-Event-ID header */
+                    lastEventId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/inbound/{slug}": {
