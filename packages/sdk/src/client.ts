@@ -5,6 +5,7 @@ import { Auth } from './resources/auth.js';
 import { Executions } from './resources/executions.js';
 import { InboundWebhooks } from './resources/inboundWebhooks.js';
 import { Jobs } from './resources/jobs.js';
+import { Schedules } from './resources/schedules.js';
 import { Projects, Settings, UsageResource } from './resources/projects.js';
 import { SigningSecrets } from './resources/signingSecrets.js';
 import { Spaces } from './resources/spaces.js';
@@ -71,13 +72,21 @@ export class Kairos {
    */
   readonly jobs: Jobs;
   /**
-   * Delivery attempts: list, get, replay.
+   * Delivery attempts: list, get, replay, and the live stream.
    * @example
    * ```ts
    * await kairos.executions.replay('exe_…');
    * ```
    */
   readonly executions: Executions;
+  /**
+   * Schedule previews in words and the runs due soon across jobs.
+   * @example
+   * ```ts
+   * const { description } = await kairos.schedules.preview({ schedule: { type: 'interval', every: '15m' } });
+   * ```
+   */
+  readonly schedules: Schedules;
   /**
    * Spaces of jobs.
    * @example
@@ -173,6 +182,7 @@ export class Kairos {
     });
     this.jobs = new Jobs(this.transport);
     this.executions = new Executions(this.transport);
+    this.schedules = new Schedules(this.transport);
     this.spaces = new Spaces(this.transport);
     this.apiKeys = new ApiKeys(this.transport);
     this.signingSecrets = new SigningSecrets(this.transport);

@@ -16,6 +16,7 @@ export {
   ValidationError,
   type ErrorDetail,
 } from './errors.js';
+export type { StreamEvent, StreamOptions } from './resources/executions.js';
 export { toCreateJob, type ScheduleInput, type WeeklySlot } from './schedule.js';
 export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
 export type * from './types.js';

@@ -91,3 +91,11 @@ export type Session = DataOf<'/v1/auth/login', 'post'>;
 export type Tokens = DataOf<'/v1/auth/refresh', 'post'>;
 export type Me = DataOf<'/v1/auth/me', 'get'>;
 export type Health = DataOf<'/v1/health', 'get'>;
+
+export type SchedulePreviewRequest = RequestBody<'/v1/schedules/preview', 'post'>;
+export type SchedulePreview = DataOf<'/v1/schedules/preview', 'post'>;
+export type UpcomingRunsQuery = QueryOf<'/v1/runs/upcoming', 'get'>;
+export type UpcomingRuns = ResponseBody<'/v1/runs/upcoming', 'get'>;
+export type UpcomingRun = UpcomingRuns['data'][number];
+export type StreamToken = DataOf<'/v1/stream/tokens', 'post', 201>;
+export type StreamQuery = Omit<NonNullable<paths['/v1/stream']['get']['parameters']['query']>, 'token'>;
