@@ -33,8 +33,8 @@ export function showExecution(out: Output, e: Execution): void {
 }
 
 export function runsCommand(): Command {
-  const runs = new Command('runs').description('delivery attempts (executions): list, show, replay');
-  examples(runs, 'kairos runs list --status failed', 'kairos runs replay exe_01J…');
+  const runs = new Command('runs').description('delivery attempts (executions): list, show, replay, follow live');
+  examples(runs, 'kairos runs list --status failed', 'kairos runs replay exe_01J…', 'kairos runs tail');
 
   const list = new Command('list')
     .alias('ls')
@@ -78,6 +78,40 @@ export function runsCommand(): Command {
       out.result(run, () => out.line(`Replaying ${id} as run ${run.runId} of ${run.jobId}.`));
     });
   runs.addCommand(examples(replay, 'kairos runs replay exe_01J…', 'kairos runs list --status dead_letter --json | jq -r ".[].id" | xargs -n1 kairos runs replay'));
+
+  const tail = new Command('tail')
+    .description('follow attempts as they happen, until Ctrl-C (under --json: one JSON document per line, per attempt)')
+    .option('--job <id>', "only this job's")
+    .option('--after <id>', 'first the attempts recorded after this one (exe_…), then the live ones')
+    .action(async (options: { job?: string; after?: string }, cmd: Command) => {
+      const out = outputOf(cmd);
+      const controller = new AbortController();
+      const stop = () => controller.abort(new Error('stopped'));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const query = { ...(options.job ? { jobId: options.job } : {}), ...(options.after ? { lastEventId: options.after } : {}) };
+      try {
+        const stream = clientOf().executions.stream(query, {
+          signal: controller.signal,
+          onOpen: () => out.note(`Following runs${options.job ? ` of ${options.job}` : ''} (Ctrl-C to stop).`),
+        });
+        for await (const event of stream) {
+          if (event.event !== 'execution') continue;
+          const e = event.data;
+          if (out.json) out.line(JSON.stringify(e));
+          else {
+            const status = e.status.padEnd(11);
+            out.line([e.startedAt, out.paint(status, e.status === 'success' ? 'green' : 'red'), String(e.statusCode ?? '-').padEnd(3), `${e.durationMs}ms`.padStart(7), e.jobId, e.id, e.error ?? ''].join('  ').trimEnd());
+          }
+        }
+      } catch (err) {
+        if (!controller.signal.aborted) throw err;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+  runs.addCommand(examples(tail, 'kairos runs tail', 'kairos runs tail --job job_01J…', 'kairos runs tail --json | jq -c "select(.status != \\"success\\")"'));
 
   return runs;
 }
