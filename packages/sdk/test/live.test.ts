@@ -1,5 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type StreamEvent, ValidationError } from '../src/index.js';
+import { Kairos, type StreamEvent, ValidationError } from '../src/index.js';
 import { useClientFixture } from './support/fixture.js';
 
 describe('schedules and the live stream', () => {
@@ -62,5 +64,58 @@ describe('schedules and the live stream', () => {
     const { token, expiresAt } = await f.kairos.executions.streamToken();
     expect(token.length).toBeGreaterThan(10);
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
+  });
+});
+
+describe('the live stream over a connection that drops', () => {
+  const f = useClientFixture('live-drop');
+
+  it('reconnects and resumes after the last attempt seen, so an attempt made while it was down is not missed', async () => {
+    // A pass-through proxy that streams (the fault proxy buffers answers) and can cut every connection.
+    const sockets = new Set<Socket>();
+    const seen: Array<string | undefined> = [];
+    const proxy = http.createServer((req, res) => {
+      if (req.url?.startsWith('/v1/stream')) seen.push(req.headers['last-event-id'] as string | undefined);
+      const upstream = http.request(`${f.server.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    proxy.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const client = new Kairos({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, apiKey: f.apiKey });
+    try {
+      const job = await f.kairos.jobs.create({ name: 'dropped', url: `${f.sink.url}/dropped`, schedule: { type: 'interval', every: '1h' } });
+      let opens = 0;
+      let opened!: () => void;
+      const open = new Promise<void>((resolve) => (opened = resolve));
+      const received: string[] = [];
+      const stream = client.executions.stream({ jobId: job.id }, { onOpen: () => (++opens === 1 ? opened() : undefined) });
+      const following = (async () => {
+        for await (const e of stream) {
+          if (e.event !== 'execution') continue;
+          received.push(e.id);
+          if (received.length === 1) {
+            for (const s of sockets) s.destroy(); // the connection drops …
+            await f.kairos.jobs.run(job.id, { wait: true }); // … and an attempt happens meanwhile
+          }
+          if (received.length === 2) break;
+        }
+      })();
+      await open;
+      await f.kairos.jobs.run(job.id, { wait: true });
+      await following;
+      expect(opens).toBe(2);
+      expect(seen).toEqual([undefined, received[0]]);
+      expect(new Set(received).size).toBe(2);
+      await f.kairos.jobs.delete(job.id);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
