@@ -39,7 +39,13 @@ export interface KairosOptions {
   onTokens?: (tokens: Required<SessionTokens>) => void;
 }
 
-/** The address a local `kairos serve` listens on. */
+/**
+ * The address a local `kairos serve` listens on.
+ * @example
+ * ```ts
+ * new Kairos({ baseUrl: defaultBaseUrl, apiKey: 'kr_live_…' });
+ * ```
+ */
 export const defaultBaseUrl = 'http://127.0.0.1:8080';
 
 function environment(name: string): string | undefined {

@@ -1,6 +1,14 @@
-/** One field the server found wrong, as in `{ error: { details: [{ field, issue }] } }`. */
+/**
+ * One field the server found wrong, as in `{ error: { details: [{ field, issue }] } }`.
+ * @example
+ * ```ts
+ * const detail: ErrorDetail = { field: 'schedule.expression', issue: 'must be a valid cron expression' };
+ * ```
+ */
 export interface ErrorDetail {
+  /** The field's path in the request, e.g. `schedule.expression`. */
   field: string;
+  /** What is wrong with it, in words. */
   issue: string;
 }
 
@@ -20,13 +28,37 @@ export interface ErrorDetail {
  */
 export class KairosError extends Error {
   override name = 'KairosError';
-  /** The HTTP status, or 0 when no answer came (network failure, timeout). */
+  /**
+   * The HTTP status, or 0 when no answer came (network failure, timeout).
+   * @example
+   * ```ts
+   * if (err.status >= 500) console.error('the server failed; the call was retried', err.status);
+   * ```
+   */
   readonly status: number;
-  /** The server's machine-readable code, e.g. `not_found`, `validation_failed`, `rate_limited`. */
+  /**
+   * The server's machine-readable code, e.g. `not_found`, `validation_failed`, `rate_limited`.
+   * @example
+   * ```ts
+   * if (err.code === 'idempotency_conflict') console.error('that key was used with another body');
+   * ```
+   */
   readonly code: string;
-  /** Each invalid field, named as the server names it (`schedule.expression`, ...). */
+  /**
+   * Each invalid field, named as the server names it (`schedule.expression`, ...).
+   * @example
+   * ```ts
+   * for (const { field, issue } of err.details) console.error(`${field}: ${issue}`);
+   * ```
+   */
   readonly details: ErrorDetail[];
-  /** The answer's headers, when there was an answer. */
+  /**
+   * The answer's headers, when there was an answer.
+   * @example
+   * ```ts
+   * console.error(err.headers?.get('x-request-id'));
+   * ```
+   */
   readonly headers: Headers | undefined;
 
   constructor(status: number, code: string, message: string, details: ErrorDetail[] = [], headers?: Headers, options?: { cause?: unknown }) {
@@ -124,7 +156,13 @@ export class ValidationError extends KairosError {
  */
 export class RateLimitError extends KairosError {
   override name = 'RateLimitError';
-  /** What the server's `Retry-After` asked for, in milliseconds, when it sent one. */
+  /**
+   * What the server's `Retry-After` asked for, in milliseconds, when it sent one.
+   * @example
+   * ```ts
+   * await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs ?? 1_000));
+   * ```
+   */
   get retryAfterMs(): number | undefined {
     return retryAfterMs(this.headers);
   }

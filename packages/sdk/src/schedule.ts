@@ -1,9 +1,18 @@
 import type { CreateJob, JobSchedule } from './types.js';
 
-/** A weekly slot, as Runner's `runEvery: { day, hour, minute }`. */
+/**
+ * A weekly slot, as Runner's `runEvery: { day, hour, minute }`.
+ * @example
+ * ```ts
+ * const slot: WeeklySlot = { day: 'monday', hour: 9, minute: 30 };
+ * ```
+ */
 export interface WeeklySlot {
+  /** The day of the week. */
   day: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+  /** The hour, 0-23, in the schedule's time zone. */
   hour: number;
+  /** The minute, 0-59 (default 0). */
   minute?: number;
 }
 

@@ -12,6 +12,7 @@ import type { PageMeta } from '../types.js';
  * ```
  */
 export class Page<T> implements AsyncIterable<T> {
+  /** @internal */
   constructor(
     /** The items of this page. */
     readonly data: T[],
@@ -73,6 +74,7 @@ export class Page<T> implements AsyncIterable<T> {
 export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
   private first: Promise<Page<T>> | undefined;
 
+  /** @internal */
   constructor(
     private readonly load: (page: number) => Promise<Page<T>>,
     private readonly startPage: number,
@@ -83,6 +85,13 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.first;
   }
 
+  /**
+   * Loads the first page, as a promise's `then` (so `await` gives the {@link Page}).
+   * @example
+   * ```ts
+   * kairos.jobs.list().then((page) => console.log(page.meta.total));
+   * ```
+   */
   then<R1 = Page<T>, R2 = never>(onFulfilled?: ((page: Page<T>) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     return this.start().then(onFulfilled, onRejected);
   }

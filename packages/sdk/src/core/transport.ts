@@ -20,9 +20,18 @@ export interface RequestOptions {
   idempotencyKey?: string;
 }
 
-/** The tokens of a signed-in user, renewed on their own before the access token expires. */
+/**
+ * The tokens of a signed-in user, renewed on their own before the access token expires.
+ * @example
+ * ```ts
+ * const login = await kairos.auth.login({ email: 'me@example.com', password: '…' });
+ * const session: SessionTokens = { accessToken: login.accessToken, refreshToken: login.refreshToken, accessTokenExpiresAt: login.accessTokenExpiresAt };
+ * ```
+ */
 export interface SessionTokens {
+  /** The short-lived JWT sent as the bearer. */
   accessToken: string;
+  /** Exchanged for new tokens when the access token expires (once: each renewal hands over a new one). */
   refreshToken?: string;
   /** ISO instant after which the access token is refused. */
   accessTokenExpiresAt?: string;
