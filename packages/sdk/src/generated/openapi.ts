@@ -6429,6 +6429,215 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import jobs from a Kairos export, JustRun, cron-job.org, EasyCron, a crontab or a curl command; each job on its own */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description kairos (an export), justrun, cronjob-org, easycron, crontab, curl
+                         * @enum {string}
+                         */
+                        format: "kairos" | "justrun" | "cronjob-org" | "easycron" | "crontab" | "curl";
+                        /** @description What is imported: the text of a crontab or a curl command, or the JSON of the others (an export, a service's job list) */
+                        source?: unknown;
+                        /** @description cronjob-org, easycron: fetch the jobs from the service with this key instead of giving source */
+                        apiKey?: string;
+                        /** @description curl: when the call runs, any schedule form of a job */
+                        schedule?: unknown;
+                        /** @description Every imported job goes to this space */
+                        spaceId?: string;
+                        /** @description Answer what the import would do, writing nothing */
+                        dryRun?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description What was imported, skipped and refused */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                dryRun: boolean;
+                                /** @description Jobs created or updated */
+                                imported: number;
+                                created: number;
+                                updated: number;
+                                /** @description Entries left out: not an HTTP job, or unchanged since the last import */
+                                skipped: number;
+                                skippedEntries: {
+                                    /** @description Position of the entry in the source (crontab: among its entries) */
+                                    index: number;
+                                    originalName: string | null;
+                                    reason: string;
+                                }[];
+                                errors: {
+                                    /** @description Position of the entry in the source (crontab: among its entries) */
+                                    index: number;
+                                    originalName: string | null;
+                                    reason: string;
+                                }[];
+                                /** @description The jobs made or kept up to date, in source order; empty for a dry run */
+                                jobIds: string[];
+                                /** @description What each imported entry is (or, in a dry run, would be), without its headers or body: a preview, or a summary table */
+                                jobs: {
+                                    /** @description Position of the entry in the source */
+                                    index: number;
+                                    originalName: string | null;
+                                    /** @enum {string} */
+                                    outcome: "created" | "updated" | "unchanged";
+                                    /** @description The job; null in a dry run */
+                                    id: string | null;
+                                    name: string | null;
+                                    method: string;
+                                    /** @description null for a built-in destination */
+                                    url: string | null;
+                                    /** @description The built-in destination's type (slack, discord, telegram, email) */
+                                    destination: string | null;
+                                    /** @description As a job shows it */
+                                    schedule: unknown;
+                                    scheduleDescription: string;
+                                    status: string;
+                                    spaceId: string | null;
+                                    /** Format: date-time */
+                                    nextRunAt: string | null;
+                                }[];
+                                /** @description Secrets an export without secrets did not carry */
+                                toFillIn: {
+                                    /** @enum {string} */
+                                    what: "job" | "alertChannel" | "alertRule" | "inboundWebhook";
+                                    originalId: string;
+                                    name: string | null;
+                                    fields: string[];
+                                    /** @description What was made (a job stays paused until filled in); null when nothing could be */
+                                    id: string | null;
+                                }[];
+                                /** @description What else a Kairos export brought */
+                                project?: {
+                                    spaces: number;
+                                    alertChannels: number;
+                                    alertRules: number;
+                                    inboundWebhooks: number;
+                                    signingSecrets: number;
+                                    settings: boolean;
+                                    /** @description Parts of the export that could not be made, each on its own */
+                                    errors: {
+                                        /** @enum {string} */
+                                        what: "space" | "alertChannel" | "alertRule" | "inboundWebhook" | "settings" | "signingSecret";
+                                        originalId: string | null;
+                                        name: string | null;
+                                        reason: string;
+                                    }[];
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project as one versioned JSON document, streamed (with ?history=true, JSON lines: the document, then each execution) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Include secrets in full (channel and destination webhook URLs, bot tokens, signing secrets, credential headers) */
+                    secrets: boolean;
+                    /** @description Follow the document with every execution, one JSON line each (application/x-ndjson) */
+                    history: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbound/{slug}": {
         parameters: {
             query?: never;
