@@ -6,6 +6,7 @@ import { Executions } from './resources/executions.js';
 import { InboundWebhooks } from './resources/inboundWebhooks.js';
 import { Jobs } from './resources/jobs.js';
 import { Schedules } from './resources/schedules.js';
+import { Exports, Imports } from './resources/transfers.js';
 import { Projects, Settings, UsageResource } from './resources/projects.js';
 import { SigningSecrets } from './resources/signingSecrets.js';
 import { Spaces } from './resources/spaces.js';
@@ -158,6 +159,22 @@ export class Kairos {
    */
   readonly projects: Projects;
   /**
+   * Jobs brought in from an export, another service, a crontab or a curl command.
+   * @example
+   * ```ts
+   * await kairos.imports.create({ format: 'kairos', source: backup, dryRun: true });
+   * ```
+   */
+  readonly imports: Imports;
+  /**
+   * The whole project as one JSON document.
+   * @example
+   * ```ts
+   * const backup = await kairos.exports.get();
+   * ```
+   */
+  readonly exports: Exports;
+  /**
    * Registration, sign-in and tokens.
    * @example
    * ```ts
@@ -197,6 +214,8 @@ export class Kairos {
     this.settings = new Settings(this.transport);
     this.usage = new UsageResource(this.transport);
     this.projects = new Projects(this.transport);
+    this.imports = new Imports(this.transport);
+    this.exports = new Exports(this.transport);
     this.auth = new Auth(this.transport);
   }
 
