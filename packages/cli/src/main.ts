@@ -7,6 +7,7 @@ import { projectsCommand } from './commands/projects.js';
 import { runsCommand } from './commands/runs.js';
 import { devCommand, runServer, serveArgs, serveCommand } from './commands/server.js';
 import { scheduleCommand } from './commands/schedule.js';
+import { exportCommand, importCommand } from './commands/transfer.js';
 import { spacesCommand } from './commands/spaces.js';
 import { examples } from './context.js';
 import { ExitCode, exitCodeOf, messageOf } from './exitCodes.js';
@@ -26,7 +27,7 @@ export function program(): Command {
     'after',
     '\nConnection: KAIROS_URL and KAIROS_API_KEY override what "kairos login" saved.\nExit codes: 0 ok, 1 failed, 2 usage error, 4 not authenticated, 5 not found.\nServer settings: kairos serve --help\n',
   );
-  for (const command of [serveCommand(), devCommand(), loginCommand(), logoutCommand(), whoamiCommand(), projectsCommand(), jobsCommand(), runsCommand(), scheduleCommand(), keysCommand(), spacesCommand(), alertsCommand()]) {
+  for (const command of [serveCommand(), devCommand(), loginCommand(), logoutCommand(), whoamiCommand(), projectsCommand(), jobsCommand(), runsCommand(), scheduleCommand(), keysCommand(), spacesCommand(), alertsCommand(), importCommand(), exportCommand()]) {
     program.addCommand(command);
   }
   // Subcommands inherit the error handling, so a usage error anywhere exits 2 with a suggestion.

@@ -19,7 +19,7 @@ describe('kairos --help', () => {
 
   it('covers the commands the issue names', () => {
     const names = commands.map(([name]) => name);
-    for (const name of ['serve', 'dev', 'login', 'projects', 'jobs list', 'jobs get', 'jobs create', 'jobs edit', 'jobs pause', 'jobs resume', 'jobs run', 'jobs delete', 'runs list', 'runs get', 'runs replay', 'runs tail', 'schedule explain', 'keys list', 'keys create', 'keys revoke', 'spaces list', 'alerts list']) {
+    for (const name of ['serve', 'dev', 'login', 'projects', 'jobs list', 'jobs get', 'jobs create', 'jobs edit', 'jobs pause', 'jobs resume', 'jobs run', 'jobs delete', 'runs list', 'runs get', 'runs replay', 'runs tail', 'schedule explain', 'import', 'export', 'keys list', 'keys create', 'keys revoke', 'spaces list', 'alerts list']) {
       expect(names).toContain(name);
     }
   });
