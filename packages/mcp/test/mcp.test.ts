@@ -55,6 +55,10 @@ describe('kairos-mcp over stdio against a real server', () => {
     expect(explained.isError).toBeFalsy();
     expect(explained.structuredContent).toMatchObject({ preview: { timezone: 'Europe/Berlin', occurrences: [expect.any(String), expect.any(String)] } });
 
+    const every = await call('explain_schedule', { every: '15m', count: 3 });
+    expect((every.structuredContent as { preview: { occurrences: string[] } }).preview.occurrences).toHaveLength(3);
+    expect(text(await call('explain_schedule', {}))).toMatch(/give exactly one of cron and every/);
+
     const space = (await call('create_space', { name: 'assistant', timezone: 'Europe/Berlin' })).structuredContent as { space: { id: string } };
     expect(space.space.id).toMatch(/^sp_/);
     expect((await call('list_spaces')).structuredContent).toMatchObject({ spaces: [expect.objectContaining({ name: 'assistant' })], total: 1, truncated: false });

@@ -1,4 +1,4 @@
-import { type CreateJob, type Job, type JobSchedule, toCreateJob, type UpdateJob } from '@kairos/sdk';
+import { type CreateJob, type Job, type JobSchedule, type ScheduleInput, toCreateJob, type UpdateJob } from '@kairos/sdk';
 import { z } from 'zod';
 import * as schemas from '../generated/schemas.js';
 import { defineTool, firstItems, fromOpenApi, limitInput, listOutput } from '../tool.js';
@@ -38,7 +38,8 @@ function scheduleOf(args: { cron?: string | undefined; every?: string | undefine
     if (args.timezone !== undefined) throw new TypeError('timezone goes with a cron or every schedule: give one of them too');
     return undefined;
   }
-  return toCreateJob({ url: 'x', cron: args.cron, every: args.every, runAt: args.runAt, runIn: args.runIn, timezone: args.timezone } as never).schedule;
+  const when = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+  return toCreateJob(when as ScheduleInput).schedule;
 }
 
 function defined<T extends object>(o: T): Partial<T> {
