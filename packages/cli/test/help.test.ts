@@ -56,3 +56,18 @@ describe('kairos --help', () => {
     expect(value.stderr).toContain("Allowed choices are active, paused, completed, failed, cancelled");
   });
 });
+
+describe('kairos in a pipeline', () => {
+  it('ends quietly with 0 when the reader closes the pipe before the output is written', async () => {
+    const { execFile } = await import('node:child_process');
+    const bin = new URL('../bin/kairos.js', import.meta.url).pathname;
+    // `true` exits without reading, so the help is written into a closed pipe (EPIPE).
+    const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${bin}" --help | true`], { env: cleanEnv({ XDG_CONFIG_HOME: freshConfigHome() }) }, (err, _stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stderr }),
+      );
+    });
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.code).toBe(0);
+  });
+});
