@@ -83,6 +83,17 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(exact.body).toMatchObject({ runAt: '2027-06-01T09:00:00.000Z', nextRunAt: '2027-06-01T09:00:00.000Z', scheduleType: 'once' });
     });
 
+    it('reads a runAt without an offset as wall-clock time in timezone, or the server runtime time zone ("Timezones")', async () => {
+      const berlin = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/follow-up', runAt: '2027-06-01T09:00:00', timezone: 'Europe/Berlin' });
+      expect(berlin.status).toBe(201);
+      expect(berlin.body).toMatchObject({ runAt: '2027-06-01T07:00:00.000Z', nextRunAt: '2027-06-01T07:00:00.000Z' });
+      // JavaScript's Date reads a local date-time in the process's zone, which is the server's here.
+      const local = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/follow-up', runAt: '2027-06-01T09:00' });
+      expect(local.body.runAt).toBe(new Date(2027, 5, 1, 9, 0).toISOString());
+      const withOffset = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/follow-up', runAt: '2027-06-01T09:00:00+05:00', timezone: 'Europe/Berlin' });
+      expect(withOffset.body.runAt).toBe('2027-06-01T04:00:00.000Z');
+    });
+
     it('takes a preset and a weekly schedule in a time zone ("Recurring jobs"), hour and minute defaulting to 0', async () => {
       const morning = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/digest', runEvery: 'morning', timezone: 'America/New_York' });
       expect(morning.status).toBe(201);
@@ -193,6 +204,15 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       await bad({ url: 'https://myapp.com/a', runAt: '2020-01-01T00:00:00Z' }, /^runAt: is in the past/);
       await bad({ url: 'https://myapp.com/a', runAt: Date.now() - 1000 }, /^runAt: is in the past/);
       await bad({ url: 'https://myapp.com/a', runAt: 'next tuesday' }, /^runAt: /);
+      await bad({ url: 'https://myapp.com/a', runAt: '2027-02-30T09:00' }, /^runAt: /);
+      await bad({ url: 'https://myapp.com/a', runAt: '2020-06-01T09:00:00', timezone: 'Europe/Berlin' }, /^runAt: is in the past/);
+      await bad({ url: 'https://myapp.com/a', runAt: '2027-06-01T09:00:00', timezone: 'Mars/Olympus' }, /^timezone: is not a known IANA time zone/);
+      await bad({ url: 'https://myapp.com/a', runAt: true }, /^runAt: must be an ISO-8601 date-time or epoch milliseconds/);
+      await bad({ url: 'https://myapp.com/a', runAt: { at: 1 } }, /^runAt: must be an ISO-8601 date-time or epoch milliseconds/);
+      await bad({ url: 'https://myapp.com/a', runEvery: 5 }, /^runEvery: must be one of midnight/);
+      await bad({ url: 'https://myapp.com/a', runEvery: {} }, /^runEvery\.day: is required/);
+      await bad({ url: 'https://myapp.com/a', runEvery: { day: 'monday', hour: '9' } }, /^runEvery\.hour: must be a whole number from 0 to 23/);
+      await bad({ url: 'https://myapp.com/a', runEvery: { day: 'monday', minute: 7.5 } }, /^runEvery\.minute: must be a whole number from 0 to 59/);
       await bad({ url: 'https://myapp.com/a' }, /^runAt: is required/);
       await bad({ url: 'https://myapp.com/a', runAt: Date.now() + 60_000, runEvery: 'morning' }, /^runAt: give either runAt or runEvery/);
       await bad({ runAt: Date.now() + 60_000 }, /^url: is required/);

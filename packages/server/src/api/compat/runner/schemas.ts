@@ -10,8 +10,10 @@ export const CreateJobBody = Type.Object(
   {
     url: Type.Optional(Type.String({ maxLength: 2048 })),
     destination: Type.Optional(Type.Object({ type: Type.String() }, { additionalProperties: true })),
-    runAt: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-    runEvery: Type.Optional(Type.Union([Type.String(), Type.Object({ day: Type.String(), hour: Type.Optional(Type.Integer()), minute: Type.Optional(Type.Integer()) }, { additionalProperties: true })])),
+    // An ISO string or epoch ms; a preset or { day, hour, minute }. Left open here so that the
+    // service's checks, which name the wrong part (runEvery.hour…), answer a wrong type too.
+    runAt: Type.Optional(Type.Unknown()),
+    runEvery: Type.Optional(Type.Unknown()),
     timezone: Type.Optional(Type.String({ maxLength: 64 })),
     payload: Type.Optional(Type.Object({}, { additionalProperties: true })),
     onComplete: Type.Optional(Type.String({ maxLength: 2048 })),
