@@ -156,6 +156,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
       expect(r.status, JSON.stringify(fields)).toBe(422);
       expect(Object.keys(r.body)).toEqual(['errors']);
       expect(r.body.errors[field]?.[0], JSON.stringify(r.body)).toMatch(issue);
+      expect(r.body.errors[field], JSON.stringify(r.body)).toHaveLength(1);
     };
     await bad({ url: 'http://example.com/plain' }, 'url', /must use https/);
     await bad({ url: 'https://example.com/x', callback_url: 'http://example.com/cb' }, 'callback_url', /must use https/);
@@ -165,6 +166,15 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     await bad({ url: 'https://example.com/x', schedule_in: [5, 'fortnights'] }, 'schedule_in', /unit must be one of/);
     await bad({ url: 'https://example.com/x', schedule_in: -1 }, 'schedule_in', /0 or more/);
     await bad({ url: 'https://example.com/x', scheduled_at: 'tomorrow' }, 'scheduled_at', /datetime string/);
+    // A wrong type or an out-of-range number, each told in Booper's units, once per field.
+    await bad({ url: 'https://example.com/x', schedule_in: '30' }, 'schedule_in', /^must be a number of seconds or a tuple such as \[5, "minutes"\]$/);
+    await bad({ url: 'https://example.com/x', schedule_in: [30, 'seconds', 1] }, 'schedule_in', /^must be a number of seconds or a tuple/);
+    await bad({ url: 'https://example.com/x', repeat_every: 1e300 }, 'repeat_every', /^is too long$/);
+    await bad({ url: 'https://example.com/x', schedule_in: [1e12, 'weeks'] }, 'schedule_in', /^is too long$/);
+    await bad({ url: 'https://example.com/x', scheduled_at: true }, 'scheduled_at', /^must be a datetime string .* or a Unix timestamp in seconds$/);
+    await bad({ url: 'https://example.com/x', scheduled_at: 1e15 }, 'scheduled_at', /^must be a datetime string .* or a Unix timestamp in seconds$/);
+    await bad({ url: 'https://example.com/x', name: 5 }, 'name', /^must be string or null$/);
+    await bad({ url: 'https://example.com/x', query: { a: { b: 1 } } }, 'query.a', /^must be string or number or boolean$/);
     await bad({ url: 'https://example.com/x', scheduled_at: '2020-01-01T00:00:00Z' }, 'scheduled_at', /in the past/);
     await bad({ url: 'https://example.com/x', repeat_every: [0, 'seconds'] }, 'repeat_every', /at least 1s/);
     await bad({ url: 'https://example.com/x', cron: '61 * * * *' }, 'cron', /out of range/);

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
 import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
@@ -50,7 +51,7 @@ export function registerDialectErrors(scope: FastifyInstance, dialect: DialectEr
 function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failure {
   if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, issues: err.details };
   if (err.validation) {
-    const issues = fieldIssues(err.validation as never, err.validationContext);
+    const issues = fieldIssues(oneIssuePerUnion(err.validation as ErrorObject[]), err.validationContext);
     const first = issues[0];
     return { status: 422, code: 'validation_failed', message: first ? `${first.field}: ${first.issue}` : 'The request is not valid.', issues };
   }
@@ -69,6 +70,22 @@ function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failu
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) return { status, code: 'bad_request', message: err.message, issues: [] };
   return { status: 500, code: 'internal', message: 'Something went wrong on our side; the error has been logged.', issues: [] };
+}
+
+/**
+ * A value that fits no branch of a union (`name`: a string or null) is one issue, "must be string
+ * or null", not one per branch and a third about the union.
+ */
+function oneIssuePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
+  const unions = new Map<string, string[]>();
+  for (const e of errors) if (e.keyword === 'anyOf') unions.set(e.instancePath, []);
+  for (const e of errors) if (e.keyword === 'type' && unions.has(e.instancePath)) unions.get(e.instancePath)!.push(String((e.params as { type: string }).type));
+  return errors.flatMap((e) => {
+    const types = unions.get(e.instancePath);
+    if (types === undefined) return [e];
+    if (e.keyword !== 'anyOf') return [];
+    return [types.length > 0 ? { ...e, keyword: 'type', params: { type: [...new Set(types)].join(' or ') } } : e];
+  });
 }
 
 /** Bodies are JSON only: any other media type is refused (415, or the dialect's status for it). */

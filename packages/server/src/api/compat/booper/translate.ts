@@ -20,9 +20,9 @@ export interface BooperCreate {
   query?: Record<string, string | number | boolean>;
   body?: unknown;
   headers?: Record<string, string>;
-  schedule_in?: Span;
-  scheduled_at?: string | number;
-  repeat_every?: Span;
+  schedule_in?: unknown;
+  scheduled_at?: unknown;
+  repeat_every?: unknown;
   cron?: string;
   idempotency_key?: string;
   callback_url?: string;
@@ -32,23 +32,29 @@ export interface BooperCreate {
 }
 
 const unitSeconds: Record<string, number> = { second: 1, minute: 60, hour: 3_600, day: 86_400, week: 604_800 };
+/** Beyond this a span or an instant leaves the calendar Kairos schedules on (JavaScript's last day). */
+const maxSeconds = 8.64e12;
 
 /** Seconds in a span such as `30`, `[5, "minutes"]` or `[1, "day"]`; an issue when it is not one. */
 export function spanSeconds(span: unknown): { ok: true; seconds: number } | { ok: false; issue: string } {
-  if (typeof span === 'number') return Number.isFinite(span) && span >= 0 ? { ok: true, seconds: span } : { ok: false, issue: 'must be a number of seconds, 0 or more' };
+  if (typeof span === 'number') {
+    if (!Number.isFinite(span) || span < 0) return { ok: false, issue: 'must be a number of seconds, 0 or more' };
+    return span > maxSeconds ? { ok: false, issue: 'is too long' } : { ok: true, seconds: span };
+  }
   if (Array.isArray(span) && span.length === 2 && typeof span[0] === 'number' && typeof span[1] === 'string') {
     const unit = span[1].toLowerCase().replace(/s$/, '');
     const per = unitSeconds[unit];
     if (per === undefined) return { ok: false, issue: 'unit must be one of seconds, minutes, hours, days, weeks' };
     if (!Number.isFinite(span[0]) || span[0] < 0) return { ok: false, issue: 'must be a number of units, 0 or more' };
-    return { ok: true, seconds: span[0] * per };
+    return span[0] * per > maxSeconds ? { ok: false, issue: 'is too long' } : { ok: true, seconds: span[0] * per };
   }
   return { ok: false, issue: 'must be a number of seconds or a tuple such as [5, "minutes"]' };
 }
 
 /** A naive datetime (Booper's `inserted_at`) is UTC; one with `Z` or an offset names its instant. */
-function instantOf(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
+function instantOf(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= maxSeconds ? Math.round(value * 1000) : null;
+  if (typeof value !== 'string') return null;
   const text = value.trim();
   const naive = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text);
   if (!naive && !/([Zz]|[+-]\d{2}:?\d{2})$/.test(text)) return null;
