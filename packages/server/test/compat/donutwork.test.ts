@@ -84,6 +84,18 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(r.body).toEqual({ error: 'Invalid schedulation time "24:30". Use HH:mm format' });
     const loose = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: ['8:00'] } });
     expect(loose.body).toEqual({ error: 'Invalid schedulation time "8:00". Use HH:mm format' });
+    for (const bad of ['23:60', '08:00:00', 'noon', '']) {
+      const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: ['08:00', bad] } });
+      expect(r.status, bad).toBe(400);
+      expect(r.body).toEqual({ error: `Invalid schedulation time ${JSON.stringify(bad)}. Use HH:mm format` });
+    }
+    // Well-formed but given twice: said as it is, not as a format error.
+    const twice = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: ['08:00', '14:30', '08:00'] } });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toEqual({ error: 'jobrunner.schedulation[2]: repeats schedulation[0]' });
+    const notText = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: [800] } });
+    expect(notText.status).toBe(400);
+    expect(notText.body.error).toMatch(/^jobrunner\.schedulation\.0: must be string/);
     const other = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'http://10.0.0.1/x', schedulation: ['08:00'] } });
     expect(other.status).toBe(400);
     expect(other.body.error).toMatch(/^jobrunner\.url: must resolve to a public address/);

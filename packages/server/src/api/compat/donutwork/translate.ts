@@ -39,9 +39,10 @@ export function donutworkError(issues: readonly FieldIssue[], input: JobRunnerIn
   const first = issues[0];
   if (!first) return 'The request is not valid.';
   const time = /^schedule\.times\[(\d+)\]$/.exec(first.field);
-  if (time && input) return `Invalid schedulation time ${JSON.stringify(String(input.schedulation[Number(time[1])]))}. Use HH:mm format`;
+  // A time given twice is well formed: only a malformed one gets the documented sentence.
+  if (time && input && !first.issue.startsWith('repeats')) return `Invalid schedulation time ${JSON.stringify(String(input.schedulation[Number(time[1])]))}. Use HH:mm format`;
   const field = Object.entries(fieldNames).reduce((f, [from, to]) => (f === from || f.startsWith(`${from}[`) ? to + f.slice(from.length) : f), first.field);
-  return `jobrunner.${field}: ${first.issue}`;
+  return `jobrunner.${field}: ${first.issue.replace(/schedule\.times/g, 'schedulation')}`;
 }
 
 /** A job as Donutwork lists it. */
