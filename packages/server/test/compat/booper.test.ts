@@ -108,6 +108,14 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect((await asReader.request('POST', '/api/jobs', body)).status).toBe(403);
     const made = await booper.request('POST', '/api/jobs', body);
     expect((await asReader.request('GET', `/api/jobs/${made.body.data.id}`)).status).toBe(200);
+    // Another project's key works for that project's jobs, and sees none of this one's.
+    const other = new Api(server.url);
+    await other.register('other');
+    const theirs = new Api(`${server.url}/compat/booper`, other.key);
+    expect((await theirs.request('POST', '/api/jobs', body)).status).toBe(201);
+    const hidden = await theirs.request('GET', `/api/jobs/${made.body.data.id}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual({ errors: { detail: expect.any(String) } });
   });
 
   it('takes every schedule form of the Body list', async () => {
@@ -260,6 +268,18 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     sink.respond = () => ({});
   });
 
+  it('posts job.error when the request cannot be made, then the callback with the error', async () => {
+    // Nothing listens on port 1 of loopback: the connection is refused. No retries (set through /v1
+    // before the run is due), so the callback reports the run as given up.
+    const r = await booper.request('POST', '/api/jobs', { method: 'post', url: 'http://127.0.0.1:1/refused', body: { n: 1 }, schedule_in: 1, webhook_url: `${sink.url}/error-events`, callback_url: `${sink.url}/error-callback` });
+    expect(r.status).toBe(201);
+    expect((await api.request('PATCH', `/v1/jobs/${nativeId(r.body.data.id)}`, { retryPolicy: { maxRetries: 0, strategy: 'none' } })).status).toBe(200);
+    const events = await eventually(() => (arrivals('/error-events').length >= 3 ? arrivals('/error-events').map((a) => JSON.parse(a.body)) : undefined), 15_000, 'the error events');
+    expect(events.slice(0, 3).map((e) => e.type)).toEqual(['job.started', 'job.request', 'job.error']);
+    const callback = await eventually(() => arrivals('/error-callback')[0], 15_000, 'the callback');
+    expect(JSON.parse(callback.body)).toMatchObject({ status: 'dead_letter', statusCode: null, error: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
   it('shows a failed run as discarded after the native retries, and a /v1 job through its door', async () => {
     sink.respond = (a) => (a.path === '/down' ? { status: 503 } : {});
     const r = await booper.request('POST', '/api/jobs', { method: 'post', url: `${sink.url}/down`, body: { x: 1 } });
@@ -274,6 +294,12 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(done.job.discarded_at).toMatch(iso);
     expect(done.job.attempted_at).toMatch(iso);
     sink.respond = () => ({});
+    // Every attempt is in /v1's history of the job (a first retry may have been set before the change).
+    const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+    expect(history.status).toBe(200);
+    const codes = history.body.data.map((e: { statusCode: number }) => e.statusCode);
+    expect(codes.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(codes)).toEqual(new Set([503]));
 
     const native = await api.createJob({ url: 'https://example.com/native', method: 'POST', payload: { v: 1 }, schedule: { type: 'cron', expression: '*/5 * * * *' } });
     const seen = await booper.request('GET', `/api/jobs/${native.id}`);

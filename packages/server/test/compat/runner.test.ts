@@ -337,6 +337,12 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       // The native headers are there too.
       expect(a.headers['webhook-signature']).toMatch(/^v1,/);
       await eventually(async () => ((await runner.request('GET', `/api/v1/jobs/${job.id}`)).body.status === 'completed' ? true : undefined));
+      // An ordinary Kairos job: its delivery is in /v1's history, with Runner's request headers.
+      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(history.status).toBe(200);
+      expect(history.body.data).toHaveLength(1);
+      expect(history.body.data[0]).toMatchObject({ status: 'success', statusCode: 200, attempt: 1, triggeredBy: 'schedule', request: { method: 'POST', body: a.body } });
+      expect(history.body.data[0].request.headers['User-Agent'] ?? history.body.data[0].request.headers['user-agent']).toBe('Runner/1.0');
     });
 
     it('sends no X-Runner-Signature for an empty body, still as JSON', async () => {
@@ -415,6 +421,32 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(new Date(after.nextRunAt).getTime() - a.at).toBeGreaterThan(28_000);
       expect(new Date(after.nextRunAt).getTime() - a.at).toBeLessThan(32_000);
       await runner.request('DELETE', `/api/v1/jobs/${job.id}`);
+      sink.respond = () => ({});
+    });
+  });
+
+  describe('a one-time job whose retries are spent', () => {
+    it('is failed, with every attempt in /v1', async () => {
+      sink.respond = (arrival: Arrival) => (arrival.path === '/spent' ? { status: 500 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/spent`, runAt: Date.now() + 60_000, payload: { p: 1 } })).body;
+      // Runner's 30 s, 2 min and 8 min made quick through /v1 (any door may change a job); three retries still.
+      const quick = await api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 50 }, schedule: { type: 'once', delay: 100 } });
+      expect(quick.status).toBe(200);
+      const failed = await eventually(async () => {
+        const r = (await runner.request('GET', `/api/v1/jobs/${job.id}`)).body;
+        return r.status === 'failed' ? r : undefined;
+      }, 15_000, 'the job to fail');
+      expectRunnerJob(failed);
+      expect(failed.nextRunAt).toBeNull();
+      expect(sink.arrivals.filter((a) => a.path === '/spent')).toHaveLength(4);
+      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(history.body.data.map((e: { attempt: number; status: string }) => [e.attempt, e.status]).sort()).toEqual([
+        [1, 'failed'],
+        [2, 'failed'],
+        [3, 'failed'],
+        [4, 'dead_letter'],
+      ]);
+      expect((await runner.request('POST', `/api/v1/jobs/${job.id}/pause`)).status).toBe(409);
       sink.respond = () => ({});
     });
   });
