@@ -90,6 +90,9 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(cancelled.body.data.job.state).toBe('cancelled');
     expect(cancelled.body.data.job.cancelled_at).toMatch(iso);
     expect((await booper.request('GET', `/api/jobs/${data.id}`)).body.data.job.state).toBe('cancelled');
+    const twice = await booper.request('DELETE', `/api/jobs/${data.id}`);
+    expect(twice.status).toBe(409);
+    expect(twice.body).toEqual({ errors: { detail: `Job ${data.id} is already cancelled.` } });
     const native = await api.request('GET', `/v1/jobs/${nativeId(data.id)}`);
     expect(native.body.data).toMatchObject({ status: 'cancelled', method: 'POST', payload: { content: 'Testing 123', channel: 'discord' }, retryPolicy: DEFAULT_RETRY_POLICY });
   });

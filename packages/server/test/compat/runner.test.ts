@@ -272,7 +272,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(paused.body).toMatchObject({ id: job.id, status: 'paused', nextRunAt: null });
       const twice = await runner.request('POST', `/api/v1/jobs/${job.id}/pause`);
       expect(twice.status).toBe(409);
-      expect(typeof twice.body.error).toBe('string');
+      // Named by the id its client knows.
+      expect(twice.body).toEqual({ error: `Job ${job.id} is already paused.` });
       const resumed = await runner.request('POST', `/api/v1/jobs/${job.id}/resume`);
       expect(resumed.status).toBe(200);
       expect(resumed.body).toMatchObject({ status: 'scheduled', nextRunAt: '2027-06-01T10:00:00.000Z', runAt: '2027-06-01T10:00:00.000Z' });

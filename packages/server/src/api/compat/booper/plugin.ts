@@ -3,7 +3,7 @@ import { AppError, type FieldIssue } from '../../../domain/errors.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { JobsService } from '../../../service/jobs.js';
 import { acceptJsonOnly, authenticateWith, callerWith, registerDialectErrors } from '../door.js';
-import { jobIdOf } from '../ids.js';
+import { jobIdOf, jobUuidsIn } from '../ids.js';
 import { CreateJobBody, JobParams } from './schemas.js';
 import { argsOf, booperIssue, booperJobInput, booperJobView } from './translate.js';
 
@@ -47,7 +47,8 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
   acceptJsonOnly(scope);
   registerDialectErrors(scope, {
     status: ({ status }) => status,
-    body: ({ status, message, issues }) => ({ errors: status === 422 && issues.length > 0 ? changesetErrors(issues) : { detail: message } }),
+    // Its clients know a job by its UUID, so the messages name it so.
+    body: ({ status, message, issues }) => ({ errors: status === 422 && issues.length > 0 ? changesetErrors(issues) : { detail: jobUuidsIn(message) } }),
   });
   const authenticate = authenticateWith(options.accounts, keyOf);
   scope.addHook('onRequest', async (request) => {
