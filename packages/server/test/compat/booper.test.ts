@@ -90,7 +90,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(cancelled.body.data.job.state).toBe('cancelled');
     expect(cancelled.body.data.job.cancelled_at).toMatch(iso);
     expect((await booper.request('GET', `/api/jobs/${data.id}`)).body.data.job.state).toBe('cancelled');
-    const twice = await booper.request('DELETE', `/api/jobs/${data.id}`);
+    const twice = await booper.request('DELETE', `/api/jobs/${data.id}`, undefined, { 'content-type': 'application/json' });
     expect(twice.status).toBe(409);
     expect(twice.body).toEqual({ errors: { detail: `Job ${data.id} is already cancelled.` } });
     const native = await api.request('GET', `/v1/jobs/${nativeId(data.id)}`);

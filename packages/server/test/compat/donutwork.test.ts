@@ -68,7 +68,7 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(native.body.data).toMatchObject({ name: 'Sync CRM Contacts', method: 'POST', body: '{"scope":"daily"}', headers: { 'Content-Type': 'application/json' }, schedule: { type: 'daily', times: ['08:00', '14:30'], timezone: 'UTC' } });
     expect(native.body.data.nextRunAt).toMatch(/T(08:00|14:30):00\.000Z$/);
 
-    const deleted = await dw.request('DELETE', `/2026-02-01/job-runner/${id}.json`);
+    const deleted = await dw.request('DELETE', `/2026-02-01/job-runner/${id}.json`, undefined, { 'content-type': 'application/json' });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ id, deleted: true });
     expect((await api.request('GET', `/v1/jobs/${id}`)).status).toBe(404);
@@ -114,7 +114,8 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
       a.path === '/sync' ? { status: 200, headers: { 'content-type': 'application/json', 'x-partner': 'p1' }, body: '{"ok":true}', delayMs: 300 } : a.path === '/broken' ? { status: 500, body: 'boom' } : {};
     const { id } = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: 'Sync', method: 'POST', url: `${sink.url}/sync`, content_type: 'application/json', body: '{"scope":"daily"}', schedulation: ['03:00'] } })).body;
     const started = Date.now();
-    const r = await dw.request('POST', `/2026-02-01/job-runner/${id}/run.json`);
+    // As a client that sends Content-Type: application/json on every request, with no body.
+    const r = await dw.request('POST', `/2026-02-01/job-runner/${id}/run.json`, undefined, { 'content-type': 'application/json' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(r.status).toBe(200);
     expect(Object.keys(r.body).sort()).toEqual(['headers', 'job_runner_id', 'ms', 'response', 'status']);

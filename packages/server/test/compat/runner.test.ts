@@ -290,6 +290,18 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect((await api.request('GET', `/v1/jobs/${nativeId(job.id)}`)).body.data.status).toBe('cancelled');
     });
 
+    it('takes pause, resume and cancel from a client that sends Content-Type: application/json and no body', async () => {
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/x', runAt: '2027-06-01T10:00:00Z' })).body;
+      const json = { 'content-type': 'application/json' };
+      expect((await runner.request('POST', `/api/v1/jobs/${job.id}/pause`, undefined, json)).body.status).toBe('paused');
+      expect((await runner.request('POST', `/api/v1/jobs/${job.id}/resume`, undefined, json)).body.status).toBe('scheduled');
+      expect((await runner.request('DELETE', `/api/v1/jobs/${job.id}`, undefined, json)).body.status).toBe('cancelled');
+      // A create still needs its body.
+      const empty = await runner.request('POST', '/api/v1/jobs', undefined, json);
+      expect(empty.status).toBe(400);
+      expect(empty.body).toEqual({ error: 'The body is empty; send a JSON object.' });
+    });
+
     it('resumes a recurring job at its next occurrence from now', async () => {
       const job = (await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/x', runEvery: 'morning', timezone: 'UTC' })).body;
       await runner.request('POST', `/api/v1/jobs/${job.id}/pause`);

@@ -88,9 +88,19 @@ function oneIssuePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
   });
 }
 
-/** Bodies are JSON only: any other media type is refused (415, or the dialect's status for it). */
+/**
+ * Bodies are JSON only: any other media type is refused (415, or the dialect's status for it).
+ * A route that takes no body (pause, cancel, run now) ignores an empty one sent with
+ * `Content-Type: application/json`, as clients that set that header on every request send it.
+ */
 export function acceptJsonOnly(scope: FastifyInstance): void {
   scope.removeContentTypeParser('text/plain');
+  const parseJson = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => {
+    if (body === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
+    return parseJson(request, body, done);
+  });
 }
 
 /**
