@@ -223,6 +223,8 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     const second = await booper.request('POST', '/api/jobs', { ...body, body: { n: 2 } });
     expect(second.status).toBe(200);
     expect(second.body.data).toMatchObject({ id: first.body.data.id, idempotency_key: 'welcome-1', job: { has_confict: true }, args: { body: { n: 1 } } });
+    // A read shows the key the job was made with, like the create's answer.
+    expect((await booper.request('GET', `/api/jobs/${first.body.data.id}`)).body.data.idempotency_key).toBe('welcome-1');
     await eventually(() => arrivals('/idem')[0]);
     await eventually(async () => ((await booper.request('GET', `/api/jobs/${first.body.data.id}`)).body.data.job.state === 'completed' ? true : undefined));
     const third = await booper.request('POST', '/api/jobs', { ...body, body: { n: 3 } });
@@ -230,6 +232,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(third.body.data.id).not.toBe(first.body.data.id);
     const fourth = await booper.request('POST', '/api/jobs', { ...body, body: { n: 4 } });
     expect(fourth.body.data).toMatchObject({ id: third.body.data.id, job: { has_confict: true } });
+    expect((await booper.request('GET', `/api/jobs/${third.body.data.id}`)).body.data.idempotency_key).toBe('welcome-1');
   });
 
   it('carries $state from run to run, fills $previous and $job, and posts events and the callback in order', async () => {

@@ -178,6 +178,7 @@ describe('Booper translation', () => {
       job: jobView({ id: jobId, createdAt: '2023-09-01T18:25:49.705Z', payload: example.body, schedule: { type: 'once', at: '2023-09-01T18:26:19.707Z' } }),
       run: { id: newId('run', inserted), dueAt: inserted + 30_002, attempt: 1, leased: false, createdAt: inserted },
       last: null,
+      idempotencyKey: null,
     };
     const view = booperJobView(progress, inserted + 10, { args, projectId });
     expect(view).toEqual({

@@ -68,7 +68,6 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
     const view = booperJobView(progress, Date.now(), {
       args: created ? argsOf(body) : undefined,
       conflict: !created,
-      idempotencyKey: body.idempotency_key ?? null,
       projectId: caller.projectId,
     });
     return reply.status(created ? 201 : 200).send({ data: view });

@@ -158,7 +158,7 @@ export function runState(progress: Pick<JobProgress, 'job' | 'run' | 'last'>, no
  * create, and the stored job's on a read. `conflict` says an earlier job was answered for the
  * same idempotency key.
  */
-export function booperJobView(progress: JobProgress, now: number, options: { args?: Record<string, unknown>; conflict?: boolean; idempotencyKey?: string | null; projectId: string }) {
+export function booperJobView(progress: JobProgress, now: number, options: { args?: Record<string, unknown>; conflict?: boolean; projectId: string }) {
   const { job, run, last } = progress;
   const schedule = job.schedule as Record<string, unknown>;
   const recurring = schedule.type !== 'once';
@@ -178,7 +178,7 @@ export function booperJobView(progress: JobProgress, now: number, options: { arg
   };
   return {
     id: uuidOf(job.id) ?? job.id,
-    idempotency_key: options.idempotencyKey ?? null,
+    idempotency_key: progress.idempotencyKey,
     inserted_at: naive(job.createdAt),
     name: job.name,
     description: job.description,
