@@ -185,6 +185,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     await bad({ url: 'https://example.com/x', scheduled_at: true }, 'scheduled_at', /^must be a datetime string .* or a Unix timestamp in seconds$/);
     await bad({ url: 'https://example.com/x', scheduled_at: 1e15 }, 'scheduled_at', /^must be a datetime string .* or a Unix timestamp in seconds$/);
     await bad({ url: 'https://example.com/x', name: 5 }, 'name', /^must be string or null$/);
+    await bad({ url: 'https://example.com/x', description: 'd'.repeat(2001) }, 'description', /^must NOT have more than 2000 characters$/);
     await bad({ url: 'https://example.com/x', query: { a: { b: 1 } } }, 'query.a', /^must be string or number or boolean$/);
     await bad({ url: 'https://example.com/x', scheduled_at: '2020-01-01T00:00:00Z' }, 'scheduled_at', /in the past/);
     await bad({ url: 'https://example.com/x', repeat_every: [0, 'seconds'] }, 'repeat_every', /at least 1s/);

@@ -73,18 +73,25 @@ function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failu
 }
 
 /**
- * A value that fits no branch of a union (`name`: a string or null) is one issue, "must be string
- * or null", not one per branch and a third about the union.
+ * A value that fits no branch of a union (`name`: a string or null) is one issue: what is wrong
+ * with it in the branch of its own type ("must NOT have more than 255 characters"), or, when no
+ * branch has its type, "must be string or null"; not one issue per branch and one for the union.
  */
 function oneIssuePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
-  const unions = new Map<string, string[]>();
-  for (const e of errors) if (e.keyword === 'anyOf') unions.set(e.instancePath, []);
-  for (const e of errors) if (e.keyword === 'type' && unions.has(e.instancePath)) unions.get(e.instancePath)!.push(String((e.params as { type: string }).type));
+  const unions = new Map<string, { types: string[]; other: boolean }>();
+  for (const e of errors) if (e.keyword === 'anyOf') unions.set(e.instancePath, { types: [], other: false });
+  for (const e of errors) {
+    const union = unions.get(e.instancePath);
+    if (union === undefined || e.keyword === 'anyOf') continue;
+    if (e.keyword === 'type') union.types.push(String((e.params as { type: string }).type));
+    else union.other = true;
+  }
   return errors.flatMap((e) => {
-    const types = unions.get(e.instancePath);
-    if (types === undefined) return [e];
+    const union = unions.get(e.instancePath);
+    if (union === undefined) return [e];
+    if (union.other) return e.keyword === 'type' || e.keyword === 'anyOf' ? [] : [e];
     if (e.keyword !== 'anyOf') return [];
-    return [types.length > 0 ? { ...e, keyword: 'type', params: { type: [...new Set(types)].join(' or ') } } : e];
+    return [union.types.length > 0 ? { ...e, keyword: 'type', params: { type: [...new Set(union.types)].join(' or ') } } : e];
   });
 }
 
