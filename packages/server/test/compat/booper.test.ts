@@ -202,6 +202,12 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     const missing = await booper.request('GET', '/api/jobs/41d7f28b-dfbe-44b8-b716-b91898bb0ce0');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ errors: { detail: expect.any(String) } });
+    const escape = await booper.request('GET', '/api/jobs/%zz');
+    expect(escape.status).toBe(400);
+    expect(escape.body).toEqual({ errors: { detail: 'The URL path is not valid (check its %-escapes).' } });
+    const long = await booper.request('DELETE', `/api/jobs/${'a'.repeat(101)}`);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual({ errors: { detail: expect.any(String) } });
     const route = await booper.request('GET', '/api/schedules');
     expect(route.status).toBe(404);
     expect(route.body).toEqual({ errors: { detail: 'No route for GET /compat/booper/api/schedules.' } });

@@ -191,6 +191,12 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(version.status).toBe(404);
     expect(version.body).toEqual({ error: 'No route for GET /compat/donutwork/2025-01-01/job-runner.json.' });
     expect((await dw.request('DELETE', '/2026-02-01/job-runner/abc')).status).toBe(404);
+    const escape = await dw.request('POST', '/2026-02-01/job-runner/%E0%A4%A/run.json');
+    expect(escape.status).toBe(400);
+    expect(escape.body).toEqual({ error: 'The URL path is not valid (check its %-escapes).' });
+    const long = await dw.request('DELETE', `/2026-02-01/job-runner/${'a'.repeat(101)}.json`);
+    expect(long.status).toBe(414);
+    expect(Object.keys(long.body)).toEqual(['error']);
     const malformed = await dw.request('POST', '/2026-02-01/job-runner.json', '{"jobrunner":', { 'content-type': 'application/json' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toMatch(/not valid JSON/);

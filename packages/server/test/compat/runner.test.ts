@@ -254,6 +254,13 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       const missing = await runner.request('GET', '/api/v1/jobs/550e8400-e29b-41d4-a716-446655440000');
       expect(missing.status).toBe(404);
       expect(typeof missing.body.error).toBe('string');
+      // Errors the router raises before any route runs: in Runner's shape too.
+      const escape = await runner.request('GET', '/api/v1/jobs/%E0%A4%A');
+      expect(escape.status).toBe(400);
+      expect(escape.body).toEqual({ error: 'The URL path is not valid (check its %-escapes).' });
+      const long = await runner.request('POST', `/api/v1/jobs/${'a'.repeat(101)}/pause`);
+      expect(long.status).toBe(414);
+      expect(Object.keys(long.body)).toEqual(['error']);
       const route = await runner.request('GET', '/api/v2/jobs');
       expect(route.status).toBe(404);
       expect(route.body).toEqual({ error: 'No route for GET /compat/runner/api/v2/jobs.' });
