@@ -113,10 +113,20 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(new Date(defaults.body.nextRunAt).getUTCDay()).toBe(5);
       expect(defaults.body.nextRunAt).toMatch(/T00:00:00\.000Z$/);
 
-      for (const preset of ['midnight', 'evening', 'startOfMonth', 'endOfMonth']) {
+      // "Available presets": each at its documented time of day (and day of the month).
+      const lastDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+      const documented: Record<string, (d: Date) => boolean> = {
+        midnight: (d) => d.toISOString().endsWith('T00:00:00.000Z'),
+        evening: (d) => d.toISOString().endsWith('T18:00:00.000Z'),
+        startOfMonth: (d) => d.getUTCDate() === 1 && d.toISOString().endsWith('T00:00:00.000Z') && d.getTime() > Date.now(),
+        endOfMonth: (d) => d.getUTCDate() === lastDay(d) && d.toISOString().endsWith('T23:59:00.000Z'),
+      };
+      for (const [preset, fits] of Object.entries(documented)) {
         const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/digest', runEvery: preset, timezone: 'UTC' });
         expect(r.status, preset).toBe(201);
         expect(r.body.runEvery).toBe(preset);
+        expect(fits(new Date(r.body.nextRunAt)), `${preset} at ${r.body.nextRunAt}`).toBe(true);
+        expect(new Date(r.body.nextRunAt).getTime() - Date.now()).toBeLessThanOrEqual(31 * 86_400_000);
       }
     });
 
