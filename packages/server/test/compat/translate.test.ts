@@ -4,6 +4,7 @@ import { donutworkError, donutworkJobInput, jobRunnerList, runResult } from '../
 import { idOfUuid, jobIdOf, runNumberOf, uuidOf } from '../../src/api/compat/ids.js';
 import { runnerIssue, runnerJobInput, runnerJobView, runnerRetryPolicy } from '../../src/api/compat/runner/translate.js';
 import { newId } from '../../src/domain/ids.js';
+import { retryDelay } from '../../src/domain/retry.js';
 import type { JobProgress } from '../../src/service/jobs.js';
 import type { ExecutionView, JobView } from '../../src/service/views.js';
 
@@ -85,6 +86,16 @@ describe('Runner translation', () => {
       value: { url: 'https://myapp.com/api/welcome-email', method: 'POST', payload: { userId: 'user_123' }, schedule: { type: 'once', at: 1_900_000_000_000 }, retryPolicy: runnerRetryPolicy, deliveryStyle: 'runner' },
     });
     expect(runnerRetryPolicy).toEqual({ maxRetries: 3, strategy: 'exponential', initialDelayMs: 30_000, multiplier: 4, maxDelayMs: 480_000 });
+    // "after 30 seconds, 2 minutes, and 8 minutes", then no more.
+    expect([1, 2, 3, 4].map((n) => retryDelay(runnerRetryPolicy, n))).toEqual([30_000, 120_000, 480_000, null]);
+  });
+
+  it("reads a runAt without an offset in timezone, else the server's zone", () => {
+    const at = (body: object, zone: string) => (runnerJobInput({ url: 'https://x.example', ...body }, zone) as { value: { schedule: unknown } }).value.schedule;
+    expect(at({ runAt: '2027-06-01T09:00:00', timezone: 'Europe/Berlin' }, 'UTC')).toEqual({ type: 'once', at: Date.UTC(2027, 5, 1, 7) });
+    expect(at({ runAt: '2027-06-01T09:00' }, 'America/New_York')).toEqual({ type: 'once', at: Date.UTC(2027, 5, 1, 13) });
+    expect(at({ runAt: '2027-06-01T09:00:00Z', timezone: 'Europe/Berlin' }, 'UTC')).toEqual({ type: 'once', at: '2027-06-01T09:00:00Z' });
+    expect(runnerJobInput({ url: 'https://x.example', runAt: '2027-06-01T09:00', timezone: 'Mars/Olympus' }, 'UTC')).toMatchObject({ ok: false, issues: [{ field: 'timezone' }] });
   });
 
   it('turns presets and weekly objects into schedules in the given zone, else the server zone', () => {
