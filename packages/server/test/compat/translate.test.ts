@@ -158,22 +158,23 @@ describe('Booper translation', () => {
   });
 
   it("turns the document's example into a one-time POST with a JSON payload", () => {
-    expect(booperJobInput(example)).toEqual({
+    expect(booperJobInput(example, 0)).toEqual({
       ok: true,
       value: { url: 'https://scheduler.booper.dev/api/broadcast', method: 'POST', headers: {}, query: {}, payload: { content: 'Testing 123', channel: 'discord' }, schedule: { type: 'once', delay: 30_000 } },
     });
-    expect(booperJobInput({ url: 'https://x.example' })).toMatchObject({ ok: true, value: { method: 'GET', schedule: { type: 'once', delay: 0 } } });
-    expect(booperJobInput({ url: 'https://x.example', scheduled_at: 1_900_000_000 })).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: 1_900_000_000_000 } } });
-    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T09:00:00' })).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
-    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T10:00:00+01:00' })).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
-    expect(booperJobInput({ url: 'https://x.example', repeat_every: [5, 'minutes'] })).toMatchObject({ ok: true, value: { schedule: { type: 'interval', every: 300_000, timezone: 'UTC' } } });
-    expect(booperJobInput({ url: 'https://x.example', cron: '0 9 * * 1-5' })).toMatchObject({ ok: true, value: { schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'UTC' } } });
-    expect(booperJobInput({ url: 'https://x.example', callback_url: 'https://c.example', webhook_url: 'https://w.example', name: 'n', description: null })).toMatchObject({
+    expect(booperJobInput({ url: 'https://x.example' }, 0)).toMatchObject({ ok: true, value: { method: 'GET', schedule: { type: 'once', delay: 0 } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: 1_900_000_000 }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: 1_900_000_000_000 } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T09:00:00' }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T10:00:00+01:00' }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: 1_900_000_000 }, 1_900_000_000_001)).toMatchObject({ ok: true, value: { schedule: { type: 'once', delay: 0 } } });
+    expect(booperJobInput({ url: 'https://x.example', repeat_every: [5, 'minutes'] }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'interval', every: 300_000, timezone: 'UTC' } } });
+    expect(booperJobInput({ url: 'https://x.example', cron: '0 9 * * 1-5' }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'UTC' } } });
+    expect(booperJobInput({ url: 'https://x.example', callback_url: 'https://c.example', webhook_url: 'https://w.example', name: 'n', description: null }, 0)).toMatchObject({
       ok: true,
       value: { callbackUrl: 'https://c.example', eventsUrl: 'https://w.example', name: 'n' },
     });
-    expect(booperJobInput({ url: 'https://x.example', schedule_in: 1, repeat_every: 5 })).toEqual({ ok: false, issues: [{ field: 'repeat_every', issue: 'cannot be combined with schedule_in; give one of schedule_in, scheduled_at, repeat_every, cron' }] });
-    expect(booperJobInput({ url: 'https://x.example', method: 'fetch' })).toMatchObject({ ok: false, issues: [{ field: 'method' }] });
+    expect(booperJobInput({ url: 'https://x.example', schedule_in: 1, repeat_every: 5 }, 0)).toEqual({ ok: false, issues: [{ field: 'repeat_every', issue: 'cannot be combined with schedule_in; give one of schedule_in, scheduled_at, repeat_every, cron' }] });
+    expect(booperJobInput({ url: 'https://x.example', method: 'fetch' }, 0)).toMatchObject({ ok: false, issues: [{ field: 'method' }] });
     expect(booperIssue({ field: 'payload', issue: 'x' })).toEqual({ field: 'body', issue: 'x' });
     expect(booperIssue({ field: 'schedule.every', issue: 'x' }).field).toBe('repeat_every');
     expect(booperIssue({ field: 'eventsUrl', issue: 'x' }).field).toBe('webhook_url');

@@ -59,7 +59,7 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
   scope.post<{ Body: CreateJobBody }>('/api/jobs', { schema: { ...hide, body: CreateJobBody } }, async (request, reply) => {
     const caller = callerWith(request, 'write');
     const body = request.body;
-    const input = booperJobInput(body);
+    const input = booperJobInput(body, Date.now());
     if (!input.ok) throw AppError.validation(input.issues);
     const { job, created } = await inBooperTerms(() =>
       jobs.create(caller.projectId, input.value, body.idempotency_key, { idempotency: 'untilRun', httpsOnly: true }),

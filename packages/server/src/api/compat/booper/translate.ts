@@ -81,9 +81,11 @@ export function booperIssue(issue: FieldIssue): FieldIssue {
 /**
  * The native job a Booper create asks for. At most one of `schedule_in` and `scheduled_at` (when
  * to run once; now without either) or one of `repeat_every` and `cron` (UTC) for a recurring
- * job; `body` is the JSON payload, in which `$job`, `$state` and `$previous` are filled.
+ * job; `body` is the JSON payload, in which `$job`, `$state` and `$previous` are filled. A
+ * `scheduled_at` that has passed by `now` runs at once, as an overdue Oban job does (Booper's
+ * clients send "now" as a timestamp, which is past by the time it arrives).
  */
-export function booperJobInput(body: BooperCreate): Result<JobInput> {
+export function booperJobInput(body: BooperCreate, now: number): Result<JobInput> {
   const issues: FieldIssue[] = [];
   const add = (field: string, issue: string) => issues.push({ field, issue });
   const given = (['schedule_in', 'scheduled_at', 'repeat_every', 'cron'] as const).filter((f) => present(body[f]));
@@ -97,7 +99,7 @@ export function booperJobInput(body: BooperCreate): Result<JobInput> {
   } else if (given[0] === 'scheduled_at') {
     const at = instantOf(body.scheduled_at!);
     if (at === null) add('scheduled_at', 'must be a datetime string (e.g. 2030-01-31T09:00:00Z) or a Unix timestamp in seconds');
-    else schedule = { type: 'once', at };
+    else schedule = at <= now ? { type: 'once', delay: 0 } : { type: 'once', at };
   } else if (given[0] === 'cron') {
     schedule = { type: 'cron', expression: body.cron, timezone: 'UTC' };
   }
