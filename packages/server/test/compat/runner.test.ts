@@ -375,6 +375,19 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(history.body.data[0].request.headers['User-Agent'] ?? history.body.data[0].request.headers['user-agent']).toBe('Runner/1.0');
     });
 
+    it('is accepted by a receiver that checks each request with verify() and answers 401 when it fails', async () => {
+      sink.respond = (a: Arrival) => (a.path === '/receiver' ? { status: verify(a.body, String(a.headers['x-runner-signature']), secret) ? 200 : 401 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/receiver`, runAt: Date.now() + 300, payload: { receipt: 'r_1' } })).body;
+      const done = await eventually(async () => {
+        const r = (await runner.request('GET', `/api/v1/jobs/${job.id}`)).body;
+        return r.status !== 'scheduled' ? r : undefined;
+      });
+      expect(done.status).toBe('completed');
+      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(history.body.data.map((e: { statusCode: number }) => e.statusCode)).toEqual([200]);
+      sink.respond = () => ({});
+    });
+
     it('sends no X-Runner-Signature for an empty body, still as JSON', async () => {
       await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/empty`, runAt: Date.now() + 300 });
       const a = await arrivalAt('/empty');
