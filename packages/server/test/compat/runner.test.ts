@@ -130,6 +130,15 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       }
     });
 
+    it('reads a field sent as null as not given, as a client that sends every field does', async () => {
+      const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/nulls', destination: null, runAt: Date.now() + 3_600_000, runEvery: null, timezone: null, payload: null, onComplete: null });
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ scheduleType: 'once', destinationType: 'http' });
+      const native = await api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
+      expect(native.body.data).toMatchObject({ url: 'https://myapp.com/api/nulls', onComplete: null });
+      expect(native.body.data.payload ?? null).toBeNull();
+    });
+
     it('without timezone, a recurring schedule follows the server runtime time zone', async () => {
       const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/digest', runEvery: 'evening' });
       expect(r.status).toBe(201);
@@ -235,7 +244,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       await bad({ url: 'https://user:pw@myapp.com/a', runEvery: 'morning' }, /^url: must not contain credentials/);
       await bad({ url: 'http://10.0.0.1/a', runEvery: 'morning' }, /^url: must resolve to a public address/);
       await bad({ url: 'https://myapp.com/a', runEvery: 'morning', onComplete: 'http://192.168.1.1/x' }, /^onComplete: must resolve to a public address/);
-      await bad({ url: 'https://myapp.com/a', runEvery: 'morning', payload: 'text' }, /^payload: must be object/);
+      await bad({ url: 'https://myapp.com/a', runEvery: 'morning', payload: 'text' }, /^payload: must be object or null$/);
+      await bad({ url: null, runEvery: 'morning' }, /^url: is required/);
       await bad({ url: 'https://myapp.com/a', runEvery: 'morning', priority: 1 }, /^priority: is not a known field/);
     });
 

@@ -12,14 +12,14 @@ import { uuidOf } from '../ids.js';
 
 /** What `POST /api/v1/jobs` takes (its "Create-job fields" table); the schema has checked the types. */
 export interface RunnerCreate {
-  url?: string;
-  destination?: Record<string, unknown>;
+  url?: string | null;
+  destination?: Record<string, unknown> | null;
   /** Any JSON value: the service says what is wrong with one that is not an instant. */
   runAt?: unknown;
   runEvery?: unknown;
-  timezone?: string;
-  payload?: object;
-  onComplete?: string;
+  timezone?: string | null;
+  payload?: object | null;
+  onComplete?: string | null;
 }
 
 /** Runner's documented retries: after the first attempt, three more after 30 s, 2 min and 8 min. */
@@ -59,7 +59,7 @@ export function runnerJobInput(body: RunnerCreate, serverTimeZone: string): Resu
   if (present(body.runAt) === present(body.runEvery)) {
     add('runAt', present(body.runAt) ? 'give either runAt or runEvery, not both' : 'is required (or give runEvery)');
   } else if (present(body.runAt)) {
-    schedule = { type: 'once', at: onceInstant(body.runAt, body.timezone, serverTimeZone, add) };
+    schedule = { type: 'once', at: onceInstant(body.runAt, body.timezone ?? undefined, serverTimeZone, add) };
   } else {
     const timezone = body.timezone ?? serverTimeZone;
     const every = body.runEvery;
@@ -77,11 +77,11 @@ export function runnerJobInput(body: RunnerCreate, serverTimeZone: string): Resu
   return {
     ok: true,
     value: {
-      ...(present(body.url) ? { url: body.url, method: 'POST' } : { destination: body.destination }),
-      ...(body.payload !== undefined ? { payload: body.payload } : {}),
+      ...(present(body.url) ? { url: body.url!, method: 'POST' } : { destination: body.destination! }),
+      ...(present(body.payload) ? { payload: body.payload! } : {}),
       schedule,
       retryPolicy: runnerRetryPolicy,
-      ...(present(body.onComplete) ? { onComplete: body.onComplete } : {}),
+      ...(present(body.onComplete) ? { onComplete: body.onComplete! } : {}),
       deliveryStyle: 'runner',
     },
   };
