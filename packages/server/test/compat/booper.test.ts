@@ -155,6 +155,15 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     await eventually(() => arrivals('/overdue')[0]);
   });
 
+  it('reads a field sent as null as not given, as its changesets read nil', async () => {
+    const fields = ['method', 'query', 'body', 'headers', 'schedule_in', 'scheduled_at', 'cron', 'idempotency_key', 'callback_url', 'webhook_url', 'name', 'description'];
+    const r = await booper.request('POST', '/api/jobs', { url: 'https://example.com/nil', repeat_every: 3600, ...Object.fromEntries(fields.map((f) => [f, null])) });
+    expect(r.status).toBe(201);
+    expectBooperJob(r.body.data);
+    expect(r.body.data).toMatchObject({ idempotency_key: null, name: null, args: { method: 'get', headers: {}, query: {}, body: null, repeat_every: 3600 } });
+    expect((await api.request('GET', `/v1/jobs/${nativeId(r.body.data.id)}`)).body.data).toMatchObject({ method: 'GET', schedule: { type: 'interval', every: 3_600_000 }, callbackUrl: null, eventsUrl: null });
+  });
+
   it('passes method (any case), query, headers and body through', async () => {
     const r = await booper.request('POST', '/api/jobs', { method: 'PUT', url: `${sink.url}/through`, query: { page: 2, q: 'x y' }, headers: { 'X-Token': 'abc' }, body: { a: [1, 2] } });
     expect(r.status).toBe(201);

@@ -62,7 +62,7 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
     const input = booperJobInput(body, Date.now());
     if (!input.ok) throw AppError.validation(input.issues);
     const { job, created } = await inBooperTerms(() =>
-      jobs.create(caller.projectId, input.value, body.idempotency_key, { idempotency: 'untilRun', httpsOnly: true }),
+      jobs.create(caller.projectId, input.value, body.idempotency_key ?? undefined, { idempotency: 'untilRun', httpsOnly: true }),
     );
     const progress = await jobs.progress(caller.projectId, job.id);
     const view = booperJobView(progress, Date.now(), {

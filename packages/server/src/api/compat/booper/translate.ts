@@ -15,18 +15,18 @@ export type Span = number | [number, string];
 
 /** What `POST /api/jobs` takes (its "Body" list); the schema has checked the types. */
 export interface BooperCreate {
-  method?: string;
+  method?: string | null;
   url: string;
-  query?: Record<string, string | number | boolean>;
+  query?: Record<string, string | number | boolean> | null;
   body?: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | null;
   schedule_in?: unknown;
   scheduled_at?: unknown;
   repeat_every?: unknown;
-  cron?: string;
-  idempotency_key?: string;
-  callback_url?: string;
-  webhook_url?: string;
+  cron?: string | null;
+  idempotency_key?: string | null;
+  callback_url?: string | null;
+  webhook_url?: string | null;
   name?: string | null;
   description?: string | null;
 }
