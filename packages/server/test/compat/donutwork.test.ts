@@ -78,6 +78,13 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect((await dw.request('GET', '/2026-02-01/job-runner.json')).body).toMatchObject({ count: 0, elements: [], pages: { current: 1, max: 1 } });
   });
 
+  it('reads a field sent as null as not given', async () => {
+    const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: null, method: null, url: 'https://api.partner.com/nil', content_type: null, body: null, schedulation: ['08:00'] } });
+    expect(r.status).toBe(201);
+    expect((await api.request('GET', `/v1/jobs/${r.body.id}`)).body.data).toMatchObject({ method: 'GET', headers: {}, body: null });
+    await dw.request('DELETE', `/2026-02-01/job-runner/${r.body.id}.json`);
+  });
+
   it('answers a time outside 00:00-23:59 with the documented error, naming the value', async () => {
     const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: 'x', method: 'POST', url: 'https://api.partner.com/sync', schedulation: ['08:00', '24:30'] } });
     expect(r.status).toBe(400);
