@@ -201,6 +201,10 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       const other = await send({ url: 'https://myapp.com/api/other', runEvery: 'morning' });
       expect(other.status).toBe(200);
       expect(((await other.json()) as any).id).toBe(job.id);
+      // A retry whose instant has passed since (or any other rule of the service broken) is still that job.
+      const late = await send({ url: 'https://myapp.com/api/welcome-email', runAt: '2020-01-01T00:00:00Z', payload: { userId: 'user_123' } });
+      expect(late.status).toBe(200);
+      expect(((await late.json()) as any).id).toBe(job.id);
       // Keys are scoped to the project: another project's key makes its own job.
       const elsewhere = new Api(server.url);
       await elsewhere.register('other');
