@@ -10,7 +10,7 @@ import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../doma
 import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
 import { listExecutions } from '../store/sql/executions.js';
-import { claimIdempotencyKey, getIdempotencyKey, repointIdempotencyKey } from '../store/sql/idempotency.js';
+import { claimIdempotencyKey, getIdempotencyKey, idempotencyKeyOfJob, repointIdempotencyKey } from '../store/sql/idempotency.js';
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
@@ -63,6 +63,8 @@ export interface JobProgress {
   run: { id: string; dueAt: number; attempt: number; leased: boolean; createdAt: number } | null;
   /** The latest recorded attempt, or null before the first. */
   last: { runId: string; status: string; attempt: number; startedAt: number; completedAt: number } | null;
+  /** The Idempotency-Key that names the job now (a key moves on to a new job under `untilRun`), or null. */
+  idempotencyKey: string | null;
 }
 
 export interface Page {
@@ -543,8 +545,10 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const [run] = await scheduledRunsOf(store.db, row.id);
       const { rows } = await listExecutions(store.db, projectId, { jobId: row.id }, 0, 1);
       const e = rows[0];
+      const key = await idempotencyKeyOfJob(store.db, projectId, row.id);
       return {
         job: jobView(row),
+        idempotencyKey: key ?? null,
         run: run ? { id: run.id, dueAt: run.due_at, attempt: run.attempt, leased: run.lease_owner !== null, createdAt: run.created_at } : null,
         last: e ? { runId: e.run_id, status: e.status, attempt: e.attempt, startedAt: e.started_at, completedAt: e.completed_at } : null,
       };

@@ -10,6 +10,7 @@ import { outbox } from './migrations/0009_outbox.js';
 import { alerts } from './migrations/0008_alerts.js';
 import { leasedRunsIndex } from './migrations/0010_leased_runs_index.js';
 import { deliveryStyle } from './migrations/0020_delivery_style.js';
+import { idempotencyKeyJob } from './migrations/0025_idempotency_key_job.js';
 import { jobOrigins } from './migrations/0040_job_origins.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_alerts': alerts,
   '0010_leased_runs_index': leasedRunsIndex,
   '0020_delivery_style': deliveryStyle,
+  '0025_idempotency_key_job': idempotencyKeyJob,
   '0040_job_origins': jobOrigins,
 };
 
@@ -37,7 +39,9 @@ class InCodeMigrations implements MigrationProvider {
 
 /** Brings the schema up to date; run on every start. */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  // Branches are given ranges of numbers and merge in any order, so a database that already ran
+  // 0040 must still run a 0025 merged after it.
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -90,6 +90,9 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(cancelled.body.data.job.state).toBe('cancelled');
     expect(cancelled.body.data.job.cancelled_at).toMatch(iso);
     expect((await booper.request('GET', `/api/jobs/${data.id}`)).body.data.job.state).toBe('cancelled');
+    const twice = await booper.request('DELETE', `/api/jobs/${data.id}`, undefined, { 'content-type': 'application/json' });
+    expect(twice.status).toBe(409);
+    expect(twice.body).toEqual({ errors: { detail: `Job ${data.id} is already cancelled.` } });
     const native = await api.request('GET', `/v1/jobs/${nativeId(data.id)}`);
     expect(native.body.data).toMatchObject({ status: 'cancelled', method: 'POST', payload: { content: 'Testing 123', channel: 'discord' }, retryPolicy: DEFAULT_RETRY_POLICY });
   });
@@ -108,6 +111,14 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect((await asReader.request('POST', '/api/jobs', body)).status).toBe(403);
     const made = await booper.request('POST', '/api/jobs', body);
     expect((await asReader.request('GET', `/api/jobs/${made.body.data.id}`)).status).toBe(200);
+    // Another project's key works for that project's jobs, and sees none of this one's.
+    const other = new Api(server.url);
+    await other.register('other');
+    const theirs = new Api(`${server.url}/compat/booper`, other.key);
+    expect((await theirs.request('POST', '/api/jobs', body)).status).toBe(201);
+    const hidden = await theirs.request('GET', `/api/jobs/${made.body.data.id}`);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual({ errors: { detail: expect.any(String) } });
   });
 
   it('takes every schedule form of the Body list', async () => {
@@ -137,6 +148,20 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(delay(await make({ url: `${sink.url}/now` }))).toBeLessThan(1_000);
     await eventually(() => arrivals('/now')[0]);
     expect(arrivals('/now')[0]!.method).toBe('GET');
+    // A scheduled_at already past (a client's "now", a second old on arrival): at once, as Oban runs an overdue job.
+    const overdue = await make({ url: `${sink.url}/overdue`, scheduled_at: Math.floor(Date.now() / 1000) - 1 });
+    expect(delay(overdue)).toBeLessThan(1_000);
+    expect(overdue.args.scheduled_at).toBeLessThan(Date.now() / 1000);
+    await eventually(() => arrivals('/overdue')[0]);
+  });
+
+  it('reads a field sent as null as not given, as its changesets read nil', async () => {
+    const fields = ['method', 'query', 'body', 'headers', 'schedule_in', 'scheduled_at', 'cron', 'idempotency_key', 'callback_url', 'webhook_url', 'name', 'description'];
+    const r = await booper.request('POST', '/api/jobs', { url: 'https://example.com/nil', repeat_every: 3600, ...Object.fromEntries(fields.map((f) => [f, null])) });
+    expect(r.status).toBe(201);
+    expectBooperJob(r.body.data);
+    expect(r.body.data).toMatchObject({ idempotency_key: null, name: null, args: { method: 'get', headers: {}, query: {}, body: null, repeat_every: 3600 } });
+    expect((await api.request('GET', `/v1/jobs/${nativeId(r.body.data.id)}`)).body.data).toMatchObject({ method: 'GET', schedule: { type: 'interval', every: 3_600_000 }, callbackUrl: null, eventsUrl: null });
   });
 
   it('passes method (any case), query, headers and body through', async () => {
@@ -156,6 +181,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
       expect(r.status, JSON.stringify(fields)).toBe(422);
       expect(Object.keys(r.body)).toEqual(['errors']);
       expect(r.body.errors[field]?.[0], JSON.stringify(r.body)).toMatch(issue);
+      expect(r.body.errors[field], JSON.stringify(r.body)).toHaveLength(1);
     };
     await bad({ url: 'http://example.com/plain' }, 'url', /must use https/);
     await bad({ url: 'https://example.com/x', callback_url: 'http://example.com/cb' }, 'callback_url', /must use https/);
@@ -165,7 +191,16 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     await bad({ url: 'https://example.com/x', schedule_in: [5, 'fortnights'] }, 'schedule_in', /unit must be one of/);
     await bad({ url: 'https://example.com/x', schedule_in: -1 }, 'schedule_in', /0 or more/);
     await bad({ url: 'https://example.com/x', scheduled_at: 'tomorrow' }, 'scheduled_at', /datetime string/);
-    await bad({ url: 'https://example.com/x', scheduled_at: '2020-01-01T00:00:00Z' }, 'scheduled_at', /in the past/);
+    // A wrong type or an out-of-range number, each told in Booper's units, once per field.
+    await bad({ url: 'https://example.com/x', schedule_in: '30' }, 'schedule_in', /^must be a number of seconds or a tuple such as \[5, "minutes"\]$/);
+    await bad({ url: 'https://example.com/x', schedule_in: [30, 'seconds', 1] }, 'schedule_in', /^must be a number of seconds or a tuple/);
+    await bad({ url: 'https://example.com/x', repeat_every: 1e300 }, 'repeat_every', /^is too long$/);
+    await bad({ url: 'https://example.com/x', schedule_in: [1e12, 'weeks'] }, 'schedule_in', /^is too long$/);
+    await bad({ url: 'https://example.com/x', scheduled_at: true }, 'scheduled_at', /^must be a datetime string .* or a Unix timestamp in seconds$/);
+    await bad({ url: 'https://example.com/x', scheduled_at: 1e15 }, 'scheduled_at', /^must be a datetime string .* or a Unix timestamp in seconds$/);
+    await bad({ url: 'https://example.com/x', name: 5 }, 'name', /^must be string or null$/);
+    await bad({ url: 'https://example.com/x', description: 'd'.repeat(2001) }, 'description', /^must NOT have more than 2000 characters$/);
+    await bad({ url: 'https://example.com/x', query: { a: { b: 1 } } }, 'query.a', /^must be string or number or boolean$/);
     await bad({ url: 'https://example.com/x', repeat_every: [0, 'seconds'] }, 'repeat_every', /at least 1s/);
     await bad({ url: 'https://example.com/x', cron: '61 * * * *' }, 'cron', /out of range/);
     await bad({ url: 'https://example.com/x', schedule_in: 5, cron: '* * * * *' }, 'cron', /cannot be combined with schedule_in/);
@@ -180,6 +215,12 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     const missing = await booper.request('GET', '/api/jobs/41d7f28b-dfbe-44b8-b716-b91898bb0ce0');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ errors: { detail: expect.any(String) } });
+    const escape = await booper.request('GET', '/api/jobs/%zz');
+    expect(escape.status).toBe(400);
+    expect(escape.body).toEqual({ errors: { detail: 'The URL path is not valid (check its %-escapes).' } });
+    const long = await booper.request('DELETE', `/api/jobs/${'a'.repeat(101)}`);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual({ errors: { detail: expect.any(String) } });
     const route = await booper.request('GET', '/api/schedules');
     expect(route.status).toBe(404);
     expect(route.body).toEqual({ errors: { detail: 'No route for GET /compat/booper/api/schedules.' } });
@@ -202,6 +243,8 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     const second = await booper.request('POST', '/api/jobs', { ...body, body: { n: 2 } });
     expect(second.status).toBe(200);
     expect(second.body.data).toMatchObject({ id: first.body.data.id, idempotency_key: 'welcome-1', job: { has_confict: true }, args: { body: { n: 1 } } });
+    // A read shows the key the job was made with, like the create's answer.
+    expect((await booper.request('GET', `/api/jobs/${first.body.data.id}`)).body.data.idempotency_key).toBe('welcome-1');
     await eventually(() => arrivals('/idem')[0]);
     await eventually(async () => ((await booper.request('GET', `/api/jobs/${first.body.data.id}`)).body.data.job.state === 'completed' ? true : undefined));
     const third = await booper.request('POST', '/api/jobs', { ...body, body: { n: 3 } });
@@ -209,6 +252,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(third.body.data.id).not.toBe(first.body.data.id);
     const fourth = await booper.request('POST', '/api/jobs', { ...body, body: { n: 4 } });
     expect(fourth.body.data).toMatchObject({ id: third.body.data.id, job: { has_confict: true } });
+    expect((await booper.request('GET', `/api/jobs/${third.body.data.id}`)).body.data.idempotency_key).toBe('welcome-1');
   });
 
   it('carries $state from run to run, fills $previous and $job, and posts events and the callback in order', async () => {
@@ -250,6 +294,18 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     sink.respond = () => ({});
   });
 
+  it('posts job.error when the request cannot be made, then the callback with the error', async () => {
+    // Nothing listens on port 1 of loopback: the connection is refused. No retries (set through /v1
+    // before the run is due), so the callback reports the run as given up.
+    const r = await booper.request('POST', '/api/jobs', { method: 'post', url: 'http://127.0.0.1:1/refused', body: { n: 1 }, schedule_in: 1, webhook_url: `${sink.url}/error-events`, callback_url: `${sink.url}/error-callback` });
+    expect(r.status).toBe(201);
+    expect((await api.request('PATCH', `/v1/jobs/${nativeId(r.body.data.id)}`, { retryPolicy: { maxRetries: 0, strategy: 'none' } })).status).toBe(200);
+    const events = await eventually(() => (arrivals('/error-events').length >= 3 ? arrivals('/error-events').map((a) => JSON.parse(a.body)) : undefined), 15_000, 'the error events');
+    expect(events.slice(0, 3).map((e) => e.type)).toEqual(['job.started', 'job.request', 'job.error']);
+    const callback = await eventually(() => arrivals('/error-callback')[0], 15_000, 'the callback');
+    expect(JSON.parse(callback.body)).toMatchObject({ status: 'dead_letter', statusCode: null, error: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
   it('shows a failed run as discarded after the native retries, and a /v1 job through its door', async () => {
     sink.respond = (a) => (a.path === '/down' ? { status: 503 } : {});
     const r = await booper.request('POST', '/api/jobs', { method: 'post', url: `${sink.url}/down`, body: { x: 1 } });
@@ -264,6 +320,12 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(done.job.discarded_at).toMatch(iso);
     expect(done.job.attempted_at).toMatch(iso);
     sink.respond = () => ({});
+    // Every attempt is in /v1's history of the job (a first retry may have been set before the change).
+    const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+    expect(history.status).toBe(200);
+    const codes = history.body.data.map((e: { statusCode: number }) => e.statusCode);
+    expect(codes.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(codes)).toEqual(new Set([503]));
 
     const native = await api.createJob({ url: 'https://example.com/native', method: 'POST', payload: { v: 1 }, schedule: { type: 'cron', expression: '*/5 * * * *' } });
     const seen = await booper.request('GET', `/api/jobs/${native.id}`);

@@ -68,7 +68,7 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(native.body.data).toMatchObject({ name: 'Sync CRM Contacts', method: 'POST', body: '{"scope":"daily"}', headers: { 'Content-Type': 'application/json' }, schedule: { type: 'daily', times: ['08:00', '14:30'], timezone: 'UTC' } });
     expect(native.body.data.nextRunAt).toMatch(/T(08:00|14:30):00\.000Z$/);
 
-    const deleted = await dw.request('DELETE', `/2026-02-01/job-runner/${id}.json`);
+    const deleted = await dw.request('DELETE', `/2026-02-01/job-runner/${id}.json`, undefined, { 'content-type': 'application/json' });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ id, deleted: true });
     expect((await api.request('GET', `/v1/jobs/${id}`)).status).toBe(404);
@@ -78,12 +78,31 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect((await dw.request('GET', '/2026-02-01/job-runner.json')).body).toMatchObject({ count: 0, elements: [], pages: { current: 1, max: 1 } });
   });
 
+  it('reads a field sent as null as not given', async () => {
+    const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: null, method: null, url: 'https://api.partner.com/nil', content_type: null, body: null, schedulation: ['08:00'] } });
+    expect(r.status).toBe(201);
+    expect((await api.request('GET', `/v1/jobs/${r.body.id}`)).body.data).toMatchObject({ method: 'GET', headers: {}, body: null });
+    await dw.request('DELETE', `/2026-02-01/job-runner/${r.body.id}.json`);
+  });
+
   it('answers a time outside 00:00-23:59 with the documented error, naming the value', async () => {
     const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: 'x', method: 'POST', url: 'https://api.partner.com/sync', schedulation: ['08:00', '24:30'] } });
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ error: 'Invalid schedulation time "24:30". Use HH:mm format' });
     const loose = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: ['8:00'] } });
     expect(loose.body).toEqual({ error: 'Invalid schedulation time "8:00". Use HH:mm format' });
+    for (const bad of ['23:60', '08:00:00', 'noon', '']) {
+      const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: ['08:00', bad] } });
+      expect(r.status, bad).toBe(400);
+      expect(r.body).toEqual({ error: `Invalid schedulation time ${JSON.stringify(bad)}. Use HH:mm format` });
+    }
+    // Well-formed but given twice: said as it is, not as a format error.
+    const twice = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: ['08:00', '14:30', '08:00'] } });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toEqual({ error: 'jobrunner.schedulation[2]: repeats schedulation[0]' });
+    const notText = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://api.partner.com/sync', schedulation: [800] } });
+    expect(notText.status).toBe(400);
+    expect(notText.body.error).toMatch(/^jobrunner\.schedulation\.0: must be string/);
     const other = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'http://10.0.0.1/x', schedulation: ['08:00'] } });
     expect(other.status).toBe(400);
     expect(other.body.error).toMatch(/^jobrunner\.url: must resolve to a public address/);
@@ -102,7 +121,8 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
       a.path === '/sync' ? { status: 200, headers: { 'content-type': 'application/json', 'x-partner': 'p1' }, body: '{"ok":true}', delayMs: 300 } : a.path === '/broken' ? { status: 500, body: 'boom' } : {};
     const { id } = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: 'Sync', method: 'POST', url: `${sink.url}/sync`, content_type: 'application/json', body: '{"scope":"daily"}', schedulation: ['03:00'] } })).body;
     const started = Date.now();
-    const r = await dw.request('POST', `/2026-02-01/job-runner/${id}/run.json`);
+    // As a client that sends Content-Type: application/json on every request, with no body.
+    const r = await dw.request('POST', `/2026-02-01/job-runner/${id}/run.json`, undefined, { 'content-type': 'application/json' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(r.status).toBe(200);
     expect(Object.keys(r.body).sort()).toEqual(['headers', 'job_runner_id', 'ms', 'response', 'status']);
@@ -178,6 +198,12 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(version.status).toBe(404);
     expect(version.body).toEqual({ error: 'No route for GET /compat/donutwork/2025-01-01/job-runner.json.' });
     expect((await dw.request('DELETE', '/2026-02-01/job-runner/abc')).status).toBe(404);
+    const escape = await dw.request('POST', '/2026-02-01/job-runner/%E0%A4%A/run.json');
+    expect(escape.status).toBe(400);
+    expect(escape.body).toEqual({ error: 'The URL path is not valid (check its %-escapes).' });
+    const long = await dw.request('DELETE', `/2026-02-01/job-runner/${'a'.repeat(101)}.json`);
+    expect(long.status).toBe(414);
+    expect(Object.keys(long.body)).toEqual(['error']);
     const malformed = await dw.request('POST', '/2026-02-01/job-runner.json', '{"jobrunner":', { 'content-type': 'application/json' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error).toMatch(/not valid JSON/);

@@ -83,6 +83,17 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(exact.body).toMatchObject({ runAt: '2027-06-01T09:00:00.000Z', nextRunAt: '2027-06-01T09:00:00.000Z', scheduleType: 'once' });
     });
 
+    it('reads a runAt without an offset as wall-clock time in timezone, or the server runtime time zone ("Timezones")', async () => {
+      const berlin = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/follow-up', runAt: '2027-06-01T09:00:00', timezone: 'Europe/Berlin' });
+      expect(berlin.status).toBe(201);
+      expect(berlin.body).toMatchObject({ runAt: '2027-06-01T07:00:00.000Z', nextRunAt: '2027-06-01T07:00:00.000Z' });
+      // JavaScript's Date reads a local date-time in the process's zone, which is the server's here.
+      const local = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/follow-up', runAt: '2027-06-01T09:00' });
+      expect(local.body.runAt).toBe(new Date(2027, 5, 1, 9, 0).toISOString());
+      const withOffset = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/follow-up', runAt: '2027-06-01T09:00:00+05:00', timezone: 'Europe/Berlin' });
+      expect(withOffset.body.runAt).toBe('2027-06-01T04:00:00.000Z');
+    });
+
     it('takes a preset and a weekly schedule in a time zone ("Recurring jobs"), hour and minute defaulting to 0', async () => {
       const morning = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/digest', runEvery: 'morning', timezone: 'America/New_York' });
       expect(morning.status).toBe(201);
@@ -102,11 +113,30 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(new Date(defaults.body.nextRunAt).getUTCDay()).toBe(5);
       expect(defaults.body.nextRunAt).toMatch(/T00:00:00\.000Z$/);
 
-      for (const preset of ['midnight', 'evening', 'startOfMonth', 'endOfMonth']) {
+      // "Available presets": each at its documented time of day (and day of the month).
+      const lastDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+      const documented: Record<string, (d: Date) => boolean> = {
+        midnight: (d) => d.toISOString().endsWith('T00:00:00.000Z'),
+        evening: (d) => d.toISOString().endsWith('T18:00:00.000Z'),
+        startOfMonth: (d) => d.getUTCDate() === 1 && d.toISOString().endsWith('T00:00:00.000Z') && d.getTime() > Date.now(),
+        endOfMonth: (d) => d.getUTCDate() === lastDay(d) && d.toISOString().endsWith('T23:59:00.000Z'),
+      };
+      for (const [preset, fits] of Object.entries(documented)) {
         const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/digest', runEvery: preset, timezone: 'UTC' });
         expect(r.status, preset).toBe(201);
         expect(r.body.runEvery).toBe(preset);
+        expect(fits(new Date(r.body.nextRunAt)), `${preset} at ${r.body.nextRunAt}`).toBe(true);
+        expect(new Date(r.body.nextRunAt).getTime() - Date.now()).toBeLessThanOrEqual(31 * 86_400_000);
       }
+    });
+
+    it('reads a field sent as null as not given, as a client that sends every field does', async () => {
+      const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/nulls', destination: null, runAt: Date.now() + 3_600_000, runEvery: null, timezone: null, payload: null, onComplete: null });
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ scheduleType: 'once', destinationType: 'http' });
+      const native = await api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
+      expect(native.body.data).toMatchObject({ url: 'https://myapp.com/api/nulls', onComplete: null });
+      expect(native.body.data.payload ?? null).toBeNull();
     });
 
     it('without timezone, a recurring schedule follows the server runtime time zone', async () => {
@@ -171,6 +201,10 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       const other = await send({ url: 'https://myapp.com/api/other', runEvery: 'morning' });
       expect(other.status).toBe(200);
       expect(((await other.json()) as any).id).toBe(job.id);
+      // A retry whose instant has passed since (or any other rule of the service broken) is still that job.
+      const late = await send({ url: 'https://myapp.com/api/welcome-email', runAt: '2020-01-01T00:00:00Z', payload: { userId: 'user_123' } });
+      expect(late.status).toBe(200);
+      expect(((await late.json()) as any).id).toBe(job.id);
       // Keys are scoped to the project: another project's key makes its own job.
       const elsewhere = new Api(server.url);
       await elsewhere.register('other');
@@ -193,6 +227,15 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       await bad({ url: 'https://myapp.com/a', runAt: '2020-01-01T00:00:00Z' }, /^runAt: is in the past/);
       await bad({ url: 'https://myapp.com/a', runAt: Date.now() - 1000 }, /^runAt: is in the past/);
       await bad({ url: 'https://myapp.com/a', runAt: 'next tuesday' }, /^runAt: /);
+      await bad({ url: 'https://myapp.com/a', runAt: '2027-02-30T09:00' }, /^runAt: /);
+      await bad({ url: 'https://myapp.com/a', runAt: '2020-06-01T09:00:00', timezone: 'Europe/Berlin' }, /^runAt: is in the past/);
+      await bad({ url: 'https://myapp.com/a', runAt: '2027-06-01T09:00:00', timezone: 'Mars/Olympus' }, /^timezone: is not a known IANA time zone/);
+      await bad({ url: 'https://myapp.com/a', runAt: true }, /^runAt: must be an ISO-8601 date-time or epoch milliseconds/);
+      await bad({ url: 'https://myapp.com/a', runAt: { at: 1 } }, /^runAt: must be an ISO-8601 date-time or epoch milliseconds/);
+      await bad({ url: 'https://myapp.com/a', runEvery: 5 }, /^runEvery: must be one of midnight/);
+      await bad({ url: 'https://myapp.com/a', runEvery: {} }, /^runEvery\.day: is required/);
+      await bad({ url: 'https://myapp.com/a', runEvery: { day: 'monday', hour: '9' } }, /^runEvery\.hour: must be a whole number from 0 to 23/);
+      await bad({ url: 'https://myapp.com/a', runEvery: { day: 'monday', minute: 7.5 } }, /^runEvery\.minute: must be a whole number from 0 to 59/);
       await bad({ url: 'https://myapp.com/a' }, /^runAt: is required/);
       await bad({ url: 'https://myapp.com/a', runAt: Date.now() + 60_000, runEvery: 'morning' }, /^runAt: give either runAt or runEvery/);
       await bad({ runAt: Date.now() + 60_000 }, /^url: is required/);
@@ -205,7 +248,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       await bad({ url: 'https://user:pw@myapp.com/a', runEvery: 'morning' }, /^url: must not contain credentials/);
       await bad({ url: 'http://10.0.0.1/a', runEvery: 'morning' }, /^url: must resolve to a public address/);
       await bad({ url: 'https://myapp.com/a', runEvery: 'morning', onComplete: 'http://192.168.1.1/x' }, /^onComplete: must resolve to a public address/);
-      await bad({ url: 'https://myapp.com/a', runEvery: 'morning', payload: 'text' }, /^payload: must be object/);
+      await bad({ url: 'https://myapp.com/a', runEvery: 'morning', payload: 'text' }, /^payload: must be object or null$/);
+      await bad({ url: null, runEvery: 'morning' }, /^url: is required/);
       await bad({ url: 'https://myapp.com/a', runEvery: 'morning', priority: 1 }, /^priority: is not a known field/);
     });
 
@@ -234,6 +278,13 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       const missing = await runner.request('GET', '/api/v1/jobs/550e8400-e29b-41d4-a716-446655440000');
       expect(missing.status).toBe(404);
       expect(typeof missing.body.error).toBe('string');
+      // Errors the router raises before any route runs: in Runner's shape too.
+      const escape = await runner.request('GET', '/api/v1/jobs/%E0%A4%A');
+      expect(escape.status).toBe(400);
+      expect(escape.body).toEqual({ error: 'The URL path is not valid (check its %-escapes).' });
+      const long = await runner.request('POST', `/api/v1/jobs/${'a'.repeat(101)}/pause`);
+      expect(long.status).toBe(414);
+      expect(Object.keys(long.body)).toEqual(['error']);
       const route = await runner.request('GET', '/api/v2/jobs');
       expect(route.status).toBe(404);
       expect(route.body).toEqual({ error: 'No route for GET /compat/runner/api/v2/jobs.' });
@@ -252,7 +303,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(paused.body).toMatchObject({ id: job.id, status: 'paused', nextRunAt: null });
       const twice = await runner.request('POST', `/api/v1/jobs/${job.id}/pause`);
       expect(twice.status).toBe(409);
-      expect(typeof twice.body.error).toBe('string');
+      // Named by the id its client knows.
+      expect(twice.body).toEqual({ error: `Job ${job.id} is already paused.` });
       const resumed = await runner.request('POST', `/api/v1/jobs/${job.id}/resume`);
       expect(resumed.status).toBe(200);
       expect(resumed.body).toMatchObject({ status: 'scheduled', nextRunAt: '2027-06-01T10:00:00.000Z', runAt: '2027-06-01T10:00:00.000Z' });
@@ -267,6 +319,18 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect((await runner.request('POST', `/api/v1/jobs/${job.id}/resume`)).status).toBe(409);
       expect((await runner.request('DELETE', `/api/v1/jobs/${job.id}`)).status).toBe(409);
       expect((await api.request('GET', `/v1/jobs/${nativeId(job.id)}`)).body.data.status).toBe('cancelled');
+    });
+
+    it('takes pause, resume and cancel from a client that sends Content-Type: application/json and no body', async () => {
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/x', runAt: '2027-06-01T10:00:00Z' })).body;
+      const json = { 'content-type': 'application/json' };
+      expect((await runner.request('POST', `/api/v1/jobs/${job.id}/pause`, undefined, json)).body.status).toBe('paused');
+      expect((await runner.request('POST', `/api/v1/jobs/${job.id}/resume`, undefined, json)).body.status).toBe('scheduled');
+      expect((await runner.request('DELETE', `/api/v1/jobs/${job.id}`, undefined, json)).body.status).toBe('cancelled');
+      // A create still needs its body.
+      const empty = await runner.request('POST', '/api/v1/jobs', undefined, json);
+      expect(empty.status).toBe(400);
+      expect(empty.body).toEqual({ error: 'The body is empty; send a JSON object.' });
     });
 
     it('resumes a recurring job at its next occurrence from now', async () => {
@@ -317,6 +381,25 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       // The native headers are there too.
       expect(a.headers['webhook-signature']).toMatch(/^v1,/);
       await eventually(async () => ((await runner.request('GET', `/api/v1/jobs/${job.id}`)).body.status === 'completed' ? true : undefined));
+      // An ordinary Kairos job: its delivery is in /v1's history, with Runner's request headers.
+      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(history.status).toBe(200);
+      expect(history.body.data).toHaveLength(1);
+      expect(history.body.data[0]).toMatchObject({ status: 'success', statusCode: 200, attempt: 1, triggeredBy: 'schedule', request: { method: 'POST', body: a.body } });
+      expect(history.body.data[0].request.headers['User-Agent'] ?? history.body.data[0].request.headers['user-agent']).toBe('Runner/1.0');
+    });
+
+    it('is accepted by a receiver that checks each request with verify() and answers 401 when it fails', async () => {
+      sink.respond = (a: Arrival) => (a.path === '/receiver' ? { status: verify(a.body, String(a.headers['x-runner-signature']), secret) ? 200 : 401 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/receiver`, runAt: Date.now() + 300, payload: { receipt: 'r_1' } })).body;
+      const done = await eventually(async () => {
+        const r = (await runner.request('GET', `/api/v1/jobs/${job.id}`)).body;
+        return r.status !== 'scheduled' ? r : undefined;
+      });
+      expect(done.status).toBe('completed');
+      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(history.body.data.map((e: { statusCode: number }) => e.statusCode)).toEqual([200]);
+      sink.respond = () => ({});
     });
 
     it('sends no X-Runner-Signature for an empty body, still as JSON', async () => {
@@ -395,6 +478,32 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(new Date(after.nextRunAt).getTime() - a.at).toBeGreaterThan(28_000);
       expect(new Date(after.nextRunAt).getTime() - a.at).toBeLessThan(32_000);
       await runner.request('DELETE', `/api/v1/jobs/${job.id}`);
+      sink.respond = () => ({});
+    });
+  });
+
+  describe('a one-time job whose retries are spent', () => {
+    it('is failed, with every attempt in /v1', async () => {
+      sink.respond = (arrival: Arrival) => (arrival.path === '/spent' ? { status: 500 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/spent`, runAt: Date.now() + 60_000, payload: { p: 1 } })).body;
+      // Runner's 30 s, 2 min and 8 min made quick through /v1 (any door may change a job); three retries still.
+      const quick = await api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 50 }, schedule: { type: 'once', delay: 100 } });
+      expect(quick.status).toBe(200);
+      const failed = await eventually(async () => {
+        const r = (await runner.request('GET', `/api/v1/jobs/${job.id}`)).body;
+        return r.status === 'failed' ? r : undefined;
+      }, 15_000, 'the job to fail');
+      expectRunnerJob(failed);
+      expect(failed.nextRunAt).toBeNull();
+      expect(sink.arrivals.filter((a) => a.path === '/spent')).toHaveLength(4);
+      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(history.body.data.map((e: { attempt: number; status: string }) => [e.attempt, e.status]).sort()).toEqual([
+        [1, 'failed'],
+        [2, 'failed'],
+        [3, 'failed'],
+        [4, 'dead_letter'],
+      ]);
+      expect((await runner.request('POST', `/api/v1/jobs/${job.id}/pause`)).status).toBe(409);
       sink.respond = () => ({});
     });
   });

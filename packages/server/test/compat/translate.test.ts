@@ -4,6 +4,7 @@ import { donutworkError, donutworkJobInput, jobRunnerList, runResult } from '../
 import { idOfUuid, jobIdOf, runNumberOf, uuidOf } from '../../src/api/compat/ids.js';
 import { runnerIssue, runnerJobInput, runnerJobView, runnerRetryPolicy } from '../../src/api/compat/runner/translate.js';
 import { newId } from '../../src/domain/ids.js';
+import { retryDelay } from '../../src/domain/retry.js';
 import type { JobProgress } from '../../src/service/jobs.js';
 import type { ExecutionView, JobView } from '../../src/service/views.js';
 
@@ -85,6 +86,16 @@ describe('Runner translation', () => {
       value: { url: 'https://myapp.com/api/welcome-email', method: 'POST', payload: { userId: 'user_123' }, schedule: { type: 'once', at: 1_900_000_000_000 }, retryPolicy: runnerRetryPolicy, deliveryStyle: 'runner' },
     });
     expect(runnerRetryPolicy).toEqual({ maxRetries: 3, strategy: 'exponential', initialDelayMs: 30_000, multiplier: 4, maxDelayMs: 480_000 });
+    // "after 30 seconds, 2 minutes, and 8 minutes", then no more.
+    expect([1, 2, 3, 4].map((n) => retryDelay(runnerRetryPolicy, n))).toEqual([30_000, 120_000, 480_000, null]);
+  });
+
+  it("reads a runAt without an offset in timezone, else the server's zone", () => {
+    const at = (body: object, zone: string) => (runnerJobInput({ url: 'https://x.example', ...body }, zone) as { value: { schedule: unknown } }).value.schedule;
+    expect(at({ runAt: '2027-06-01T09:00:00', timezone: 'Europe/Berlin' }, 'UTC')).toEqual({ type: 'once', at: Date.UTC(2027, 5, 1, 7) });
+    expect(at({ runAt: '2027-06-01T09:00' }, 'America/New_York')).toEqual({ type: 'once', at: Date.UTC(2027, 5, 1, 13) });
+    expect(at({ runAt: '2027-06-01T09:00:00Z', timezone: 'Europe/Berlin' }, 'UTC')).toEqual({ type: 'once', at: '2027-06-01T09:00:00Z' });
+    expect(runnerJobInput({ url: 'https://x.example', runAt: '2027-06-01T09:00', timezone: 'Mars/Olympus' }, 'UTC')).toMatchObject({ ok: false, issues: [{ field: 'timezone' }] });
   });
 
   it('turns presets and weekly objects into schedules in the given zone, else the server zone', () => {
@@ -147,22 +158,23 @@ describe('Booper translation', () => {
   });
 
   it("turns the document's example into a one-time POST with a JSON payload", () => {
-    expect(booperJobInput(example)).toEqual({
+    expect(booperJobInput(example, 0)).toEqual({
       ok: true,
       value: { url: 'https://scheduler.booper.dev/api/broadcast', method: 'POST', headers: {}, query: {}, payload: { content: 'Testing 123', channel: 'discord' }, schedule: { type: 'once', delay: 30_000 } },
     });
-    expect(booperJobInput({ url: 'https://x.example' })).toMatchObject({ ok: true, value: { method: 'GET', schedule: { type: 'once', delay: 0 } } });
-    expect(booperJobInput({ url: 'https://x.example', scheduled_at: 1_900_000_000 })).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: 1_900_000_000_000 } } });
-    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T09:00:00' })).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
-    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T10:00:00+01:00' })).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
-    expect(booperJobInput({ url: 'https://x.example', repeat_every: [5, 'minutes'] })).toMatchObject({ ok: true, value: { schedule: { type: 'interval', every: 300_000, timezone: 'UTC' } } });
-    expect(booperJobInput({ url: 'https://x.example', cron: '0 9 * * 1-5' })).toMatchObject({ ok: true, value: { schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'UTC' } } });
-    expect(booperJobInput({ url: 'https://x.example', callback_url: 'https://c.example', webhook_url: 'https://w.example', name: 'n', description: null })).toMatchObject({
+    expect(booperJobInput({ url: 'https://x.example' }, 0)).toMatchObject({ ok: true, value: { method: 'GET', schedule: { type: 'once', delay: 0 } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: 1_900_000_000 }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: 1_900_000_000_000 } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T09:00:00' }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: '2030-01-31T10:00:00+01:00' }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'once', at: Date.UTC(2030, 0, 31, 9) } } });
+    expect(booperJobInput({ url: 'https://x.example', scheduled_at: 1_900_000_000 }, 1_900_000_000_001)).toMatchObject({ ok: true, value: { schedule: { type: 'once', delay: 0 } } });
+    expect(booperJobInput({ url: 'https://x.example', repeat_every: [5, 'minutes'] }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'interval', every: 300_000, timezone: 'UTC' } } });
+    expect(booperJobInput({ url: 'https://x.example', cron: '0 9 * * 1-5' }, 0)).toMatchObject({ ok: true, value: { schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'UTC' } } });
+    expect(booperJobInput({ url: 'https://x.example', callback_url: 'https://c.example', webhook_url: 'https://w.example', name: 'n', description: null }, 0)).toMatchObject({
       ok: true,
       value: { callbackUrl: 'https://c.example', eventsUrl: 'https://w.example', name: 'n' },
     });
-    expect(booperJobInput({ url: 'https://x.example', schedule_in: 1, repeat_every: 5 })).toEqual({ ok: false, issues: [{ field: 'repeat_every', issue: 'cannot be combined with schedule_in; give one of schedule_in, scheduled_at, repeat_every, cron' }] });
-    expect(booperJobInput({ url: 'https://x.example', method: 'fetch' })).toMatchObject({ ok: false, issues: [{ field: 'method' }] });
+    expect(booperJobInput({ url: 'https://x.example', schedule_in: 1, repeat_every: 5 }, 0)).toEqual({ ok: false, issues: [{ field: 'repeat_every', issue: 'cannot be combined with schedule_in; give one of schedule_in, scheduled_at, repeat_every, cron' }] });
+    expect(booperJobInput({ url: 'https://x.example', method: 'fetch' }, 0)).toMatchObject({ ok: false, issues: [{ field: 'method' }] });
     expect(booperIssue({ field: 'payload', issue: 'x' })).toEqual({ field: 'body', issue: 'x' });
     expect(booperIssue({ field: 'schedule.every', issue: 'x' }).field).toBe('repeat_every');
     expect(booperIssue({ field: 'eventsUrl', issue: 'x' }).field).toBe('webhook_url');
@@ -178,6 +190,7 @@ describe('Booper translation', () => {
       job: jobView({ id: jobId, createdAt: '2023-09-01T18:25:49.705Z', payload: example.body, schedule: { type: 'once', at: '2023-09-01T18:26:19.707Z' } }),
       run: { id: newId('run', inserted), dueAt: inserted + 30_002, attempt: 1, leased: false, createdAt: inserted },
       last: null,
+      idempotencyKey: null,
     };
     const view = booperJobView(progress, inserted + 10, { args, projectId });
     expect(view).toEqual({

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
 import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
@@ -50,7 +51,7 @@ export function registerDialectErrors(scope: FastifyInstance, dialect: DialectEr
 function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failure {
   if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, issues: err.details };
   if (err.validation) {
-    const issues = fieldIssues(err.validation as never, err.validationContext);
+    const issues = fieldIssues(oneIssuePerUnion(err.validation as ErrorObject[]), err.validationContext);
     const first = issues[0];
     return { status: 422, code: 'validation_failed', message: first ? `${first.field}: ${first.issue}` : 'The request is not valid.', issues };
   }
@@ -71,9 +72,42 @@ function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failu
   return { status: 500, code: 'internal', message: 'Something went wrong on our side; the error has been logged.', issues: [] };
 }
 
-/** Bodies are JSON only: any other media type is refused (415, or the dialect's status for it). */
+/**
+ * A value that fits no branch of a union (`name`: a string or null) is one issue: what is wrong
+ * with it in the branch of its own type ("must NOT have more than 255 characters"), or, when no
+ * branch has its type, "must be string or null"; not one issue per branch and one for the union.
+ */
+function oneIssuePerUnion(errors: readonly ErrorObject[]): ErrorObject[] {
+  const unions = new Map<string, { types: string[]; other: boolean }>();
+  for (const e of errors) if (e.keyword === 'anyOf') unions.set(e.instancePath, { types: [], other: false });
+  for (const e of errors) {
+    const union = unions.get(e.instancePath);
+    if (union === undefined || e.keyword === 'anyOf') continue;
+    if (e.keyword === 'type') union.types.push(String((e.params as { type: string }).type));
+    else union.other = true;
+  }
+  return errors.flatMap((e) => {
+    const union = unions.get(e.instancePath);
+    if (union === undefined) return [e];
+    if (union.other) return e.keyword === 'type' || e.keyword === 'anyOf' ? [] : [e];
+    if (e.keyword !== 'anyOf') return [];
+    return [union.types.length > 0 ? { ...e, keyword: 'type', params: { type: [...new Set(union.types)].join(' or ') } } : e];
+  });
+}
+
+/**
+ * Bodies are JSON only: any other media type is refused (415, or the dialect's status for it).
+ * A route that takes no body (pause, cancel, run now) ignores an empty one sent with
+ * `Content-Type: application/json`, as clients that set that header on every request send it.
+ */
 export function acceptJsonOnly(scope: FastifyInstance): void {
   scope.removeContentTypeParser('text/plain');
+  const parseJson = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => {
+    if (body === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
+    return parseJson(request, body, done);
+  });
 }
 
 /**

@@ -32,6 +32,11 @@ export function idOfUuid(prefix: string, uuid: string): string | null {
   return `${prefix}_${text}`;
 }
 
+/** `text` with every native job id in it written as the UUID a Runner or Booper client knows. */
+export function jobUuidsIn(text: string): string {
+  return text.replace(/\bjob_[0-9a-hjkmnp-tv-z]{26}\b/g, (id) => uuidOf(id) ?? id);
+}
+
 /** A job named in a path: its UUID form or its native id, as any door may have shown it. */
 export function jobIdOf(param: string): string {
   return idOfUuid('job', param) ?? param;

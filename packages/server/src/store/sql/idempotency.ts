@@ -15,6 +15,12 @@ export async function getIdempotencyKey(db: Executor, projectId: string, key: st
   return db.selectFrom('idempotency_keys').selectAll().where('project_id', '=', projectId).where('key', '=', key).executeTakeFirst();
 }
 
+/** The key that names this job now, if one does. */
+export async function idempotencyKeyOfJob(db: Executor, projectId: string, jobId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('idempotency_keys').select('key').where('project_id', '=', projectId).where('job_id', '=', jobId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  return row?.key;
+}
+
 /**
  * Moves a key from the job it named (`from`) to a new one; undefined when moved, else the row as
  * another request left it (it moved the key first). Inside the creating transaction.

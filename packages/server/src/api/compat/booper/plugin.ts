@@ -3,7 +3,7 @@ import { AppError, type FieldIssue } from '../../../domain/errors.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { JobsService } from '../../../service/jobs.js';
 import { acceptJsonOnly, authenticateWith, callerWith, registerDialectErrors } from '../door.js';
-import { jobIdOf } from '../ids.js';
+import { jobIdOf, jobUuidsIn } from '../ids.js';
 import { CreateJobBody, JobParams } from './schemas.js';
 import { argsOf, booperIssue, booperJobInput, booperJobView } from './translate.js';
 
@@ -47,7 +47,8 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
   acceptJsonOnly(scope);
   registerDialectErrors(scope, {
     status: ({ status }) => status,
-    body: ({ status, message, issues }) => ({ errors: status === 422 && issues.length > 0 ? changesetErrors(issues) : { detail: message } }),
+    // Its clients know a job by its UUID, so the messages name it so.
+    body: ({ status, message, issues }) => ({ errors: status === 422 && issues.length > 0 ? changesetErrors(issues) : { detail: jobUuidsIn(message) } }),
   });
   const authenticate = authenticateWith(options.accounts, keyOf);
   scope.addHook('onRequest', async (request) => {
@@ -58,16 +59,15 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
   scope.post<{ Body: CreateJobBody }>('/api/jobs', { schema: { ...hide, body: CreateJobBody } }, async (request, reply) => {
     const caller = callerWith(request, 'write');
     const body = request.body;
-    const input = booperJobInput(body);
+    const input = booperJobInput(body, Date.now());
     if (!input.ok) throw AppError.validation(input.issues);
     const { job, created } = await inBooperTerms(() =>
-      jobs.create(caller.projectId, input.value, body.idempotency_key, { idempotency: 'untilRun', httpsOnly: true }),
+      jobs.create(caller.projectId, input.value, body.idempotency_key ?? undefined, { idempotency: 'untilRun', httpsOnly: true }),
     );
     const progress = await jobs.progress(caller.projectId, job.id);
     const view = booperJobView(progress, Date.now(), {
       args: created ? argsOf(body) : undefined,
       conflict: !created,
-      idempotencyKey: body.idempotency_key ?? null,
       projectId: caller.projectId,
     });
     return reply.status(created ? 201 : 200).send({ data: view });

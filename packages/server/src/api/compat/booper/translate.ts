@@ -15,40 +15,46 @@ export type Span = number | [number, string];
 
 /** What `POST /api/jobs` takes (its "Body" list); the schema has checked the types. */
 export interface BooperCreate {
-  method?: string;
+  method?: string | null;
   url: string;
-  query?: Record<string, string | number | boolean>;
+  query?: Record<string, string | number | boolean> | null;
   body?: unknown;
-  headers?: Record<string, string>;
-  schedule_in?: Span;
-  scheduled_at?: string | number;
-  repeat_every?: Span;
-  cron?: string;
-  idempotency_key?: string;
-  callback_url?: string;
-  webhook_url?: string;
+  headers?: Record<string, string> | null;
+  schedule_in?: unknown;
+  scheduled_at?: unknown;
+  repeat_every?: unknown;
+  cron?: string | null;
+  idempotency_key?: string | null;
+  callback_url?: string | null;
+  webhook_url?: string | null;
   name?: string | null;
   description?: string | null;
 }
 
 const unitSeconds: Record<string, number> = { second: 1, minute: 60, hour: 3_600, day: 86_400, week: 604_800 };
+/** Beyond this a span or an instant leaves the calendar Kairos schedules on (JavaScript's last day). */
+const maxSeconds = 8.64e12;
 
 /** Seconds in a span such as `30`, `[5, "minutes"]` or `[1, "day"]`; an issue when it is not one. */
 export function spanSeconds(span: unknown): { ok: true; seconds: number } | { ok: false; issue: string } {
-  if (typeof span === 'number') return Number.isFinite(span) && span >= 0 ? { ok: true, seconds: span } : { ok: false, issue: 'must be a number of seconds, 0 or more' };
+  if (typeof span === 'number') {
+    if (!Number.isFinite(span) || span < 0) return { ok: false, issue: 'must be a number of seconds, 0 or more' };
+    return span > maxSeconds ? { ok: false, issue: 'is too long' } : { ok: true, seconds: span };
+  }
   if (Array.isArray(span) && span.length === 2 && typeof span[0] === 'number' && typeof span[1] === 'string') {
     const unit = span[1].toLowerCase().replace(/s$/, '');
     const per = unitSeconds[unit];
     if (per === undefined) return { ok: false, issue: 'unit must be one of seconds, minutes, hours, days, weeks' };
     if (!Number.isFinite(span[0]) || span[0] < 0) return { ok: false, issue: 'must be a number of units, 0 or more' };
-    return { ok: true, seconds: span[0] * per };
+    return span[0] * per > maxSeconds ? { ok: false, issue: 'is too long' } : { ok: true, seconds: span[0] * per };
   }
   return { ok: false, issue: 'must be a number of seconds or a tuple such as [5, "minutes"]' };
 }
 
 /** A naive datetime (Booper's `inserted_at`) is UTC; one with `Z` or an offset names its instant. */
-function instantOf(value: string | number): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : null;
+function instantOf(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= maxSeconds ? Math.round(value * 1000) : null;
+  if (typeof value !== 'string') return null;
   const text = value.trim();
   const naive = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text);
   if (!naive && !/([Zz]|[+-]\d{2}:?\d{2})$/.test(text)) return null;
@@ -75,9 +81,11 @@ export function booperIssue(issue: FieldIssue): FieldIssue {
 /**
  * The native job a Booper create asks for. At most one of `schedule_in` and `scheduled_at` (when
  * to run once; now without either) or one of `repeat_every` and `cron` (UTC) for a recurring
- * job; `body` is the JSON payload, in which `$job`, `$state` and `$previous` are filled.
+ * job; `body` is the JSON payload, in which `$job`, `$state` and `$previous` are filled. A
+ * `scheduled_at` that has passed by `now` runs at once, as an overdue Oban job does (Booper's
+ * clients send "now" as a timestamp, which is past by the time it arrives).
  */
-export function booperJobInput(body: BooperCreate): Result<JobInput> {
+export function booperJobInput(body: BooperCreate, now: number): Result<JobInput> {
   const issues: FieldIssue[] = [];
   const add = (field: string, issue: string) => issues.push({ field, issue });
   const given = (['schedule_in', 'scheduled_at', 'repeat_every', 'cron'] as const).filter((f) => present(body[f]));
@@ -91,7 +99,7 @@ export function booperJobInput(body: BooperCreate): Result<JobInput> {
   } else if (given[0] === 'scheduled_at') {
     const at = instantOf(body.scheduled_at!);
     if (at === null) add('scheduled_at', 'must be a datetime string (e.g. 2030-01-31T09:00:00Z) or a Unix timestamp in seconds');
-    else schedule = { type: 'once', at };
+    else schedule = at <= now ? { type: 'once', delay: 0 } : { type: 'once', at };
   } else if (given[0] === 'cron') {
     schedule = { type: 'cron', expression: body.cron, timezone: 'UTC' };
   }
@@ -152,7 +160,7 @@ export function runState(progress: Pick<JobProgress, 'job' | 'run' | 'last'>, no
  * create, and the stored job's on a read. `conflict` says an earlier job was answered for the
  * same idempotency key.
  */
-export function booperJobView(progress: JobProgress, now: number, options: { args?: Record<string, unknown>; conflict?: boolean; idempotencyKey?: string | null; projectId: string }) {
+export function booperJobView(progress: JobProgress, now: number, options: { args?: Record<string, unknown>; conflict?: boolean; projectId: string }) {
   const { job, run, last } = progress;
   const schedule = job.schedule as Record<string, unknown>;
   const recurring = schedule.type !== 'once';
@@ -172,7 +180,7 @@ export function booperJobView(progress: JobProgress, now: number, options: { arg
   };
   return {
     id: uuidOf(job.id) ?? job.id,
-    idempotency_key: options.idempotencyKey ?? null,
+    idempotency_key: progress.idempotencyKey,
     inserted_at: naive(job.createdAt),
     name: job.name,
     description: job.description,

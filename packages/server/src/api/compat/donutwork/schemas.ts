@@ -13,15 +13,18 @@ export const ListQuery = Type.Object(
 );
 export type ListQuery = Static<typeof ListQuery>;
 
+/** A field a client may send as null for "not given". */
+const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+
 export const CreateBody = Type.Object(
   {
     jobrunner: Type.Object(
       {
-        title: Type.Optional(Type.String({ maxLength: 255 })),
-        method: Type.Optional(Type.String({ maxLength: 16 })),
+        title: OrNull(Type.String({ maxLength: 255 })),
+        method: OrNull(Type.String({ maxLength: 16 })),
         url: Type.String({ minLength: 1, maxLength: 2048 }),
-        content_type: Type.Optional(Type.String({ maxLength: 255 })),
-        body: Type.Optional(Type.String()),
+        content_type: OrNull(Type.String({ maxLength: 255 })),
+        body: OrNull(Type.String()),
         schedulation: Type.Array(Type.String(), { minItems: 1, maxItems: 48 }),
       },
       { additionalProperties: false },

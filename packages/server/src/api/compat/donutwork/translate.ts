@@ -8,20 +8,20 @@ import type { ExecutionView, JobView } from '../../../service/views.js';
 
 /** What `POST /2026-02-01/job-runner.json` takes under `jobrunner`; the schema has checked the types. */
 export interface JobRunnerInput {
-  title?: string;
-  method?: string;
+  title?: string | null;
+  method?: string | null;
   url: string;
-  content_type?: string;
-  body?: string;
+  content_type?: string | null;
+  body?: string | null;
   schedulation: string[];
 }
 
 /** The native job a job runner is: its times run every day (UTC unless its space says otherwise). */
 export function donutworkJobInput(j: JobRunnerInput): JobInput {
   return {
-    ...(j.title !== undefined ? { name: j.title } : {}),
+    ...(typeof j.title === 'string' ? { name: j.title } : {}),
     url: j.url,
-    ...(j.method !== undefined ? { method: j.method } : {}),
+    ...(typeof j.method === 'string' ? { method: j.method } : {}),
     headers: j.content_type ? { 'Content-Type': j.content_type } : {},
     // An empty body is no body: a GET job runner may carry `"body": ""`.
     ...(j.body ? { body: j.body } : {}),
@@ -39,9 +39,10 @@ export function donutworkError(issues: readonly FieldIssue[], input: JobRunnerIn
   const first = issues[0];
   if (!first) return 'The request is not valid.';
   const time = /^schedule\.times\[(\d+)\]$/.exec(first.field);
-  if (time && input) return `Invalid schedulation time ${JSON.stringify(String(input.schedulation[Number(time[1])]))}. Use HH:mm format`;
+  // A time given twice is well formed: only a malformed one gets the documented sentence.
+  if (time && input && !first.issue.startsWith('repeats')) return `Invalid schedulation time ${JSON.stringify(String(input.schedulation[Number(time[1])]))}. Use HH:mm format`;
   const field = Object.entries(fieldNames).reduce((f, [from, to]) => (f === from || f.startsWith(`${from}[`) ? to + f.slice(from.length) : f), first.field);
-  return `jobrunner.${field}: ${first.issue}`;
+  return `jobrunner.${field}: ${first.issue.replace(/schedule\.times/g, 'schedulation')}`;
 }
 
 /** A job as Donutwork lists it. */

@@ -5,7 +5,7 @@ import type { InboundWebhooksService } from '../../../service/inboundWebhooks.js
 import type { JobsService } from '../../../service/jobs.js';
 import { signatureHeader } from '../../../service/inboundWebhooks.js';
 import { acceptJsonOnly, authenticateWith, bearerToken, callerWith, registerDialectErrors } from '../door.js';
-import { jobIdOf, uuidOf } from '../ids.js';
+import { jobIdOf, jobUuidsIn, uuidOf } from '../ids.js';
 import { CreateJobBody, JobParams, ListQuery, SlugParams } from './schemas.js';
 import { runnerIssue, runnerJobInput, runnerJobView } from './translate.js';
 
@@ -51,7 +51,8 @@ export async function runnerPlugin(scope: FastifyInstance, options: RunnerOption
   registerDialectErrors(scope, {
     // Runner answers 400 for every kind of invalid input.
     status: ({ status }) => (status === 422 || status === 415 ? 400 : status),
-    body: ({ message }) => ({ error: message }),
+    // Its clients know a job by its UUID, so the messages name it so.
+    body: ({ message }) => ({ error: jobUuidsIn(message) }),
   });
   const authenticate = authenticateWith(options.accounts, bearerToken);
   scope.addHook('onRequest', async (request) => {

@@ -5,16 +5,21 @@ import { maxPage } from '../../schemas/common.js';
 // (one of url/destination, one of runAt/runEvery, future instants…) are the service's, reached
 // through translate.ts. Hidden from the native OpenAPI document, which feeds the SDK.
 
+/** A field a client may send as null for "not given", as JavaScript's `if (body.url)` reads it. */
+const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+
 /** Every field is optional as far as types go; which are required is said by translate.ts. */
 export const CreateJobBody = Type.Object(
   {
-    url: Type.Optional(Type.String({ maxLength: 2048 })),
-    destination: Type.Optional(Type.Object({ type: Type.String() }, { additionalProperties: true })),
-    runAt: Type.Optional(Type.Union([Type.String(), Type.Number()])),
-    runEvery: Type.Optional(Type.Union([Type.String(), Type.Object({ day: Type.String(), hour: Type.Optional(Type.Integer()), minute: Type.Optional(Type.Integer()) }, { additionalProperties: true })])),
-    timezone: Type.Optional(Type.String({ maxLength: 64 })),
-    payload: Type.Optional(Type.Object({}, { additionalProperties: true })),
-    onComplete: Type.Optional(Type.String({ maxLength: 2048 })),
+    url: OrNull(Type.String({ maxLength: 2048 })),
+    destination: OrNull(Type.Object({ type: Type.String() }, { additionalProperties: true })),
+    // An ISO string or epoch ms; a preset or { day, hour, minute }. Left open here so that the
+    // service's checks, which name the wrong part (runEvery.hour…), answer a wrong type too.
+    runAt: Type.Optional(Type.Unknown()),
+    runEvery: Type.Optional(Type.Unknown()),
+    timezone: OrNull(Type.String({ maxLength: 64 })),
+    payload: OrNull(Type.Object({}, { additionalProperties: true })),
+    onComplete: OrNull(Type.String({ maxLength: 2048 })),
   },
   { additionalProperties: false },
 );

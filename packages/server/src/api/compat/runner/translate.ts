@@ -5,19 +5,21 @@ import type { FieldIssue, Result } from '../../../domain/errors.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { isPlainObject, present } from '../../../domain/input.js';
 import type { RetryPolicy } from '../../../domain/retry.js';
-import { PRESETS } from '../../../domain/schedule.js';
+import { normaliseTimeZone, PRESETS } from '../../../domain/schedule.js';
+import { isLocalDateTime, parseWallClock } from '../../../domain/wallClock.js';
 import type { JobView } from '../../../service/views.js';
 import { uuidOf } from '../ids.js';
 
 /** What `POST /api/v1/jobs` takes (its "Create-job fields" table); the schema has checked the types. */
 export interface RunnerCreate {
-  url?: string;
-  destination?: Record<string, unknown>;
-  runAt?: string | number;
-  runEvery?: string | Record<string, unknown>;
-  timezone?: string;
-  payload?: object;
-  onComplete?: string;
+  url?: string | null;
+  destination?: Record<string, unknown> | null;
+  /** Any JSON value: the service says what is wrong with one that is not an instant. */
+  runAt?: unknown;
+  runEvery?: unknown;
+  timezone?: string | null;
+  payload?: object | null;
+  onComplete?: string | null;
 }
 
 /** Runner's documented retries: after the first attempt, three more after 30 s, 2 min and 8 min. */
@@ -57,7 +59,7 @@ export function runnerJobInput(body: RunnerCreate, serverTimeZone: string): Resu
   if (present(body.runAt) === present(body.runEvery)) {
     add('runAt', present(body.runAt) ? 'give either runAt or runEvery, not both' : 'is required (or give runEvery)');
   } else if (present(body.runAt)) {
-    schedule = { type: 'once', at: body.runAt };
+    schedule = { type: 'once', at: onceInstant(body.runAt, body.timezone ?? undefined, serverTimeZone, add) };
   } else {
     const timezone = body.timezone ?? serverTimeZone;
     const every = body.runEvery;
@@ -67,20 +69,37 @@ export function runnerJobInput(body: RunnerCreate, serverTimeZone: string): Resu
     } else if (isPlainObject(every)) {
       for (const key of Object.keys(every)) if (!['day', 'hour', 'minute'].includes(key)) add(`runEvery.${key}`, 'is not a field of a weekly schedule (day, hour, minute)');
       schedule = { type: 'weekly', day: every.day, hour: every.hour ?? 0, minute: every.minute ?? 0, timezone };
+    } else {
+      add('runEvery', `must be one of ${PRESETS.join(', ')}, or { day, hour, minute }`);
     }
   }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
     value: {
-      ...(present(body.url) ? { url: body.url, method: 'POST' } : { destination: body.destination }),
-      ...(body.payload !== undefined ? { payload: body.payload } : {}),
+      ...(present(body.url) ? { url: body.url!, method: 'POST' } : { destination: body.destination! }),
+      ...(present(body.payload) ? { payload: body.payload! } : {}),
       schedule,
       retryPolicy: runnerRetryPolicy,
-      ...(present(body.onComplete) ? { onComplete: body.onComplete } : {}),
+      ...(present(body.onComplete) ? { onComplete: body.onComplete! } : {}),
       deliveryStyle: 'runner',
     },
   };
+}
+
+/**
+ * `runAt` as the service takes it. Runner reads a date-time without an offset ("2027-06-01T09:00")
+ * as wall-clock time in `timezone`, or the server's zone without one; any other value goes to the
+ * service as given, which accepts an instant with an offset or epoch ms and names what else is wrong.
+ */
+function onceInstant(runAt: unknown, timezone: string | undefined, serverTimeZone: string, add: (field: string, issue: string) => void): unknown {
+  const zone = timezone === undefined ? serverTimeZone : normaliseTimeZone(timezone);
+  if (zone === null) {
+    add('timezone', 'is not a known IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)');
+    return runAt;
+  }
+  if (typeof runAt !== 'string' || !isLocalDateTime(runAt)) return runAt;
+  return parseWallClock(runAt, zone) ?? runAt;
 }
 
 /** `runEvery` as Runner shows it; a schedule no Runner client could have made shows as Kairos's own. */
