@@ -49,6 +49,7 @@ import { booperPlugin } from './compat/booper/plugin.js';
 import { donutworkPlugin } from './compat/donutwork/plugin.js';
 import { runnerCreateRate, runnerPlugin } from './compat/runner/plugin.js';
 import type { DialectErrors } from './compat/door.js';
+import { runhooksPlugin } from './compat/runhooks/plugin.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redis: deps.redis,
     redisPrefix: deps.redisPrefix,
     onLimited: (rateClass) => deps.metrics.rateLimited(rateClass),
+    planRates: (projectId) => deps.plans.currentPlan(projectId),
   });
   app.addHook('onRequest', limits.byAddress);
   registerAuthentication(app, deps.accounts);
@@ -159,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runnerPlugin, { prefix: '/compat/runner', accounts: deps.accounts, jobs: deps.jobs, inboundWebhooks: deps.inboundWebhooks, limitCreates: limits.keyed('runnerCreates', runnerCreateRate, callerKey), limitPerSlug: limitInbound });
   await app.register(booperPlugin, { prefix: '/compat/booper', accounts: deps.accounts, jobs: deps.jobs });
   await app.register(donutworkPlugin, { prefix: '/compat/donutwork', accounts: deps.accounts, jobs: deps.jobs });
+  await app.register(runhooksPlugin, { prefix: '/compat/runhooks', ...deps, startedAt: Date.now() });
   await registerOpenApiRoutes(app);
   return app;
 }
