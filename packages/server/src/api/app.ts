@@ -50,6 +50,7 @@ import { donutworkPlugin } from './compat/donutwork/plugin.js';
 import { runnerCreateRate, runnerPlugin } from './compat/runner/plugin.js';
 import type { DialectErrors } from './compat/door.js';
 import { runhooksPlugin } from './compat/runhooks/plugin.js';
+import { justRunPlugin } from './compat/justrun/plugin.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(booperPlugin, { prefix: '/compat/booper', accounts: deps.accounts, jobs: deps.jobs });
   await app.register(donutworkPlugin, { prefix: '/compat/donutwork', accounts: deps.accounts, jobs: deps.jobs });
   await app.register(runhooksPlugin, { prefix: '/compat/runhooks', ...deps, startedAt: Date.now() });
+  await app.register(justRunPlugin, { prefix: '/compat/justrun', ...deps });
   await registerOpenApiRoutes(app);
   return app;
 }

@@ -144,12 +144,25 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       return alertChannelView(await loadChannel(store.db, projectId, id));
     },
 
-    /** 409 naming the rules that still send to the channel: nothing is changed behind the caller's back. */
-    async removeChannel(projectId: string, id: string): Promise<void> {
+    /**
+     * 409 naming the rules that still send to the channel: nothing is changed behind the caller's
+     * back. With `ownRules`, rules that send to this channel alone go with it (a dialect's channel
+     * and the rule made with it are one object to its clients).
+     */
+    async removeChannel(projectId: string, id: string, options: { ownRules?: boolean } = {}): Promise<void> {
       await inTransaction(store, async (trx) => {
         await serialise(trx, projectId);
         await loadChannel(trx, projectId, id);
-        const users = await alertRulesUsingChannel(trx, projectId, id);
+        let users = await alertRulesUsingChannel(trx, projectId, id);
+        if (options.ownRules) {
+          const rest: typeof users = [];
+          for (const user of users) {
+            const rule = await loadRule(trx, projectId, user.id);
+            if ((JSON.parse(rule.channel_ids) as string[]).length === 1) await deleteAlertRule(trx, rule.id);
+            else rest.push(user);
+          }
+          users = rest;
+        }
         if (users.length > 0) {
           throw new AppError(
             'conflict',
