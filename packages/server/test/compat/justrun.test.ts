@@ -292,6 +292,26 @@ describe('JustRun API', () => {
     expect((await call('POST', '/v1/jobs/job_7kR3mNxQ2v/run')).status).toBe(404);
   });
 
+  it('a bodyless POST sent with Content-Type: application/json and no body is taken as no body', async () => {
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const job = (await call('POST', '/v1/jobs', { name: 'Wrapper', cron_expression: '0 0 1 1 *', url: `${example}/wrapper` })).body.data;
+    const run = await fetch(`${base}/v1/jobs/${job.id}/run`, { method: 'POST', headers });
+    expect(run.status).toBe(200);
+    expect(((await run.json()) as any).data).toMatchObject({ job_id: job.id, status: 'pending' });
+    await eventually(() => sink.arrivals.find((a) => a.path === '/wrapper'), 10_000, 'the run');
+    expect((await fetch(`${base}/v1/jobs/${job.id}/pause`, { method: 'POST', headers })).status).toBe(200);
+    expect((await call('DELETE', `/v1/jobs/${job.id}`)).status).toBe(204);
+    const portal = await fetch(`${base}/v1/billing/portal`, { method: 'POST', headers, body: '' });
+    expect(portal.status).toBe(501);
+    // A route that needs a body still says so, in its shape.
+    const create = await fetch(`${base}/v1/jobs`, { method: 'POST', headers });
+    expect(create.status).toBe(400);
+    expect(((await create.json()) as any).error.code).toBe('validation_error');
+    const text = await fetch(`${base}/v1/jobs`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'name=x' });
+    expect(text.status).toBe(415);
+    expect(((await text.json()) as any).error.code).toBe('unsupported_media_type');
+  });
+
   it('pause and resume, with 409 for pausing a paused job or resuming an active one', async () => {
     const paused = await call('POST', `/v1/jobs/${backup.id}/pause`);
     expect(paused.status).toBe(200);

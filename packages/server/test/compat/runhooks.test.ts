@@ -391,7 +391,7 @@ describe('Runhooks API', () => {
     });
     const bySession = await call('GET', '/auth/me', undefined, refreshed.body.data.accessToken);
     expect(bySession.status).toBe(200);
-    expect(bySession.body.data).toMatchObject({ id: user.user.id, isAnonymous: false });
+    expect(bySession.body.data).toMatchObject({ id: user.user.id, isAnonymous: false, apiKeyPrefix: user.apiKey.slice(0, 12) });
     // A refresh token works once; presenting it again ends that sign-in.
     expect((await call('POST', '/auth/refresh', { refreshToken: login.body.data.tokens.refreshToken }, null)).status).toBe(401);
     expect((await call('GET', '/auth/me', undefined, refreshed.body.data.accessToken)).status).toBe(401);
@@ -418,7 +418,8 @@ describe('Runhooks API', () => {
   });
 
   it('rotate-key answers a new key and the old one stops working at once', async () => {
-    const res = await call('POST', '/auth/rotate-key', undefined, user.apiKey);
+    // As a fetch wrapper sends it: Content-Type: application/json and no body.
+    const res = await call('POST', '/auth/rotate-key', undefined, user.apiKey, { 'Content-Type': 'application/json' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,

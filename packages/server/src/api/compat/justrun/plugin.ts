@@ -3,7 +3,7 @@
  * `https://api.justrun.sh`. Answers are `{ data, meta? }`, errors `{ error: { code, message,
  * details } }`; every call is one service use case. Its `/v1/migrate/*` imports are not served here.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
 import type { AlertsService } from '../../../service/alerts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
@@ -13,7 +13,7 @@ import type { PlansService } from '../../../service/plans.js';
 import type { SpacesService } from '../../../service/spaces.js';
 import type { SparklinesService } from '../../../service/sparklines.js';
 import { callerOf, requireScope } from '../../authenticate.js';
-import { fieldIssues } from '../../validation.js';
+import { acceptJsonOnly, allowEmptyJsonBody, registerDialectErrors } from '../door.js';
 import {
   BulkBody,
   CheckoutBody,
@@ -38,16 +38,15 @@ import {
   errorBody,
   errorCode,
   executionView,
+  justRunError,
   type JustRunChannelType,
   type JustRunJobBody,
-  justRunField,
   jobView,
   patchInput,
   spaceView,
-  validationBody,
 } from './translate.js';
 
-export interface JustRunDeps {
+export interface JustRunOptions {
   jobs: JobsService;
   spaces: SpacesService;
   alerts: AlertsService;
@@ -61,41 +60,15 @@ const keyStyle = { prefix: 'jrun_sk_' } as const;
 const hidden = <T extends object>(schema: T) => ({ ...schema, hide: true });
 const authed = { bearer: true } as const;
 
-function reply(err: FastifyError | AppError, request: FastifyRequest, res: FastifyReply): FastifyReply {
-  if (err instanceof AppError) {
-    if (err.code === 'validation_failed') return res.status(422).send(validationBody(err.details));
-    if (err.code === 'rate_limited') {
-      const retryAfter = Number(res.getHeader('retry-after') ?? 1);
-      return res.status(429).send({ error: { code: 'rate_limit_exceeded', message: `Too many requests. Please retry after ${retryAfter} seconds.`, retry_after: retryAfter } });
-    }
-    return res.status(err.status).send(errorBody(errorCode(err.code), err.message, err.details.map((d) => ({ field: justRunField(d.field), issue: d.issue }))));
-  }
-  if (err.validation) return res.status(400).send(validationBody(fieldIssues(err.validation as never, err.validationContext)));
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return res.status(413).send(errorBody('payload_too_large', `The request body is larger than ${request.routeOptions.bodyLimit ?? 0} bytes.`));
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return res.status(415).send(errorBody('unsupported_media_type', 'Send the body as application/json.'));
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return res.status(400).send(errorBody('invalid_json', 'The body is empty; send a JSON object.'));
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return res.status(400).send(errorBody('invalid_json', `The body is not valid JSON: ${err.message}`));
-  }
-  if (err instanceof SyntaxError) return res.status(400).send(errorBody('invalid_json', `The body is not valid JSON: ${err.message}`));
-  const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) return res.status(status).send(errorBody('bad_request', err.message));
-  request.log.error({ err }, 'request failed');
-  return res.status(500).send(errorBody('internal_error', 'Something went wrong on our side; the error has been logged.'));
-}
-
 const meta = (page: number, perPage: number, total: number) => ({ page, per_page: perPage, total });
 
-export async function justRunPlugin(app: FastifyInstance, deps: JustRunDeps): Promise<void> {
+export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions): Promise<void> {
   const { jobs, spaces, alerts, apiKeys, plans, sparklines, badges } = deps;
 
-  app.setErrorHandler((err: FastifyError | AppError, request, res) => reply(err, request, res));
-  app.setNotFoundHandler((request, res) => res.status(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`)));
+  acceptJsonOnly(app);
+  allowEmptyJsonBody(app);
+  // A request of the wrong shape is a 400; one the service finds wrong in meaning, a 422.
+  registerDialectErrors(app, { status: ({ status, schema }) => (schema ? 400 : status), body: justRunError });
 
   // --- jobs -----------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
  * occurrence shares its id, which is what `run` answers and `{{execution_id}}` sends.
  */
 import type { FieldIssue } from '../../../domain/errors.js';
+import type { Failure } from '../door.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { cronPatternsOf, type Schedule } from '../../../domain/schedule.js';
 import type { AlertChannelView, ExecutionView, JobView, SpaceView } from '../../../service/views.js';
@@ -264,4 +265,14 @@ export function errorCode(code: string): string {
     default:
       return code;
   }
+}
+
+/** Every failure in JustRun's shape: its codes, its field names, and `retry_after` on a 429. */
+export function justRunError(f: Failure) {
+  if (f.code === 'validation_failed') return validationBody(f.issues);
+  if (f.status === 429) {
+    const seconds = f.retryAfter ?? 1;
+    return { error: { code: 'rate_limit_exceeded', message: `Too many requests. Please retry after ${seconds} seconds.`, retry_after: seconds } };
+  }
+  return errorBody(errorCode(f.code), f.message, f.issues.map((d) => ({ field: justRunField(d.field), issue: d.issue })));
 }

@@ -3,7 +3,7 @@
  * `http://HOST/compat/runhooks/api/v1`. Every answer is `{ success, data, message? }` or
  * `{ success: false, error }`; every call is one service use case.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { version } from '../../../config.js';
 import { AppError } from '../../../domain/errors.js';
@@ -18,7 +18,7 @@ import type { ExecutionFilter } from '../../../store/sql/executions.js';
 import type { JobStatus } from '../../../store/schema.js';
 import { callerOf, requireScope } from '../../authenticate.js';
 import { checkDatabase, checkRedis } from '../../routes/health.js';
-import { fieldIssues } from '../../validation.js';
+import { acceptJsonOnly, allowEmptyJsonBody, registerDialectErrors } from '../door.js';
 import {
   CreateAlertBody,
   CreateJobBody,
@@ -45,12 +45,12 @@ import {
   rateLimitHeaders,
   type RunhooksAlertBody,
   type RunhooksJobBody,
-  runhooksField,
+  runhooksMessage,
   ruleInput,
   scheduleIssue,
 } from './translate.js';
 
-export interface RunhooksDeps {
+export interface RunhooksOptions {
   accounts: AccountsService;
   apiKeys: ApiKeysService;
   jobs: JobsService;
@@ -72,44 +72,13 @@ const failure = (error: string) => ({ success: false, error });
 const hidden = <T extends object>(schema: T) => ({ ...schema, hide: true });
 const authed = { bearer: true } as const;
 
-function errorOf(err: FastifyError | AppError, request: FastifyRequest): { status: number; message: string } {
-  if (err instanceof AppError) {
-    if (err.code === 'validation_failed') {
-      const first = err.details[0];
-      return { status: 400, message: first ? `${runhooksField(first.field)}: ${first.issue}` : err.message };
-    }
-    return { status: err.status, message: err.message };
-  }
-  if (err.validation) {
-    const first = fieldIssues(err.validation as never, err.validationContext)[0];
-    return { status: 400, message: first ? `${first.field}: ${first.issue}` : 'Validation failed' };
-  }
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, message: `Request body is larger than ${request.routeOptions.bodyLimit ?? 0} bytes` };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 400, message: 'Send the body as application/json' };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, message: 'Request body is empty; send a JSON object' };
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, message: `Invalid JSON body: ${err.message}` };
-  }
-  if (err instanceof SyntaxError) return { status: 400, message: `Invalid JSON body: ${err.message}` };
-  const status = err.statusCode ?? 500;
-  if (status >= 400 && status < 500) return { status, message: err.message };
-  return { status: 500, message: 'Internal server error' };
-}
-
-export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksDeps): Promise<void> {
+export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions): Promise<void> {
   const { accounts, apiKeys, jobs, executions, alerts, plans } = deps;
 
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
-    const { status, message } = errorOf(err, request);
-    if (status >= 500) request.log.error({ err }, 'request failed');
-    return reply.status(status).send(failure(message));
-  });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(failure(`Route ${request.method} ${request.url.split('?')[0]} not found`)));
+  acceptJsonOnly(app);
+  allowEmptyJsonBody(app);
+  // Its table has no 415 or 422: a body it cannot use is a 400.
+  registerDialectErrors(app, { status: ({ status }) => (status === 422 || status === 415 ? 400 : status), body: (f) => failure(runhooksMessage(f)) });
 
   // Draft-7 headers beside the native ones, for the tightest limit the request was counted against.
   app.addHook('onSend', async (request, reply) => {
@@ -178,8 +147,10 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksDeps): 
 
   app.get('/api/v1/auth/me', { schema: hidden({}), config: authed }, async (request) => {
     const caller = callerOf(request);
-    const [profile, plan] = await Promise.all([accounts.profile(caller), plans.currentPlan(caller.projectId)]);
+    const [profile, plan, keys] = await Promise.all([accounts.profile(caller), plans.currentPlan(caller.projectId), apiKeys.list(caller, { page: 1, perPage: 1 })]);
     const user = profile.user;
+    // Signed in with a session token, the account's key is its newest live one.
+    const key = profile.apiKey ?? keys.items[0] ?? null;
     return ok({
       id: user?.id ?? profile.project.id,
       email: user?.email ?? null,
@@ -187,7 +158,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksDeps): 
       role: user?.isAdmin ? 'admin' : 'user',
       plan: plan.name,
       isAnonymous: user === null,
-      apiKeyPrefix: profile.apiKey?.prefix ?? null,
+      apiKeyPrefix: key?.prefix ?? null,
       createdAt: user?.createdAt ?? profile.project.createdAt,
       updatedAt: user?.updatedAt ?? profile.project.createdAt,
     });

@@ -4,6 +4,7 @@
  * (`httpConfig`, `retryPolicy.initialDelay`, `nextExecutionAt`, …).
  */
 import type { FieldIssue } from '../../../domain/errors.js';
+import type { Failure } from '../door.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { cronPatternsOf, type Schedule } from '../../../domain/schedule.js';
 import type { AlertChannelView, AlertRuleView, ExecutionView, JobView } from '../../../service/views.js';
@@ -128,6 +129,14 @@ const nativeToRunhooks: Array<[RegExp, string]> = [
 export function runhooksField(field: string): string {
   for (const [pattern, name] of nativeToRunhooks) if (pattern.test(field)) return field.replace(pattern, name);
   return field;
+}
+
+/** The `error` string of a failure: the first field named as Runhooks names it, and nothing of a 500's cause. */
+export function runhooksMessage(f: Failure): string {
+  if (f.status >= 500) return 'Internal server error';
+  const first = f.issues[0];
+  if (f.code !== 'validation_failed' || !first) return f.message;
+  return `${f.schema ? first.field : runhooksField(first.field)}: ${first.issue}`;
 }
 
 function retryView(policy: unknown): Required<RunhooksRetryPolicy> {
