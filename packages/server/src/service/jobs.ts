@@ -9,7 +9,7 @@ import { compileJobDefinition, type JobDefinition, type JobInput } from '../doma
 import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
-import { listExecutions } from '../store/sql/executions.js';
+import { listExecutions, listLastAttempts } from '../store/sql/executions.js';
 import { claimIdempotencyKey, getIdempotencyKey, repointIdempotencyKey } from '../store/sql/idempotency.js';
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
@@ -614,6 +614,13 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     async executions(projectId: string, jobId: string, { page, perPage }: Page) {
       await load(store.db, projectId, jobId);
       const { rows, total } = await listExecutions(store.db, projectId, { jobId }, (page - 1) * perPage, perPage);
+      return { items: rows.map(executionView), total };
+    },
+
+    /** A job's runs, newest first, each as its last attempt so far. */
+    async runOutcomes(projectId: string, jobId: string, { page, perPage }: Page) {
+      await load(store.db, projectId, jobId);
+      const { rows, total } = await listLastAttempts(store.db, projectId, jobId, (page - 1) * perPage, perPage);
       return { items: rows.map(executionView), total };
     },
 

@@ -292,6 +292,21 @@ describe('JustRun API', () => {
     expect((await call('POST', '/v1/jobs/job_7kR3mNxQ2v/run')).status).toBe(404);
   });
 
+  it('an execution is one run however often it was retried: listed once, under the id run answered', async () => {
+    const job = (await call('POST', '/v1/jobs', { name: 'Retried', cron_expression: '0 0 1 1 *', url: `${example}/fail/retried`, retry_policy: 'fixed', retry_max: 2, retry_delay_sec: 1 })).body.data;
+    const executionId = (await call('POST', `/v1/jobs/${job.id}/run`)).body.data.execution_id;
+    // /v1 lists every attempt.
+    const native = new Api(server.url, key);
+    const attempts = await eventually(async () => {
+      const r = await native.request('GET', `/v1/jobs/${job.id}/executions`);
+      return r.body.data.length === 3 ? r.body.data : undefined;
+    }, 15_000, 'three attempts');
+    const list = await call('GET', `/v1/jobs/${job.id}/executions`);
+    expect(list.body.meta).toEqual({ page: 1, per_page: 20, total: 1 });
+    expect(list.body.data).toEqual([expect.objectContaining({ id: executionId, job_id: job.id, status: 'failed', status_code: 503, triggered_by: 'manual', executed_at: attempts[0].startedAt })]);
+    expect((await call('DELETE', `/v1/jobs/${job.id}`)).status).toBe(204);
+  });
+
   it('a bodyless POST sent with Content-Type: application/json and no body is taken as no body', async () => {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const job = (await call('POST', '/v1/jobs', { name: 'Wrapper', cron_expression: '0 0 1 1 *', url: `${example}/wrapper` })).body.data;

@@ -155,7 +155,7 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
     { schema: hidden({ params: IdParams, querystring: PageQuery }), config: authed },
     async (request) => {
       const { page, per_page } = request.query;
-      const { items, total } = await jobs.executions(callerOf(request).projectId, request.params.id, { page, perPage: per_page });
+      const { items, total } = await jobs.runOutcomes(callerOf(request).projectId, request.params.id, { page, perPage: per_page });
       return { data: items.map(executionView), meta: meta(page, per_page, total) };
     },
   );
