@@ -139,6 +139,17 @@ describe('Runhooks API', () => {
 
     expect((await call('GET', '/jobs?tag=cache')).body.data.data.map((j: any) => j.id)).toEqual([refresh.id]);
     expect((await call('GET', '/jobs?name=REFRESH')).body.data.data.map((j: any) => j.id)).toEqual([refresh.id]);
+    // The name is a case-insensitive regular expression, as the document says.
+    const named = async (pattern: string) => (await call('GET', `/jobs?name=${encodeURIComponent(pattern)}`)).body.data;
+    expect((await named('^refresh')).data.map((j: any) => j.id)).toEqual([refresh.id]);
+    expect((await named('^(sync|refresh) [a-z]+$')).total).toBe(2);
+    expect((await named('cache$')).data.map((j: any) => j.id)).toEqual([refresh.id]);
+    expect((await named('^cache')).total).toBe(0);
+    expect(await named('s.nc')).toMatchObject({ total: 1, totalPages: 1 });
+    expect((await call('GET', `/jobs?name=${encodeURIComponent('^(sync|refresh)')}&limit=1&page=2`)).body.data).toMatchObject({ total: 2, page: 2, totalPages: 2, data: [expect.any(Object)] });
+    const unmatched = await call('GET', `/jobs?name=${encodeURIComponent('cache(')}`);
+    expect(unmatched.status).toBe(400);
+    expect(unmatched.body).toEqual({ success: false, error: expect.stringMatching(/^name: /) });
     expect((await call('GET', '/jobs?status=paused')).body.data.total).toBe(0);
 
     const tooLong = await call('GET', `/jobs?name=${'x'.repeat(101)}`);

@@ -186,7 +186,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     { schema: hidden({ querystring: JobListQuery }), config: authed },
     async (request) => {
       const { page, limit, status, tag, name } = request.query;
-      const { items, total } = await jobs.list(callerOf(request).projectId, { status, tag, q: name }, { page, perPage: limit });
+      const { items, total } = await jobs.list(callerOf(request).projectId, { status, tag, namePattern: name }, { page, perPage: limit });
       return ok(pageOf(items.map(jobView), total, page, limit));
     },
   );
