@@ -560,3 +560,60 @@ describe('Runhooks API under the strict profile, with Redis', () => {
     }
   });
 });
+
+describe('Runhooks API under the strict profile: the document\'s per-route table', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let sink: Sink;
+  let base: string;
+
+  beforeAll(async () => {
+    sink = await startSink();
+    db = await createSqliteDatabase();
+    server = await startTestServer(db.url, {}, { rateLimits: rateProfiles.strict });
+    base = `${server.url}/compat/runhooks/api/v1`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+    await sink?.close();
+  });
+
+  const send = async (method: string, path: string, body?: unknown, key?: string) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  };
+  const refused = (res: { status: number; headers: Headers; body: any }, policy: string) => {
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.headers.get('ratelimit-policy')).toBe(policy);
+    expect(res.body).toEqual({ success: false, error: expect.stringMatching(/^Too many/) });
+  };
+
+  it('replays 10 a minute, job writes 30 a minute, logins 10 a minute and all routes 100 in 15 minutes, then 429', async () => {
+    const key = (await send('POST', '/auth/register-anonymous', { name: 'strict' })).body.data.apiKey;
+    const job = await send('POST', '/jobs', { name: 'Ticks', schedule: { type: 'interval', expression: '1000' }, httpConfig: { url: `${sink.url}/tick` } }, key);
+    expect(job.status).toBe(201);
+    const executionId = await eventually(async () => (await send('GET', `/jobs/${job.body.data.id}/executions`, undefined, key)).body.data.data[0]?.id, 10_000, 'an execution');
+    for (let i = 0; i < 10; i++) expect((await send('POST', `/executions/${executionId}/replay`, undefined, key)).status).toBe(202);
+    refused(await send('POST', `/executions/${executionId}/replay`, undefined, key), '10;w=60');
+
+    for (let i = 1; i < 30; i++) expect((await send('PATCH', `/jobs/${job.body.data.id}`, { name: `Ticks ${i}` }, key)).status).toBe(200);
+    refused(await send('POST', '/jobs', { name: 'One more', schedule: { type: 'cron', expression: '0 0 1 1 *' }, httpConfig: { url: `${sink.url}/x` } }, key), '30;w=60');
+    // Reads are counted by the general limit only.
+    expect((await send('GET', '/jobs', undefined, key)).status).toBe(200);
+
+    for (let i = 0; i < 10; i++) expect((await send('POST', '/auth/login', { email: 'nobody@example.com', password: 'wrongpass' })).status).toBe(401);
+    refused(await send('POST', '/auth/login', { email: 'nobody@example.com', password: 'wrongpass' }), '10;w=60');
+
+    // And 100 requests in 15 minutes from one address, whatever they are.
+    let last = await send('GET', '/jobs', undefined, key);
+    for (let i = 0; i < 100 && last.status === 200; i++) last = await send('GET', '/jobs', undefined, key);
+    refused(last, '100;w=900');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+});
