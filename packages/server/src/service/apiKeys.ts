@@ -77,9 +77,11 @@ export function createApiKeysService(store: Store) {
       if (!(await revokeApiKey(store.db, caller.projectId, id, Date.now()))) throw AppError.notFound(`API key ${id}`);
     },
 
-    /** Replaces the calling key with a new one of the same name, scopes and prefix; the old one stops working at once. */
-    async rotate(caller: Caller | undefined) {
-      const keyId = caller?.keyId;
+    /**
+     * Replaces a key of the caller's project (by default the calling one) with a new one of the
+     * same name, scopes and prefix; the old one stops working at once.
+     */
+    async rotate(caller: Caller | undefined, keyId = caller?.keyId) {
       if (!caller || !keyId) {
         throw new AppError('bad_request', 'rotate-key replaces the API key it is called with; call it with an API key, or manage keys with /v1/api-keys.', [
           { field: 'Authorization', issue: 'must be an API key' },

@@ -443,6 +443,15 @@ describe('Runhooks API', () => {
     expect(old.body.success).toBe(false);
     const fresh = await call('GET', '/auth/me', undefined, res.body.data.apiKey);
     expect(fresh.body.data.apiKeyPrefix).toBe(res.body.data.apiKeyPrefix);
+
+    // From a web session (an access token), it rotates the account's key.
+    const session = (await call('POST', '/auth/login', { email: 'me@example.com', password: 'securepass' }, null)).body.data.tokens.accessToken;
+    const bySession = await call('POST', '/auth/rotate-key', undefined, session);
+    expect(bySession.status).toBe(200);
+    expect(bySession.body.data).toEqual({ apiKey: expect.stringMatching(/^rh_live_/), apiKeyPrefix: expect.stringMatching(/^rh_live_.{4}$/) });
+    expect((await call('GET', '/auth/me', undefined, res.body.data.apiKey)).status).toBe(401);
+    expect((await call('GET', '/auth/me', undefined, bySession.body.data.apiKey)).status).toBe(200);
+    expect((await call('GET', '/auth/me', undefined, session)).body.data.apiKeyPrefix).toBe(bySession.body.data.apiKeyPrefix);
   });
 
   it('usage/me answers the plan, its limits and usage (unlimited as null)', async () => {

@@ -165,7 +165,10 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
   });
 
   app.post('/api/v1/auth/rotate-key', { schema: hidden({}), config: authed }, async (request) => {
-    const key = await apiKeys.rotate(requireScope(request, 'admin'));
+    const caller = requireScope(request, 'admin');
+    // Signed in with a session (Runhooks' dashboard), it is the account's key: its newest live one.
+    const keyId = caller.keyId ?? (await apiKeys.list(caller, { page: 1, perPage: 1 })).items[0]?.id;
+    const key = await apiKeys.rotate(caller, keyId);
     return ok({ apiKey: key.key, apiKeyPrefix: key.prefix }, 'API key rotated. Save the new key -- it cannot be retrieved again.');
   });
 
