@@ -3,6 +3,7 @@
  * written (its host replaced by the local server, its example targets by a local sink), and the
  * behaviours the issue names.
  */
+import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateProfiles } from '../../src/config.js';
@@ -426,6 +427,24 @@ describe('Runhooks API', () => {
     const res = await call('GET', '/auth/me', undefined, expired);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ success: false, error: expect.stringMatching(/15 minutes/) });
+  });
+
+  it('refresh tokens last 30 days; one past its time is refused', async () => {
+    const login = await call('POST', '/auth/login', { email: 'me@example.com', password: 'securepass' }, null);
+    const refreshToken = login.body.data.tokens.refreshToken;
+    // The server's own file, opened beside it (WAL allows a second connection) to read and age the token.
+    const file = new Database(db.url.slice('sqlite:'.length));
+    try {
+      file.pragma('busy_timeout = 5000');
+      const row = file.prepare('SELECT id, created_at, expires_at FROM refresh_tokens ORDER BY created_at DESC, id DESC LIMIT 1').get() as { id: string; created_at: number; expires_at: number };
+      expect(row.expires_at - row.created_at).toBe(30 * 24 * 60 * 60_000);
+      file.prepare('UPDATE refresh_tokens SET expires_at = ? WHERE id = ?').run(Date.now() - 1, row.id);
+    } finally {
+      file.close();
+    }
+    const res = await call('POST', '/auth/refresh', { refreshToken }, null);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ success: false, error: expect.stringMatching(/expired/) });
   });
 
   it('rotate-key answers a new key and the old one stops working at once', async () => {
