@@ -358,6 +358,17 @@ describe('JustRun API', () => {
     expect(moved.body.data).toEqual({ succeeded: 2, failed: 0, errors: [] });
     expect((await call('GET', `/v1/jobs/${backup.id}`)).body.data.space_id).toBe(staging.id);
     expect((await call('POST', '/v1/jobs/bulk', { job_ids: ids, action: 'move_to_space' })).status).toBe(422);
+
+    expect((await call('POST', '/v1/jobs/bulk', { job_ids: [nightly.id], action: 'add_tags', tags: ['eu', 'reports'] })).body.data).toEqual({ succeeded: 1, failed: 0, errors: [] });
+    expect((await call('GET', `/v1/jobs/${nightly.id}`)).body.data.tags).toEqual(['reports', 'nightly', 'eu']);
+    expect((await call('POST', '/v1/jobs/bulk', { job_ids: [nightly.id], action: 'remove_tags', tags: ['eu'] })).body.data.succeeded).toBe(1);
+    expect((await call('GET', `/v1/jobs/${nightly.id}`)).body.data.tags).toEqual(['reports', 'nightly']);
+    const noTags = await call('POST', '/v1/jobs/bulk', { job_ids: [nightly.id], action: 'add_tags' });
+    expect(noTags.status).toBe(422);
+    expect(noTags.body.error.details).toEqual([{ field: 'tags', issue: expect.any(String) }]);
+    const doomed = (await call('POST', '/v1/jobs', { name: 'Doomed', cron_expression: '0 0 1 1 *', url: `${example}/doomed` })).body.data;
+    expect((await call('POST', '/v1/jobs/bulk', { job_ids: [doomed.id], action: 'delete' })).body.data).toEqual({ succeeded: 1, failed: 0, errors: [] });
+    expect((await call('GET', `/v1/jobs/${doomed.id}`)).status).toBe(404);
     expect((await call('POST', '/v1/jobs/bulk', { job_ids: Array.from({ length: 101 }, (_, i) => `job_${i}`), action: 'pause' })).status).toBe(400);
   });
 
@@ -368,6 +379,13 @@ describe('JustRun API', () => {
     expect((await call('GET', '/v1/spaces')).body.data.find((s: any) => s.id === staging.id)).toMatchObject({ status: 'paused', job_count: 3 });
     const resumed = await call('POST', `/v1/spaces/${staging.id}/resume`);
     expect(resumed.body).toEqual({ data: { id: staging.id, status: 'active', jobs_resumed: 3, resumed_at: iso } });
+    // A job paused on its own before the space was stays paused when the space resumes.
+    expect((await call('POST', `/v1/jobs/${backup.id}/pause`)).status).toBe(200);
+    expect((await call('POST', `/v1/spaces/${staging.id}/pause`)).body.data.jobs_paused).toBe(2);
+    expect((await call('POST', `/v1/spaces/${staging.id}/resume`)).body.data.jobs_resumed).toBe(2);
+    expect((await call('GET', `/v1/jobs/${backup.id}`)).body.data.status).toBe('paused');
+    expect((await call('GET', `/v1/jobs/${nightly.id}`)).body.data.status).toBe('active');
+    expect((await call('POST', `/v1/jobs/${backup.id}/resume`)).status).toBe(200);
     const busy = await call('DELETE', `/v1/spaces/${staging.id}`);
     expect(busy.status).toBe(409);
     const empty = await call('DELETE', `/v1/spaces/${production.id}`);
