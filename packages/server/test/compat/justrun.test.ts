@@ -315,6 +315,9 @@ describe('JustRun API', () => {
     expect(((await run.json()) as any).data).toMatchObject({ job_id: job.id, status: 'pending' });
     await eventually(() => sink.arrivals.find((a) => a.path === '/wrapper'), 10_000, 'the run');
     expect((await fetch(`${base}/v1/jobs/${job.id}/pause`, { method: 'POST', headers })).status).toBe(200);
+    // A paused job can still be run by hand.
+    expect((await fetch(`${base}/v1/jobs/${job.id}/run`, { method: 'POST', headers })).status).toBe(200);
+    await eventually(() => (sink.arrivals.filter((a) => a.path === '/wrapper').length === 2 ? true : undefined), 10_000, 'the manual run of the paused job');
     expect((await call('DELETE', `/v1/jobs/${job.id}`)).status).toBe(204);
     const portal = await fetch(`${base}/v1/billing/portal`, { method: 'POST', headers, body: '' });
     expect(portal.status).toBe(501);
