@@ -1,7 +1,9 @@
 /**
  * The JustRun API (seed 003) under `/compat/justrun`: `/v1/…` and `/badges/…` as at
  * `https://api.justrun.sh`. Answers are `{ data, meta? }`, errors `{ error: { code, message,
- * details } }`; every call is one service use case. Its `/v1/migrate/*` imports are not served here.
+ * details } }`; every call is one service use case. Its `/v1/migrate/*` imports are not served
+ * yet: a route added inside this plugin gets JustRun's auth, errors, 404s and rate-limit headers,
+ * and would translate onto the native import use case as these translate onto theirs.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
