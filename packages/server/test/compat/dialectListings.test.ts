@@ -1,7 +1,8 @@
 /**
  * The two listings the Runhooks and JustRun doors read differently from /v1, on SQLite and
  * PostgreSQL alike: JustRun's executions (one per run, as its last attempt) and Runhooks' name
- * filter (a regular expression, read a batch of jobs at a time).
+ * filter (a regular expression, read a batch of jobs at a time); and JustRun's unpaged lists,
+ * which hold every item however many there are.
  */
 import { describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
@@ -40,5 +41,17 @@ describe.each(databaseKinds)('dialect listings on %s', (kind) => {
     // Even numbers ending in 0 below 1 005: 0, 10, …, 1 000.
     expect(page.body.data).toMatchObject({ total: 101, page: 3, limit: 10, totalPages: 11 });
     expect(page.body.data.data.map((j: any) => j.name)).toEqual(Array.from({ length: 10 }, (_, k) => `sync-${1000 - 10 * (20 + k)}`));
+  });
+
+  it('JustRun lists every channel and key, past the 100 a page of /v1 holds', async () => {
+    for (let i = 0; i < 101; i++) {
+      expect((await send('/compat/justrun/v1/alerts/channels', 'POST', { type: 'slack', name: `Channel ${i}`, config: { webhook_url: `${t.sink.url}/slack/${i}` } })).status).toBe(201);
+    }
+    for (let i = 0; i < 100; i++) expect((await send('/compat/justrun/v1/api-keys', 'POST', { name: `Key ${i}` })).status).toBe(201);
+    const channels = await send('/compat/justrun/v1/alerts/channels');
+    expect(channels.body.data).toHaveLength(101);
+    expect(new Set(channels.body.data.map((c: any) => c.name)).size).toBe(101);
+    // The project's own key and the 100 made here.
+    expect((await send('/compat/justrun/v1/api-keys')).body.data).toHaveLength(101);
   });
 });

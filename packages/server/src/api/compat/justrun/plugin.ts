@@ -64,6 +64,16 @@ const authed = { bearer: true } as const;
 
 const meta = (page: number, perPage: number, total: number) => ({ page, per_page: perPage, total });
 
+/** JustRun's lists of spaces, channels, keys and sparklines are not paged: every page of the service's, in order. */
+async function everyPage<T>(read: (page: { page: number; perPage: number }) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; ; page++) {
+    const { items, total } = await read({ page, perPage: 100 });
+    all.push(...items);
+    if (items.length === 0 || page * 100 >= total) return all;
+  }
+}
+
 export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions): Promise<void> {
   const { jobs, spaces, alerts, apiKeys, plans, sparklines, badges } = deps;
 
@@ -97,13 +107,8 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
   // Registered before /v1/jobs/:id so that it is not taken for a job id.
   app.get('/v1/jobs/sparklines', { schema: hidden({}), config: authed }, async (request) => {
     const { projectId } = callerOf(request);
-    const lines: Record<string, number[]> = {};
-    for (let page = 1; ; page++) {
-      const { items, total } = await sparklines.list(projectId, { page, perPage: 100 });
-      for (const line of items) lines[line.jobId] = line.points;
-      if (page * 100 >= total) break;
-    }
-    return { data: lines };
+    const lines = await everyPage((page) => sparklines.list(projectId, page));
+    return { data: Object.fromEntries(lines.map((line) => [line.jobId, line.points])) };
   });
 
   app.post<{ Body: { job_ids: string[]; action: BulkAction; space_id?: string; tags?: string[] } }>(
@@ -166,13 +171,8 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
 
   app.get('/v1/spaces', { schema: hidden({}), config: authed }, async (request) => {
     const { projectId } = callerOf(request);
-    const all = [];
-    for (let page = 1; ; page++) {
-      const { items, total } = await spaces.list(projectId, { page, perPage: 100 });
-      all.push(...items.map(spaceView));
-      if (page * 100 >= total) break;
-    }
-    return { data: all.map(({ updated_at: _u, ...s }) => s) };
+    const all = await everyPage((page) => spaces.list(projectId, page));
+    return { data: all.map(spaceView).map(({ updated_at: _u, ...s }) => s) };
   });
 
   app.post<{ Body: { name: string; timezone?: string } }>('/v1/spaces', { schema: hidden({ body: CreateSpaceBody }), config: authed }, async (request, res) => {
@@ -207,8 +207,8 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
   // --- alert channels -------------------------------------------------------------------------
 
   app.get('/v1/alerts/channels', { schema: hidden({}), config: authed }, async (request) => {
-    const { items } = await alerts.listChannels(callerOf(request).projectId, { page: 1, perPage: 100 });
-    return { data: items.map(channelView) };
+    const { projectId } = callerOf(request);
+    return { data: (await everyPage((page) => alerts.listChannels(projectId, page))).map(channelView) };
   });
 
   app.post<{ Body: { type: JustRunChannelType; name: string; config: Record<string, unknown> } }>(
@@ -241,13 +241,7 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
 
   app.get('/v1/api-keys', { schema: hidden({}), config: authed }, async (request) => {
     const caller = requireScope(request, 'admin');
-    const all = [];
-    for (let page = 1; ; page++) {
-      const { items, total } = await apiKeys.list(caller, { page, perPage: 100 });
-      all.push(...items.map(apiKeyView));
-      if (page * 100 >= total) break;
-    }
-    return { data: all };
+    return { data: (await everyPage((page) => apiKeys.list(caller, page))).map(apiKeyView) };
   });
 
   app.post<{ Body: { name: string } }>('/v1/api-keys', { schema: hidden({ body: CreateKeyBody }), config: authed }, async (request, res) => {
