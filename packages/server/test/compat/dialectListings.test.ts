@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { databaseKinds } from '../support/databases.js';
+import { rawRequest } from '../support/rawHttp.js';
 import { eventually, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('dialect listings on %s', (kind) => {
@@ -53,5 +54,29 @@ describe.each(databaseKinds)('dialect listings on %s', (kind) => {
     expect(new Set(channels.body.data.map((c: any) => c.name)).size).toBe(101);
     // The project's own key and the 100 made here.
     expect((await send('/compat/justrun/v1/api-keys')).body.data).toHaveLength(101);
+  });
+
+  it('absurd page numbers are a 400 naming page, and raw non-ASCII in a query string a 400, each in the dialect\'s shape', async () => {
+    const lists = [
+      ['/compat/runhooks/api/v1/jobs', (b: any) => expect(b).toEqual({ success: false, error: 'page: must be at most 10000000' })],
+      ['/compat/runhooks/api/v1/executions', (b: any) => expect(b.error).toBe('page: must be at most 10000000')],
+      ['/compat/justrun/v1/jobs', (b: any) => expect(b.error).toMatchObject({ code: 'validation_error', details: [{ field: 'page', issue: 'must be at most 10000000' }] })],
+    ] as const;
+    for (const [list, check] of lists) {
+      for (const page of ['99999999999999999999', '1e309', '10000001']) {
+        const r = await send(`${list}?page=${page}`);
+        expect(r.status, `${list}?page=${page}`).toBe(400);
+        check(r.body);
+      }
+      expect((await send(`${list}?page=10000000`)).status, list).toBe(200);
+    }
+    const auth = { authorization: `Bearer ${t.api.key}` };
+    const runhooks = await rawRequest(t.server.url, 'GET', '/compat/runhooks/api/v1/jobs?name=café', auth);
+    expect(runhooks.status).toBe(400);
+    expect(JSON.parse(runhooks.body)).toEqual({ success: false, error: expect.stringContaining('percent-encode non-ASCII text') });
+    const justRun = await rawRequest(t.server.url, 'GET', '/compat/justrun/v1/jobs?x=ü', auth);
+    expect(justRun.status).toBe(400);
+    expect(JSON.parse(justRun.body)).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('percent-encode non-ASCII text'), details: [] } });
+    expect(JSON.parse((await rawRequest(t.server.url, 'GET', '/compat/justrun/v1/jobs/%zz', auth)).body).error.code).toBe('bad_request');
   });
 });

@@ -1,6 +1,6 @@
 /** JustRun's request shapes, with the document's ranges; what needs more than a shape is the service's check. */
 import { Type } from 'typebox';
-import { StringEnum } from '../../schemas/common.js';
+import { maxPage, StringEnum } from '../../schemas/common.js';
 import { channelTypes, justRunMethods, retryPolicies } from './translate.js';
 
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 10 });
@@ -29,7 +29,7 @@ export const PatchJobBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Page = { page: Type.Integer({ minimum: 1, default: 1 }), per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) };
+const Page = { page: Type.Integer({ minimum: 1, maximum: maxPage, default: 1 }), per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) };
 export const PageQuery = Type.Object(Page, { additionalProperties: false });
 export const JobListQuery = Type.Object(
   { ...Page, status: Type.Optional(StringEnum(['active', 'paused', 'all'] as const)), space_id: Type.Optional(Id) },

@@ -1,7 +1,7 @@
 /** Runhooks' request shapes, with the document's ranges. What needs more than a shape is translate.ts's or the service's check. */
 import { Type } from 'typebox';
 import { httpMethods } from '../../../domain/jobDefinition.js';
-import { StringEnum } from '../../schemas/common.js';
+import { maxPage, StringEnum } from '../../schemas/common.js';
 import { alertChannels } from './translate.js';
 
 const Schedule = Type.Object(
@@ -60,7 +60,7 @@ export const UpdateJobBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Page = { page: Type.Integer({ minimum: 1, default: 1 }), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) };
+const Page = { page: Type.Integer({ minimum: 1, maximum: maxPage, default: 1 }), limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }) };
 
 export const JobListQuery = Type.Object(
   {
