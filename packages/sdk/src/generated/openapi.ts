@@ -5330,6 +5330,10 @@ export interface paths {
                                     };
                                     /** @description email */
                                     addresses?: string[];
+                                    /** @description webhook: the envelope and signature it receives, kairos (default) or justrun */
+                                    format?: string;
+                                    /** @description webhook: the key of the X-JustRun-Signature HMAC; masked */
+                                    secret?: string;
                                     /** @description telegram; masked */
                                     botToken?: string;
                                     /** @description telegram */
@@ -5390,7 +5394,7 @@ export interface paths {
                         /** @enum {string} */
                         type: "slack" | "discord" | "email" | "webhook" | "telegram";
                         name: string;
-                        /** @description slack, discord {webhookUrl}; email {addresses: [1–20]}; webhook {url, headers?}; telegram {botToken, chatId} */
+                        /** @description slack, discord {webhookUrl}; email {addresses: [1–20]}; webhook {url, headers?, format? (kairos|justrun), secret?}; telegram {botToken, chatId} */
                         config: {
                             [key: string]: unknown;
                         };
@@ -5423,6 +5427,10 @@ export interface paths {
                                     };
                                     /** @description email */
                                     addresses?: string[];
+                                    /** @description webhook: the envelope and signature it receives, kairos (default) or justrun */
+                                    format?: string;
+                                    /** @description webhook: the key of the X-JustRun-Signature HMAC; masked */
+                                    secret?: string;
                                     /** @description telegram; masked */
                                     botToken?: string;
                                     /** @description telegram */
@@ -5513,6 +5521,10 @@ export interface paths {
                                     };
                                     /** @description email */
                                     addresses?: string[];
+                                    /** @description webhook: the envelope and signature it receives, kairos (default) or justrun */
+                                    format?: string;
+                                    /** @description webhook: the key of the X-JustRun-Signature HMAC; masked */
+                                    secret?: string;
                                     /** @description telegram; masked */
                                     botToken?: string;
                                     /** @description telegram */
@@ -5613,7 +5625,7 @@ export interface paths {
                         /** @enum {string} */
                         type?: "slack" | "discord" | "email" | "webhook" | "telegram";
                         name?: string;
-                        /** @description slack, discord {webhookUrl}; email {addresses: [1–20]}; webhook {url, headers?}; telegram {botToken, chatId} */
+                        /** @description slack, discord {webhookUrl}; email {addresses: [1–20]}; webhook {url, headers?, format? (kairos|justrun), secret?}; telegram {botToken, chatId} */
                         config?: {
                             [key: string]: unknown;
                         };
@@ -5646,6 +5658,10 @@ export interface paths {
                                     };
                                     /** @description email */
                                     addresses?: string[];
+                                    /** @description webhook: the envelope and signature it receives, kairos (default) or justrun */
+                                    format?: string;
+                                    /** @description webhook: the key of the X-JustRun-Signature HMAC; masked */
+                                    secret?: string;
                                     /** @description telegram; masked */
                                     botToken?: string;
                                     /** @description telegram */

@@ -11,7 +11,8 @@ export interface Notice {
   projectId: string;
   /** Null for a test notice. */
   job: { id: string; name: string | null } | null;
-  execution: { id: string; status: string; statusCode: number | null; error: string | null; responseExcerpt: string | null; durationMs: number; executedAt: number } | null;
+  /** `runId` is absent from notices written before it was recorded. */
+  execution: { id: string; runId?: string; status: string; statusCode: number | null; error: string | null; responseExcerpt: string | null; durationMs: number; executedAt: number } | null;
   consecutiveFailures: number;
   /** Link to the job in the dashboard: `${KAIROS_PUBLIC_URL}/jobs/<id>`, or null without a public URL or a dashboard. */
   jobUrl: string | null;
@@ -47,6 +48,7 @@ export function outcomeNotice(id: string, event: Exclude<NoticeEvent, 'test'>, a
     job: { id: job.id, name: job.name },
     execution: {
       id: a.executionId,
+      runId: a.runId,
       status: a.status,
       statusCode: a.statusCode,
       error: a.error,
@@ -212,6 +214,28 @@ export function renderWebhookEnvelope(n: Notice): WebhookEnvelope {
       executedAt: e ? iso(e.executedAt) : null,
       consecutiveFailures: n.consecutiveFailures,
       jobUrl: n.jobUrl,
+    },
+  };
+}
+
+/**
+ * What a webhook channel in JustRun's format receives: its event envelope, in which an
+ * execution is a whole run (its retries included), so `execution_id` names the run.
+ */
+export function renderJustRunEnvelope(n: Notice) {
+  const e = n.execution;
+  return {
+    id: n.id,
+    type: n.event,
+    created_at: iso(n.createdAt),
+    data: {
+      job_id: n.job?.id ?? null,
+      job_name: n.job?.name ?? null,
+      execution_id: e ? (e.runId ?? e.id) : null,
+      status_code: e?.statusCode ?? null,
+      duration_ms: e?.durationMs ?? null,
+      error: e?.error ?? null,
+      executed_at: e ? iso(e.executedAt) : null,
     },
   };
 }

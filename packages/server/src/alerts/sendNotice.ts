@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlertChannelTarget } from '../domain/alertChannel.js';
 import { destinationHttpRequest } from '../domain/destinations.js';
@@ -8,7 +9,7 @@ import type { AlertChannelRow, OutboxRow } from '../store/schema.js';
 import { getAlertChannel } from '../store/sql/alertChannels.js';
 import type { Executor } from '../store/sql/executor.js';
 import { liveSigningSecrets } from '../store/sql/signingSecrets.js';
-import { type Notice, noticeExcerptLength, renderDiscordContent, renderEmail, renderSlackText, renderTelegramText, renderWebhookEnvelope } from './notice.js';
+import { type Notice, noticeExcerptLength, renderDiscordContent, renderEmail, renderSlackText, renderJustRunEnvelope, renderTelegramText, renderWebhookEnvelope } from './notice.js';
 
 /** A channel as sendNotice takes it: the stored row parsed. */
 export type AlertChannel = AlertChannelTarget & { id: string; projectId: string; name: string };
@@ -69,7 +70,8 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
   const json = ['user-agent', deps.userAgent, 'content-type', 'application/json'];
   if (channel.type === 'webhook') {
     const url = new URL(channel.config.url);
-    const envelope = renderWebhookEnvelope(notice);
+    const justRun = channel.config.format === 'justrun';
+    const envelope = justRun ? renderJustRunEnvelope(notice) : renderWebhookEnvelope(notice);
     const body = JSON.stringify(envelope);
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers = [...json];
@@ -81,6 +83,7 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
     }
     // As every message Kairos sends a URL of the project's: receivers route on `kairos-event`.
     headers.push('webhook-id', notice.id, 'webhook-timestamp', timestamp, 'kairos-event', envelope.type);
+    if (justRun && channel.config.secret !== undefined) headers.push('x-justrun-signature', `sha256=${createHmac('sha256', channel.config.secret).update(body).digest('hex')}`);
     const secrets = await liveSigningSecrets(deps.db, [channel.projectId], Date.now());
     if (secrets.length > 0) headers.push('webhook-signature', webhookSignature(secrets.map((s) => signingKey(s.secret)), notice.id, timestamp, body));
     return { ...base, origin: url.origin, path: `${url.pathname}${url.search}`, headers, body };

@@ -49,6 +49,8 @@ import { booperPlugin } from './compat/booper/plugin.js';
 import { donutworkPlugin } from './compat/donutwork/plugin.js';
 import { runnerCreateRate, runnerPlugin } from './compat/runner/plugin.js';
 import type { DialectErrors } from './compat/door.js';
+import { runhooksPlugin } from './compat/runhooks/plugin.js';
+import { justRunPlugin } from './compat/justrun/plugin.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -128,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redis: deps.redis,
     redisPrefix: deps.redisPrefix,
     onLimited: (rateClass) => deps.metrics.rateLimited(rateClass),
+    planRates: (projectId) => deps.plans.currentPlan(projectId),
   });
   app.addHook('onRequest', limits.byAddress);
   registerAuthentication(app, deps.accounts);
@@ -159,6 +162,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runnerPlugin, { prefix: '/compat/runner', accounts: deps.accounts, jobs: deps.jobs, inboundWebhooks: deps.inboundWebhooks, limitCreates: limits.keyed('runnerCreates', runnerCreateRate, callerKey), limitPerSlug: limitInbound });
   await app.register(booperPlugin, { prefix: '/compat/booper', accounts: deps.accounts, jobs: deps.jobs });
   await app.register(donutworkPlugin, { prefix: '/compat/donutwork', accounts: deps.accounts, jobs: deps.jobs });
+  // Runhooks and JustRun use the shared bearer hook (`config.bearer`): it runs before the per-caller
+  // and per-plan limits, whose headers both documents describe, so those count their callers.
+  await app.register(runhooksPlugin, {
+    prefix: '/compat/runhooks',
+    accounts: deps.accounts,
+    apiKeys: deps.apiKeys,
+    jobs: deps.jobs,
+    executions: deps.executions,
+    alerts: deps.alerts,
+    plans: deps.plans,
+    store: deps.store,
+    redis: deps.redis,
+    startedAt: Date.now(),
+  });
+  await app.register(justRunPlugin, {
+    prefix: '/compat/justrun',
+    jobs: deps.jobs,
+    spaces: deps.spaces,
+    alerts: deps.alerts,
+    apiKeys: deps.apiKeys,
+    plans: deps.plans,
+    sparklines: deps.sparklines,
+    badges: deps.badges,
+  });
   await registerOpenApiRoutes(app);
   return app;
 }

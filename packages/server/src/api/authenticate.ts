@@ -19,6 +19,8 @@ declare module 'fastify' {
      * `Kairos-Project` and gets no caller; an API key still gets its project's caller.
      */
     account?: boolean;
+    /** A dialect's route outside `/v1` (`/compat/…`) that wants the same bearer check as `/v1`. */
+    bearer?: boolean;
   }
 }
 
@@ -31,16 +33,16 @@ function bearerOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Resolves the bearer (an API key or an access token) of every `/v1` request that is not public,
+ * Resolves the bearer (an API key or an access token) of every `/v1` request (or dialect route asking for it) that is not public,
  * and the project it acts on.
  */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('caller', undefined);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/') || request.url.startsWith('/v1/health')) return;
     if (!request.routeOptions.url) return; // unknown route: let it 404
     const config = request.routeOptions.config;
+    if (!(request.url.startsWith('/v1/') || config.bearer) || request.url.startsWith('/v1/health')) return;
     const bearer = bearerOf(request);
     if (config.public) {
       if (config.identify && bearer !== undefined) request.principal = await accounts.authenticate(bearer);

@@ -15,13 +15,23 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The tightest limit this request was counted against so far. */
     rateLimitUsage: Usage | undefined;
+    /** The per-minute limit of the caller's plan for this request's class, while it is counted. */
+    planRateMax: number | undefined;
   }
 }
 
-interface Usage {
+export interface Usage {
   max: number;
   remaining: number;
   resetMs: number;
+  /** The length of the limit's window (for draft-7's `RateLimit-Policy: 100;w=900`). */
+  windowMs: number;
+}
+
+/** The per-minute limits of a project's plan, where it has them. */
+export interface PlanRates {
+  requestsPerMinute?: number | null;
+  runNowPerMinute?: number | null;
 }
 
 export interface RateLimitOptions {
@@ -31,6 +41,8 @@ export interface RateLimitOptions {
   redisPrefix?: string;
   /** Told of every request refused, by class (or `ip`, or the name of a keyed limit). */
   onLimited?: (rateClass: string) => void;
+  /** The plan of a caller's project: its per-minute limits are counted besides the profile's. */
+  planRates?: (projectId: string) => Promise<PlanRates>;
 }
 
 const writeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -109,6 +121,7 @@ export async function registerRateLimits(
     ...(options.redis ? { store: redisStore(options.redis, `${options.redisPrefix ?? ''}rl:`) } : {}),
   });
   app.decorateRequest('rateLimitUsage', undefined);
+  app.decorateRequest('planRateMax', undefined);
 
   app.addHook('onRoute', (route) => {
     if (route.config?.rateClass) return;
@@ -127,6 +140,16 @@ export async function registerRateLimits(
     } as Parameters<FastifyInstance['createRateLimit']>[0]);
 
   const byAddressLimiter = limiter(options.limits.ip, 'ip', addressOf);
+  // One counter per caller and class for plan limits; the limit itself is the caller's plan's.
+  const planLimiter = (name: string) =>
+    app.createRateLimit({
+      max: (request: FastifyRequest) => request.planRateMax ?? Number.MAX_SAFE_INTEGER,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `${name}|${callerOf(request)}`,
+      skipOnError: true,
+      cache: 20_000,
+    } as Parameters<FastifyInstance['createRateLimit']>[0]);
+  const byPlan = { general: planLimiter('plan-general'), runNow: planLimiter('plan-runNow') };
   const byClass = Object.fromEntries(rateClasses.map((c) => [c, limiter(options.limits[c], c, perAddress.has(c) ? addressOf : callerOf)])) as Record<RateClass, Limiter>;
 
   async function count(request: FastifyRequest, reply: FastifyReply, limit: Limiter, name: string, rule: RateRule): Promise<void> {
@@ -135,7 +158,7 @@ export async function registerRateLimits(
     const resetMs = result.ttl > 0 ? result.ttl : rule.windowMs;
     const previous = request.rateLimitUsage;
     if (!previous || result.remaining < previous.remaining || (result.remaining === previous.remaining && result.max < previous.max)) {
-      const usage = { max: result.max, remaining: result.remaining, resetMs };
+      const usage = { max: result.max, remaining: result.remaining, resetMs, windowMs: rule.windowMs };
       request.rateLimitUsage = usage;
       const resetSeconds = Math.ceil(resetMs / 1000);
       reply.headers({
@@ -168,6 +191,13 @@ export async function registerRateLimits(
       if (config.rateLimit === false) return;
       const rateClass = config.rateClass ?? 'general';
       await count(request, reply, byClass[rateClass], rateClass, options.limits[rateClass]);
+      if (options.planRates && request.caller && (rateClass === 'general' || rateClass === 'runNow')) {
+        const plan = await options.planRates(request.caller.projectId);
+        const max = rateClass === 'general' ? plan.requestsPerMinute : plan.runNowPerMinute;
+        if (max === null || max === undefined) return;
+        request.planRateMax = max;
+        await count(request, reply, byPlan[rateClass], rateClass, { max, windowMs: 60_000 });
+      }
     },
     keyed(name, rule, key) {
       const limit = limiter(rule, name, key);

@@ -8,8 +8,24 @@ export type AlertChannelTarget =
   | { type: 'slack'; config: { webhookUrl: string } }
   | { type: 'discord'; config: { webhookUrl: string } }
   | { type: 'email'; config: { addresses: string[] } }
-  | { type: 'webhook'; config: { url: string; headers: Record<string, string> } }
+  | { type: 'webhook'; config: WebhookChannelConfig }
   | { type: 'telegram'; config: { botToken: string; chatId: string | number } };
+
+/**
+ * A webhook channel's receiver. `format` picks the envelope and signature it gets: Kairos's
+ * (camelCase, Standard Webhooks signature with the project's signing secrets) or JustRun's
+ * (snake_case, and `X-JustRun-Signature: sha256=<hex HMAC of the body>` keyed with `secret`).
+ */
+export interface WebhookChannelConfig {
+  url: string;
+  headers: Record<string, string>;
+  format?: WebhookFormat;
+  /** The channel's own signing secret, as the client gave it. */
+  secret?: string;
+}
+
+export const webhookFormats = ['kairos', 'justrun'] as const;
+export type WebhookFormat = (typeof webhookFormats)[number];
 
 export type AlertChannelType = AlertChannelTarget['type'];
 export const alertChannelTypes = ['slack', 'discord', 'email', 'webhook', 'telegram'] as const satisfies readonly AlertChannelType[];
@@ -17,13 +33,13 @@ export const alertChannelTypes = ['slack', 'discord', 'email', 'webhook', 'teleg
 /** A channel as validated: its name and where it sends. */
 export type AlertChannelSpec = AlertChannelTarget & { name: string };
 
-export const alertChannelLimits = { nameLength: 100, addresses: 20, headers: 20 } as const;
+export const alertChannelLimits = { nameLength: 100, addresses: 20, headers: 20, secretLength: 256 } as const;
 
 const configFields: Record<AlertChannelType, readonly string[]> = {
   slack: ['webhookUrl'],
   discord: ['webhookUrl'],
   email: ['addresses'],
-  webhook: ['url', 'headers'],
+  webhook: ['url', 'headers', 'format', 'secret'],
   telegram: ['botToken', 'chatId'],
 };
 
@@ -80,7 +96,18 @@ export function compileAlertChannel(input: unknown, checkUrl: (url: string) => s
           }
         }
       }
-      target = { type: 'webhook', config: { url: config.url as string, headers } };
+      const webhook: WebhookChannelConfig = { url: config.url as string, headers };
+      if (present(config.format)) {
+        if (!(webhookFormats as readonly unknown[]).includes(config.format)) add('config.format', `must be one of ${webhookFormats.join(', ')}`);
+        else if (config.format !== 'kairos') webhook.format = config.format as WebhookFormat;
+      }
+      if (present(config.secret)) {
+        const secret = config.secret;
+        if (typeof secret !== 'string' || secret === '' || secret.length > alertChannelLimits.secretLength) add('config.secret', `must be a string of 1 to ${alertChannelLimits.secretLength} characters`);
+        else if (secret.includes('…')) add('config.secret', 'is masked; give the full value');
+        else webhook.secret = secret;
+      }
+      target = { type: 'webhook', config: webhook };
       break;
     }
     case 'email': {
@@ -116,7 +143,12 @@ export function maskAlertChannelConfig(target: AlertChannelTarget): Record<strin
       return { webhookUrl: maskUrl(target.config.webhookUrl) };
     case 'webhook':
       // The path of a receiver's URL often is its secret (a token in it), like a Slack hook's.
-      return { url: maskUrl(target.config.url), headers: Object.fromEntries(Object.entries(target.config.headers).map(([k, v]) => [k, maskSecret(v)])) };
+      return {
+        url: maskUrl(target.config.url),
+        headers: Object.fromEntries(Object.entries(target.config.headers).map(([k, v]) => [k, maskSecret(v)])),
+        ...(target.config.format ? { format: target.config.format } : {}),
+        ...(target.config.secret !== undefined ? { secret: maskSecret(target.config.secret) } : {}),
+      };
     case 'telegram':
       return { botToken: maskSecret(target.config.botToken), chatId: target.config.chatId };
     case 'email':

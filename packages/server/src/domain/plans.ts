@@ -13,6 +13,10 @@ export interface Plan {
   retentionDays: number | null;
   /** Deliveries of the project in flight at once. */
   concurrency: number | null;
+  /** API requests a minute per caller, on top of the server's rate profile (JustRun's per-plan table). */
+  requestsPerMinute?: number | null;
+  /** Runs started by hand a minute per caller, likewise. */
+  runNowPerMinute?: number | null;
 }
 
 const unlimited: Plan = {
@@ -48,7 +52,7 @@ export const builtInPlans: readonly Plan[] = [
   tier('growth', 100, 50_000, 500_000, 10, 300, 50, 30, 15),
 ];
 
-const limitKeys = ['maxJobs', 'maxDailyRuns', 'maxMonthlyRuns', 'maxRetries', 'maxTimeoutMs', 'maxAlertConfigs', 'retentionDays', 'concurrency'] as const;
+const limitKeys = ['maxJobs', 'maxDailyRuns', 'maxMonthlyRuns', 'maxRetries', 'maxTimeoutMs', 'maxAlertConfigs', 'retentionDays', 'concurrency', 'requestsPerMinute', 'runNowPerMinute'] as const;
 
 /**
  * The plans an install offers: the built-in ones, overridden or extended by the operator's

@@ -5,6 +5,8 @@ export interface TemplateValues {
   'job.id': string;
   'job.name': string;
   'execution.id': string;
+  /** The run all attempts of one occurrence share (what JustRun calls an execution). */
+  'run.id': string;
   attempt: string;
   scheduledFor: string;
   now: string;

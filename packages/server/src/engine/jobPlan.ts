@@ -299,6 +299,7 @@ export function requestFor(held: HeldRun, now: number, executionId: string, sign
       'job.id': job.id,
       'job.name': job.name ?? '',
       'execution.id': executionId,
+      'run.id': run.id,
       attempt: String(run.attempt),
       scheduledFor: new Date(run.due_at).toISOString(),
       now: new Date(now).toISOString(),

@@ -7,7 +7,7 @@ import { findApiKeyByHash, getApiKey, getOwnedProject, getProject, insertApiKey,
 import { findRefreshTokenByHash, insertRefreshToken, isRefreshFamilyLive, markRefreshTokenUsed, revokeRefreshFamily } from '../store/sql/refreshTokens.js';
 import { getSetting, insertSettingIfAbsent } from '../store/sql/settings.js';
 import { findUserByEmail, getUser, insertUser } from '../store/sql/users.js';
-import { allScopes, hashKey, keyPrefix, mintApiKey, parseScopes } from './apiKeys.js';
+import { allScopes, hashKey, isApiKey, type KeyStyle, mintApiKey, parseScopes } from './apiKeys.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { refreshTokenTtlMs, type SessionTokens } from './sessions.js';
 import { apiKeyView, projectView, userView } from './views.js';
@@ -102,11 +102,11 @@ export function createAccountsService({ store, sessions, registration }: Account
      * A project with one all-scopes key, for a server or script that needs no user account.
      * `actor` is whoever sent a bearer along: when registration is closed, only an admin may.
      */
-    async registerAnonymous(name: string, actor?: Principal) {
+    async registerAnonymous(name: string, actor?: Principal, keyStyle?: KeyStyle) {
       if (registration === 'closed' && !(await isAdmin(actor))) throw registrationClosed();
       const now = Date.now();
       const project: ProjectRow = { id: newId('prj', now), name, owner_id: null, created_at: now };
-      const { row, key } = mintApiKey(project.id, 'default', allScopes, now);
+      const { row, key } = mintApiKey(project.id, 'default', allScopes, now, keyStyle);
       await store.db.transaction().execute(async (trx) => {
         await insertProject(trx, project);
         await insertApiKey(trx, row);
@@ -119,7 +119,7 @@ export function createAccountsService({ store, sessions, registration }: Account
      * account on a fresh install is the operator's admin and may register even when registration is
      * closed; after that a closed server takes new accounts only from an admin.
      */
-    async register(input: RegisterInput, actor?: Principal) {
+    async register(input: RegisterInput, actor?: Principal, keyStyle?: KeyStyle) {
       const email = input.email.toLowerCase();
       const actorIsAdmin = await isAdmin(actor);
       // Refuse before the deliberately slow hash when the answer is already known.
@@ -128,7 +128,7 @@ export function createAccountsService({ store, sessions, registration }: Account
       const now = Date.now();
       const user: UserRow = { id: newId('usr', now), email, name: input.name, password_hash: passwordHash, is_admin: 0, created_at: now, updated_at: now };
       const project: ProjectRow = { id: newId('prj', now), name: 'default', owner_id: user.id, created_at: now };
-      const key = mintApiKey(project.id, 'default', allScopes, now);
+      const key = mintApiKey(project.id, 'default', allScopes, now, keyStyle);
       const refresh = newRefreshToken(user.id, newId('ses', now), now);
       await store.db.transaction().execute(async (trx) => {
         const first = await insertSettingIfAbsent(trx, { key: adminSetting, value: user.id, created_at: now });
@@ -179,7 +179,7 @@ export function createAccountsService({ store, sessions, registration }: Account
     /** What the bearer proves; 401 when it is missing, unknown, revoked or expired. */
     async authenticate(bearer: string | undefined): Promise<Principal> {
       if (!bearer) throw missingBearer();
-      if (bearer.startsWith(keyPrefix)) {
+      if (isApiKey(bearer)) {
         const row = await findApiKeyByHash(store.db, hashKey(bearer));
         if (!row) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
         await touch(row, Date.now());
@@ -226,6 +226,24 @@ export function createAccountsService({ store, sessions, registration }: Account
       const [project, key] = await Promise.all([getProject(store.db, principal.projectId), findKeyView(principal)]);
       if (!project || !key) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
       return { project: projectView(project), scopes: [...principal.scopes], apiKey: key };
+    },
+
+    /**
+     * Who a caller is, as a dialect's profile shows it: the project, its owner (none for a project
+     * registered without an account) and the API key the request came with (none for a session).
+     */
+    async profile(caller: Caller) {
+      const project = await getProject(store.db, caller.projectId);
+      if (!project) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
+      const [owner, key] = await Promise.all([
+        project.owner_id === null ? undefined : getUser(store.db, project.owner_id),
+        caller.keyId === undefined ? undefined : getApiKey(store.db, caller.projectId, caller.keyId),
+      ]);
+      return {
+        project: projectView(project),
+        user: owner ? { ...userView(owner), updatedAt: new Date(owner.updated_at).toISOString() } : null,
+        apiKey: key ? apiKeyView(key) : null,
+      };
     },
 
     /** Every project the caller may act on: all of a user's, or the one of a key. */

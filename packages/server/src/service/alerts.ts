@@ -17,7 +17,7 @@ import { getSpacesByIds } from '../store/sql/spaces.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './jobs.js';
 import type { PlansService } from './plans.js';
-import { alertChannelView, alertNoticeView, alertRuleView } from './views.js';
+import { type AlertChannelView, type AlertRuleView, alertChannelView, alertNoticeView, alertRuleView } from './views.js';
 
 export interface AlertsServiceDeps {
   store: Store;
@@ -88,6 +88,33 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     if (issues.length > 0) throw AppError.validation(issues);
   }
 
+  async function insertRule(trx: Executor, projectId: string, spec: AlertRuleSpec) {
+    await serialise(trx, projectId);
+    const plan = await plans.planOf(trx, projectId);
+    if (plan.maxAlertConfigs !== null) {
+      const used = await countAlertRules(trx, projectId);
+      if (used + 1 > plan.maxAlertConfigs) {
+        throw new AppError('max_alert_configs_exceeded', `The ${plan.name} plan allows at most ${plan.maxAlertConfigs} alert rules; this project has ${used}.`);
+      }
+    }
+    await checkReferences(trx, projectId, spec);
+    const now = Date.now();
+    const row: AlertRuleRow = { id: newId('alr', now), project_id: projectId, ...ruleColumns(spec), created_at: now, updated_at: now };
+    await insertAlertRule(trx, row);
+    return alertRuleView(row);
+  }
+
+  /** Changes the given fields; naming one of jobId, spaceId and tag replaces the rule's scope. */
+  async function changeRule(trx: Executor, projectId: string, row: AlertRuleRow, input: Record<string, unknown>) {
+    const { id: _id, createdAt: _c, updatedAt: _u, ...stored } = alertRuleView(row);
+    const rescoped = scopeFields.some((f) => input[f] !== undefined);
+    const merged: Record<string, unknown> = { ...stored, ...(rescoped ? { jobId: null, spaceId: null, tag: null } : {}), ...input };
+    const spec = compiledRule(merged);
+    await checkReferences(trx, projectId, spec);
+    await updateAlertRule(trx, row.id, { ...ruleColumns(spec), updated_at: Date.now() });
+    return alertRuleView((await getAlertRule(trx, projectId, row.id))!);
+  }
+
   return {
     async createChannel(projectId: string, input: unknown) {
       const spec = compiledChannel(input, deps);
@@ -117,12 +144,25 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       return alertChannelView(await loadChannel(store.db, projectId, id));
     },
 
-    /** 409 naming the rules that still send to the channel: nothing is changed behind the caller's back. */
-    async removeChannel(projectId: string, id: string): Promise<void> {
+    /**
+     * 409 naming the rules that still send to the channel: nothing is changed behind the caller's
+     * back. With `ownRules`, rules that send to this channel alone go with it (a dialect's channel
+     * and the rule made with it are one object to its clients).
+     */
+    async removeChannel(projectId: string, id: string, options: { ownRules?: boolean } = {}): Promise<void> {
       await inTransaction(store, async (trx) => {
         await serialise(trx, projectId);
         await loadChannel(trx, projectId, id);
-        const users = await alertRulesUsingChannel(trx, projectId, id);
+        let users = await alertRulesUsingChannel(trx, projectId, id);
+        if (options.ownRules) {
+          const rest: typeof users = [];
+          for (const user of users) {
+            const rule = await loadRule(trx, projectId, user.id);
+            if ((JSON.parse(rule.channel_ids) as string[]).length === 1) await deleteAlertRule(trx, rule.id);
+            else rest.push(user);
+          }
+          users = rest;
+        }
         if (users.length > 0) {
           throw new AppError(
             'conflict',
@@ -141,22 +181,54 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       return sendNotice({ ...deps.sender, db: store.db }, row, testNotice(newId('ntc', now), projectId, now));
     },
 
-    async createRule(projectId: string, input: unknown) {
-      const spec = compiledRule(input);
+    createRule: (projectId: string, input: unknown) => inTransaction(store, (trx) => insertRule(trx, projectId, compiledRule(input))),
+
+    /**
+     * A rule with a channel of its own, made together (for dialects whose alert is one object:
+     * Runhooks' alert config, a JustRun channel's project-wide events). Both or neither are stored.
+     */
+    async createRuleWithChannel(projectId: string, channelInput: unknown, ruleInput: Record<string, unknown>) {
+      const channelSpec = compiledChannel(channelInput, deps);
+      const now = Date.now();
+      const channel: AlertChannelRow = { id: newId('ch', now), project_id: projectId, type: channelSpec.type, name: channelSpec.name, config: JSON.stringify(channelSpec.config), created_at: now, updated_at: now };
+      const spec = compiledRule({ ...ruleInput, channelIds: [channel.id] });
+      return inTransaction(store, async (trx) => {
+        await insertAlertChannel(trx, channel);
+        const rule = await insertRule(trx, projectId, spec);
+        return { rule, channels: [alertChannelView(channel)] };
+      });
+    },
+
+    /** Every rule of the project (at most 1 000) with the channels it sends to. */
+    async listRulesWithChannels(projectId: string) {
+      const { rows } = await listAlertRules(store.db, projectId, 0, 1_000);
+      const ids = [...new Set(rows.flatMap((r) => JSON.parse(r.channel_ids) as string[]))];
+      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, ids)).map((c) => [c.id, alertChannelView(c)]));
+      return rows.map((r) => withChannels(alertRuleView(r), channels));
+    },
+
+    async getRuleWithChannels(projectId: string, id: string) {
+      const rule = alertRuleView(await loadRule(store.db, projectId, id));
+      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, rule.channelIds)).map((c) => [c.id, alertChannelView(c)]));
+      return withChannels(rule, channels);
+    },
+
+    /** Changes a rule and, when `channelInput` is given, its first channel, together. */
+    async updateRuleWithChannel(projectId: string, id: string, ruleInput: Record<string, unknown>, channelInput?: { type?: string; name?: string; config?: unknown }) {
       return inTransaction(store, async (trx) => {
         await serialise(trx, projectId);
-        const plan = await plans.planOf(trx, projectId);
-        if (plan.maxAlertConfigs !== null) {
-          const used = await countAlertRules(trx, projectId);
-          if (used + 1 > plan.maxAlertConfigs) {
-            throw new AppError('max_alert_configs_exceeded', `The ${plan.name} plan allows at most ${plan.maxAlertConfigs} alert rules; this project has ${used}.`);
-          }
+        const row = await loadRule(trx, projectId, id);
+        const channelId = (JSON.parse(row.channel_ids) as string[])[0];
+        if (channelInput && channelId !== undefined) {
+          const channel = await loadChannel(trx, projectId, channelId);
+          const type = channelInput.type ?? channel.type;
+          if (type !== channel.type && channelInput.config === undefined) throw AppError.validation([{ field: 'config', issue: `is required when the type changes to ${type}` }]);
+          const spec = compiledChannel({ type, name: channelInput.name ?? channel.name, config: channelInput.config ?? (JSON.parse(channel.config) as unknown) }, deps);
+          await updateAlertChannel(trx, channelId, { type: spec.type, name: spec.name, config: JSON.stringify(spec.config), updated_at: Date.now() });
         }
-        await checkReferences(trx, projectId, spec);
-        const now = Date.now();
-        const row: AlertRuleRow = { id: newId('alr', now), project_id: projectId, ...ruleColumns(spec), created_at: now, updated_at: now };
-        await insertAlertRule(trx, row);
-        return alertRuleView(row);
+        const rule = await changeRule(trx, projectId, row, ruleInput);
+        const channels = new Map((await getAlertChannelsByIds(trx, projectId, rule.channelIds)).map((c) => [c.id, alertChannelView(c)]));
+        return withChannels(rule, channels);
       });
     },
 
@@ -177,25 +249,28 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     async updateRule(projectId: string, id: string, input: Record<string, unknown>) {
       return inTransaction(store, async (trx) => {
         await serialise(trx, projectId);
-        const row = await loadRule(trx, projectId, id);
-        const current = alertRuleView(row);
-        const { id: _id, createdAt: _c, updatedAt: _u, ...stored } = current;
-        const rescoped = scopeFields.some((f) => input[f] !== undefined);
-        const merged: Record<string, unknown> = { ...stored, ...(rescoped ? { jobId: null, spaceId: null, tag: null } : {}), ...input };
-        const spec = compiledRule(merged);
-        await checkReferences(trx, projectId, spec);
-        await updateAlertRule(trx, id, { ...ruleColumns(spec), updated_at: Date.now() });
-        return alertRuleView((await getAlertRule(trx, projectId, id))!);
+        return changeRule(trx, projectId, await loadRule(trx, projectId, id), input);
       });
     },
 
-    async removeRule(projectId: string, id: string): Promise<void> {
+    /** With `ownChannels`, the rule's channels that no other rule sends to go with it. */
+    async removeRule(projectId: string, id: string, options: { ownChannels?: boolean } = {}): Promise<void> {
       await inTransaction(store, async (trx) => {
-        await loadRule(trx, projectId, id);
+        await serialise(trx, projectId);
+        const row = await loadRule(trx, projectId, id);
         await deleteAlertRule(trx, id);
+        if (!options.ownChannels) return;
+        for (const channelId of JSON.parse(row.channel_ids) as string[]) {
+          if ((await alertRulesUsingChannel(trx, projectId, channelId)).length === 0) await deleteAlertChannel(trx, channelId);
+        }
       });
     },
   };
+}
+
+/** A rule with its channels in the order it names them (a channel deleted meanwhile left out). */
+function withChannels(rule: AlertRuleView, channels: Map<string, AlertChannelView>) {
+  return { rule, channels: rule.channelIds.map((id) => channels.get(id)).filter((c): c is AlertChannelView => c !== undefined) };
 }
 
 export type AlertsService = ReturnType<typeof createAlertsService>;

@@ -6,10 +6,11 @@ import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nestingIssues } from '../domain/nesting.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
+import { compileNamePattern } from '../domain/namePattern.js';
 import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
-import { listExecutions } from '../store/sql/executions.js';
+import { listExecutions, listLastAttempts } from '../store/sql/executions.js';
 import { claimIdempotencyKey, getIdempotencyKey, idempotencyKeyOfJob, repointIdempotencyKey } from '../store/sql/idempotency.js';
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
@@ -151,6 +152,9 @@ function inheritTimezone(schedule: unknown, space: SpaceRow | undefined): unknow
   if (s.type === 'once' || s.timezone !== undefined) return schedule;
   return { ...s, timezone: space.timezone };
 }
+
+/** Jobs read at a time while a name pattern filters a listing. */
+const patternBatch = 1_000;
 
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) =>
@@ -558,9 +562,31 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       return jobView(await load(store.db, projectId, id));
     },
 
-    async list(projectId: string, filter: JobFilter, { page, perPage }: Page) {
-      const { rows, total } = await listJobs(store.db, projectId, filter, (page - 1) * perPage, perPage);
-      return { items: rows.map(jobView), total };
+    /**
+     * Newest first. `namePattern` is a case-insensitive regular expression on the name
+     * (domain/namePattern.ts), matched here rather than in SQL so that SQLite and PostgreSQL agree
+     * on it; the other filters narrow the rows read, a batch at a time.
+     */
+    async list(projectId: string, filter: JobFilter & { namePattern?: string }, { page, perPage }: Page) {
+      const { namePattern, ...rest } = filter;
+      if (namePattern === undefined) {
+        const { rows, total } = await listJobs(store.db, projectId, rest, (page - 1) * perPage, perPage);
+        return { items: rows.map(jobView), total };
+      }
+      const matches = compileNamePattern(namePattern);
+      const from = (page - 1) * perPage;
+      const items: JobView[] = [];
+      let total = 0;
+      for (let offset = 0; ; offset += patternBatch) {
+        const { rows } = await listJobs(store.db, projectId, rest, offset, patternBatch);
+        for (const row of rows) {
+          if (!matches(row.name ?? '')) continue;
+          if (total >= from && items.length < perPage) items.push(jobView(row));
+          total++;
+        }
+        if (rows.length < patternBatch) break;
+      }
+      return { items, total };
     },
 
     /** PATCH merges the change onto the job; PUT (`replace`) takes the body as the whole definition. */
@@ -618,6 +644,13 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     async executions(projectId: string, jobId: string, { page, perPage }: Page) {
       await load(store.db, projectId, jobId);
       const { rows, total } = await listExecutions(store.db, projectId, { jobId }, (page - 1) * perPage, perPage);
+      return { items: rows.map(executionView), total };
+    },
+
+    /** A job's runs, newest first, each as its last attempt so far. */
+    async runOutcomes(projectId: string, jobId: string, { page, perPage }: Page) {
+      await load(store.db, projectId, jobId);
+      const { rows, total } = await listLastAttempts(store.db, projectId, jobId, (page - 1) * perPage, perPage);
       return { items: rows.map(executionView), total };
     },
 

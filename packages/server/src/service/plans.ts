@@ -39,6 +39,9 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
   return {
     planOf,
 
+    /** The plan a project is on now. */
+    currentPlan: (projectId: string) => planOf(store.db, projectId),
+
     /** 403 naming the limit when new or changed jobs would take the project past its plan. */
     async checkJobs(db: Executor, projectId: string, defs: readonly JobDefinition[], added: number): Promise<void> {
       const plan = await planOf(db, projectId);

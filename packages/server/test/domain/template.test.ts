@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, previousResult, readStateHeader, renderTemplate } from '../../src/domain/template.js';
 
-const values = { 'job.id': 'job_1', 'job.name': 'n', 'execution.id': 'exe_1', attempt: '2', scheduledFor: '2026-01-01T00:00:00.000Z', now: '2026-01-01T00:00:01.000Z' };
+const values = { 'job.id': 'job_1', 'job.name': 'n', 'execution.id': 'exe_1', 'run.id': 'run_1', attempt: '2', scheduledFor: '2026-01-01T00:00:00.000Z', now: '2026-01-01T00:00:01.000Z' };
 
 describe('templates', () => {
   it('substitutes known placeholders, with or without spaces, and leaves others', () => {

@@ -19,6 +19,10 @@ export interface Failure {
   code: string;
   message: string;
   issues: FieldIssue[];
+  /** The request's shape failed its route schema (rather than a service check), for dialects that answer the two apart. */
+  schema?: boolean;
+  /** On a 429: the seconds the `Retry-After` header names. */
+  retryAfter?: number;
 }
 
 /** How a dialect answers every failure: the status it uses for Kairos's, and its error body. */
@@ -38,6 +42,8 @@ export function registerDialectErrors(scope: FastifyInstance, dialect: DialectEr
   const send = (failure: Failure) => ({ status: dialect.status(failure), body: dialect.body(failure) });
   scope.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const failure = failureOf(err, request);
+    const retryAfter = reply.getHeader('retry-after');
+    if (failure.status === 429 && retryAfter !== undefined) failure.retryAfter = Number(retryAfter);
     if (failure.status >= 500) request.log.error({ err }, 'request failed');
     const { status, body } = send(failure);
     return reply.status(status).send(body);
@@ -53,7 +59,7 @@ function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failu
   if (err.validation) {
     const issues = fieldIssues(oneIssuePerUnion(err.validation as ErrorObject[]), err.validationContext);
     const first = issues[0];
-    return { status: 422, code: 'validation_failed', message: first ? `${first.field}: ${first.issue}` : 'The request is not valid.', issues };
+    return { status: 422, code: 'validation_failed', message: first ? `${first.field}: ${first.issue}` : 'The request is not valid.', issues, schema: true };
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -107,6 +113,21 @@ export function acceptJsonOnly(scope: FastifyInstance): void {
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => {
     if (body === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
     return parseJson(request, body, done);
+  });
+}
+
+/**
+ * An empty body sent as `application/json` (what many HTTP wrappers send on a bodyless POST such
+ * as run, pause, replay or rotate-key) is no body, as the products' own servers take it, rather
+ * than a 400; a route that needs a body still answers its schema's error. Anything else is parsed
+ * by Fastify's default parser, within the same body limits.
+ */
+export function allowEmptyJsonBody(scope: FastifyInstance): void {
+  const parse = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined);
+    parse(request, body as string, done);
   });
 }
 

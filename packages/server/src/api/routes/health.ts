@@ -49,7 +49,8 @@ export function healthRoutes(app: FastifyInstance, { store, redis, startedAt }: 
   app.get('/health', { schema: { ...schema, summary: 'Same as /v1/health' }, config }, handler);
 }
 
-async function checkDatabase(store: Store) {
+/** The database's state and how long `SELECT 1` took; shared with the dialects' health routes. */
+export async function checkDatabase(store: Store) {
   const started = performance.now();
   try {
     await answerWithin(sql`SELECT 1`.execute(store.db), 2_000);
@@ -59,7 +60,7 @@ async function checkDatabase(store: Store) {
   }
 }
 
-async function checkRedis(redis: Redis) {
+export async function checkRedis(redis: Redis) {
   const r = await pingRedis(redis);
   return r.ok ? { status: 'ok' as const, latencyMs: round(r.latencyMs) } : { status: 'down' as const, latencyMs: round(r.latencyMs), error: r.error };
 }

@@ -10,7 +10,7 @@ const channelConfig = Type.Object(
   {},
   {
     additionalProperties: true,
-    description: 'slack, discord {webhookUrl}; email {addresses: [1–20]}; webhook {url, headers?}; telegram {botToken, chatId}',
+    description: 'slack, discord {webhookUrl}; email {addresses: [1–20]}; webhook {url, headers?, format? (kairos|justrun), secret?}; telegram {botToken, chatId}',
   },
 );
 
@@ -44,6 +44,8 @@ export const AlertChannel = Type.Object({
       url: Type.Optional(Type.String({ description: 'webhook; masked like webhookUrl' })),
       headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'webhook; values masked' })),
       addresses: Type.Optional(Type.Array(Type.String(), { description: 'email' })),
+      format: Type.Optional(Type.String({ description: 'webhook: the envelope and signature it receives, kairos (default) or justrun' })),
+      secret: Type.Optional(Type.String({ description: 'webhook: the key of the X-JustRun-Signature HMAC; masked' })),
       botToken: Type.Optional(Type.String({ description: 'telegram; masked' })),
       chatId: Type.Optional(Type.Unsafe<string | number>({ type: ['string', 'integer'], description: 'telegram' })),
     },

@@ -31,6 +31,23 @@ export async function listExecutions(db: Executor, projectId: string, filter: Ex
   );
 }
 
+/**
+ * The last attempt of each of a job's runs, newest first: one row per occurrence however often it
+ * was retried (what JustRun calls an execution, under the run's id). Reads the job's attempts once
+ * through `executions_job`, as the count of a plain listing does.
+ */
+export async function listLastAttempts(db: Executor, projectId: string, jobId: string, offset: number, limit: number): Promise<ExecutionPage> {
+  const ofJob = () => db.selectFrom('executions').where('project_id', '=', projectId).where('job_id', '=', jobId);
+  const ranked = ofJob()
+    .selectAll()
+    .select((eb) => eb.fn.agg<number>('row_number').over((ob) => ob.partitionBy('run_id').orderBy('id', 'desc')).as('rn'))
+    .as('ranked');
+  return readPage(
+    () => ofJob().select((eb) => eb.fn.count<number>('run_id').distinct().as('n')).executeTakeFirstOrThrow(),
+    async () => (await db.selectFrom(ranked).selectAll().where('rn', '=', 1).orderBy('id', 'desc').offset(offset).limit(limit).execute()) as ExecutionRow[],
+  );
+}
+
 export async function getExecution(db: Executor, projectId: string, id: string): Promise<ExecutionRow | undefined> {
   return db.selectFrom('executions').selectAll().where('id', '=', id).where('project_id', '=', projectId).executeTakeFirst();
 }
