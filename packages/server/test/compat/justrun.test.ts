@@ -324,7 +324,7 @@ describe('JustRun API', () => {
     // A route that needs a body still says so, in its shape.
     const create = await fetch(`${base}/v1/jobs`, { method: 'POST', headers });
     expect(create.status).toBe(400);
-    expect(((await create.json()) as any).error.code).toBe('validation_error');
+    expect(((await create.json()) as any).error).toMatchObject({ code: 'invalid_json', message: 'The body is empty; send a JSON object.' });
     const text = await fetch(`${base}/v1/jobs`, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'name=x' });
     expect(text.status).toBe(415);
     expect(((await text.json()) as any).error.code).toBe('unsupported_media_type');

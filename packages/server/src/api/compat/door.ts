@@ -117,21 +117,6 @@ export function acceptJsonOnly(scope: FastifyInstance): void {
 }
 
 /**
- * An empty body sent as `application/json` (what many HTTP wrappers send on a bodyless POST such
- * as run, pause, replay or rotate-key) is no body, as the products' own servers take it, rather
- * than a 400; a route that needs a body still answers its schema's error. Anything else is parsed
- * by Fastify's default parser, within the same body limits.
- */
-export function allowEmptyJsonBody(scope: FastifyInstance): void {
-  const parse = scope.getDefaultJsonParser('error', 'error');
-  scope.removeContentTypeParser('application/json');
-  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if ((body as string).trim() === '') return done(null, undefined);
-    parse(request, body as string, done);
-  });
-}
-
-/**
  * An `onRequest` hook that resolves the credential `tokenOf` finds (any project API key, or a
  * signed-in user's access token with `Kairos-Project` when they own several projects) into
  * `request.caller`; 401 when it is missing or not valid.

@@ -15,7 +15,7 @@ import type { PlansService } from '../../../service/plans.js';
 import type { SpacesService } from '../../../service/spaces.js';
 import type { SparklinesService } from '../../../service/sparklines.js';
 import { callerOf, requireScope } from '../../authenticate.js';
-import { acceptJsonOnly, allowEmptyJsonBody, registerDialectErrors } from '../door.js';
+import { acceptJsonOnly, registerDialectErrors } from '../door.js';
 import {
   BulkBody,
   CheckoutBody,
@@ -77,8 +77,8 @@ async function everyPage<T>(read: (page: { page: number; perPage: number }) => P
 export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions): Promise<void> {
   const { jobs, spaces, alerts, apiKeys, plans, sparklines, badges } = deps;
 
+  // JSON only; an empty body where a route takes none (run, pause, rotate-key…) is no body.
   acceptJsonOnly(app);
-  allowEmptyJsonBody(app);
   // A request of the wrong shape is a 400; one the service finds wrong in meaning, a 422.
   registerDialectErrors(app, { status: ({ status, schema }) => (schema ? 400 : status), body: justRunError });
 

@@ -18,7 +18,7 @@ import type { ExecutionFilter } from '../../../store/sql/executions.js';
 import type { JobStatus } from '../../../store/schema.js';
 import { callerOf, requireScope } from '../../authenticate.js';
 import { checkDatabase, checkRedis } from '../../routes/health.js';
-import { acceptJsonOnly, allowEmptyJsonBody, registerDialectErrors } from '../door.js';
+import { acceptJsonOnly, registerDialectErrors } from '../door.js';
 import {
   CreateAlertBody,
   CreateJobBody,
@@ -75,8 +75,8 @@ const authed = { bearer: true } as const;
 export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions): Promise<void> {
   const { accounts, apiKeys, jobs, executions, alerts, plans } = deps;
 
+  // JSON only; an empty body where a route takes none (run, pause, rotate-key…) is no body.
   acceptJsonOnly(app);
-  allowEmptyJsonBody(app);
   // Its table has no 415 or 422: a body it cannot use is a 400.
   registerDialectErrors(app, { status: ({ status }) => (status === 422 || status === 415 ? 400 : status), body: (f) => failure(runhooksMessage(f)) });
 
