@@ -204,6 +204,28 @@ describe('JustRun API', () => {
     expect((await call('GET', '/v1/jobs?status=broken')).status).toBe(400);
   });
 
+  it('an optional field sent as null is not given; a job\'s space_id and body take null to clear them', async () => {
+    const made = await call('POST', '/v1/jobs', {
+      name: 'Nulls',
+      cron_expression: '0 3 * * *',
+      url: `${example}/nulls`,
+      method: 'POST',
+      ...Object.fromEntries(['timezone', 'timeout_sec', 'retry_policy', 'retry_max', 'retry_delay_sec', 'tags', 'headers', 'store_response_body'].map((k) => [k, null])),
+      space_id: staging.id,
+      body: 'x',
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body.data).toMatchObject({ method: 'POST', timezone: 'Europe/Stockholm', timeout_sec: 30, retry_policy: 'none', retry_max: 0, retry_delay_sec: 60, tags: [], headers: {}, store_response_body: false, space_id: staging.id, body: 'x' });
+    const id = made.body.data.id;
+    const cleared = await call('PATCH', `/v1/jobs/${id}`, { space_id: null, body: null, name: null, timezone: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.data).toMatchObject({ name: 'Nulls', space_id: null, body: null, timezone: 'Europe/Stockholm' });
+    const noName = await call('POST', '/v1/jobs', { name: null, cron_expression: '0 3 * * *', url: `${example}/nulls`, method: null });
+    expect(noName.status).toBe(400);
+    expect(noName.body.error).toMatchObject({ code: 'validation_error', message: 'name is required' });
+    expect((await call('DELETE', `/v1/jobs/${id}`)).status).toBe(204);
+  });
+
   it('answers every other error in its shape: 401, 404, malformed JSON, 413', async () => {
     const anonymous = await call('GET', '/v1/jobs', undefined, null);
     expect(anonymous.status).toBe(401);

@@ -186,6 +186,35 @@ describe('Runhooks API', () => {
     expect(gone.body).toEqual({ success: false, error: expect.stringContaining(refresh.id) });
   });
 
+  it('an optional field sent as null is not given; an alert\'s jobId null is every job', async () => {
+    const made = await call('POST', '/jobs', {
+      name: 'Nulls',
+      description: null,
+      schedule: { type: 'cron', expression: '0 3 * * *', timezone: null },
+      httpConfig: { url: `${example}/nulls`, method: null, headers: null, body: null, timeoutMs: null },
+      retryPolicy: { maxRetries: null, initialDelay: 2000, backoffMultiplier: null, maxDelay: null },
+      tags: null,
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.data).toMatchObject({
+      schedule: { type: 'cron', expression: '0 3 * * *', timezone: 'UTC' },
+      httpConfig: { method: 'GET', headers: {}, timeoutMs: 30000 },
+      retryPolicy: { maxRetries: 3, initialDelay: 2000, backoffMultiplier: 2, maxDelay: 300000 },
+      tags: [],
+    });
+    const renamed = await call('PATCH', `/jobs/${made.body.data.id}`, { name: null, status: null, description: 'kept' });
+    expect(renamed.body.data).toMatchObject({ name: 'Nulls', status: 'active', description: 'kept' });
+    const noName = await call('POST', '/jobs', { name: null, schedule: { type: 'cron', expression: '0 3 * * *' }, httpConfig: { url: `${example}/nulls` } });
+    expect(noName.status).toBe(400);
+    expect(noName.body.error).toMatch(/name/);
+    expect((await call('DELETE', `/jobs/${made.body.data.id}`)).status).toBe(200);
+
+    const alert = await call('POST', '/alerts', { name: 'Every job', channel: 'webhook', target: `${example}/every`, jobId: null, cooldownMinutes: null, enabled: null });
+    expect(alert.status).toBe(201);
+    expect(alert.body.data).toMatchObject({ jobId: null, cooldownMinutes: 60, enabled: true });
+    expect((await call('DELETE', `/alerts/${alert.body.data.id}`)).status).toBe(200);
+  });
+
   it('refuses bad jobs with 400 naming the field in Runhooks terms', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ schedule: { type: 'cron', expression: '* * * * *' }, httpConfig: { url: `${example}/x` } }, /name/],

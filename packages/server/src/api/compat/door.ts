@@ -117,6 +117,27 @@ export function acceptJsonOnly(scope: FastifyInstance): void {
 }
 
 /**
+ * A JSON body's optional fields sent as `null` count as not given, as the products' JavaScript
+ * servers read them: each `null` member of an object (nested objects too, not array items) is
+ * dropped before validation, so a default applies and the schema never says "must be string".
+ * `keep` names the top-level fields where `null` means something (`space_id: null` takes a job
+ * out of its space).
+ */
+export function nullMeansAbsent(scope: FastifyInstance, keep: readonly string[] = []): void {
+  const kept = new Set(keep);
+  const strip = (value: unknown, top: boolean): void => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    const object = value as Record<string, unknown>;
+    for (const [key, member] of Object.entries(object)) {
+      if (member === null) {
+        if (!(top && kept.has(key))) delete object[key];
+      } else strip(member, false);
+    }
+  };
+  scope.addHook('preValidation', async (request) => strip(request.body, true));
+}
+
+/**
  * An `onRequest` hook that resolves the credential `tokenOf` finds (any project API key, or a
  * signed-in user's access token with `Kairos-Project` when they own several projects) into
  * `request.caller`; 401 when it is missing or not valid.

@@ -15,7 +15,7 @@ import type { PlansService } from '../../../service/plans.js';
 import type { SpacesService } from '../../../service/spaces.js';
 import type { SparklinesService } from '../../../service/sparklines.js';
 import { callerOf, requireScope } from '../../authenticate.js';
-import { acceptJsonOnly, registerDialectErrors } from '../door.js';
+import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
   BulkBody,
   CheckoutBody,
@@ -79,6 +79,8 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
 
   // JSON only; an empty body where a route takes none (run, pause, rotate-key…) is no body.
   acceptJsonOnly(app);
+  // null for an optional field is not given; a job's space_id and body take null to clear them.
+  nullMeansAbsent(app, ['space_id', 'body']);
   // A request of the wrong shape is a 400; one the service finds wrong in meaning, a 422.
   registerDialectErrors(app, { status: ({ status, schema }) => (schema ? 400 : status), body: justRunError });
 

@@ -18,7 +18,7 @@ import type { ExecutionFilter } from '../../../store/sql/executions.js';
 import type { JobStatus } from '../../../store/schema.js';
 import { callerOf, requireScope } from '../../authenticate.js';
 import { checkDatabase, checkRedis } from '../../routes/health.js';
-import { acceptJsonOnly, registerDialectErrors } from '../door.js';
+import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
   CreateAlertBody,
   CreateJobBody,
@@ -77,6 +77,8 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   // JSON only; an empty body where a route takes none (run, pause, rotate-key…) is no body.
   acceptJsonOnly(app);
+  // null for an optional field is not given; an alert's jobId takes null for every job.
+  nullMeansAbsent(app, ['jobId']);
   // Its table has no 415 or 422: a body it cannot use is a 400.
   registerDialectErrors(app, { status: ({ status }) => (status === 422 || status === 415 ? 400 : status), body: (f) => failure(runhooksMessage(f)) });
 
