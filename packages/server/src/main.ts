@@ -53,6 +53,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Wraps what the engine calls out to (its HTTP delivery, `$job` view, observer): fault tests inject throws here. */
   engineSeams?: (seams: EngineSeams) => EngineSeams;
+  /** The dashboard's built files; packages/web/dist when built. */
+  dashboardDir?: string;
 }
 
 /** The one place where the parts are wired together. */
@@ -152,6 +154,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       schedulePreviews: createSchedulePreviewService({ store }),
       streamTokens: createStreamTokens({ store, secret: sessionSecret }),
       liveFeed,
+      dashboardDir: options.dashboardDir ?? dashboardDir(),
     });
     if (options.listen === false) {
       await app.ready();

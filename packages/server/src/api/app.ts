@@ -44,6 +44,7 @@ import type { SchedulePreviewService } from '../service/schedulePreview.js';
 import type { StreamTokens } from '../service/streamTokens.js';
 import { schedulePreviewRoutes } from './routes/schedulePreview.js';
 import { streamRoutes } from './routes/stream.js';
+import { registerDashboard } from './plugins/dashboard.js';
 import { upcomingRunRoutes } from './routes/upcomingRuns.js';
 import { booperPlugin } from './compat/booper/plugin.js';
 import { donutworkPlugin } from './compat/donutwork/plugin.js';
@@ -83,6 +84,8 @@ export interface AppDeps {
   schedulePreviews: SchedulePreviewService;
   streamTokens: StreamTokens;
   liveFeed: LiveFeed;
+  /** The dashboard's built files, served at `/` when present. */
+  dashboardDir?: string;
 }
 
 /** A job's body may be 1 MiB; the rest of the request needs a little room around it. */
@@ -187,5 +190,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     badges: deps.badges,
   });
   await registerOpenApiRoutes(app);
+  await registerDashboard(app, deps.dashboardDir);
   return app;
 }

@@ -64,10 +64,11 @@ describe('OpenAPI document, reference and response schemas', () => {
       expect(operation.tags, `${method} ${url}`).toHaveLength(1);
       expect(operation.summary, `${method} ${url}`).toBeTruthy();
     }
-    // Only our own routes are hidden: the document itself, the reference's pages and assets, and
-    // the other products' dialects (their clients do not use the SDK the document feeds).
+    // Only our own routes are hidden: the document itself, the reference's pages and assets, the
+    // other products' dialects (their clients do not use the SDK the document feeds), and, once
+    // built, the dashboard's files and its page for deep links.
     const hidden = routesOf(server.app).filter((r) => r.hidden);
-    for (const { url } of hidden) expect(url).toMatch(/^\/(openapi\.json$|docs|compat\/)/);
+    for (const { url } of hidden) expect(url).toMatch(/^\/(openapi\.json$|docs|compat\/|$|\*$|index\.html$|assets\/)/);
     for (const path of ['/v1/auth/login', '/v1/auth/register', '/v1/auth/refresh', '/v1/auth/register-anonymous']) {
       expect(doc.paths[path].post.security, path).toEqual([]);
     }
