@@ -1246,12 +1246,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The last 24 hours of attempts of each job on a page of the job list (newest jobs first), for mini status charts */
+        /** The last 24 hours of attempts of each job on a page of the job list (newest jobs first, the same filters), for mini status charts */
         get: {
             parameters: {
                 query: {
                     page: number;
                     perPage: number;
+                    status?: "active" | "paused" | "completed" | "failed" | "cancelled";
+                    tag?: string;
+                    spaceId?: string;
+                    /** @description Part of the name or URL, any case */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6249,6 +6254,8 @@ export interface paths {
                     /** @description Window end (exclusive); from + 24 h by default; at most 31 days after from */
                     to?: string;
                     limit: number;
+                    /** @description Only this job's occurrences */
+                    jobId?: string;
                 };
                 header?: never;
                 path?: never;

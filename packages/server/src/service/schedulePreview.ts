@@ -47,8 +47,8 @@ export function createSchedulePreviewService({ store }: { store: Store }) {
      * due soonest are read first, `limit + 1` of them: the first `limit` occurrences of all jobs
      * are among theirs, since each of them has one no later than any job left unread.
      */
-    async upcoming(projectId: string, from: number, to: number, limit: number): Promise<{ runs: UpcomingRun[]; truncated: boolean }> {
-      const jobs = await upcomingJobs(store.db, projectId, to, limit + 1);
+    async upcoming(projectId: string, from: number, to: number, limit: number, jobId?: string): Promise<{ runs: UpcomingRun[]; truncated: boolean }> {
+      const jobs = await upcomingJobs(store.db, projectId, to, limit + 1, jobId);
       let truncated = jobs.length > limit;
       const heads = jobs.map((job) => {
         const schedule = JSON.parse(job.schedule) as Schedule;

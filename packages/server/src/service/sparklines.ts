@@ -1,7 +1,7 @@
 import { isFailure } from '../domain/badge.js';
 import { firstIdAt } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
-import { listJobs } from '../store/sql/jobs.js';
+import { type JobFilter, listJobs } from '../store/sql/jobs.js';
 import { recentOutcomes } from '../store/sql/sparklines.js';
 import type { Page } from './jobs.js';
 
@@ -18,8 +18,8 @@ export const sparklinePoint = (status: string): 1 | 0 | -1 => (status === 'succe
  */
 export function createSparklinesService({ store }: { store: Store }) {
   return {
-    async list(projectId: string, { page, perPage }: Page, now = Date.now()) {
-      const { rows, total } = await listJobs(store.db, projectId, {}, (page - 1) * perPage, perPage);
+    async list(projectId: string, { page, perPage }: Page, now = Date.now(), filter: JobFilter = {}) {
+      const { rows, total } = await listJobs(store.db, projectId, filter, (page - 1) * perPage, perPage);
       const ids = rows.map((r) => r.id);
       const since = firstIdAt('exe', now - sparklineWindowMs);
       const points = new Map<string, number[]>(ids.map((id) => [id, []]));

@@ -88,6 +88,9 @@ describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () =>
     expect(limited.body.data.map((u: { jobName: string }) => u.jobName)).toEqual(['hourly', 'once']);
     expect(limited.body.meta.truncated).toBe(true);
 
+    const one = await other.request('GET', `/v1/runs/upcoming?from=${from}&to=${to}&jobId=${once.id}`);
+    expect(one.body.data).toEqual([{ jobId: once.id, jobName: 'once', at: once.nextRunAt }]);
+
     // The default window is the next 24 hours.
     const byDefault = await other.request('GET', '/v1/runs/upcoming');
     expect(byDefault.body.data.filter((u: { jobId: string }) => u.jobId === hourly.id)).toHaveLength(24);
@@ -119,5 +122,8 @@ describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () =>
     expect(byUrl.body.data.map((j: { id: string }) => j.id)).toEqual([job.id]);
     const byName = await t.api.request('GET', '/v1/jobs?q=morning');
     expect(byName.body.data.map((j: { id: string }) => j.id)).toEqual([job.id]);
+    // Sparklines take the list's filters, so they line up with the page shown.
+    const lines = await t.api.request('GET', '/v1/jobs/sparklines?q=digest');
+    expect(lines.body.data).toEqual([{ jobId: job.id, points: [] }]);
   });
 });

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { SparklinesService } from '../../service/sparklines.js';
+import type { JobFilter } from '../../store/sql/jobs.js';
 import { requireScope } from '../authenticate.js';
-import { clientErrors, Paged, Pagination } from '../schemas/common.js';
+import { clientErrors, Paged } from '../schemas/common.js';
+import { JobListQuery } from '../schemas/jobs.js';
 
 const Sparkline = Type.Object({
   jobId: Type.String(),
@@ -11,19 +13,19 @@ const Sparkline = Type.Object({
 
 /** Registered before the job routes so that `sparklines` is never read as a job id. */
 export function sparklineRoutes(app: FastifyInstance, sparklines: SparklinesService): void {
-  app.get<{ Querystring: Pagination }>(
+  app.get<{ Querystring: JobListQuery }>(
     '/v1/jobs/sparklines',
     {
       schema: {
         tags: ['jobs'],
-        summary: 'The last 24 hours of attempts of each job on a page of the job list (newest jobs first), for mini status charts',
-        querystring: Pagination,
+        summary: 'The last 24 hours of attempts of each job on a page of the job list (newest jobs first, the same filters), for mini status charts',
+        querystring: JobListQuery,
         response: { 200: Paged(Sparkline), ...clientErrors },
       },
     },
     async (request) => {
-      const { page, perPage } = request.query;
-      const { items, total } = await sparklines.list(requireScope(request, 'read').projectId, { page, perPage });
+      const { page, perPage, ...filter } = request.query;
+      const { items, total } = await sparklines.list(requireScope(request, 'read').projectId, { page, perPage }, Date.now(), filter as JobFilter);
       return { data: items, meta: { page, perPage, total } };
     },
   );

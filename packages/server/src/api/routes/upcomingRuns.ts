@@ -25,7 +25,7 @@ export function upcomingRunRoutes(app: FastifyInstance, previews: SchedulePrevie
       const to = instantOf(request.query.to, 'to', from + upcomingLimits.defaultWindowMs);
       if (to <= from) throw AppError.validation([{ field: 'to', issue: 'must be after from' }]);
       if (to - from > upcomingLimits.maxWindowMs) throw AppError.validation([{ field: 'to', issue: 'must be at most 31 days after from' }]);
-      const { runs, truncated } = await previews.upcoming(projectId, from, to, request.query.limit);
+      const { runs, truncated } = await previews.upcoming(projectId, from, to, request.query.limit, request.query.jobId);
       return { data: runs.map((r) => ({ jobId: r.jobId, jobName: r.jobName, at: iso(r.at) })), meta: { from: iso(from), to: iso(to), truncated } };
     },
   );

@@ -28,6 +28,7 @@ export const UpcomingRunsQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Window start; now by default' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Window end (exclusive); from + 24 h by default; at most 31 days after from' })),
     limit: Type.Integer({ minimum: 1, maximum: upcomingLimits.maxLimit, default: upcomingLimits.defaultLimit }),
+    jobId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Only this job's occurrences" })),
   },
   { additionalProperties: false },
 );
