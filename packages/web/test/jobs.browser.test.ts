@@ -1,0 +1,161 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteDatabase, type TestDatabase } from '../../server/test/support/databases.js';
+import { type ServerProcess, spawnServer } from '../../server/test/support/process.js';
+import { type Sink, startSink } from '../../server/test/support/sink.js';
+import { ensureDashboardBuilt, expectAccessible, launchChromium, screenshot } from './support/browser.js';
+
+/**
+ * The dashboard in Debian's Chromium against a real Kairos (SQLite) and a real sink: sign up,
+ * create a recurring job with the form, see its first run arrive live, open it, replay it,
+ * pause and resume, bulk-pause, filter, view the calendar, switch theme.
+ */
+describe('dashboard: jobs, runs and live updates', () => {
+  let db: TestDatabase;
+  let server: ServerProcess;
+  let sink: Sink;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    db = await createSqliteDatabase();
+    sink = await startSink();
+    sink.respond = (a) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ received: a.path, ok: true }) });
+    [server, browser] = await Promise.all([spawnServer({ databaseUrl: db.url }), launchChromium()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill();
+    await sink?.close();
+    await db?.drop();
+  });
+
+  /** A bearer for setting up data from the test: the dashboard's own session. */
+  const bearer = async () => {
+    const s = await page.evaluate(() => JSON.parse(localStorage.getItem('kairos.session') ?? 'null') as { accessToken: string; projectId: string });
+    return { authorization: `Bearer ${s.accessToken}`, 'kairos-project': s.projectId, 'content-type': 'application/json' };
+  };
+
+  it('signs up, creates a recurring job with a live preview, and sees its first run arrive without a reload', async () => {
+    await page.goto(server.url);
+    await page.waitForURL('**/login');
+    await expectAccessible(page, 'the sign-in page');
+    await screenshot(page, '01-login');
+
+    await page.getByRole('tab', { name: 'Sign up' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Ada');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('No jobs yet').waitFor();
+    await expect.poll(() => page.getByRole('status', { name: /Live updates/ }).textContent()).toContain('live');
+
+    await page.getByRole('link', { name: 'New job' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('heartbeat');
+    await page.getByLabel('URL', { exact: true }).fill(`${sink.url}/beat`);
+    await page.getByLabel('Payload', { exact: true }).fill('{"ping": true}');
+    await page.getByLabel('Repeat').selectOption('interval');
+    await page.getByLabel('Every', { exact: true }).fill('4s');
+    // The preview follows the form: the API's description and next occurrences.
+    await page.getByText('Runs every 4 seconds').waitFor();
+    expect(await page.locator('.preview li').count()).toBe(5);
+    await page.getByLabel('Every', { exact: true }).fill('0.1s');
+    await page.locator('.preview .field-error').waitFor();
+    await page.getByLabel('Every', { exact: true }).fill('4s');
+    await page.getByText('Runs every 4 seconds').waitFor();
+    await expectAccessible(page, 'the job form');
+    await screenshot(page, '02-job-form');
+
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await page.getByRole('heading', { name: /heartbeat/ }).waitFor();
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    // The first run reaches the sink and shows in the table through the stream, with no reload.
+    await sink.waitFor(1, 15_000);
+    const firstRun = page.getByRole('table', { name: 'Upcoming and past runs' }).getByText('success').first();
+    await firstRun.waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.locator('tr.upcoming').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'the job page');
+    await screenshot(page, '03-job');
+  });
+
+  it("opens an attempt, sees the sink's response pretty-printed, and replays it", async () => {
+    await page.getByRole('table', { name: 'Upcoming and past runs' }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: /Attempt 1/ }).waitFor();
+    const body = page.getByLabel('Response body');
+    await expect.poll(() => body.textContent()).toContain('"received": "/beat"');
+    expect(await page.getByText('"ping": true').count()).toBe(1);
+    await expectAccessible(page, 'the attempt page');
+    await screenshot(page, '04-execution');
+
+    const before = sink.arrivals.length;
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.getByText('Replay queued').waitFor();
+    await sink.waitFor(before + 1);
+  });
+
+  it('pauses and resumes the job, then bulk-pauses two jobs from the list and filters it', async () => {
+    await page.getByRole('link', { name: /← Job/ }).click();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.locator('h1 .badge-paused').waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('h1 .badge-active').waitFor();
+
+    const headers = await bearer();
+    const create = async (name: string, url: string, tags: string[]) => {
+      const res = await fetch(`${server.url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ name, url, tags, schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'Europe/Berlin' } }) });
+      expect(res.status).toBe(201);
+    };
+    await create('nightly report', `${sink.url}/report`, ['reports']);
+    await create('cache warmer', `${sink.url}/warm`, ['ops']);
+
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('link', { name: 'nightly report' }).waitFor();
+    expect(await page.getByText('at 09:00 on weekdays').count() + (await page.getByText(/weekday/).count())).toBeGreaterThan(0);
+    await page.getByLabel('Select nightly report').check();
+    await page.getByLabel('Select cache warmer').check();
+    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.locator('table.jobs .badge-paused').count()).toBe(2);
+
+    await page.getByLabel('Status').selectOption('paused');
+    await page.waitForURL(/status=paused/);
+    await expect.poll(() => page.locator('table.jobs tbody tr').count()).toBe(2);
+    await page.getByPlaceholder('Search name or URL').fill('warm');
+    await page.waitForURL(/q=warm/);
+    await expect.poll(() => page.locator('table.jobs tbody tr').count()).toBe(1);
+    // The filtered view is a link: reloading it shows the same list.
+    await page.reload();
+    await page.getByRole('link', { name: 'cache warmer' }).waitFor();
+    expect(await page.locator('table.jobs tbody tr').count()).toBe(1);
+
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'heartbeat' }).waitFor();
+    await page.locator('svg.sparkline').first().waitFor();
+    await expectAccessible(page, 'the job list');
+    await screenshot(page, '05-jobs');
+  });
+
+  it('shows the calendar of past and upcoming runs, and switches to the dark theme', async () => {
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    await page.getByRole('rowheader').getByRole('link', { name: 'heartbeat' }).waitFor();
+    expect(await page.locator('.lane .mark.success').count()).toBeGreaterThan(0);
+    expect(await page.locator('.lane .mark.upcoming').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'the calendar');
+    await screenshot(page, '06-calendar');
+
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('link', { name: 'heartbeat' }).waitFor();
+    await expectAccessible(page, 'the job list in the dark theme');
+    await screenshot(page, '07-jobs-dark');
+    // The choice survives a reload.
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  });
+});
