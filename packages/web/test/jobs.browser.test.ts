@@ -106,6 +106,23 @@ describe('dashboard: jobs, runs and live updates', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.locator('h1 .badge-active').waitFor();
 
+    // A test run answers at once with the attempt (?wait=true).
+    await page.getByRole('button', { name: 'Test run' }).click();
+    const result = page.getByRole('status', { name: 'Test run result' });
+    await result.waitFor();
+    expect(await result.textContent()).toMatch(/success\s*200/);
+
+    // Editing keeps what is not changed and shows the API's own error on the field.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Timeout (ms)', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#main [aria-invalid="true"]').waitFor();
+    await page.getByLabel('Timeout (ms)', { exact: true }).fill('5000');
+    await page.getByLabel('Name', { exact: true }).fill('heartbeat');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('timeout 5.0 s').waitFor();
+    expect(await page.getByText('every 4 seconds').count()).toBe(1);
+
     const headers = await bearer();
     const create = async (name: string, url: string, tags: string[]) => {
       const res = await fetch(`${server.url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ name, url, tags, schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'Europe/Berlin' } }) });

@@ -143,7 +143,9 @@ export function JobForm({ job }: { job?: Job }) {
         timeoutMs: Number(d.timeoutMs),
         onComplete: d.onComplete || null,
       };
-      if (job) return unwrap(api.PATCH('/v1/jobs/{id}', { params: { path: { id: job.id } }, body: { ...body, body: body.body ?? null } as never }));
+      // PATCH keeps what the form does not show (description, space, query, callbacks); an emptied payload is replaced by an empty body.
+      const cleared = body.body === undefined && body.payload === undefined ? { body: '' } : {};
+      if (job) return unwrap(api.PATCH('/v1/jobs/{id}', { params: { path: { id: job.id } }, body: { ...body, ...cleared } }));
       return unwrap(api.POST('/v1/jobs', { body }));
     },
     onSuccess: ({ data }) => {

@@ -1,0 +1,135 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteDatabase, type TestDatabase } from '../../server/test/support/databases.js';
+import { type ServerProcess, spawnServer } from '../../server/test/support/process.js';
+import { type Sink, startSink } from '../../server/test/support/sink.js';
+import { ensureDashboardBuilt, expectAccessible, launchChromium, screenshot } from './support/browser.js';
+
+/**
+ * The dashboard's account pages in Debian's Chromium against a real Kairos (SQLite): log in,
+ * create and revoke an API key, add an alert channel and send a test to a real sink, see usage,
+ * create and switch projects, sign out and come back with an API key, on a phone-sized screen too.
+ */
+describe('dashboard: keys, alerts, projects and sign-in', () => {
+  let db: TestDatabase;
+  let server: ServerProcess;
+  let sink: Sink;
+  let browser: Browser;
+  let page: Page;
+  let firstKey: string;
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    db = await createSqliteDatabase();
+    sink = await startSink();
+    [server, browser] = await Promise.all([spawnServer({ databaseUrl: db.url }), launchChromium()]);
+    const res = await fetch(`${server.url}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'grace@example.com', password: 'a long enough password', name: 'Grace' }),
+    });
+    expect(res.status).toBe(201);
+    firstKey = ((await res.json()) as { data: { apiKey: string } }).data.apiKey;
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill();
+    await sink?.close();
+    await db?.drop();
+  });
+
+  it('refuses a wrong password with the API message, then logs in', async () => {
+    await page.goto(`${server.url}/keys`);
+    await page.waitForURL('**/login');
+    await page.getByLabel('Email', { exact: true }).fill('grace@example.com');
+    await page.getByLabel('Password', { exact: true }).fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(page.url()).toMatch(/\/login$/);
+    await page.getByLabel('Password', { exact: true }).fill('a long enough password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  });
+
+  it('creates an API key, shows it once, and revokes it', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('deploy bot');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const shown = page.getByTestId('new-key');
+    await shown.waitFor();
+    const key = (await shown.textContent())!.trim();
+    expect(key).toMatch(/^kr_live_/);
+    // The key works against the API.
+    expect((await fetch(`${server.url}/v1/jobs`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Copy' }).waitFor();
+    await page.getByRole('cell', { name: 'deploy bot', exact: true }).waitFor();
+    await expectAccessible(page, 'the API keys page');
+    await screenshot(page, '08-keys');
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Revoke deploy bot' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'deploy bot', exact: true }).count()).toBe(0);
+    expect((await fetch(`${server.url}/v1/jobs`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+  });
+
+  it('adds a webhook alert channel and sends a test that reaches the sink', async () => {
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('on-call hook');
+    await page.getByLabel('URL', { exact: true }).fill(`${sink.url}/alerts`);
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const channel = page.getByRole('listitem', { name: 'Channel on-call hook' });
+    await channel.waitFor();
+    await channel.getByRole('button', { name: 'Send test' }).click();
+    await channel.getByText(/^Delivered/).waitFor();
+    await sink.waitFor(1);
+    expect(sink.arrivals[0]!.path).toBe('/alerts');
+    await channel.getByRole('button', { name: 'Alert on any failure' }).click();
+    await page.getByText('Any job fails').waitFor();
+    await expectAccessible(page, 'the alerts page');
+    await screenshot(page, '09-alerts');
+  });
+
+  it('shows usage, creates a second project and switches to it', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByText(/Usage on the .* plan/).waitFor();
+    await page.getByLabel('New project name', { exact: true }).fill('staging');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.locator('.topbar .project', { hasText: 'staging' }).waitFor();
+    await page.getByRole('button', { name: 'Switch to default' }).waitFor();
+    await expectAccessible(page, 'the settings page');
+    await screenshot(page, '10-settings');
+    // The new project is empty: the key page lists none of the first project's keys.
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('table', { name: 'API keys' }).waitFor();
+    expect(await page.getByRole('cell', { name: 'default' }).count()).toBe(0);
+  });
+
+  it('signs out, comes back with an API key, and fits a phone-sized screen', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.getByRole('tab', { name: 'API key' }).click();
+    await page.getByRole('textbox', { name: 'API key' }).fill('kr_live_not_a_real_key');
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByRole('textbox', { name: 'API key' }).fill(firstKey);
+    await page.getByRole('button', { name: 'Use this key' }).click();
+    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await page.locator('.topbar .project', { hasText: 'default' }).waitFor();
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const create = await fetch(`${server.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${firstKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'phone check', url: `${sink.url}/p`, schedule: { type: 'daily', times: ['07:30'], timezone: 'Asia/Tokyo' } }),
+    });
+    expect(create.status).toBe(201);
+    await page.getByRole('link', { name: 'phone check' }).waitFor();
+    // Nothing is wider than the screen but the table, which scrolls inside its own box.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await expectAccessible(page, 'the job list on a phone');
+    await screenshot(page, '11-phone-jobs');
+  });
+});
