@@ -13,6 +13,8 @@ export function DurationChart({ executions }: { executions: Execution[] }) {
     const xs = sorted.map((e) => Date.parse(e.startedAt) / 1000);
     const ok = sorted.map((e) => (e.status === 'success' ? e.durationMs : null));
     const bad = sorted.map((e) => (e.status === 'success' ? null : e.durationMs));
+    const first = xs[0]!;
+    const last = xs[xs.length - 1]!;
     const styles = getComputedStyle(document.documentElement);
     const ink = styles.getPropertyValue('--muted').trim() || '#666';
     const axis = { stroke: ink, grid: { stroke: styles.getPropertyValue('--line').trim() || '#ddd' }, ticks: { stroke: ink } };
@@ -25,7 +27,7 @@ export function DurationChart({ executions }: { executions: Execution[] }) {
         cursor: { drag: { x: false, y: false } },
         scales: {
           // One attempt alone would stretch the axis over years: show the minutes around it instead.
-          x: { time: true, range: (_u, min, max) => (max - min < 60 ? [min - 60, max + 60] : [min, max]) },
+          x: { time: true, auto: false, range: () => (last - first < 60 ? [first - 60, last + 60] : [first, last]) },
           y: { range: (_u, _min, max) => [0, Math.max(10, max * 1.2)] },
         },
         axes: [axis, { ...axis, label: 'ms', size: 60 }],
