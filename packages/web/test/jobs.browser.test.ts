@@ -123,6 +123,11 @@ describe('dashboard: jobs, runs and live updates', () => {
     await page.getByText('timeout 5.0 s').waitFor();
     expect(await page.getByText('every 4 seconds').count()).toBe(1);
 
+    // The job's badges load from the server, with their embed snippets.
+    const badge = page.getByRole('img', { name: 'heartbeat status badge' });
+    await expect.poll(() => badge.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await page.locator('.snippet code').first().textContent()).toMatch(/^!\[heartbeat status\]\(http:\/\/127\.0\.0\.1:\d+\/badges\/job_\w+\/status\.svg\)/);
+
     const headers = await bearer();
     const create = async (name: string, url: string, tags: string[]) => {
       const res = await fetch(`${server.url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ name, url, tags, schedule: { type: 'cron', expression: '0 9 * * 1-5', timezone: 'Europe/Berlin' } }) });

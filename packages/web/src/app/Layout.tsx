@@ -9,6 +9,7 @@ import { applyTheme, initialTheme, type Theme } from './theme';
 const nav = [
   ['/', 'Jobs'],
   ['/calendar', 'Calendar'],
+  ['/spaces', 'Spaces'],
   ['/alerts', 'Alerts'],
   ['/keys', 'API keys'],
   ['/settings', 'Settings'],
@@ -25,8 +26,9 @@ export function Layout() {
     if (!session) void navigate({ to: '/login' });
   }, [session, navigate]);
 
-  const projectKey = session?.kind === 'user' ? (session.projectId ?? '') : 'key';
-  const live = useLiveStream(projectKey);
+  // One stream per sign-in and project: switching project, or signing out and in again, reconnects it.
+  const streamKey = !session ? null : session.kind === 'user' ? `user:${session.projectId}` : `key:${session.apiKey.slice(-8)}`;
+  const live = useLiveStream(streamKey);
   const project = useQuery({ queryKey: ['project'], queryFn: () => unwrap(api.GET('/v1/project')), enabled: !!session });
 
   const signOut = () => {

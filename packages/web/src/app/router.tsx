@@ -10,6 +10,7 @@ import { JobPage } from '../features/jobs/JobPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { KeysPage } from '../features/keys/KeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { SpacesPage } from '../features/spaces/SpacesPage';
 import { Layout } from './Layout';
 
 const statuses = new Set(['active', 'paused', 'completed', 'failed', 'cancelled']);
@@ -36,10 +37,11 @@ const jobs = createRoute({
   path: '/',
   component: JobsPage,
   // Filters live in the URL, so a filtered view can be shared and survives a reload.
-  validateSearch: (s: Record<string, unknown>): { status?: JobStatus; q?: string; tag?: string; page?: number } => ({
+  validateSearch: (s: Record<string, unknown>): { status?: JobStatus; q?: string; tag?: string; spaceId?: string; page?: number } => ({
     status: statuses.has(String(s.status)) ? (s.status as JobStatus) : undefined,
     q: text(s.q),
     tag: text(s.tag),
+    spaceId: text(s.spaceId),
     page: Number(s.page) > 1 ? Math.floor(Number(s.page)) : undefined,
   }),
 });
@@ -55,9 +57,10 @@ const calendar = createRoute({
 });
 const keys = createRoute({ getParentRoute: () => app, path: '/keys', component: KeysPage });
 const alerts = createRoute({ getParentRoute: () => app, path: '/alerts', component: AlertsPage });
+const spaces = createRoute({ getParentRoute: () => app, path: '/spaces', component: SpacesPage });
 const settings = createRoute({ getParentRoute: () => app, path: '/settings', component: SettingsPage });
 
-const tree = root.addChildren([login, jobs, newJob, job, editJob, execution, calendar, keys, alerts, settings]);
+const tree = root.addChildren([login, jobs, newJob, job, editJob, execution, calendar, spaces, keys, alerts, settings]);
 
 export const router = createRouter({ routeTree: tree, defaultPreload: false });
 

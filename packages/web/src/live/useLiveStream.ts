@@ -12,11 +12,12 @@ export type LiveState = 'connecting' | 'live' | 'offline';
  * token expired, the server restarted) a new token is fetched and the stream resumes after the
  * last event seen.
  */
-export function useLiveStream(projectKey: string): LiveState {
+export function useLiveStream(streamKey: string | null): LiveState {
   const queryClient = useQueryClient();
   const [state, setState] = useState<LiveState>('connecting');
 
   useEffect(() => {
+    if (streamKey === null) return;
     let source: EventSource | null = null;
     let lastEventId: string | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
@@ -29,7 +30,12 @@ export function useLiveStream(projectKey: string): LiveState {
         const params = new URLSearchParams({ token: data.token });
         if (lastEventId) params.set('lastEventId', lastEventId);
         source = new EventSource(`/v1/stream?${params}`);
-        source.onopen = () => setState('live');
+        source.onopen = () => {
+          setState('live');
+          // Job changes made before the stream opened, or while it was down, are not replayed (only
+          // attempts are): refetch what is shown once, so nothing between the two is missed.
+          void queryClient.invalidateQueries();
+        };
         source.addEventListener('execution', (e) => {
           lastEventId = (e as MessageEvent).lastEventId || lastEventId;
           const exe = JSON.parse((e as MessageEvent<string>).data) as Execution;
@@ -43,6 +49,7 @@ export function useLiveStream(projectKey: string): LiveState {
           void queryClient.invalidateQueries({ queryKey: ['jobs'] });
           void queryClient.invalidateQueries({ queryKey: ['job', job.id] });
           void queryClient.invalidateQueries({ queryKey: ['upcoming'] });
+          void queryClient.invalidateQueries({ queryKey: ['spaces'] });
         };
         source.addEventListener('job', onJob);
         source.addEventListener('job.deleted', onJob);
@@ -64,7 +71,7 @@ export function useLiveStream(projectKey: string): LiveState {
       clearTimeout(retry);
       source?.close();
     };
-  }, [projectKey, queryClient]);
+  }, [streamKey, queryClient]);
 
   return state;
 }

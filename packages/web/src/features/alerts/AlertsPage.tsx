@@ -28,6 +28,7 @@ export function AlertsPage() {
   const queryClient = useQueryClient();
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => unwrap(api.GET('/v1/alerts/channels', { params: { query: { page: 1, perPage: 100 } } })) });
   const rules = useQuery({ queryKey: ['rules'], queryFn: () => unwrap(api.GET('/v1/alerts/rules', { params: { query: { page: 1, perPage: 100 } } })) });
+  const notices = useQuery({ queryKey: ['notices'], queryFn: () => unwrap(api.GET('/v1/alerts/notices', { params: { query: { page: 1, perPage: 20 } } })) });
   const [kind, setKind] = useState<Kind>('webhook');
   const [name, setName] = useState('');
   const [target, setTarget] = useState('');
@@ -125,13 +126,45 @@ export function AlertsPage() {
 
       <h2>Rules</h2>
       {rules.data?.data.length === 0 && <p className="empty">No rules: add one from a channel.</p>}
-      <ul className="plain">
+      <ul className="plain" aria-label="Rules">
         {rules.data?.data.map((r) => (
           <li key={r.id}>
             <strong>{r.name}</strong> → {r.channelIds.map((id) => channelName.get(id) ?? id).join(', ')} <span className="muted">since {absolute(r.createdAt)}</span>
           </li>
         ))}
       </ul>
+
+      <h2>Recent notices</h2>
+      {notices.data?.data.length === 0 ? (
+        <p className="empty">No notices sent yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table aria-label="Recent notices">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Event</th>
+                <th scope="col">Job</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Delivery</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notices.data?.data.map((n) => (
+                <tr key={n.id}>
+                  <td>{absolute(n.createdAt)}</td>
+                  <td>{n.event}</td>
+                  <td className="mono">{n.jobId ?? '—'}</td>
+                  <td>{n.channelId ? (channelName.get(n.channelId) ?? n.channelId) : '—'}</td>
+                  <td>
+                    {n.status} <span className="muted">({n.attempts} attempt{n.attempts === 1 ? '' : 's'})</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

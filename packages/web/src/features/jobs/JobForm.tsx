@@ -32,6 +32,7 @@ interface Draft {
   strategy: string;
   timeoutMs: string;
   onComplete: string;
+  spaceId: string;
 }
 
 function draftOf(job?: Job): Draft {
@@ -59,6 +60,7 @@ function draftOf(job?: Job): Draft {
     strategy: job?.retryPolicy.strategy ?? 'exponential',
     timeoutMs: String(job?.timeoutMs ?? 30_000),
     onComplete: job?.onComplete ?? '',
+    spaceId: job?.spaceId ?? '',
   };
 }
 
@@ -126,6 +128,8 @@ export function JobForm({ job }: { job?: Job }) {
     retry: false,
   });
 
+  const spaces = useQuery({ queryKey: ['spaces'], queryFn: () => unwrap(api.GET('/v1/spaces', { params: { query: { page: 1, perPage: 100 } } })) });
+
   const save = useMutation({
     mutationFn: async () => {
       const body: JobInput = {
@@ -142,6 +146,7 @@ export function JobForm({ job }: { job?: Job }) {
         retryPolicy: { maxRetries: Number(d.maxRetries), strategy: d.strategy },
         timeoutMs: Number(d.timeoutMs),
         onComplete: d.onComplete || null,
+        spaceId: d.spaceId || null,
       };
       // PATCH keeps what the form does not show (description, space, query, callbacks); an emptied payload is replaced by an empty body.
       const cleared = body.body === undefined && body.payload === undefined ? { body: '' } : {};
@@ -150,6 +155,7 @@ export function JobForm({ job }: { job?: Job }) {
     },
     onSuccess: ({ data }) => {
       void queryClient.invalidateQueries({ queryKey: ['jobs'] });
+      void queryClient.invalidateQueries({ queryKey: ['spaces'] });
       void queryClient.invalidateQueries({ queryKey: ['job', data.id] });
       void navigate({ to: '/jobs/$jobId', params: { jobId: data.id } });
     },
@@ -186,9 +192,21 @@ export function JobForm({ job }: { job?: Job }) {
         <Field label="Payload" error={err?.issue('payload') ?? err?.issue('body')} hint="JSON is sent as application/json and may use $state and $previous (the last run's state and response); other text is sent as is.">
           <textarea rows={5} value={d.payload} onChange={set('payload')} spellCheck={false} className="mono" />
         </Field>
-        <Field label="Tags" error={err?.issue('tags')} hint="Comma-separated">
-          <input value={d.tags} onChange={set('tags')} />
-        </Field>
+        <div className="row">
+          <Field label="Tags" error={err?.issue('tags')} hint="Comma-separated">
+            <input value={d.tags} onChange={set('tags')} />
+          </Field>
+          <Field label="Space" error={err?.issue('spaceId')}>
+            <select value={d.spaceId} onChange={set('spaceId')}>
+              <option value="">No space</option>
+              {spaces.data?.data.map((sp) => (
+                <option key={sp.id} value={sp.id}>
+                  {sp.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
       </section>
 
       <section className="card">

@@ -4,6 +4,7 @@ import { api, unwrap } from '../../api/client';
 import type { Execution, Job } from '../../api/types';
 import { absolute, duration, relative } from '../../app/format';
 import { ErrorNote, PageTitle, StatusBadge } from '../../app/ui';
+import { Badges } from './Badges';
 import { DurationChart } from './DurationChart';
 import { jobExecutionsQuery, jobQuery, jobUpcomingQuery } from './queries';
 
@@ -193,6 +194,8 @@ export function JobPage() {
           </table>
         </div>
       </section>
+
+      <Badges jobId={j.id} name={j.name || j.id} />
     </>
   );
 }

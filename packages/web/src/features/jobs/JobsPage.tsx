@@ -18,6 +18,7 @@ export function JobsPage() {
   const queryClient = useQueryClient();
   const jobs = useQuery(jobListQuery(filters));
   const lines = useQuery(sparklinesQuery(filters));
+  const spaces = useQuery({ queryKey: ['spaces'], queryFn: () => unwrap(api.GET('/v1/spaces', { params: { query: { page: 1, perPage: 100 } } })) });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [q, setQ] = useState(filters.q ?? '');
 
@@ -75,6 +76,19 @@ export function JobsPage() {
             ))}
           </select>
         </label>
+        {(spaces.data?.data.length ?? 0) > 0 && (
+          <label className="inline">
+            <span className="sr-only">Space</span>
+            <select value={filters.spaceId ?? ''} onChange={(e) => void navigate({ search: (s) => ({ ...s, spaceId: e.target.value || undefined, page: undefined }) })}>
+              <option value="">Any space</option>
+              {spaces.data?.data.map((sp) => (
+                <option key={sp.id} value={sp.id}>
+                  {sp.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {filters.tag && (
           <button type="button" className="chip" onClick={() => void navigate({ search: (s) => ({ ...s, tag: undefined }) })}>
             tag: {filters.tag} ✕<span className="sr-only"> remove tag filter</span>
@@ -103,7 +117,7 @@ export function JobsPage() {
       )}
       <ErrorNote error={jobs.error ?? bulk.error} />
       {jobs.isSuccess && rows.length === 0 ? (
-        <p className="empty">{filters.q || filters.status || filters.tag ? 'No job matches these filters.' : 'No jobs yet. Create one to start scheduling.'}</p>
+        <p className="empty">{filters.q || filters.status || filters.tag || filters.spaceId ? 'No job matches these filters.' : 'No jobs yet. Create one to start scheduling.'}</p>
       ) : (
         <div className="table-wrap">
           <table className="jobs">

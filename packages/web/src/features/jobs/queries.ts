@@ -6,6 +6,7 @@ export interface JobFilters {
   status?: JobStatus;
   q?: string;
   tag?: string;
+  spaceId?: string;
   page?: number;
 }
 
@@ -14,14 +15,14 @@ const perPage = 50;
 export const jobListQuery = (f: JobFilters) =>
   queryOptions({
     queryKey: ['jobs', 'list', f],
-    queryFn: () => unwrap(api.GET('/v1/jobs', { params: { query: { page: f.page ?? 1, perPage, status: f.status, q: f.q || undefined, tag: f.tag || undefined } } })),
+    queryFn: () => unwrap(api.GET('/v1/jobs', { params: { query: { page: f.page ?? 1, perPage, status: f.status, q: f.q || undefined, tag: f.tag || undefined, spaceId: f.spaceId || undefined } } })),
     placeholderData: keepPreviousData,
   });
 
 export const sparklinesQuery = (f: JobFilters) =>
   queryOptions({
     queryKey: ['jobs', 'sparklines', f],
-    queryFn: () => unwrap(api.GET('/v1/jobs/sparklines', { params: { query: { page: f.page ?? 1, perPage, status: f.status, q: f.q || undefined, tag: f.tag || undefined } } })),
+    queryFn: () => unwrap(api.GET('/v1/jobs/sparklines', { params: { query: { page: f.page ?? 1, perPage, status: f.status, q: f.q || undefined, tag: f.tag || undefined, spaceId: f.spaceId || undefined } } })),
   });
 
 export const jobQuery = (id: string) =>

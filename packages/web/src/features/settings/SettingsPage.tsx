@@ -3,6 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, unwrap } from '../../api/client';
 import { getSession, setSession } from '../../api/session';
 import { ErrorNote, Field, PageTitle } from '../../app/ui';
+import { ProjectForm } from './ProjectForm';
+import { SigningSecrets } from './SigningSecrets';
 
 function Meter({ label, used, limit }: { label: string; used: number; limit: number | null }) {
   return (
@@ -66,6 +68,7 @@ export function SettingsPage() {
         <p>
           <strong>{project.data?.data.name}</strong> <span className="mono muted">{project.data?.data.id}</span>
         </p>
+        {project.data && <ProjectForm key={project.data.data.id} project={project.data.data} />}
         {u && (
           <>
             <h3>Usage on the {u.plan} plan</h3>
@@ -75,6 +78,7 @@ export function SettingsPage() {
           </>
         )}
       </section>
+      <SigningSecrets />
       {session?.kind === 'user' && (
         <section className="card">
           <h2>Your projects</h2>
