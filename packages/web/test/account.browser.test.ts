@@ -54,6 +54,20 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   });
 
+  it('renews an expired access token silently with the refresh token', async () => {
+    const before = await page.evaluate(() => JSON.parse(localStorage.getItem('kairos.session')!) as { refreshToken: string; accessTokenExpiresAt: string });
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('kairos.session')!) as Record<string, string>;
+      localStorage.setItem('kairos.session', JSON.stringify({ ...s, accessTokenExpiresAt: new Date(Date.now() - 1000).toISOString() }));
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await page.getByText('No jobs yet').waitFor();
+    const after = await page.evaluate(() => JSON.parse(localStorage.getItem('kairos.session')!) as { refreshToken: string; accessTokenExpiresAt: string });
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(Date.parse(after.accessTokenExpiresAt)).toBeGreaterThan(Date.now());
+  });
+
   it('creates an API key, shows it once, and revokes it', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name', { exact: true }).fill('deploy bot');
