@@ -171,6 +171,25 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     await expectAccessible(page, 'the settings page with secrets');
   });
 
+  it('creates an inbound webhook whose URL, posted to, reaches the target', async () => {
+    await page.getByRole('link', { name: 'Inbound' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('stripe events');
+    await page.getByLabel('Send to', { exact: true }).fill(`${sink.url}/inbound-target`);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const hook = page.getByRole('listitem', { name: 'Inbound webhook stripe events' });
+    await hook.getByRole('button', { name: 'Copy URL' }).waitFor();
+    const url = (await hook.locator('.snippet code').textContent())!;
+    expect(url).toMatch(/\/v1\/inbound\/wh_/);
+    await expectAccessible(page, 'the inbound webhooks page');
+    await screenshot(page, '13-inbound');
+    const before = sink.arrivals.length;
+    const posted = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paid: 42 }) });
+    expect(posted.status).toBe(202);
+    const arrivals = await sink.waitFor(before + 1);
+    expect(arrivals.at(-1)!.path).toBe('/inbound-target');
+    expect(JSON.parse(arrivals.at(-1)!.body)).toEqual({ paid: 42 });
+  });
+
   it('signs out, comes back with an API key, and fits a phone-sized screen', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/login');

@@ -10,6 +10,7 @@ const nav = [
   ['/', 'Jobs'],
   ['/calendar', 'Calendar'],
   ['/spaces', 'Spaces'],
+  ['/inbound', 'Inbound'],
   ['/alerts', 'Alerts'],
   ['/keys', 'API keys'],
   ['/settings', 'Settings'],

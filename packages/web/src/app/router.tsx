@@ -7,6 +7,7 @@ import { CalendarPage } from '../features/calendar/CalendarPage';
 import { ExecutionPage } from '../features/executions/ExecutionPage';
 import { EditJobPage, NewJobPage } from '../features/jobs/JobFormPages';
 import { JobPage } from '../features/jobs/JobPage';
+import { InboundPage } from '../features/inbound/InboundPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { KeysPage } from '../features/keys/KeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -58,9 +59,10 @@ const calendar = createRoute({
 const keys = createRoute({ getParentRoute: () => app, path: '/keys', component: KeysPage });
 const alerts = createRoute({ getParentRoute: () => app, path: '/alerts', component: AlertsPage });
 const spaces = createRoute({ getParentRoute: () => app, path: '/spaces', component: SpacesPage });
+const inbound = createRoute({ getParentRoute: () => app, path: '/inbound', component: InboundPage });
 const settings = createRoute({ getParentRoute: () => app, path: '/settings', component: SettingsPage });
 
-const tree = root.addChildren([login, jobs, newJob, job, editJob, execution, calendar, spaces, keys, alerts, settings]);
+const tree = root.addChildren([login, jobs, newJob, job, editJob, execution, calendar, spaces, inbound, keys, alerts, settings]);
 
 export const router = createRouter({ routeTree: tree, defaultPreload: false });
 
