@@ -19,7 +19,7 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
   let firstKey: string;
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
+    await ensureDashboardBuilt();
     db = await createSqliteDatabase();
     sink = await startSink();
     [server, browser] = await Promise.all([spawnServer({ databaseUrl: db.url }), launchChromium()]);
@@ -31,7 +31,8 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     expect(res.status).toBe(201);
     firstKey = ((await res.json()) as { data: { apiKey: string } }).data.apiKey;
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(10_000);
+    // Generous for a CI machine running the whole suite at once; a passing step takes well under a second.
+    page.setDefaultTimeout(20_000);
   });
 
   afterAll(async () => {

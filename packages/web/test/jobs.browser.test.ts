@@ -18,13 +18,14 @@ describe('dashboard: jobs, runs and live updates', () => {
   let page: Page;
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
+    await ensureDashboardBuilt();
     db = await createSqliteDatabase();
     sink = await startSink();
     sink.respond = (a) => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ received: a.path, ok: true }) });
     [server, browser] = await Promise.all([spawnServer({ databaseUrl: db.url }), launchChromium()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(10_000);
+    // Generous for a CI machine running the whole suite at once; a passing step takes well under a second.
+    page.setDefaultTimeout(20_000);
   });
 
   afterAll(async () => {

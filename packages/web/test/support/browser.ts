@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,16 +23,34 @@ const newest = (path: string): number => {
  * dashboard when its sources (or the OpenAPI document) are newer than the build, so the browser
  * never tests a stale page.
  */
-export function ensureDashboardBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(join(webRoot, 'dist', 'index.html')).mtimeMs;
-  } catch {
-    // never built
+export async function ensureDashboardBuilt(): Promise<void> {
+  const fresh = () => {
+    let built = 0;
+    try {
+      built = statSync(join(webRoot, 'dist', 'index.html')).mtimeMs;
+    } catch {
+      // never built
+    }
+    return built > Math.max(newest(join(webRoot, 'src')), newest(join(webRoot, 'index.html')), newest(join(webRoot, '..', 'server', 'openapi.json')));
+  };
+  if (fresh()) return;
+  // Test files run in parallel: one builds while the others wait, so no two builds share dist/.
+  const lock = join(tmpdir(), `kairos-web-build-${Buffer.from(webRoot).toString('hex').slice(-32)}`);
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`could not take the dashboard build lock ${lock}; remove it if no build is running`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
-  const sources = Math.max(newest(join(webRoot, 'src')), newest(join(webRoot, 'index.html')), newest(join(webRoot, '..', 'server', 'openapi.json')));
-  if (built > sources) return;
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: webRoot, stdio: 'pipe', timeout: 120_000 });
+  try {
+    if (!fresh()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: webRoot, stdio: 'pipe', timeout: 120_000 });
+  } finally {
+    rmdirSync(lock);
+  }
 }
 
 /** Debian's Chromium (never a downloaded one), headless, with nothing reaching beyond loopback. */

@@ -35,6 +35,7 @@ export function JobsPage() {
     onSuccess: () => {
       setSelected(new Set());
       void queryClient.invalidateQueries({ queryKey: ['jobs'] });
+      void queryClient.invalidateQueries({ queryKey: ['spaces'] });
     },
   });
 
