@@ -16,6 +16,7 @@ import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJ
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
 import { getJobOrigins, saveJobOrigin } from '../store/sql/jobOrigins.js';
+import { lockProject } from '../store/sql/accounts.js';
 import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { PlansService } from './plans.js';
@@ -412,6 +413,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const now = Date.now();
       try {
         return await transact(now, async (trx, changes) => {
+          // Two imports of one source at once would each find no origin and both create: on
+          // PostgreSQL they take turns on the project row (SQLite runs one transaction at a time).
+          if (store.kind === 'postgres') await lockProject(trx, projectId);
           const fingerprints = items.map((item) => createHash('sha256').update(canonical({ input: item.input, status: item.status })).digest('hex'));
           const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
           // Only the jobs that change are locked: locking raises a job's revision, which would drop

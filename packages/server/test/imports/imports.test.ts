@@ -142,3 +142,15 @@ describe('POST /v1/imports on a plan with a job limit', () => {
     expect(slow.errors[0].reason).toMatch(/timeout/i);
   });
 });
+
+describe('POST /v1/imports on PostgreSQL', () => {
+  const f = useTestServer('postgres');
+
+  it('makes each job once when the same source is imported twice at the same time', async () => {
+    const source = Array.from({ length: 20 }, (_, i) => `${i} 4 * * * curl ${f.sink.url}/twice/${i}`).join('\n');
+    const [a, b] = await Promise.all([0, 1].map(async () => (await f.api.request('POST', '/v1/imports', { format: 'crontab', source })).body.data));
+    expect(a.created + b.created).toBe(20);
+    expect(a.skipped + b.skipped).toBe(20);
+    expect(await total(f.api)).toBe(20);
+  });
+});
