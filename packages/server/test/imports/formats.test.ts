@@ -107,6 +107,19 @@ describe('curl and wget commands', () => {
     expect(call('curl https://e.example/a@b')).toEqual({ url: 'https://e.example/a@b', method: 'GET', headers: {} });
   });
 
+  it('never quotes a secret in a reason: a misplaced word by its first characters, a URL without its credentials', () => {
+    const reason = (command: string) => {
+      const r = commandCall(command);
+      if (r.ok) throw new Error('imported');
+      return r.reason;
+    };
+    expect(reason('curl -H Authorization: Bearer tok_live_123456 https://e.example/')).toBe('gives two URLs ("Bearer" and "tok…"); one job calls one URL');
+    expect(reason("curl -H 'Bearer tok_live_123456' https://e.example/")).toBe('header "Bea…" is not "Name: value"');
+    expect(reason('curl https://u:pw_secret@e.example/a https://e.example/b')).toBe('gives two URLs ("https://…@e.example/a" and "https://e.example/b"); one job calls one URL');
+    const [easy] = parseEasycron([{ cron_job_id: '1', url: 'https://e.example/', cron_expression: '* * * * * *', http_headers: 'X-Ok: 1\nsk_live_secret_value' }]);
+    expect(easy).toMatchObject({ kind: 'error', reason: 'http_headers: header line 2 is not "Name: value"' });
+  });
+
   it('sends --oauth2-bearer as a Bearer Authorization header', () => {
     expect(call('curl --oauth2-bearer tok_9 https://e.example/o')).toEqual({ url: 'https://e.example/o', method: 'GET', headers: { Authorization: 'Bearer tok_9' } });
   });

@@ -15,6 +15,24 @@ export type CallResult = { ok: true; call: HttpCall } | { ok: false; reason: str
 
 const fail = (reason: string): CallResult => ({ ok: false, reason });
 
+/**
+ * A word of the command as a reason may quote it: the answer of an import never repeats a secret,
+ * and a word that is not where it should be (an unquoted `-H Authorization: Bearer tok`) may be
+ * one. A URL is shown without its credentials, anything else by its first characters.
+ */
+export function quoted(word: string): string {
+  if (/^https?:\/\//i.test(word)) {
+    try {
+      const u = new URL(word);
+      if (u.username !== '' || u.password !== '') return `"${word.replace(/\/\/[^/?#]*@/, '//…@')}"`;
+      return `"${word}"`;
+    } catch {
+      // not a URL after all: shown as any other word
+    }
+  }
+  return word.length <= 6 ? `"${word}"` : `"${word.slice(0, 3)}…"`;
+}
+
 // curl options that take no argument and change nothing Kairos sends (output, progress, TLS
 // verification that Kairos always does, compression that undici negotiates itself).
 const curlFlags = new Set(['-s', '--silent', '-S', '--show-error', '-f', '--fail', '--fail-with-body', '-v', '--verbose', '-k', '--insecure', '--compressed', '-O', '--remote-name', '-i', '--include', '-N', '--no-buffer', '-#', '--progress-bar', '-q', '--disable', '-4', '--ipv4', '-6', '--ipv6', '--http1.1', '--http2', '--no-keepalive', '--globoff', '-g', '--location-trusted', '--fail-early', '--tr-encoding', '--raw', '--no-progress-meter', '--retry-connrefused', '--retry-all-errors', '--ssl-reqd', '--tlsv1.2', '--tlsv1.3']);
@@ -46,7 +64,7 @@ const hasHeader = (headers: Record<string, string>, name: string) => Object.keys
 
 function seconds(value: string, option: string): number | string {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) return `${option} wants a number of seconds, got "${value}"`;
+  if (!Number.isFinite(n) || n <= 0) return `${option} wants a number of seconds, got ${quoted(value)}`;
   return Math.round(n * 1000);
 }
 
@@ -115,7 +133,7 @@ export function curlCall(args: readonly string[]): CallResult {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (!w.startsWith('-') || w === '-') {
-      if (url !== undefined) return fail(`gives two URLs (${url} and ${w}); one job calls one URL`);
+      if (url !== undefined) return fail(`gives two URLs (${quoted(url)} and ${quoted(w)}); one job calls one URL`);
       url = w;
       continue;
     }
@@ -145,7 +163,7 @@ export function curlCall(args: readonly string[]): CallResult {
       case '-H':
       case '--header': {
         const colon = value.indexOf(':');
-        if (colon <= 0) return fail(`header "${value}" is not "Name: value"`);
+        if (colon <= 0) return fail(`header ${quoted(value)} is not "Name: value"`);
         const name = value.slice(0, colon).trim();
         const v = value.slice(colon + 1).trim();
         // `-H 'Name:'` removes a header curl would send; Kairos sends none of curl's own.
@@ -171,7 +189,7 @@ export function curlCall(args: readonly string[]): CallResult {
         break;
       }
       case '--url':
-        if (url !== undefined) return fail(`gives two URLs (${url} and ${value}); one job calls one URL`);
+        if (url !== undefined) return fail(`gives two URLs (${quoted(url)} and ${quoted(value)}); one job calls one URL`);
         url = value;
         break;
       case '-A':
@@ -189,13 +207,13 @@ export function curlCall(args: readonly string[]): CallResult {
         break;
       case '--retry': {
         const n = Number(value);
-        if (!Number.isInteger(n) || n < 0) return fail(`--retry wants a whole number, got "${value}"`);
+        if (!Number.isInteger(n) || n < 0) return fail(`--retry wants a whole number, got ${quoted(value)}`);
         retries = n;
         break;
       }
       default: {
         // The data options.
-        if (value.startsWith('@') && w !== '--data-raw') return fail(`${w} ${value} reads a file, which cannot be imported`);
+        if (value.startsWith('@') && w !== '--data-raw') return fail(`${w} ${quoted(value)} reads a file, which cannot be imported`);
         if (w === '--json') json = true;
         data.push(w === '--data-urlencode' ? urlencodeData(value) : value);
       }
@@ -274,7 +292,7 @@ export function wgetCall(args: readonly string[]): CallResult {
       w = w.slice(0, eq);
     }
     if (!w.startsWith('-')) {
-      if (url !== undefined) return fail(`gives two URLs (${url} and ${w}); one job calls one URL`);
+      if (url !== undefined) return fail(`gives two URLs (${quoted(url)} and ${quoted(w)}); one job calls one URL`);
       url = w;
       continue;
     }
@@ -290,7 +308,7 @@ export function wgetCall(args: readonly string[]): CallResult {
         break;
       case '--header': {
         const colon = value.indexOf(':');
-        if (colon <= 0) return fail(`header "${value}" is not "Name: value"`);
+        if (colon <= 0) return fail(`header ${quoted(value)} is not "Name: value"`);
         setHeader(headers, value.slice(0, colon).trim(), value.slice(colon + 1).trim());
         break;
       }

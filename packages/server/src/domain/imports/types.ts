@@ -55,10 +55,11 @@ export function basicAuth(user: string, password: string): string {
 /** Headers from `Name: value` lines (EasyCron's `http_headers`, a pasted header block). */
 export function headerLines(text: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
+  for (const [n, line] of text.split(/\r?\n/).entries()) {
     const colon = line.indexOf(':');
     if (line.trim() === '') continue;
-    if (colon <= 0) throw new Error(`header line "${line.trim()}" has no name: value`);
+    // Named by its place, not its text, which may be a secret.
+    if (colon <= 0) throw new Error(`header line ${n + 1} is not "Name: value"`);
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   return headers;
