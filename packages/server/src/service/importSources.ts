@@ -12,6 +12,15 @@ export interface ImportApis {
   easycronApiUrl: string;
 }
 
+/** A service's answer that it will not answer more for now (HTTP 429). */
+class RateLimited extends AppError {}
+
+/** Jobs fetched, and those listed whose details could not be read, each with why. */
+export interface Fetched {
+  jobs: unknown[];
+  unread: Array<{ originalId: string; originalName: string | null; reason: string }>;
+}
+
 const timeoutMs = 30_000;
 /** An account's job list is small; a bigger answer is not the API we expect. */
 const maxAnswerBytes = 16 * 1024 * 1024;
@@ -32,6 +41,7 @@ async function getJson(service: string, url: string, headers: Record<string, str
   if (length > maxAnswerBytes) throw new AppError('unavailable', `${service} answered with more than ${maxAnswerBytes} bytes`);
   const body = await res.text();
   if (res.status === 401 || res.status === 403) throw AppError.validation([{ field: 'apiKey', issue: `${service} refused this key (HTTP ${res.status})` }]);
+  if (res.status === 429) throw new RateLimited('unavailable', `${service} answered HTTP 429: its API's rate limit for this key is reached; try again later`);
   if (res.status < 200 || res.status > 299) throw new AppError('unavailable', `${service} answered HTTP ${res.status}`);
   try {
     return JSON.parse(body) as unknown;
@@ -40,13 +50,19 @@ async function getJson(service: string, url: string, headers: Record<string, str
   }
 }
 
-/** `GET /jobs`, then `GET /jobs/<jobId>` for each (headers and body are only in the details). */
-export async function fetchCronjobOrg(base: string, apiKey: string): Promise<unknown[]> {
+/**
+ * `GET /jobs`, then `GET /jobs/<jobId>` for each (headers and body are only in the details). Its
+ * API allows a key few requests a day: once it answers 429, the jobs whose details were read are
+ * imported and the others are reported unread, for an import later (which skips the ones made).
+ */
+export async function fetchCronjobOrg(base: string, apiKey: string): Promise<Fetched> {
   const auth = { authorization: `Bearer ${apiKey}` };
   const list = await getJson('cron-job.org', `${base}/jobs`, auth);
   const jobs = (list as { jobs?: unknown }).jobs;
   if (!Array.isArray(jobs)) throw new AppError('unavailable', 'cron-job.org answered GET /jobs without a jobs list');
   const details: unknown[] = [];
+  const unread: Fetched['unread'] = [];
+  let limited: string | null = null;
   let windowStart = Date.now();
   for (const [i, job] of jobs.entries()) {
     if (i > 0 && i % cronjobOrgPerSecond === 0) {
@@ -59,14 +75,24 @@ export async function fetchCronjobOrg(base: string, apiKey: string): Promise<unk
       details.push(job);
       continue;
     }
-    const answer = await getJson('cron-job.org', `${base}/jobs/${encodeURIComponent(String(id))}`, auth);
-    details.push((answer as { jobDetails?: unknown }).jobDetails ?? job);
+    if (limited !== null) {
+      unread.push({ originalId: String(id), originalName: typeof (job as { title?: unknown }).title === 'string' ? (job as { title: string }).title : null, reason: limited });
+      continue;
+    }
+    try {
+      const answer = await getJson('cron-job.org', `${base}/jobs/${encodeURIComponent(String(id))}`, auth);
+      details.push((answer as { jobDetails?: unknown }).jobDetails ?? job);
+    } catch (err) {
+      if (!(err instanceof RateLimited)) throw err;
+      limited = `not read: ${err.message}`;
+      unread.push({ originalId: String(id), originalName: typeof (job as { title?: unknown }).title === 'string' ? (job as { title: string }).title : null, reason: limited });
+    }
   }
-  return details;
+  return { jobs: details, unread };
 }
 
 /** `GET /rest/list?token=…`, page by page. */
-export async function fetchEasycron(base: string, token: string): Promise<unknown[]> {
+export async function fetchEasycron(base: string, token: string): Promise<Fetched> {
   const jobs: unknown[] = [];
   const seen = new Set<string>();
   for (let page = 1; page <= easycronMaxPages; page++) {
@@ -87,5 +113,5 @@ export async function fetchEasycron(base: string, token: string): Promise<unknow
     }
     if (answer.cron_jobs.length < easycronPageSize || added === 0) break;
   }
-  return jobs;
+  return { jobs, unread: [] };
 }

@@ -26,7 +26,7 @@ import { getSpace, listSpaces } from '../store/sql/spaces.js';
 import { newId } from '../domain/ids.js';
 import type { Caller } from './accounts.js';
 import type { AlertsService } from './alerts.js';
-import { fetchCronjobOrg, fetchEasycron, type ImportApis } from './importSources.js';
+import { type Fetched, fetchCronjobOrg, fetchEasycron, type ImportApis } from './importSources.js';
 import type { InboundWebhookInput, InboundWebhooksService } from './inboundWebhooks.js';
 import type { ImportedJobView, ImportItem, JobsService } from './jobs.js';
 import type { ProjectSettingsService } from './projectSettings.js';
@@ -149,8 +149,8 @@ export function createImportsService(deps: ImportsServiceDeps) {
     }
   }
 
-  async function sourceOf(req: ImportRequest): Promise<unknown> {
-    if (req.apiKey === undefined) return req.source;
+  async function sourceOf(req: ImportRequest): Promise<Fetched> {
+    if (req.apiKey === undefined) return { jobs: req.source as unknown[], unread: [] };
     return req.format === 'cronjob-org' ? fetchCronjobOrg(deps.apis.cronjobOrgApiUrl, req.apiKey) : fetchEasycron(deps.apis.easycronApiUrl, req.apiKey);
   }
 
@@ -277,15 +277,16 @@ export function createImportsService(deps: ImportsServiceDeps) {
       if (req.spaceId !== undefined && !(await getSpace(store.db, projectId, req.spaceId))) {
         throw AppError.validation([{ field: 'spaceId', issue: `no space ${req.spaceId} in this project` }]);
       }
-      const source = await sourceOf(req);
+      const fetched = await sourceOf(req);
       let parsed: ReturnType<typeof entriesOf>;
       try {
-        parsed = entriesOf(req, source, Date.now());
+        parsed = entriesOf(req, fetched.jobs, Date.now());
       } catch (err) {
         if (err instanceof ImportSourceError) throw AppError.validation([{ field: err.field, issue: err.message }]);
         throw err;
       }
-      const { entries, document } = parsed;
+      const { document } = parsed;
+      const entries = [...parsed.entries, ...fetched.unread.map((u) => failed(u.originalId, u.originalName, u.reason))];
 
       const partErrors: PartError[] = (document?.unreadable ?? []).map((u) => ({ what: u.what, originalId: null, name: null, reason: u.reason }));
       const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun, partErrors) : { ids: new Map<string, string>(), made: 0 };

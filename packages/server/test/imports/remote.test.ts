@@ -124,6 +124,31 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
     expect(wrong.body.error.details[0]).toEqual({ field: 'apiKey', issue: 'EasyCron refused this token: Invalid token.' });
   });
 
+  it("imports the jobs read before cron-job.org's rate limit, and names the others as not read, for an import later", async () => {
+    let limited = true;
+    const strict = await fakeApi((_req, url) => {
+      if (url.pathname === '/jobs') return { body: { jobs: cronjobOrgJobs, someFailed: false } };
+      if (url.pathname === '/jobs/12346' && limited) return { status: 429, body: {} };
+      return { body: { jobDetails: cronjobOrgDetails[url.pathname.replace('/jobs/', '')] } };
+    });
+    const otherDb = await createSqliteDatabase();
+    const other = await startTestServer(otherDb.url, {}, { cronjobOrgApiUrl: strict.url });
+    try {
+      const c = new Api(other.url);
+      await c.register('rate limited');
+      const r = (await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' })).body.data;
+      expect(r).toMatchObject({ imported: 1, jobs: [{ name: 'Example Job' }] });
+      expect(r.errors).toEqual([{ index: 1, originalName: 'Nightly sync', reason: expect.stringMatching(/^not read: cron-job.org answered HTTP 429/) }]);
+      limited = false;
+      const later = (await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' })).body.data;
+      expect(later).toMatchObject({ imported: 1, skipped: 1, errors: [], jobs: [{ outcome: 'unchanged' }, { outcome: 'created', name: 'Nightly sync' }] });
+    } finally {
+      await other.close();
+      await otherDb.drop();
+      await strict.close();
+    }
+  });
+
   it('says when the service cannot be reached, as a 503', async () => {
     const closed = await fakeApi(() => ({ body: {} }));
     await closed.close();
