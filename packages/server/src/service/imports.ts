@@ -22,6 +22,7 @@ import { listAlertChannels } from '../store/sql/alertChannels.js';
 import { listAlertRules } from '../store/sql/alertRules.js';
 import { findInboundWebhookBySlug, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
 import { insertSigningSecret, liveSigningSecrets } from '../store/sql/signingSecrets.js';
+import { getJobOrigins } from '../store/sql/jobOrigins.js';
 import { getSpace, listSpaces } from '../store/sql/spaces.js';
 import { newId } from '../domain/ids.js';
 import type { Caller } from './accounts.js';
@@ -229,8 +230,12 @@ export function createImportsService(deps: ImportsServiceDeps) {
       }
       input.channelIds = mapped;
       if (typeof input.jobId === 'string') {
-        const jobId = jobIds.get(input.jobId);
-        if (jobId === undefined) continue;
+        // A job of this document, or of an earlier import of the same export (one split in parts).
+        const jobId = jobIds.get(input.jobId) ?? (await getJobOrigins(store.db, projectId, 'kairos', [input.jobId]))[0]?.job_id;
+        if (jobId === undefined) {
+          errors.push({ what: 'alertRule', originalId: r.originalId, name: r.name, reason: `its job ${input.jobId} was not imported` });
+          continue;
+        }
         input.jobId = jobId;
       }
       if (typeof input.spaceId === 'string') input.spaceId = spaceIds.get(input.spaceId) ?? input.spaceId;

@@ -116,6 +116,21 @@ TOKEN=tok_live_7f3a9c
     }
   });
 
+  it("imports an export split in parts: a rule on a job of an earlier part finds it, one whose job is nowhere is an error", async () => {
+    const head = { kairos: 'export', version: 1, secrets: 'included', alertChannels: [{ id: 'ch_old', type: 'webhook', name: 'split pager', config: { url: `${f.sink.url}/pager` } }] };
+    const job = { id: 'job_old1', name: 'part one', url: `${f.sink.url}/part`, schedule: { type: 'cron', expression: '0 5 * * *' } };
+    const first = (await f.api.request('POST', '/v1/imports', { format: 'kairos', source: { ...head, jobs: [job] } })).body.data;
+    expect(first).toMatchObject({ created: 1 });
+    const rules = [
+      { id: 'alr_1', name: 'part one fails', channelIds: ['ch_old'], jobId: 'job_old1' },
+      { id: 'alr_2', name: 'lost job fails', channelIds: ['ch_old'], jobId: 'job_gone' },
+    ];
+    const second = (await f.api.request('POST', '/v1/imports', { format: 'kairos', source: { ...head, alertRules: rules, jobs: [] } })).body.data;
+    expect(second.project).toMatchObject({ alertRules: 1, errors: [{ what: 'alertRule', originalId: 'alr_2', name: 'lost job fails', reason: 'its job job_gone was not imported' }] });
+    const made = (await f.api.request('GET', '/v1/alerts/rules')).body.data.find((r: { name: string }) => r.name === 'part one fails');
+    expect(made.jobId).toBe(first.jobIds[0]);
+  });
+
   it('wants the write scope', async () => {
     const key = (await f.api.request('POST', '/v1/api-keys', { name: 'ro', scopes: ['read'] })).body.data.key;
     const r = await new Api(f.server.url, key).request('POST', '/v1/imports', { format: 'crontab', source: '' });
