@@ -20,8 +20,8 @@ function getRaw(url: string, key: string): Promise<{ status: number; headers: ht
   });
 }
 
-describe('GET /v1/export', () => {
-  const f = useTestServer('sqlite');
+describe.each(['sqlite', 'postgres'] as const)('GET /v1/export (%s)', (kind) => {
+  const f = useTestServer(kind);
   const slackSecret = 'T000/B000/XXXXXXXXXXXXsecretpart';
   let signingSecret: string;
   let slug: string;
@@ -82,6 +82,16 @@ describe('GET /v1/export', () => {
     expect(rows.every((e) => e.type === 'execution' && e.id.startsWith('exe_') && e.status === 'success')).toBe(true);
     expect(rows.map((e) => e.id)).toEqual([...rows.map((e) => e.id)].sort());
     expect(r.chunks).toBeGreaterThan(1);
+  });
+
+  it('pages through more jobs than one read holds, each once, in id order', async () => {
+    const source = Array.from({ length: 1_100 }, (_, i) => `${i % 60} 3 * * * curl ${f.sink.url}/many/${i}`).join('\n');
+    expect((await f.api.request('POST', '/v1/imports', { format: 'crontab', source })).body.data).toMatchObject({ created: 1_100 });
+    const doc = JSON.parse((await getRaw(`${f.server.url}/v1/export`, f.api.key!)).text);
+    const ids = doc.jobs.map((j: { id: string }) => j.id);
+    expect(ids).toHaveLength(1_100 + 3);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort());
   });
 
   it('wants the admin scope', async () => {
