@@ -9,13 +9,13 @@ import { compileJobDefinition, type JobDefinition, type JobInput } from '../doma
 import { compileNamePattern } from '../domain/namePattern.js';
 import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
-import type { Database, IdempotencyKeyRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
+import type { Database, IdempotencyKeyRow, JobOriginRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
 import { listExecutions, listLastAttempts } from '../store/sql/executions.js';
 import { claimIdempotencyKey, getIdempotencyKey, idempotencyKeyOfJob, repointIdempotencyKey } from '../store/sql/idempotency.js';
 import { deleteJob, getJob, getJobs, insertJobs, type JobFilter, listJobs, lockJobs, updateJob } from '../store/sql/jobs.js';
 import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
-import { getJobOrigins, saveJobOrigin } from '../store/sql/jobOrigins.js';
+import { getJobOrigins, saveJobOrigins } from '../store/sql/jobOrigins.js';
 import { lockProject } from '../store/sql/accounts.js';
 import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
@@ -427,6 +427,16 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
             ...(await getJobs(trx, projectId, originJobIds.filter((id) => !changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
             ...(await lockJobs(trx, projectId, originJobIds.filter((id) => changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
           ]);
+          const spaces = await spacesFor(trx, projectId, items.map((item) => item.input.spaceId));
+          // New jobs, their first runs and every origin are written together after the loop: an
+          // import of thousands of jobs is a few statements, not a few per job.
+          const newJobs: JobRow[] = [];
+          const newRuns: RunRow[] = [];
+          const newOrigins: JobOriginRow[] = [];
+          const writeNew = async () => {
+            await insertJobs(trx, newJobs.splice(0), store);
+            await insertRuns(trx, newRuns.splice(0), store);
+          };
           const seen = new Set<string>();
           const outcomes: ImportOutcome[] = [];
           for (const [i, item] of items.entries()) {
@@ -447,7 +457,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               if (job) {
                 // The same schedule is left out of the change, so the pending run keeps its instant
                 // (an interval's grid does not move because a header changed).
-                const schedule = compileSchedule(inheritTimezone(item.input.schedule, (await spacesFor(trx, projectId, [item.input.spaceId])).get(item.input.spaceId ?? '')), now);
+                const schedule = compileSchedule(inheritTimezone(item.input.schedule, spaces.get(item.input.spaceId ?? '')), now);
                 const sameSchedule = schedule.ok && canonical(schedule.value) === canonical(JSON.parse(job.schedule));
                 const { schedule: _given, ...rest } = item.input;
                 await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...(sameSchedule ? rest : item.input) }, now);
@@ -459,31 +469,42 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 jobId = job.id;
                 outcome = 'updated';
               } else {
-                const defs = compileAll([item.input], await spacesFor(trx, projectId, [item.input.spaceId]), now, '');
-                await plans.checkJobs(trx, projectId, defs, 1);
+                const defs = compileAll([item.input], spaces, now, '');
+                // The jobs made so far are not written yet: they count against the plan all the same.
+                try {
+                  await plans.checkJobs(trx, projectId, defs, newJobs.length + 1);
+                } catch (err) {
+                  if (!(err instanceof AppError) || err.code !== 'max_jobs_exceeded' || newJobs.length === 0) throw err;
+                  // Written, they are counted where the refusal says how many the project has.
+                  await writeNew();
+                  await plans.checkJobs(trx, projectId, defs, 1);
+                }
                 const def = defs[0]!;
                 const first = firstRunAt(def.schedule, now);
                 const dueAt = first !== null && item.nextRunAt != null && item.nextRunAt > now ? item.nextRunAt : first;
                 const row = newJobRow(projectId, def, dueAt !== null, now);
-                if (item.state != null) row.state = item.state;
-                if (item.previous != null) row.previous_result = item.previous;
+                // Set on every row, so the rows written together have the same columns.
+                row.state = item.state ?? null;
+                row.previous_result = item.previous ?? null;
                 if (item.status === 'paused' && dueAt !== null) Object.assign(row, { status: 'paused', paused_by: 'user' });
-                await insertJobs(trx, [row], store);
+                newJobs.push(row);
                 if (dueAt !== null && row.status === 'active') {
-                  await insertRuns(trx, [newRunRow(row, dueAt, now)], store);
+                  newRuns.push(newRunRow(row, dueAt, now));
                   changes.added(dueAt);
                 }
                 view = importedJobView(row, dueAt !== null && row.status === 'active' ? dueAt : null);
                 jobId = row.id;
                 outcome = 'created';
               }
-              await saveJobOrigin(trx, { project_id: projectId, source, original_id: item.originalId, job_id: jobId, fingerprint, created_at: now, updated_at: now });
+              newOrigins.push({ project_id: projectId, source, original_id: item.originalId, job_id: jobId, fingerprint, created_at: now, updated_at: now });
               outcomes.push({ outcome, jobId, job: view });
             } catch (err) {
               if (!(err instanceof AppError)) throw err;
               outcomes.push({ error: err });
             }
           }
+          await writeNew();
+          await saveJobOrigins(trx, newOrigins);
           if (dryRun) throw new DryRun(outcomes);
           return outcomes;
         });
