@@ -188,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     plans: deps.plans,
     sparklines: deps.sparklines,
     badges: deps.badges,
+    imports: deps.imports,
   });
   await registerOpenApiRoutes(app);
   await registerDashboard(app, deps.dashboardDir);

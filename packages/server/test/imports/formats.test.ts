@@ -5,6 +5,7 @@ import { parseCrontab } from '../../src/domain/imports/crontab.js';
 import { commandCall, curlCall } from '../../src/domain/imports/curl.js';
 import { easycronExpression, parseEasycron } from '../../src/domain/imports/easycron.js';
 import { parseJustrun } from '../../src/domain/imports/justrun.js';
+import { createInput } from '../../src/api/compat/justrun/translate.js';
 import { fillInPlaceholder, parseKairosDocument } from '../../src/domain/imports/kairos.js';
 import { shellTokens } from '../../src/domain/imports/shellWords.js';
 import type { ImportedJob } from '../../src/domain/imports/types.js';
@@ -376,8 +377,8 @@ describe('JustRun', () => {
     expect(b).toMatchObject({
       input: {
         schedule: { type: 'cron', expression: '0 */2 * * *', timezone: 'America/New_York' },
-        retryPolicy: { strategy: 'exponential', maxRetries: 3, initialDelayMs: 30_000 },
-        headers: { 'X-API-Key': 'inv_key_abc123', 'X-Correlation-ID': 'jr-{{execution.id}}' },
+        retryPolicy: { strategy: 'exponential', maxRetries: 3, initialDelayMs: 30_000, multiplier: 2 },
+        headers: { 'X-API-Key': 'inv_key_abc123', 'X-Correlation-ID': 'jr-{{run.id}}' },
         body: '{"full_sync": true}',
         tags: ['inventory', 'critical'],
       },
@@ -385,6 +386,16 @@ describe('JustRun', () => {
     expect(c).toEqual({ kind: 'error', originalId: 'name:No URL', originalName: 'No URL', reason: 'has no url' });
     compiles(a as JobEntry);
     compiles(b as JobEntry);
+  });
+
+  it("makes of each job what JustRun's create endpoint makes of the same fields", () => {
+    const jobs = [...body.jobs.slice(0, 2), { name: 'Fixed', cron_expression: '0 1 * * *', url: 'https://api.example.com/f', retry_policy: 'fixed', retry_max: 2, body: 'id={{execution_id}}', store_response_body: true }];
+    for (const job of jobs) {
+      const [entry] = parseJustrun([job]);
+      const { name: _n, ...imported } = (entry as JobEntry).input;
+      const { name: _c, ...created } = createInput(job as Parameters<typeof createInput>[0]);
+      expect(imported).toEqual(created);
+    }
   });
 });
 

@@ -165,4 +165,87 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
       await otherDb.drop();
     }
   });
+  describe("JustRun's /v1/migrate/* over the same imports", () => {
+    let jr: Api;
+    let space: string;
+
+    beforeAll(async () => {
+      const owner = new Api(server.url);
+      await owner.register('moving from JustRun');
+      jr = new Api(`${server.url}/compat/justrun`, owner.key);
+      space = (await owner.request('POST', '/v1/spaces', { name: 'moved' })).body.data.id;
+    });
+
+    it('imports from cron-job.org with the api_key into the space_id, answering as its document shows', async () => {
+      const r = await jr.request('POST', '/v1/migrate/cronjob-org', { api_key: 'cjo_key', space_id: space });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ data: { imported: 2, skipped: 0, errors: [], job_ids: [expect.stringMatching(/^job_/), expect.stringMatching(/^job_/)] } });
+      const job = (await jr.request('GET', `/v1/jobs/${r.body.data.job_ids[0]}`)).body.data;
+      expect(job).toMatchObject({ name: 'Example Job', space_id: space, cron_expression: '0,15,30,45 * * * *', timezone: 'Europe/Berlin' });
+      expect(JSON.stringify(r.body)).not.toContain('cjo_secret_55');
+    });
+
+    it('imports from EasyCron, each job it cannot take an error with its original_name', async () => {
+      const r = await jr.request('POST', '/v1/migrate/easycron', { api_key: 'ec_token' });
+      expect(r.status).toBe(200);
+      expect(r.body.data).toMatchObject({ imported: 1, skipped: 0, errors: [{ original_name: 'Legacy Cron #7', reason: 'Unsupported cron expression: @reboot' }] });
+    });
+
+    it("imports the document's /v1/migrate/json example, and again without duplicating", async () => {
+      const body = {
+        space_id: space,
+        jobs: [
+          { name: 'Health Check', cron_expression: '*/5 * * * *', url: 'http://127.0.0.1:9/health', method: 'GET', timeout_sec: 10 },
+          {
+            name: 'Sync Inventory',
+            cron_expression: '0 */2 * * *',
+            url: 'http://127.0.0.1:9/inventory/sync',
+            method: 'POST',
+            timezone: 'America/New_York',
+            timeout_sec: 120,
+            retry_policy: 'exponential',
+            retry_max: 3,
+            retry_delay_sec: 30,
+            headers: { 'X-API-Key': 'inv_key_abc123', 'X-Correlation-ID': 'jr-{{execution_id}}' },
+            body: '{"full_sync": true}',
+            tags: ['inventory', 'critical'],
+          },
+          { name: 'No URL', cron_expression: '* * * * *' },
+        ],
+      };
+      const r = await jr.request('POST', '/v1/migrate/json', body);
+      expect(r.status).toBe(200);
+      expect(r.body.data).toMatchObject({ imported: 2, skipped: 0, errors: [{ original_name: 'No URL', reason: 'has no url' }] });
+      expect(r.body.data.job_ids).toHaveLength(2);
+      expect(JSON.stringify(r.body)).not.toContain('inv_key_abc123');
+      // The same job as JustRun's own create endpoint makes of those fields.
+      const imported = (await jr.request('GET', `/v1/jobs/${r.body.data.job_ids[1]}`)).body.data;
+      const created = (await jr.request('POST', '/v1/jobs', { ...body.jobs[1], space_id: space })).body.data;
+      const same = ({ id: _i, created_at: _c, updated_at: _u, next_run_at: _n, ...rest }: Record<string, unknown>) => rest;
+      expect(same(imported)).toEqual(same(created));
+      const again = await jr.request('POST', '/v1/migrate/json', body);
+      expect(again.body.data).toMatchObject({ imported: 0, skipped: 2, job_ids: r.body.data.job_ids });
+    });
+
+    it('refuses what it cannot act on in its own error shape, naming its fields', async () => {
+      const wrongKey = await jr.request('POST', '/v1/migrate/cronjob-org', { api_key: 'wrong' });
+      expect(wrongKey.status).toBe(422);
+      expect(wrongKey.body.error).toMatchObject({ code: 'validation_error', details: [{ field: 'api_key' }] });
+      const noKey = await jr.request('POST', '/v1/migrate/easycron', {});
+      expect(noKey.status).toBe(400);
+      expect(JSON.stringify(noKey.body.error)).toContain('api_key');
+      const noJobs = await jr.request('POST', '/v1/migrate/json', { jobs: 'x' });
+      expect(noJobs.status).toBe(400);
+      expect(JSON.stringify(noJobs.body.error)).toContain('jobs');
+      const noSpace = await jr.request('POST', '/v1/migrate/json', { jobs: [], space_id: 'sp_nope' });
+      expect(noSpace.status).toBe(422);
+      expect(noSpace.body.error.details).toEqual([{ field: 'space_id', issue: expect.stringContaining('sp_nope') }]);
+    });
+
+    it('wants the write scope', async () => {
+      const key = (await new Api(server.url, jr.key).request('POST', '/v1/api-keys', { name: 'ro', scopes: ['read'] })).body.data.key;
+      const r = await new Api(`${server.url}/compat/justrun`, key).request('POST', '/v1/migrate/json', { jobs: [] });
+      expect(r.status).toBe(403);
+    });
+  });
 });

@@ -2,9 +2,11 @@
  * JustRun job objects, as its `POST /v1/migrate/json` takes them (`{ jobs: [...] }`, each in the
  * shape of its Create Job endpoint) or as its job list returns them (with `id` and `status`).
  *
- * Its defaults are kept where they differ from Kairos's: `method` GET, `retry_policy` none,
- * `store_response_body` false. `retry_delay_sec` (default 60) is the first retry delay.
- * `{{execution_id}}` in header values is Kairos's `{{execution.id}}`.
+ * A job is what JustRun's own create endpoint under /compat/justrun makes of the same fields (a
+ * test holds the two together): its defaults (GET, 30 s, no retries, 60 s between retries,
+ * response bodies not kept), `retry_delay_sec` as the first retry delay, an exponential policy
+ * doubling, and `{{execution_id}}` in headers and body as Kairos's `{{run.id}}` (the id all
+ * attempts of one occurrence share, which JustRun calls an execution).
  */
 import { failed, type ImportedJob, ImportSourceError, isRecord, text } from './types.js';
 
@@ -15,7 +17,7 @@ export function justrunJobs(source: unknown): unknown[] {
   throw new ImportSourceError('source', 'must be JustRun jobs: { "jobs": [...] } as /v1/migrate/json takes them, a job list ({ "data": [...] }), or a list of jobs');
 }
 
-const templates = (value: string) => value.replace(/\{\{\s*execution_id\s*\}\}/g, '{{execution.id}}').replace(/\{\{\s*job_id\s*\}\}/g, '{{job.id}}');
+const templates = (value: string) => value.replace(/\{\{\s*execution_id\s*\}\}/g, '{{run.id}}');
 
 export function parseJustrun(source: unknown): ImportedJob[] {
   return justrunJobs(source).map((job, i): ImportedJob => {
@@ -34,8 +36,8 @@ export function parseJustrun(source: unknown): ImportedJob[] {
     const strategy = text(job.retry_policy) ?? 'none';
     const retryMax = typeof job.retry_max === 'number' ? job.retry_max : 0;
     const delayMs = (typeof job.retry_delay_sec === 'number' ? job.retry_delay_sec : 60) * 1000;
-    const retryPolicy = strategy === 'none' || retryMax === 0 ? { strategy: 'none', maxRetries: 0 } : { strategy, maxRetries: retryMax, initialDelayMs: delayMs };
-    const body = text(job.body);
+    const retryPolicy = strategy === 'none' ? { strategy: 'none', maxRetries: 0, initialDelayMs: delayMs } : { strategy, maxRetries: retryMax, initialDelayMs: delayMs, ...(strategy === 'exponential' ? { multiplier: 2 } : {}) };
+    const body = text(job.body) !== undefined ? templates(text(job.body)!) : undefined;
     const status = text(job.status);
     return {
       kind: 'job',
@@ -48,9 +50,9 @@ export function parseJustrun(source: unknown): ImportedJob[] {
         headers,
         ...(body !== undefined ? { body } : {}),
         schedule: { type: 'cron', expression, ...(text(job.timezone) !== undefined ? { timezone: text(job.timezone) } : {}) },
-        ...(typeof job.timeout_sec === 'number' ? { timeoutMs: job.timeout_sec * 1000 } : {}),
+        timeoutMs: (typeof job.timeout_sec === 'number' ? job.timeout_sec : 30) * 1000,
         retryPolicy,
-        ...(Array.isArray(job.tags) ? { tags: job.tags.map(String) } : {}),
+        tags: Array.isArray(job.tags) ? job.tags.map(String) : [],
         storeResponseBody: job.store_response_body === true,
       },
       status: status === 'paused' ? 'paused' : 'active',

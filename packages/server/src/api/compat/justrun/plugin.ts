@@ -1,20 +1,21 @@
 /**
  * The JustRun API (seed 003) under `/compat/justrun`: `/v1/…` and `/badges/…` as at
  * `https://api.justrun.sh`. Answers are `{ data, meta? }`, errors `{ error: { code, message,
- * details } }`; every call is one service use case. Its `/v1/migrate/*` imports are not served
- * yet: a route added inside this plugin gets JustRun's auth, errors, 404s and rate-limit headers,
- * and would translate onto the native import use case as these translate onto theirs.
+ * details } }`; every call is one service use case. Its `/v1/migrate/*` imports translate onto
+ * the import use case that `POST /v1/imports` calls.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
 import type { AlertsService } from '../../../service/alerts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
 import type { BadgesService } from '../../../service/badges.js';
+import type { ImportsService } from '../../../service/imports.js';
 import type { BulkAction, JobsService } from '../../../service/jobs.js';
 import type { PlansService } from '../../../service/plans.js';
 import type { SpacesService } from '../../../service/spaces.js';
 import type { SparklinesService } from '../../../service/sparklines.js';
 import { callerOf, requireScope } from '../../authenticate.js';
+import { importBodyLimit } from '../../schemas/imports.js';
 import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
   BulkBody,
@@ -26,6 +27,8 @@ import {
   IdParams,
   JobIdParams,
   JobListQuery,
+  MigrateJsonBody,
+  MigrateKeyBody,
   PageQuery,
   PatchJobBody,
   PatchSpaceBody,
@@ -44,6 +47,7 @@ import {
   type JustRunChannelType,
   type JustRunJobBody,
   jobView,
+  migrateView,
   patchInput,
   spaceView,
 } from './translate.js';
@@ -56,6 +60,7 @@ export interface JustRunOptions {
   plans: PlansService;
   sparklines: SparklinesService;
   badges: BadgesService;
+  imports: ImportsService;
 }
 
 const keyStyle = { prefix: 'jrun_sk_' } as const;
@@ -75,7 +80,7 @@ async function everyPage<T>(read: (page: { page: number; perPage: number }) => P
 }
 
 export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions): Promise<void> {
-  const { jobs, spaces, alerts, apiKeys, plans, sparklines, badges } = deps;
+  const { jobs, spaces, alerts, apiKeys, plans, sparklines, badges, imports } = deps;
 
   // JSON only; an empty body where a route takes none (run, pause, rotate-key…) is no body.
   acceptJsonOnly(app);
@@ -275,6 +280,25 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
   const notConfigured = (res: FastifyReply) => res.status(501).send(errorBody('billing_not_configured', 'Billing is not configured on this server; plans are assigned by its operator.'));
   app.post('/v1/billing/checkout', { schema: hidden({ body: CheckoutBody }), config: authed }, async (_request, res) => notConfigured(res));
   app.post('/v1/billing/portal', { schema: hidden({}), config: authed }, async (_request, res) => notConfigured(res));
+
+  // --- migrate -------------------------------------------------------------------------------
+
+  // JustRun fetches the jobs with the user's key (cron-job.org, EasyCron) or takes them as given
+  // (json); every job is one entry of the answer, as in the native import.
+  const migrate = (format: 'cronjob-org' | 'easycron') =>
+    app.post<{ Body: { api_key: string; space_id?: string } }>(
+      `/v1/migrate/${format}`,
+      { schema: hidden({ body: MigrateKeyBody }), config: authed },
+      async (request) => ({ data: migrateView(await imports.run(requireScope(request, 'write'), { format, apiKey: request.body.api_key, spaceId: request.body.space_id })) }),
+    );
+  migrate('easycron');
+  migrate('cronjob-org');
+
+  app.post<{ Body: { jobs: unknown[]; space_id?: string } }>(
+    '/v1/migrate/json',
+    { schema: hidden({ body: MigrateJsonBody }), config: authed, bodyLimit: importBodyLimit },
+    async (request) => ({ data: migrateView(await imports.run(requireScope(request, 'write'), { format: 'justrun', source: { jobs: request.body.jobs }, spaceId: request.body.space_id })) }),
+  );
 
   // --- badges ---------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import type { FieldIssue } from '../../../domain/errors.js';
 import type { Failure } from '../door.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { cronPatternsOf, type Schedule } from '../../../domain/schedule.js';
+import type { ImportResult } from '../../../service/imports.js';
 import type { AlertChannelView, ExecutionView, JobView, SpaceView } from '../../../service/views.js';
 
 export const justRunMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -227,6 +228,7 @@ const nativeToJustRun: Array<[RegExp, string]> = [
   [/^spaceId$/, 'space_id'],
   [/^storeResponseBody$/, 'store_response_body'],
   [/^jobIds$/, 'job_ids'],
+  [/^apiKey$/, 'api_key'],
   [/^config\.webhookUrl$/, 'config.webhook_url'],
   [/^config\.botToken$/, 'config.bot_token'],
 ];
@@ -275,4 +277,9 @@ export function justRunError(f: Failure) {
     return { error: { code: 'rate_limit_exceeded', message: `Too many requests. Please retry after ${seconds} seconds.`, retry_after: seconds } };
   }
   return errorBody(errorCode(f.code), f.message, f.issues.map((d) => ({ field: justRunField(d.field), issue: d.issue })));
+}
+
+/** An import's answer as JustRun's `/v1/migrate/*` gives it. */
+export function migrateView(r: ImportResult) {
+  return { imported: r.imported, skipped: r.skipped, errors: r.errors.map((e) => ({ original_name: e.originalName, reason: e.reason })), job_ids: r.jobIds };
 }
