@@ -4,8 +4,8 @@
  * plan limits), one bad job never stopping the others.
  *
  * Each door translates onto `run`: `POST /v1/imports` gives it as it is; JustRun's
- * `/v1/migrate/*` would give `{ format: 'easycron' | 'cronjob-org' | 'justrun', apiKey | source,
- * spaceId }` and rename the answer's fields; a CLI sends the same request over the API.
+ * `/v1/migrate/*` gives `{ format: 'easycron' | 'cronjob-org' | 'justrun', apiKey | source,
+ * spaceId }` and renames the answer's fields; the CLI sends the native request over the API.
  */
 import { AppError } from '../domain/errors.js';
 import { parseCronjobOrg } from '../domain/imports/cronjobOrg.js';
