@@ -7,7 +7,7 @@
  * `/v1/migrate/*` gives `{ format: 'easycron' | 'cronjob-org' | 'justrun', apiKey | source,
  * spaceId }` and renames the answer's fields; the CLI sends the native request over the API.
  */
-import { AppError } from '../domain/errors.js';
+import { AppError, type FieldIssue } from '../domain/errors.js';
 import { parseCronjobOrg } from '../domain/imports/cronjobOrg.js';
 import { parseCrontab } from '../domain/imports/crontab.js';
 import { commandCall } from '../domain/imports/curl.js';
@@ -51,6 +51,8 @@ export interface ImportEntry {
   index: number;
   originalName: string | null;
   reason: string;
+  /** The fields a refused job got wrong, as the service names them, for a door that names them its own way. */
+  issues?: FieldIssue[];
 }
 
 /** Something imported that holds a placeholder for a secret the source did not carry. */
@@ -315,7 +317,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         const item = items[i]!;
         const entry = entries[item.index]! as Extract<ImportedJob, { kind: 'job' }>;
         if ('error' in o) {
-          result.errors.push({ index: item.index, originalName: entry.originalName, reason: reasonOf(o.error) });
+          result.errors.push({ index: item.index, originalName: entry.originalName, reason: reasonOf(o.error), ...(o.error.details.length > 0 ? { issues: o.error.details } : {}) });
           return;
         }
         if (o.outcome === 'unchanged') result.skippedEntries.push({ index: item.index, originalName: entry.originalName, reason: 'unchanged since the last import' });

@@ -211,11 +211,20 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
             tags: ['inventory', 'critical'],
           },
           { name: 'No URL', cron_expression: '* * * * *' },
+          { name: 'Bad cron', cron_expression: '* * *', url: 'http://127.0.0.1:9/bad', timeout_sec: 900 },
         ],
       };
       const r = await jr.request('POST', '/v1/migrate/json', body);
       expect(r.status).toBe(200);
-      expect(r.body.data).toMatchObject({ imported: 2, skipped: 0, errors: [{ original_name: 'No URL', reason: 'has no url' }] });
+      // Each refusal names JustRun's fields, not Kairos's.
+      expect(r.body.data).toMatchObject({
+        imported: 2,
+        skipped: 0,
+        errors: [
+          { original_name: 'No URL', reason: 'has no url' },
+          { original_name: 'Bad cron', reason: expect.stringMatching(/^cron_expression: .*; timeout_sec: /) },
+        ],
+      });
       expect(r.body.data.job_ids).toHaveLength(2);
       expect(JSON.stringify(r.body)).not.toContain('inv_key_abc123');
       // The same job as JustRun's own create endpoint makes of those fields.

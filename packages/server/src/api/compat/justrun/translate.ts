@@ -281,5 +281,6 @@ export function justRunError(f: Failure) {
 
 /** An import's answer as JustRun's `/v1/migrate/*` gives it. */
 export function migrateView(r: ImportResult) {
-  return { imported: r.imported, skipped: r.skipped, errors: r.errors.map((e) => ({ original_name: e.originalName, reason: e.reason })), job_ids: r.jobIds };
+  const reason = (e: ImportResult['errors'][number]) => (e.issues ? e.issues.map((d) => `${justRunField(d.field)}: ${d.issue}`).join('; ') : e.reason);
+  return { imported: r.imported, skipped: r.skipped, errors: r.errors.map((e) => ({ original_name: e.originalName, reason: reason(e) })), job_ids: r.jobIds };
 }
