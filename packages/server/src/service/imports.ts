@@ -297,13 +297,16 @@ export function createImportsService(deps: ImportsServiceDeps) {
 
       const partErrors: PartError[] = (document?.unreadable ?? []).map((u) => ({ what: u.what, originalId: null, name: null, reason: u.reason }));
       const spaces = document && req.spaceId === undefined ? await importSpaces(projectId, document, dryRun, partErrors) : { ids: new Map<string, string>(), made: 0 };
+      // Outside a Kairos document, a job's own space is taken when it is one of this project's.
+      const ownSpaces = !document && req.spaceId === undefined && entries.some((e) => e.kind === 'job' && e.originalSpaceId) ? new Set((await all((o, l) => listSpaces(store.db, projectId, o, l))).map((s) => s.id)) : new Set<string>();
       const items: Array<ImportItem & { index: number }> = [];
       const result: ImportResult = { dryRun, imported: 0, created: 0, updated: 0, skipped: 0, skippedEntries: [], errors: [], jobIds: [], jobs: [], toFillIn: [] };
       entries.forEach((entry, index) => {
         if (entry.kind === 'skipped') result.skippedEntries.push({ index, originalName: entry.originalName, reason: entry.reason });
         else if (entry.kind === 'error') result.errors.push({ index, originalName: entry.originalName, reason: entry.reason });
         else {
-          const spaceId = req.spaceId ?? (entry.originalSpaceId ? (spaces.ids.get(entry.originalSpaceId) ?? null) : null);
+          const original = entry.originalSpaceId ?? null;
+          const spaceId = req.spaceId ?? (original === null ? null : document ? (spaces.ids.get(original) ?? null) : ownSpaces.has(original) ? original : null);
           const input: JobInput = { ...entry.input, ...(spaceId ? { spaceId } : {}) };
           // A Kairos export names its jobs by their ids: restored into the project it came from, they are the same jobs.
           const sameAs = req.format === 'kairos' ? entry.originalId : undefined;

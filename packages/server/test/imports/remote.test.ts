@@ -236,6 +236,19 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
       expect(again.body.data).toMatchObject({ imported: 0, skipped: 2, job_ids: r.body.data.job_ids });
     });
 
+    it("puts a job in its own space_id when it is one of this project's, and leaves another account's out", async () => {
+      const r = await jr.request('POST', '/v1/migrate/json', {
+        jobs: [
+          { name: 'Mine', cron_expression: '0 1 * * *', url: 'http://127.0.0.1:9/mine', space_id: space },
+          { name: 'Theirs', cron_expression: '0 1 * * *', url: 'http://127.0.0.1:9/theirs', space_id: 'sp_xyz789' },
+        ],
+      });
+      expect(r.body.data).toMatchObject({ imported: 2, errors: [] });
+      const [mine, theirs] = await Promise.all(r.body.data.job_ids.map(async (id: string) => (await jr.request('GET', `/v1/jobs/${id}`)).body.data));
+      expect(mine.space_id).toBe(space);
+      expect(theirs.space_id).toBeNull();
+    });
+
     it('refuses what it cannot act on in its own error shape, naming its fields', async () => {
       const wrongKey = await jr.request('POST', '/v1/migrate/cronjob-org', { api_key: 'wrong' });
       expect(wrongKey.status).toBe(422);

@@ -56,6 +56,8 @@ export function parseJustrun(source: unknown): ImportedJob[] {
         storeResponseBody: job.store_response_body === true,
       },
       status: status === 'paused' ? 'paused' : 'active',
+      // A space of this project when restored from its own list; another account's is left out.
+      originalSpaceId: text(job.space_id) ?? null,
     };
   });
 }
