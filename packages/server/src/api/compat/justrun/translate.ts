@@ -279,8 +279,12 @@ export function justRunError(f: Failure) {
   return errorBody(errorCode(f.code), f.message, f.issues.map((d) => ({ field: justRunField(d.field), issue: d.issue })));
 }
 
-/** An import's answer as JustRun's `/v1/migrate/*` gives it. */
+/**
+ * An import's answer as JustRun's `/v1/migrate/*` gives it: `skipped` counts every job not
+ * imported, those refused included (its document's EasyCron example counts its @reboot job both
+ * there and in `errors`).
+ */
 export function migrateView(r: ImportResult) {
   const reason = (e: ImportResult['errors'][number]) => (e.issues ? e.issues.map((d) => `${justRunField(d.field)}: ${d.issue}`).join('; ') : e.reason);
-  return { imported: r.imported, skipped: r.skipped, errors: r.errors.map((e) => ({ original_name: e.originalName, reason: reason(e) })), job_ids: r.jobIds };
+  return { imported: r.imported, skipped: r.skipped + r.errors.length, errors: r.errors.map((e) => ({ original_name: e.originalName, reason: reason(e) })), job_ids: r.jobIds };
 }
