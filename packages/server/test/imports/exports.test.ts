@@ -71,6 +71,19 @@ describe.each(['sqlite', 'postgres'] as const)('GET /v1/export (%s)', (kind) => 
     expect(doc.inboundWebhooks[0].slug).toBe(slug);
   });
 
+  it("restores the signing secret into a project that has none, so its receivers' checks still pass", async () => {
+    const doc = JSON.parse((await getRaw(`${f.server.url}/v1/export?secrets=true`, f.api.key!)).text);
+    const c = new Api(f.server.url);
+    await c.register('restored with secrets');
+    const r = (await c.request('POST', '/v1/imports', { format: 'kairos', source: { ...doc, jobs: [] } })).body.data;
+    expect(r.project).toMatchObject({ signingSecrets: 1, errors: [] });
+    const listed = (await c.request('GET', '/v1/signing-secrets')).body.data;
+    expect(listed).toMatchObject([{ lastFour: signingSecret.slice(-4), expiresAt: null }]);
+    // A project that has one keeps it: a second restore adds none.
+    const again = (await c.request('POST', '/v1/imports', { format: 'kairos', source: { ...doc, jobs: [] } })).body.data;
+    expect(again.project).toMatchObject({ signingSecrets: 0 });
+  });
+
   it('adds the executions as JSON lines after the document with ?history=true', async () => {
     const r = await getRaw(`${f.server.url}/v1/export?history=true`, f.api.key!);
     expect(r.headers['content-type']).toMatch(/^application\/x-ndjson/);
