@@ -429,6 +429,12 @@ describe('Kairos export documents', () => {
     expect(() => parseKairosDocument({ kairos: 'export', version: 2 })).toThrow(/version 2/);
   });
 
+  it('reads a signing secret whose instants are not ones as made now and never expiring', () => {
+    const doc = parseKairosDocument({ kairos: 'export', version: 1, secrets: 'included', signingSecrets: [{ secret: 'whsec_abc', createdAt: 'yesterday', expiresAt: 'soon' }], jobs: [] });
+    expect(doc.signingSecrets).toEqual([{ secret: 'whsec_abc', createdAt: expect.any(Number), expiresAt: null }]);
+    expect(Number.isFinite(doc.signingSecrets[0]!.createdAt)).toBe(true);
+  });
+
   it('says which entries besides jobs it cannot read, instead of dropping them', () => {
     const doc = parseKairosDocument({ kairos: 'export', version: 1, secrets: 'included', spaces: [{ id: 'sp_1', name: 'ok' }, { id: 'sp_2' }], alertChannels: [1], alertRules: [null], inboundWebhooks: [{ id: 'wh_1' }], signingSecrets: ['x'], jobs: [] });
     expect(doc.spaces).toHaveLength(1);

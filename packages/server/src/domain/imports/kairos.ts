@@ -172,6 +172,12 @@ function exportedJob(raw: unknown, masked: boolean): ImportedJob {
   };
 }
 
+/** An ISO-8601 instant as epoch ms; null when absent or not one. */
+function instant(value: unknown): number | null {
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** Reads an export document; a document of another kind or a newer version is refused whole. */
 export function parseKairosDocument(source: unknown): KairosDocument {
   if (!isRecord(source) || source.kairos !== 'export') throw new ImportSourceError('source', 'must be a Kairos export document ({ "kairos": "export", "version": 1, … } as GET /v1/export makes it)');
@@ -226,7 +232,7 @@ export function parseKairosDocument(source: unknown): KairosDocument {
     ? []
     : list(source, 'signingSecrets').flatMap((s, i) =>
         isRecord(s) && typeof s.secret === 'string' && s.secret.startsWith('whsec_')
-          ? [{ secret: s.secret, createdAt: typeof s.createdAt === 'string' ? Date.parse(s.createdAt) : Date.now(), expiresAt: typeof s.expiresAt === 'string' ? Date.parse(s.expiresAt) : null }]
+          ? [{ secret: s.secret, createdAt: instant(s.createdAt) ?? Date.now(), expiresAt: instant(s.expiresAt) }]
           : unread('signingSecret', 'signingSecrets', i, 'must be a signing secret (whsec_…)'),
       );
   return {
