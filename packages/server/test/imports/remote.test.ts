@@ -245,6 +245,7 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
         ],
       });
       expect(r.body.data).toMatchObject({ imported: 2, errors: [] });
+      expect((await jr.request('POST', '/v1/migrate/json', { jobs: [], space_id: null })).status).toBe(200);
       const [mine, theirs] = await Promise.all(r.body.data.job_ids.map(async (id: string) => (await jr.request('GET', `/v1/jobs/${id}`)).body.data));
       expect(mine.space_id).toBe(space);
       expect(theirs.space_id).toBeNull();

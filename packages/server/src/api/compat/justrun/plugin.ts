@@ -286,18 +286,18 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
   // JustRun fetches the jobs with the user's key (cron-job.org, EasyCron) or takes them as given
   // (json); every job is one entry of the answer, as in the native import.
   const migrate = (format: 'cronjob-org' | 'easycron') =>
-    app.post<{ Body: { api_key: string; space_id?: string } }>(
+    app.post<{ Body: { api_key: string; space_id?: string | null } }>(
       `/v1/migrate/${format}`,
       { schema: hidden({ body: MigrateKeyBody }), config: authed },
-      async (request) => ({ data: migrateView(await imports.run(requireScope(request, 'write'), { format, apiKey: request.body.api_key, spaceId: request.body.space_id })) }),
+      async (request) => ({ data: migrateView(await imports.run(requireScope(request, 'write'), { format, apiKey: request.body.api_key, spaceId: request.body.space_id ?? undefined })) }),
     );
   migrate('easycron');
   migrate('cronjob-org');
 
-  app.post<{ Body: { jobs: unknown[]; space_id?: string } }>(
+  app.post<{ Body: { jobs: unknown[]; space_id?: string | null } }>(
     '/v1/migrate/json',
     { schema: hidden({ body: MigrateJsonBody }), config: authed, bodyLimit: importBodyLimit },
-    async (request) => ({ data: migrateView(await imports.run(requireScope(request, 'write'), { format: 'justrun', source: { jobs: request.body.jobs }, spaceId: request.body.space_id })) }),
+    async (request) => ({ data: migrateView(await imports.run(requireScope(request, 'write'), { format: 'justrun', source: { jobs: request.body.jobs }, spaceId: request.body.space_id ?? undefined })) }),
   );
 
   // --- badges ---------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ export const CreateKeyBody = Type.Object({ name: Type.String({ minLength: 1, max
 export const CheckoutBody = Type.Object({ price_id: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false });
 
 // /v1/migrate/*: a key for the service JustRun fetches from, or job objects, and a space for them all.
-export const MigrateKeyBody = Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 1_024 }), space_id: Type.Optional(Id) }, { additionalProperties: false });
+// space_id null is no space, as on a job.
+const MigrateSpace = Type.Optional(Type.Union([Id, Type.Null()]));
+export const MigrateKeyBody = Type.Object({ api_key: Type.String({ minLength: 1, maxLength: 1_024 }), space_id: MigrateSpace }, { additionalProperties: false });
 // Each job is checked as the import checks it, so one bad job is an entry of the answer, not a refused request.
-export const MigrateJsonBody = Type.Object({ jobs: Type.Array(Type.Unknown()), space_id: Type.Optional(Id) }, { additionalProperties: false });
+export const MigrateJsonBody = Type.Object({ jobs: Type.Array(Type.Unknown()), space_id: MigrateSpace }, { additionalProperties: false });
