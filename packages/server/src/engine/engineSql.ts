@@ -68,7 +68,8 @@ export class EngineSqlThreadError extends Error {
 }
 
 // Built, the worker is the .js beside this file. Tests run the sources (.ts), which a worker
-// cannot load: they start it from the build that `npm test` makes first.
+// cannot load: they start it from dist/, which their global setup (test/support/buildOnce.ts)
+// brings up to date before any test starts.
 const workerUrl = import.meta.url.endsWith('.ts') ? new URL('../../dist/engine/engineSqlWorker.js', import.meta.url) : new URL('./engineSqlWorker.js', import.meta.url);
 
 type Waiter = { resolve: (reply: EngineSqlReply) => void; reject: (err: Error) => void };
