@@ -30,7 +30,7 @@ import { createExportsService } from './service/exports.js';
 import { createImportsService } from './service/imports.js';
 import { createSessionTokens, loadSessionSecret } from './service/sessions.js';
 import { openStore } from './store/connect.js';
-import { jobVariable } from './service/views.js';
+import { jobVariable } from './domain/jobVariable.js';
 import { createLiveFeed } from './service/liveFeed.js';
 import { createSchedulePreviewService } from './service/schedulePreview.js';
 import { createStreamTokens } from './service/streamTokens.js';

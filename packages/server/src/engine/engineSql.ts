@@ -43,8 +43,8 @@ export function openEngineSql(store: Store, options: EngineSqlOptions, logger: L
 }
 
 /**
- * What the thread is started with. Its plans take `$job` from the API's own view of a job
- * (service/views.ts), which the thread imports: a function cannot be handed over.
+ * What the thread is started with. Its plans take `$job` from domain/jobVariable.ts, which the
+ * thread imports: a function cannot be handed over.
  */
 export interface EngineSqlThreadData {
   file: string;

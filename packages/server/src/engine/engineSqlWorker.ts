@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { jobVariable } from '../service/views.js';
+import { jobVariable } from '../domain/jobVariable.js';
 import { openSqliteWriter } from '../store/connect.js';
 import { claimBatch } from './claimBatch.js';
 import type { EngineSqlReply, EngineSqlRequest, EngineSqlThreadData } from './engineSql.js';

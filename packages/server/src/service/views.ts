@@ -104,12 +104,6 @@ function viewOf(row: JobRow, nextRunAt: number | null, parts: JobParts) {
 
 export type JobView = ReturnType<typeof jobView>;
 
-/** `$job` in a dynamic payload: the job's view without what may carry secrets (headers, query, body, payload). */
-export function jobVariable(row: JobRow): unknown {
-  const { headers: _h, query: _q, body: _b, payload: _p, ...view } = jobView({ ...row, next_run_at: null }) as Record<string, unknown>;
-  return view;
-}
-
 /** One attempt as the native API returns it. */
 export function executionView(row: ExecutionRow) {
   return {

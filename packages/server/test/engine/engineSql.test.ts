@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJobDefinition } from '../../src/domain/jobDefinition.js';
 import { EngineSqlThreadError, openEngineSql } from '../../src/engine/engineSql.js';
 import { newJobRow, newRunRow } from '../../src/store/rows.js';
-import { jobVariable } from '../../src/service/views.js';
+import { jobVariable } from '../../src/domain/jobVariable.js';
 import { useSqliteStore } from '../support/store.js';
 
 const planning = { userAgent: 'Kairos/test', telegramApiUrl: 'https://api.telegram.org', jobVariable };
