@@ -1,3 +1,5 @@
+import type { JobStatus } from './jobState.js';
+
 /**
  * Status and uptime badges as SVG images in the flat style of shields.io: a grey label on the
  * left, a coloured message on the right. Pure: the facts go in, the image text comes out.
@@ -23,7 +25,7 @@ export interface Badge {
 
 /** What a status badge knows of a job; undefined when the job is unknown or its badges are off. */
 export interface StatusFacts {
-  status: 'active' | 'paused' | 'completed' | 'failed' | 'cancelled';
+  status: JobStatus;
   /** The status of the job's latest attempt; null before the first. */
   lastStatus: string | null;
 }

@@ -1,3 +1,4 @@
+import { deliversScheduledRuns } from '../domain/jobState.js';
 import type { Store } from '../store/connect.js';
 import { type ClaimParams, claimRuns } from '../store/sql/claimRuns.js';
 import { getJobsByIds } from '../store/sql/jobs.js';
@@ -26,7 +27,7 @@ export function claimBatch(store: Store, params: ClaimParams, settings: PlanSett
     const orphans: string[] = [];
     for (const run of runs) {
       const row = jobs.get(run.job_id);
-      if (!row || (row.status !== 'active' && run.triggered_by === 'schedule')) {
+      if (!row || (!deliversScheduledRuns(row.status) && run.triggered_by === 'schedule')) {
         orphans.push(run.id);
         continue;
       }

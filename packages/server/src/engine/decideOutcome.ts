@@ -1,3 +1,4 @@
+import { type RunEnding, runEndingTransition, transitions } from '../domain/jobState.js';
 import { retryDelay } from '../domain/retry.js';
 import { previousResult, readStateHeader } from '../domain/template.js';
 import { type DeliveryRequest, type DeliveryResult, responseBodyCap } from '../delivery/httpDelivery.js';
@@ -35,17 +36,17 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
   const scheduledOnce = !job.recurring && run.triggered_by === 'schedule';
   let status: ExecutionStatus = result.outcome;
   let runChange: Outcome['run'] = { kind: 'done', id: run.id };
-  let jobStatus: Outcome['job']['status'] = null;
+  let ending: RunEnding | null = null;
 
   if (result.outcome === 'success') {
-    if (scheduledOnce) jobStatus = 'completed';
+    ending = 'delivered';
   } else if (result.outcome === 'quota_exceeded') {
-    if (scheduledOnce) jobStatus = 'failed';
+    ending = 'refused';
   } else {
     const delay = retryDelay(job.retryPolicy, run.attempt);
     if (delay === null) {
       status = 'dead_letter';
-      if (scheduledOnce) jobStatus = 'failed';
+      ending = 'dead_lettered';
     } else {
       const dueAt = ctx.now + delay;
       const keep = dueAt <= ctx.horizonEnd;
@@ -59,6 +60,9 @@ export function decideOutcome(held: HeldRun, request: DeliveryRequest, result: D
       };
     }
   }
+
+  const moves = ending === null ? null : runEndingTransition(ending, scheduledOnce);
+  const jobStatus: Outcome['job']['status'] = moves === null ? null : transitions[moves].to;
 
   // A `Kairos-State` header sets the job's state; one that cannot be kept is noted, not failed.
   let state: string | undefined;

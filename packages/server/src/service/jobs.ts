@@ -6,6 +6,7 @@ import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nestingIssues } from '../domain/nesting.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
+import { allows, assertAllowed, editPlansRun, statusAfterEdit, statusWithSchedule, transitions } from '../domain/jobState.js';
 import { compileNamePattern } from '../domain/namePattern.js';
 import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
@@ -68,6 +69,7 @@ export interface JobProgress {
   /** The Idempotency-Key that names the job now (a key moves on to a new job under `untilRun`), or null. */
   idempotencyKey: string | null;
 }
+
 
 export interface Page {
   page: number;
@@ -239,23 +241,22 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
 
   /** Stops a job's schedule: its pending scheduled run and retries are deleted. */
   async function pauseIn(trx: Trx, changes: RunChanges, job: JobRow, by: 'user' | 'space', now: number): Promise<void> {
-    if (job.status === 'paused') throw new AppError('conflict', `Job ${job.id} is already paused.`);
-    if (job.status !== 'active') throw new AppError('conflict', `Job ${job.id} is ${job.status}; only an active job can be paused.`);
+    assertAllowed('pause', job.id, job.status);
     changes.removed(await deleteRunsOfJob(trx, job.id, 'schedule'));
-    await updateJob(trx, job.id, { status: 'paused', paused_by: by, updated_at: now });
+    await updateJob(trx, job.id, { status: transitions.pause.to, paused_by: by, updated_at: now });
     changes.jobChanged(job.project_id, job.id);
   }
 
   /** A recurring job resumes from now; a one-time job keeps its instant (now, if that has passed). */
   async function resumeIn(trx: Trx, changes: RunChanges, job: JobRow, now: number): Promise<void> {
-    if (job.status !== 'paused') throw new AppError('conflict', `Job ${job.id} is ${job.status}, not paused.`);
+    assertAllowed('resume', job.id, job.status);
     const schedule = JSON.parse(job.schedule) as Schedule;
     const dueAt = isRecurring(schedule) ? firstRunAt(schedule, now) : Math.max(now, schedule.at);
     if (dueAt !== null) {
       await insertRuns(trx, [newRunRow(job, dueAt, now)], store);
       changes.added(dueAt);
     }
-    await updateJob(trx, job.id, { status: dueAt === null ? 'completed' : 'active', paused_by: null, updated_at: now });
+    await updateJob(trx, job.id, { status: statusWithSchedule(dueAt !== null), paused_by: null, updated_at: now });
     changes.jobChanged(job.project_id, job.id);
   }
 
@@ -288,18 +289,15 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       // What the engine holds was planned from the old definition: replace the pending run.
       const pending = await scheduledRunsOf(trx, current.id);
       changes.removed(await deleteRunsOfJob(trx, current.id, 'schedule'));
-      const reopens = newSchedule && (current.status === 'completed' || current.status === 'failed');
-      if (current.status === 'active' || reopens) {
+      if (editPlansRun(current.status, newSchedule)) {
         const first = pending[0];
         const dueAt = newSchedule || !first ? firstRunAt(def.schedule, now) : first.due_at;
         if (dueAt !== null) {
           const keep = !newSchedule && first ? { attempt: first.attempt, delivery_id: first.delivery_id } : {};
           await insertRuns(trx, [newRunRow(current, dueAt, now, keep)], store);
           changes.added(dueAt);
-          jobStatus = 'active';
-        } else if (current.status === 'active') {
-          jobStatus = 'completed';
         }
+        jobStatus = statusAfterEdit(current.status, dueAt !== null);
       }
       await updateJob(trx, current.id, { ...definitionColumns(def), status: jobStatus, updated_at: now });
       changes.jobChanged(current.project_id, current.id);
@@ -635,9 +633,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
 
     async cancel(projectId: string, id: string): Promise<JobView> {
       return transition(projectId, id, async (trx, changes, job, now) => {
-        if (job.status === 'cancelled') throw new AppError('conflict', `Job ${id} is already cancelled.`);
+        assertAllowed('cancel', id, job.status);
         changes.removed(await deleteRunsOfJob(trx, job.id));
-        await updateJob(trx, job.id, { status: 'cancelled', paused_by: null, updated_at: now });
+        await updateJob(trx, job.id, { status: transitions.cancel.to, paused_by: null, updated_at: now });
         changes.jobChanged(projectId, job.id);
       });
     },
@@ -741,9 +739,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       return transact(now, async (trx, changes) => {
         let n = 0;
         for (const job of await lockJobs(trx, projectId, jobIds)) {
-          if (action === 'pause' && job.status === 'active') await pauseIn(trx, changes, job, by, now);
-          else if (action === 'resume' && job.status === 'paused') await resumeIn(trx, changes, job, now);
-          else continue;
+          if (!allows(action, job.status)) continue;
+          if (action === 'pause') await pauseIn(trx, changes, job, by, now);
+          else await resumeIn(trx, changes, job, now);
           n++;
         }
         return n;

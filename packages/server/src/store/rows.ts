@@ -1,5 +1,6 @@
 import { newId } from '../domain/ids.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
+import { statusWithSchedule } from '../domain/jobState.js';
 import { messageAttempts } from '../domain/jobEvents.js';
 import type { JobRow, OutboxKind, OutboxRow, RunRow } from './schema.js';
 
@@ -45,7 +46,7 @@ export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean
   return {
     id: newId('job', now),
     project_id: projectId,
-    status: hasRun ? 'active' : 'completed',
+    status: statusWithSchedule(hasRun),
     ...definitionColumns(def),
     last_run_at: null,
     last_status: null,

@@ -1,3 +1,5 @@
+import type { JobStatus } from '../domain/jobState.js';
+
 /**
  * The database rows: the one definition of what is stored. Instants are epoch milliseconds
  * (bigint), structured values are JSON text, so both SQLite and PostgreSQL hold them alike.
@@ -118,7 +120,8 @@ export interface IdempotencyKeyRow {
   created_at: number;
 }
 
-export type JobStatus = 'active' | 'paused' | 'completed' | 'failed' | 'cancelled';
+/** A job's status: its state machine is domain/jobState.ts. */
+export type { JobStatus };
 
 export interface JobRow {
   id: string;

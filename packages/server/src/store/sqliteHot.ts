@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Insertable } from 'kysely';
+import { runEndingMovesFrom } from '../domain/jobState.js';
 import type { Database, ExecutionRow, JobRow, RunRow } from './schema.js';
 import type { Executor } from './sql/executor.js';
 
@@ -115,7 +116,7 @@ export class SqliteHot {
   ): void {
     this.stmt(
       `UPDATE jobs SET last_run_at = ?, last_status = ?, last_status_code = ?, last_duration_ms = ?, updated_at = ?,
-         status = CASE WHEN status = 'active' AND ? IS NOT NULL THEN ? ELSE status END,
+         status = CASE WHEN status = '${runEndingMovesFrom}' AND ? IS NOT NULL THEN ? ELSE status END,
          state = COALESCE(?, state), previous_result = COALESCE(?, previous_result), consecutive_failures = ?
        WHERE id = ?`,
     ).run(startedAt, status, statusCode, durationMs, completedAt, jobStatus, jobStatus, state, previous, failures, id);

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { finishedStatuses, liveStatuses } from '../../domain/jobState.js';
 import type { Database, JobRow, JobStatus, JobWithNextRun } from '../schema.js';
 import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
@@ -111,7 +112,7 @@ export async function countLiveJobs(db: Executor, projectId: string): Promise<nu
     .selectFrom('jobs')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('project_id', '=', projectId)
-    .where('status', 'in', ['active', 'paused'])
+    .where('status', 'in', liveStatuses)
     .executeTakeFirstOrThrow();
   return Number(n);
 }
@@ -129,7 +130,7 @@ export async function pruneFinishedJobs(db: Executor, projectIds: readonly strin
         .selectFrom('jobs as j')
         .select('j.id')
         .where('j.project_id', 'in', anyOf(db, projectIds))
-        .where('j.status', 'in', ['completed', 'failed', 'cancelled'])
+        .where('j.status', 'in', finishedStatuses)
         .where('j.updated_at', '<', before)
         .where((w) => w.not(w.exists(w.selectFrom('runs').select('runs.id').whereRef('runs.job_id', '=', 'j.id'))))
         .limit(limit),

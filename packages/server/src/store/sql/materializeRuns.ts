@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { schedulingStatus } from '../../domain/jobState.js';
 import type { Store } from '../connect.js';
 import type { RunRow } from '../schema.js';
 import { chunks, type Executor } from './executor.js';
@@ -31,7 +32,7 @@ export async function materializeRuns(db: Executor, store: Pick<Store, 'kind'>, 
       SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, v.column10
       FROM (VALUES ${values}) AS v
       JOIN jobs ON jobs.id = v.column2
-      WHERE jobs.status = 'active' AND jobs.revision = v.column11
+      WHERE jobs.status = ${sql.lit(schedulingStatus)} AND jobs.revision = v.column11
       ${lock}
       ON CONFLICT DO NOTHING
       RETURNING id`.execute(db);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { runEndingMovesFrom } from '../../domain/jobState.js';
 import type { ExecutionRow, JobStatus } from '../schema.js';
 import type { Store } from '../connect.js';
 import { chunks, type Executor } from './executor.js';
@@ -134,7 +135,7 @@ export async function recordOutcomes(db: Executor, store: Pick<Store, 'kind'>, o
         last_status_code = v.column4,
         last_duration_ms = v.column5,
         updated_at = v.column6,
-        status = CASE WHEN jobs.status = 'active' AND v.column7 IS NOT NULL THEN v.column7 ELSE jobs.status END,
+        status = CASE WHEN jobs.status = ${sql.lit(runEndingMovesFrom)} AND v.column7 IS NOT NULL THEN v.column7 ELSE jobs.status END,
         state = COALESCE(v.column8, jobs.state),
         previous_result = COALESCE(v.column9, jobs.previous_result),
         consecutive_failures = v.column10
