@@ -8,28 +8,14 @@ import { findRefreshTokenByHash, insertRefreshToken, isRefreshFamilyLive, markRe
 import { getSetting, insertSettingIfAbsent } from '../store/sql/settings.js';
 import { findUserByEmail, getUser, insertUser } from '../store/sql/users.js';
 import { allScopes, hashKey, isApiKey, type KeyStyle, mintApiKey, parseScopes } from './apiKeys.js';
+import type { Caller, Principal } from './caller.js';
+import type { Page } from './page.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { refreshTokenTtlMs, type SessionTokens } from './sessions.js';
 import { apiKeyView, projectView, userView } from './views.js';
 
-export type Scope = 'read' | 'write' | 'admin';
-
-/**
- * Who is calling and on which project: resolved on every request from an API key (bound to its
- * project, with its scopes) or from a signed-in user's access token (one of their projects, with
- * every scope). The one shape the rest of the code sees.
- */
-export interface Caller {
-  projectId: string;
-  scopes: ReadonlySet<Scope>;
-  /** The API key that authenticated the request, when it was one. */
-  keyId?: string;
-  /** The signed-in user, when the bearer was an access token. */
-  userId?: string;
-}
-
-/** What a bearer token proves, before a project is chosen. */
-export type Principal = { kind: 'key'; keyId: string; projectId: string; scopes: ReadonlySet<Scope> } | { kind: 'user'; userId: string; sessionId: string };
+// The doors import these from here (api/authenticate.ts).
+export type { Caller, Principal, Scope } from './caller.js';
 
 export type Registration = 'open' | 'closed';
 
@@ -247,7 +233,7 @@ export function createAccountsService({ store, sessions, registration }: Account
     },
 
     /** Every project the caller may act on: all of a user's, or the one of a key. */
-    async listProjects(principal: Principal, { page, perPage }: { page: number; perPage: number }) {
+    async listProjects(principal: Principal, { page, perPage }: Page) {
       if (principal.kind === 'user') {
         const { rows, total } = await listOwnedProjects(store.db, principal.userId, (page - 1) * perPage, perPage);
         return { items: rows.map(projectView), total };

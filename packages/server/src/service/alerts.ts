@@ -15,7 +15,7 @@ import type { Executor } from '../store/sql/executor.js';
 import { getJob } from '../store/sql/jobs.js';
 import { getSpacesByIds } from '../store/sql/spaces.js';
 import { inTransaction } from '../store/transaction.js';
-import type { Page } from './jobs.js';
+import type { Page } from './page.js';
 import type { PlansService } from './plans.js';
 import { type AlertChannelView, type AlertRuleView, alertChannelView, alertNoticeView, alertRuleView } from './views.js';
 

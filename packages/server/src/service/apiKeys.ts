@@ -4,8 +4,8 @@ import { newId, newSecret } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/sql/accounts.js';
-import type { Caller, Scope } from './accounts.js';
-import type { Page } from './jobs.js';
+import type { Caller, Scope } from './caller.js';
+import type { Page } from './page.js';
 import { apiKeyView, newApiKeyView } from './views.js';
 
 export const keyPrefix = 'kr_live_';

@@ -4,7 +4,7 @@ import type { Store } from '../store/connect.js';
 import { type ExecutionFilter, getExecution, listExecutions } from '../store/sql/executions.js';
 import { getJob } from '../store/sql/jobs.js';
 import { insertRuns } from '../store/sql/runs.js';
-import type { Page } from './jobs.js';
+import type { Page } from './page.js';
 import type { EngineHooks } from './runChanges.js';
 import { executionView } from './views.js';
 

@@ -25,7 +25,7 @@ import { insertSigningSecret, liveSigningSecrets } from '../store/sql/signingSec
 import { getJobOrigins } from '../store/sql/jobOrigins.js';
 import { getSpace, listSpaces } from '../store/sql/spaces.js';
 import { newId } from '../domain/ids.js';
-import type { Caller } from './accounts.js';
+import type { Caller } from './caller.js';
 import type { AlertsService } from './alerts.js';
 import { type Fetched, fetchCronjobOrg, fetchEasycron, type ImportApis } from './importSources.js';
 import type { InboundWebhookInput, InboundWebhooksService } from './inboundWebhooks.js';

@@ -5,9 +5,10 @@ import { compileJobDefinition, type JobInput } from '../domain/jobDefinition.js'
 import type { Store } from '../store/connect.js';
 import type { InboundWebhookRow } from '../store/schema.js';
 import { deleteInboundWebhook, findInboundWebhookBySlug, getInboundWebhook, insertInboundWebhook, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
-import type { Caller } from './accounts.js';
 import type { DeliveryStyle } from '../domain/deliveryStyle.js';
-import type { JobsService, Page } from './jobs.js';
+import type { Caller } from './caller.js';
+import type { JobsService } from './jobs.js';
+import type { Page } from './page.js';
 import { inboundWebhookView } from './views.js';
 
 export const inboundMethods = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -20,6 +20,7 @@ import { getJobOrigins, saveJobOrigins } from '../store/sql/jobOrigins.js';
 import { lockProject } from '../store/sql/accounts.js';
 import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
+import type { Page } from './page.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
 import { executionView, importedJobView, type JobView, jobView, newJobView } from './views.js';
@@ -68,12 +69,6 @@ export interface JobProgress {
   last: { runId: string; status: string; attempt: number; startedAt: number; completedAt: number } | null;
   /** The Idempotency-Key that names the job now (a key moves on to a new job under `untilRun`), or null. */
   idempotencyKey: string | null;
-}
-
-
-export interface Page {
-  page: number;
-  perPage: number;
 }
 
 /** A change to a job: any field of a create, and `status` to pause or resume it. */

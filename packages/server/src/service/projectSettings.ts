@@ -3,7 +3,7 @@ import { limits } from '../domain/jobDefinition.js';
 import type { Store } from '../store/connect.js';
 import { getProject } from '../store/sql/accounts.js';
 import { type ProjectSettingsChange, updateProjectSettings } from '../store/sql/projectSettings.js';
-import type { Caller } from './accounts.js';
+import type { Caller } from './caller.js';
 import type { PlansService } from './plans.js';
 import { projectSettingsView } from './views.js';
 

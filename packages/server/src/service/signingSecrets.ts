@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
 import type { SigningSecretRow } from '../store/schema.js';
 import { expireCurrentSigningSecrets, insertSigningSecret, liveSigningSecrets, revokeSigningSecret } from '../store/sql/signingSecrets.js';
-import type { Caller } from './accounts.js';
+import type { Caller } from './caller.js';
 import { newSigningSecretView, signingSecretView } from './views.js';
 
 /** How long a rotated secret keeps signing, so receivers can move to the new one. */

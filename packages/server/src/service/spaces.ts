@@ -3,7 +3,8 @@ import { newId } from '../domain/ids.js';
 import { normaliseTimeZone } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import { deleteSpace, getSpace, insertSpace, jobIdsInSpace, listSpaces, updateSpace } from '../store/sql/spaces.js';
-import type { JobsService, Page } from './jobs.js';
+import type { JobsService } from './jobs.js';
+import type { Page } from './page.js';
 import { spaceView } from './views.js';
 
 export const spaceNameLength = 50;

@@ -3,7 +3,7 @@ import { firstIdAt } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
 import { type JobFilter, listJobs } from '../store/sql/jobs.js';
 import { recentOutcomes } from '../store/sql/sparklines.js';
-import type { Page } from './jobs.js';
+import type { Page } from './page.js';
 
 export const sparklineWindowMs = 24 * 60 * 60 * 1000;
 /** The most points one job's line holds: a job running every minute shows its last 100 results. */

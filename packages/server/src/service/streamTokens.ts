@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors.js';
 import type { Store } from '../store/connect.js';
 import { getApiKey, getOwnedProject } from '../store/sql/accounts.js';
 import { isRefreshFamilyLive } from '../store/sql/refreshTokens.js';
-import type { Caller, Principal } from './accounts.js';
+import type { Caller, Principal } from './caller.js';
 
 /** A browser's EventSource cannot send headers: it gets a token good for the stream alone, briefly. */
 export const streamTokenTtlMs = 5 * 60_000;

@@ -50,6 +50,42 @@ function importsOf(file: string, text: string): Arrow[] {
   return arrows;
 }
 
+/** The files of the import cycles among `arrows`, each cycle once (Tarjan's strongly connected components). */
+function cycles(arrows: readonly Arrow[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of arrows) next.set(from, [...(next.get(from) ?? []), to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (file: string): void => {
+    index.set(file, index.size);
+    low.set(file, index.get(file)!);
+    stack.push(file);
+    onStack.add(file);
+    for (const to of next.get(file) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(file, Math.min(low.get(file)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(file, Math.min(low.get(file)!, index.get(to)!));
+      }
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== file);
+    if (component.length > 1) found.push(component.sort());
+  };
+  for (const file of next.keys()) if (!index.has(file)) visit(file);
+  return found;
+}
+
 /** The arrows among `arrows` that run the wrong way, as `from -> to`. */
 function wrongWay(arrows: readonly Arrow[]): string[] {
   return arrows.filter(({ from, to }) => forbidden[partOf(from)]?.(partOf(to)) ?? false).map(({ from, to }) => `${from} -> ${to}`);
@@ -63,7 +99,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const arrows = sourceFiles(src).flatMap((file) => importsOf(file, readFileSync(join(src, file), 'utf8')));
+const texts = new Map(sourceFiles(src).map((file) => [file, readFileSync(join(src, file), 'utf8')]));
+const arrows = [...texts].flatMap(([file, text]) => importsOf(file, text));
 
 describe('the import arrows of packages/server/src', () => {
   it('finds the imports of every file, type-only and re-exports included', () => {
@@ -102,5 +139,10 @@ describe('the import arrows of packages/server/src', () => {
   it('lists no known wrong arrow that is gone', () => {
     const wrong = new Set(wrongWay(arrows));
     expect([...knownViolations].filter((arrow) => !wrong.has(arrow))).toEqual([]);
+  });
+
+  it('has no import cycle (a type-only import counts: it ties the two files all the same)', () => {
+    expect(cycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'c.ts' }, { from: 'c.ts', to: 'a.ts' }, { from: 'c.ts', to: 'd.ts' }])).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+    expect(cycles(arrows)).toEqual([]);
   });
 });
