@@ -7,6 +7,7 @@ import { findApiKeyByHash, getApiKey, getOwnedProject, getProject, insertApiKey,
 import { findRefreshTokenByHash, insertRefreshToken, isRefreshFamilyLive, markRefreshTokenUsed, revokeRefreshFamily } from '../store/sql/refreshTokens.js';
 import { getSetting, insertSettingIfAbsent } from '../store/sql/settings.js';
 import { findUserByEmail, getUser, insertUser } from '../store/sql/users.js';
+import { inTransaction } from '../store/transaction.js';
 import { allScopes, hashKey, isApiKey, type KeyStyle, mintApiKey, parseScopes } from './apiKeys.js';
 import type { Caller, Principal } from './caller.js';
 import type { Page } from './page.js';
@@ -93,7 +94,7 @@ export function createAccountsService({ store, sessions, registration }: Account
       const now = Date.now();
       const project: ProjectRow = { id: newId('prj', now), name, owner_id: null, created_at: now };
       const { row, key } = mintApiKey(project.id, 'default', allScopes, now, keyStyle);
-      await store.db.transaction().execute(async (trx) => {
+      await inTransaction(store, async (trx) => {
         await insertProject(trx, project);
         await insertApiKey(trx, row);
       });
@@ -116,7 +117,7 @@ export function createAccountsService({ store, sessions, registration }: Account
       const project: ProjectRow = { id: newId('prj', now), name: 'default', owner_id: user.id, created_at: now };
       const key = mintApiKey(project.id, 'default', allScopes, now, keyStyle);
       const refresh = newRefreshToken(user.id, newId('ses', now), now);
-      await store.db.transaction().execute(async (trx) => {
+      await inTransaction(store, async (trx) => {
         const first = await insertSettingIfAbsent(trx, { key: adminSetting, value: user.id, created_at: now });
         if (!first && registration === 'closed' && !actorIsAdmin) throw registrationClosed();
         user.is_admin = first ? 1 : 0;
@@ -146,7 +147,7 @@ export function createAccountsService({ store, sessions, registration }: Account
      */
     async refresh(token: string) {
       const now = Date.now();
-      const outcome = await store.db.transaction().execute(async (trx) => {
+      const outcome = await inTransaction(store, async (trx) => {
         const row = await findRefreshTokenByHash(trx, hashToken(token));
         if (!row || row.expires_at <= now) return undefined;
         // A token already exchanged, or one a concurrent request exchanged first, is a reuse.

@@ -4,6 +4,7 @@ import { newId, newSecret } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/sql/accounts.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Caller, Scope } from './caller.js';
 import type { Page } from './page.js';
 import { apiKeyView, newApiKeyView } from './views.js';
@@ -88,7 +89,7 @@ export function createApiKeysService(store: Store) {
         ]);
       }
       const now = Date.now();
-      return store.db.transaction().execute(async (trx) => {
+      return inTransaction(store, async (trx) => {
         const old = await getApiKey(trx, caller.projectId, keyId);
         if (!old || !(await revokeApiKey(trx, caller.projectId, keyId, now))) {
           throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');

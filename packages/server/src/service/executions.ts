@@ -4,6 +4,7 @@ import type { Store } from '../store/connect.js';
 import { type ExecutionFilter, getExecution, listExecutions } from '../store/sql/executions.js';
 import { getJob } from '../store/sql/jobs.js';
 import { insertRuns } from '../store/sql/runs.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { EngineHooks } from './runChanges.js';
 import { executionView } from './views.js';
@@ -27,7 +28,7 @@ export function createExecutionsService({ store, engine }: { store: Store; engin
      */
     async replay(projectId: string, id: string) {
       const now = Date.now();
-      const { run, job } = await store.db.transaction().execute(async (trx) => {
+      const { run, job } = await inTransaction(store, async (trx) => {
         const original = await getExecution(trx, projectId, id);
         if (!original) throw AppError.notFound(`Execution ${id}`);
         const job = await getJob(trx, projectId, original.job_id);

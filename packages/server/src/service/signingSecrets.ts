@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
 import type { SigningSecretRow } from '../store/schema.js';
 import { expireCurrentSigningSecrets, insertSigningSecret, liveSigningSecrets, revokeSigningSecret } from '../store/sql/signingSecrets.js';
+import { inTransaction } from '../store/transaction.js';
 import type { Caller } from './caller.js';
 import { newSigningSecretView, signingSecretView } from './views.js';
 
@@ -34,7 +35,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
     /** The project's first secret; one that already has a current secret rotates instead. */
     async create(caller: Caller) {
       const now = Date.now();
-      const row = await store.db.transaction().execute(async (trx) => {
+      const row = await inTransaction(store, async (trx) => {
         if (current(await liveSigningSecrets(trx, [caller.projectId], now)).length > 0) {
           throw new AppError('conflict', 'The project already has a signing secret; rotate it with POST /v1/signing-secrets/rotate.', [
             { field: 'signingSecret', issue: 'already exists' },
@@ -51,7 +52,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
     /** A new secret; the current one keeps signing (beside it) for 24 hours. */
     async rotate(caller: Caller) {
       const now = Date.now();
-      const row = await store.db.transaction().execute(async (trx) => {
+      const row = await inTransaction(store, async (trx) => {
         await expireCurrentSigningSecrets(trx, caller.projectId, now + rotationOverlapMs);
         const row = mintSigningSecret(caller.projectId, now);
         await insertSigningSecret(trx, row);

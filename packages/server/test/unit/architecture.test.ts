@@ -146,3 +146,10 @@ describe('the import arrows of packages/server/src', () => {
     expect(cycles(arrows)).toEqual([]);
   });
 });
+
+describe('the service layer', () => {
+  it('writes in transactions through inTransaction, which retries one PostgreSQL aborted for a deadlock', () => {
+    const direct = [...texts].filter(([file, text]) => file.startsWith('service/') && text.includes('.transaction()')).map(([file]) => file);
+    expect(direct).toEqual([]);
+  });
+});
