@@ -8,7 +8,7 @@ import type { Store } from '../store/connect.js';
 import type { ExecutionRow, ExecutionStatus, JobRow, RunRow } from '../store/schema.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
 import { releaseAllMessageLeases } from '../store/sql/outbox.js';
-import type { SignalMessage } from '../store/signals.js';
+import { forgottenRuns, type SignalMessage } from '../store/signals.js';
 import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
 import type { QuotaGate } from './quotaGate.js';
 import { Dispatcher, type Verdict } from './dispatcher.js';
@@ -193,7 +193,7 @@ export class Engine {
 
   private onSignal(message: SignalMessage): void {
     if (message === 'wake') this.claimSoon();
-    else if (message.startsWith('forget:')) this.forgetRuns(message.slice('forget:'.length).split(','));
+    else this.forgetRuns(forgottenRuns(message) ?? []);
   }
 
   private claimSoon(): void {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import type { Database, ExecutionRow, JobRow, RunRow } from '../store/schema.js';
+import { forgetMessages, idsPerSignal } from '../store/signals.js';
 import { jobsSignal } from './liveFeed.js';
 
 /** What the use cases need from the engine. */
@@ -14,9 +15,6 @@ export interface EngineHooks {
   deliver(run: RunRow, job: JobRow): void;
   firstExecution(runId: string, timeoutMs: number): Promise<ExecutionRow | undefined>;
 }
-
-// NOTIFY payloads are limited to 8 000 bytes.
-const idsPerSignal = 200;
 
 /**
  * What a use case's transaction did to runs: announced to the other nodes inside the
@@ -46,9 +44,7 @@ export class RunChanges {
 
   async announce(trx: Transaction<Database>, store: Store): Promise<void> {
     if (this.dueSoon) await store.signals.announce(trx, 'wake');
-    for (let i = 0; i < this.deleted.length; i += idsPerSignal) {
-      await store.signals.announce(trx, `forget:${this.deleted.slice(i, i + idsPerSignal).join(',')}`);
-    }
+    for (const message of forgetMessages(this.deleted)) await store.signals.announce(trx, message);
     for (const [projectId, set] of this.jobs) {
       const ids = [...set];
       for (let i = 0; i < ids.length; i += idsPerSignal) await store.signals.announce(trx, jobsSignal(projectId, ids.slice(i, i + idsPerSignal)));

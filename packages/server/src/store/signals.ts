@@ -13,10 +13,28 @@ export interface Signals {
 }
 
 /**
- * `wake`: claim now. `forget:<jobId>`: drop that job's runs held in memory. `jobs:<projectId>:<ids>`:
- * those jobs changed (for live streams; the engine ignores it).
+ * `wake`: runs became due soon, claim now. `forget:<runId>,<runId>,…`: those runs were deleted
+ * (their job paused, changed, cancelled or deleted), drop them from memory.
+ * `jobs:<projectId>:<jobId>,…`: those jobs changed, for live streams (service/liveFeed.ts composes
+ * and reads it; the engine ignores it).
  */
 export type SignalMessage = 'wake' | `forget:${string}` | `jobs:${string}`;
+
+const forgetPrefix = 'forget:';
+/** NOTIFY payloads are limited to 8 000 bytes: 200 ids (30 characters each, and a comma) fit. */
+export const idsPerSignal = 200;
+
+/** The messages that tell the other nodes these runs were deleted. */
+export function forgetMessages(runIds: readonly string[]): SignalMessage[] {
+  const messages: SignalMessage[] = [];
+  for (let i = 0; i < runIds.length; i += idsPerSignal) messages.push(`${forgetPrefix}${runIds.slice(i, i + idsPerSignal).join(',')}`);
+  return messages;
+}
+
+/** The run ids a `forget:` message names; null for any other message. */
+export function forgottenRuns(message: SignalMessage): string[] | null {
+  return message.startsWith(forgetPrefix) ? message.slice(forgetPrefix.length).split(',') : null;
+}
 
 /** One SQLite process owns its file: nobody else to tell. */
 export const sqliteSignals: Signals = {
