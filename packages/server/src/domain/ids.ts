@@ -27,9 +27,9 @@ const lastRandom = Buffer.alloc(10);
  * followed by 16 of randomness (80 bits), like a ULID, behind a prefix that names the kind.
  * Monotonic within a process, as ULIDs may be: within one millisecond (or when the clock steps
  * back) the random part counts up, so ids made one after another sort in the order they were
- * made, which is the order messages are sent in.
+ * made, which is the order messages are sent in. `now` is the caller's clock reading (epoch ms).
  */
-export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+export function newId(prefix: IdPrefix, now: number): string {
   if (now > lastTime) {
     lastTime = now;
     random(10).copy(lastRandom);

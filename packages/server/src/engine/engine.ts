@@ -69,7 +69,7 @@ export interface EngineStats {
  * back to pending if the process dies.
  */
 export class Engine {
-  readonly nodeId = newId('node');
+  readonly nodeId = newId('node', Date.now());
   private readonly heap = new MinHeap<HeldRun>();
   private readonly held = new Map<string, HeldRun>();
   private readonly dispatcher: Dispatcher<HeldRun>;
@@ -325,7 +325,7 @@ export class Engine {
   private async attempt(held: HeldRun): Promise<Verdict> {
     let result: DeliveryResult | QuotaRefusal;
     let request: DeliveryRequest | undefined;
-    const executionId = newId('exe');
+    const executionId = newId('exe', Date.now());
     let started = Date.now();
     try {
       const keys = this.signing.get(held.job.projectId, started) ?? (await this.staleSigningKeys(held.job.projectId));

@@ -11,7 +11,7 @@ import type { ExecutionView, JobView } from '../../src/service/views.js';
 /** A native job view with the fields the dialects read; the rest as an API would fill them. */
 function jobView(fields: Partial<JobView> & Record<string, unknown>): JobView {
   return {
-    id: newId('job'),
+    id: newId('job', 0),
     name: null,
     description: null,
     status: 'active',
@@ -221,7 +221,7 @@ describe('Booper translation', () => {
 
   it("names Oban's state of the current run", () => {
     const job = jobView({});
-    const run = { id: newId('run'), dueAt: 1_000, attempt: 1, leased: false, createdAt: 0 };
+    const run = { id: newId('run', 0), dueAt: 1_000, attempt: 1, leased: false, createdAt: 0 };
     expect(runState({ job, run, last: null }, 500)).toBe('scheduled');
     expect(runState({ job, run, last: null }, 1_000)).toBe('available');
     expect(runState({ job, run: { ...run, leased: true }, last: null }, 1_000)).toBe('executing');
