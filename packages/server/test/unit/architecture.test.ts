@@ -50,6 +50,15 @@ function importsOf(file: string, text: string): Arrow[] {
   return arrows;
 }
 
+/** The npm packages a file imports (`node:` built-ins left out), by package name. */
+function packagesOf(text: string): string[] {
+  return ts
+    .preProcessFile(text, true, true)
+    .importedFiles.map((i) => i.fileName)
+    .filter((name) => !name.startsWith('.') && !name.startsWith('node:'))
+    .map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/'));
+}
+
 /** The files of the import cycles among `arrows`, each cycle once (Tarjan's strongly connected components). */
 function cycles(arrows: readonly Arrow[]): string[][] {
   const next = new Map<string, string[]>();
@@ -151,5 +160,20 @@ describe('the service layer', () => {
   it('writes in transactions through inTransaction, which retries one PostgreSQL aborted for a deadlock', () => {
     const direct = [...texts].filter(([file, text]) => file.startsWith('service/') && text.includes('.transaction()')).map(([file]) => file);
     expect(direct).toEqual([]);
+  });
+});
+
+describe('packages/server/package.json', () => {
+  const pkg = JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')) as { main: string; types: string; dependencies: Record<string, string> };
+
+  it('names a main entry and its types that the build makes from a source file', () => {
+    expect(pkg.main).toBe('dist/index.js');
+    expect(pkg.types).toBe('dist/index.d.ts');
+    expect(texts.has('index.ts')).toBe(true);
+  });
+
+  it('depends on no package that the source does not import', () => {
+    const imported = new Set([...texts.values()].flatMap(packagesOf));
+    expect(Object.keys(pkg.dependencies).filter((name) => !imported.has(name))).toEqual([]);
   });
 });
