@@ -25,6 +25,7 @@ import { createInboundWebhooksService } from './service/inboundWebhooks.js';
 import { createProjectSettingsService } from './service/projectSettings.js';
 import { createSigningSecretsService } from './service/signingSecrets.js';
 import { createSparklinesService } from './service/sparklines.js';
+import { createHealthService } from './service/health.js';
 import { createSpacesService } from './service/spaces.js';
 import { createExportsService } from './service/exports.js';
 import { createImportsService } from './service/imports.js';
@@ -129,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     app = await buildApp({
       logger,
-      store,
+      health: createHealthService(store),
       accounts,
       apiKeys,
       jobs,

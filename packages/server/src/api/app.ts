@@ -14,10 +14,10 @@ import type { InboundWebhooksService } from '../service/inboundWebhooks.js';
 import type { ProjectSettingsService } from '../service/projectSettings.js';
 import type { SigningSecretsService } from '../service/signingSecrets.js';
 import type { SparklinesService } from '../service/sparklines.js';
+import type { HealthService } from '../service/health.js';
 import type { SpacesService } from '../service/spaces.js';
 import type { ExportsService } from '../service/exports.js';
 import type { ImportsService } from '../service/imports.js';
-import type { Store } from '../store/connect.js';
 import { registerAuthentication } from './authenticate.js';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './openapi.js';
@@ -55,7 +55,7 @@ import { justRunPlugin } from './compat/justrun/plugin.js';
 
 export interface AppDeps {
   logger: Logger;
-  store: Store;
+  health: HealthService;
   accounts: AccountsService;
   apiKeys: ApiKeysService;
   jobs: JobsService;
@@ -139,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAuthentication(app, deps.accounts);
   app.addHook('onRequest', limits.byCaller);
 
-  healthRoutes(app, { store: deps.store, redis: deps.redis, startedAt: Date.now() });
+  healthRoutes(app, { health: deps.health, redis: deps.redis, startedAt: Date.now() });
   metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, deps.accounts, deps.apiKeys);
   projectRoutes(app, deps.accounts);
@@ -175,7 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     executions: deps.executions,
     alerts: deps.alerts,
     plans: deps.plans,
-    store: deps.store,
+    health: deps.health,
     redis: deps.redis,
     startedAt: Date.now(),
   });

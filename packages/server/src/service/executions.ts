@@ -9,6 +9,9 @@ import type { Page } from './page.js';
 import type { EngineHooks } from './runChanges.js';
 import { executionView } from './views.js';
 
+// The doors name a list's filter by this.
+export type { ExecutionFilter };
+
 export function createExecutionsService({ store, engine }: { store: Store; engine: EngineHooks }) {
   return {
     async list(projectId: string, filter: ExecutionFilter, { page, perPage }: Page) {

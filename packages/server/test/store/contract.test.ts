@@ -6,6 +6,7 @@ import { newJobRow, newRunRow } from '../../src/store/rows.js';
 import type { ExecutionRow, JobRow, RunRow } from '../../src/store/schema.js';
 import { claimRuns } from '../../src/store/sql/claimRuns.js';
 import type { Executor } from '../../src/store/sql/executor.js';
+import { pingDatabase } from '../../src/store/sql/health.js';
 import { countLiveJobs, getJob, getJobsByIds, insertJobs, lockJobs, pruneFinishedJobs, updateJob } from '../../src/store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../../src/store/sql/leases.js';
 import { materializeRuns } from '../../src/store/sql/materializeRuns.js';
@@ -335,6 +336,10 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         expect((await store.db.selectFrom('jobs').select('consecutive_failures').executeTakeFirstOrThrow()).consecutive_failures).toBe(0);
       });
     });
+  });
+
+  it('answers a health probe', async () => {
+    await expect(pingDatabase(store.db)).resolves.toBeUndefined();
   });
 
   it('updates a job by id', async () => {

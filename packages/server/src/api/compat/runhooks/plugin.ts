@@ -7,17 +7,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { version } from '../../../config.js';
 import { AppError } from '../../../domain/errors.js';
+import type { JobStatus } from '../../../domain/jobState.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { AlertsService } from '../../../service/alerts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
-import type { ExecutionsService } from '../../../service/executions.js';
+import type { ExecutionFilter, ExecutionsService } from '../../../service/executions.js';
+import type { HealthService } from '../../../service/health.js';
 import type { JobsService } from '../../../service/jobs.js';
 import type { PlansService } from '../../../service/plans.js';
-import type { Store } from '../../../store/connect.js';
-import type { ExecutionFilter } from '../../../store/sql/executions.js';
-import type { JobStatus } from '../../../store/schema.js';
 import { callerOf, requireScope } from '../../authenticate.js';
-import { checkDatabase, checkRedis } from '../../routes/health.js';
+import { checkRedis } from '../../routes/health.js';
 import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
   CreateAlertBody,
@@ -57,7 +56,7 @@ export interface RunhooksOptions {
   executions: ExecutionsService;
   alerts: AlertsService;
   plans: PlansService;
-  store: Store;
+  health: HealthService;
   redis?: Redis;
   startedAt: number;
 }
@@ -309,7 +308,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
   });
 
   app.get('/api/v1/health', { schema: hidden({}), config: { public: true, rateLimit: false } }, async (_request, reply: FastifyReply) => {
-    const [database, redis] = await Promise.all([checkDatabase(deps.store), deps.redis ? checkRedis(deps.redis) : undefined]);
+    const [database, redis] = await Promise.all([deps.health.database(), deps.redis ? checkRedis(deps.redis) : undefined]);
     const healthy = database.status === 'ok' && (redis === undefined || redis.status === 'ok');
     return reply.status(healthy ? 200 : 503).send({
       success: healthy,
