@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
-import type { AccountsService, Caller, Principal, Scope } from '../service/accounts.js';
+import type { AccountsService } from '../service/accounts.js';
+import { type Caller, hasScope, type Principal, type Scope } from '../service/caller.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +22,11 @@ declare module 'fastify' {
     account?: boolean;
     /** A dialect's route outside `/v1` (`/compat/…`) that wants the same bearer check as `/v1`. */
     bearer?: boolean;
+    /**
+     * The least scope the route needs of a caller. Left out, a GET (or HEAD) needs `read` and any
+     * other method `write`; an account route (`account`) needs none unless it names one.
+     */
+    scope?: Scope;
   }
 }
 
@@ -33,8 +39,10 @@ function bearerOf(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Resolves the bearer (an API key or an access token) of every `/v1` request (or dialect route asking for it) that is not public,
- * and the project it acts on.
+ * Resolves the bearer (an API key or an access token) of every `/v1` request (or dialect route
+ * asking for it) that is not public, and the project it acts on; then, once a `/v1` request is
+ * validated (so a bad request is a 4xx naming the field whatever the key), holds the caller to the
+ * scope the route needs.
  */
 export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): void {
   app.decorateRequest('principal', undefined);
@@ -54,6 +62,27 @@ export function registerAuthentication(app: FastifyInstance, accounts: AccountsS
     const project = request.headers[projectHeader];
     request.caller = await accounts.callerFor(principal, typeof project === 'string' ? project : undefined);
   });
+  app.addHook('preHandler', async (request) => {
+    if (!request.caller || !request.url.startsWith('/v1/')) return;
+    const needed = scopeOf(request);
+    if (needed) assertScope(request.caller, needed);
+  });
+}
+
+/** The scope a request's route needs of its caller, if any (see `FastifyContextConfig.scope`). */
+function scopeOf(request: FastifyRequest): Scope | undefined {
+  const config = request.routeOptions.config;
+  if (config.scope) return config.scope;
+  if (config.account) return undefined;
+  return request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
+}
+
+/** The caller, when its scopes include `needed` (`admin` ⊃ `write` ⊃ `read`); a 403 naming the scope otherwise. */
+export function assertScope(caller: Caller, needed: Scope): Caller {
+  if (!hasScope(caller.scopes, needed)) {
+    throw new AppError('forbidden', `This API key lacks the "${needed}" scope.`, [{ field: 'scopes', issue: `must include "${needed}"` }]);
+  }
+  return caller;
 }
 
 export function principalOf(request: FastifyRequest): Principal {
@@ -66,11 +95,10 @@ export function callerOf(request: FastifyRequest): Caller {
   return request.caller;
 }
 
-/** A caller without the scope may read but not change: 403 names the scope it lacks. */
+/**
+ * For a route that resolves its caller itself (the event stream, which also takes a token in the
+ * query): every other route declares its scope and the hook above enforces it.
+ */
 export function requireScope(request: FastifyRequest, scope: Scope): Caller {
-  const caller = callerOf(request);
-  if (!caller.scopes.has(scope) && !caller.scopes.has('admin')) {
-    throw new AppError('forbidden', `This API key lacks the "${scope}" scope.`, [{ field: 'scopes', issue: `must include "${scope}"` }]);
-  }
-  return caller;
+  return assertScope(callerOf(request), scope);
 }

@@ -17,3 +17,11 @@ export interface Caller {
 
 /** What a bearer token proves, before a project is chosen. */
 export type Principal = { kind: 'key'; keyId: string; projectId: string; scopes: ReadonlySet<Scope> } | { kind: 'user'; userId: string; sessionId: string };
+
+const rank: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+
+/** Whether scopes a caller holds include `needed`: `admin` ⊃ `write` ⊃ `read`. */
+export function hasScope(scopes: ReadonlySet<Scope>, needed: Scope): boolean {
+  for (const scope of scopes) if (rank[scope] >= rank[needed]) return true;
+  return false;
+}

@@ -106,6 +106,28 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     expect((await admin.request('GET', `/v1/jobs/${jobId}`)).status).toBe(200);
   });
 
+  it('nests scopes, admin over write over read, on every area alike', async () => {
+    const { id: jobId } = await admin.createJob(job);
+    const writer = as((await newKey(['write'], 'writer only')).key);
+    const keyAdmin = as((await newKey(['admin'], 'admin only')).key);
+    for (const client of [writer, keyAdmin]) {
+      for (const path of ['/v1/jobs', `/v1/jobs/${jobId}`, '/v1/executions', '/v1/alerts/channels', '/v1/alerts/rules', '/v1/spaces', '/v1/signing-secrets', '/v1/usage']) {
+        expect((await client.request('GET', path)).status, path).toBe(200);
+      }
+      expect((await client.request('POST', '/v1/schedules/preview', { schedule: { type: 'cron', expression: '0 9 * * *' } })).status).toBe(200);
+    }
+    expect((await keyAdmin.request('POST', '/v1/jobs', job)).status).toBe(201);
+    expectForbidden(await writer.request('GET', '/v1/api-keys'), 'admin');
+  });
+
+  it('holds a key to its scope only once the request is valid, so a bad request names its field', async () => {
+    const reader = as((await newKey(['read'], 'reader')).key);
+    const bad = await reader.request('POST', '/v1/jobs', { url: 42 });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field)).toContain('url');
+    expectForbidden(await reader.request('POST', '/v1/jobs', job), 'write');
+  });
+
   it('needs the admin scope to manage keys', async () => {
     const writer = as((await newKey(['read', 'write'], 'writer')).key);
     const victim = await newKey(['read'], 'victim');

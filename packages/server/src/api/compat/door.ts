@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
 import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
-import { projectHeader } from '../authenticate.js';
+import { assertScope, projectHeader } from '../authenticate.js';
 import { fieldIssues } from '../validation.js';
 
 declare module 'fastify' {
@@ -158,14 +158,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return header.slice(7).trim() || undefined;
 }
 
-const rank: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
-
 /** The caller, when one of its scopes includes `needed` (admin ⊃ write ⊃ read); 403 otherwise. */
 export function callerWith(request: FastifyRequest, needed: Scope): Caller {
   const caller = request.caller;
   if (!caller) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
-  if (![...caller.scopes].some((s) => rank[s] >= rank[needed])) {
-    throw new AppError('forbidden', `This API key lacks the "${needed}" scope.`, [{ field: 'scopes', issue: `must include "${needed}"` }]);
-  }
-  return caller;
+  return assertScope(caller, needed);
 }

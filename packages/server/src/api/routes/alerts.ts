@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AlertsService } from '../../service/alerts.js';
-import { requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { AlertChannel, AlertNotice, AlertRule, NoticeQuery, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 
@@ -13,7 +13,7 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     { schema: { tags, summary: 'Notices sent or being sent to alert channels, newest first, with how each went', querystring: NoticeQuery, response: { 200: Paged(AlertNotice), ...clientErrors } } },
     async (request) => {
       const { page, perPage, status, jobId } = request.query;
-      const { items, total } = await alerts.listNotices(requireScope(request, 'read').projectId, { status, jobId }, { page, perPage });
+      const { items, total } = await alerts.listNotices(callerOf(request).projectId, { status, jobId }, { page, perPage });
       return { data: items, meta: { page, perPage, total } };
     },
   );
@@ -23,7 +23,7 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     { schema: { tags, summary: "List the project's alert channels, newest first (secrets masked)", querystring: Pagination, response: { 200: Paged(AlertChannel), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
-      const { items, total } = await alerts.listChannels(requireScope(request, 'read').projectId, { page, perPage });
+      const { items, total } = await alerts.listChannels(callerOf(request).projectId, { page, perPage });
       return { data: items, meta: { page, perPage, total } };
     },
   );
@@ -31,26 +31,26 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
   app.post<{ Body: CreateAlertChannelBody }>(
     '/v1/alerts/channels',
     { schema: { tags, summary: 'Create an alert channel: slack, discord, email, webhook or telegram', body: CreateAlertChannelBody, response: { 201: Data(AlertChannel), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await alerts.createChannel(requireScope(request, 'write').projectId, request.body) }),
+    async (request, reply) => reply.status(201).send({ data: await alerts.createChannel(callerOf(request).projectId, request.body) }),
   );
 
   app.get<{ Params: IdParams }>(
     '/v1/alerts/channels/:id',
     { schema: { tags, summary: 'Read an alert channel (secrets masked)', params: IdParams, response: { 200: Data(AlertChannel), ...clientErrors } } },
-    async (request) => ({ data: await alerts.getChannel(requireScope(request, 'read').projectId, request.params.id) }),
+    async (request) => ({ data: await alerts.getChannel(callerOf(request).projectId, request.params.id) }),
   );
 
   app.patch<{ Params: IdParams; Body: PatchAlertChannelBody }>(
     '/v1/alerts/channels/:id',
     { schema: { tags, summary: 'Rename an alert channel or replace its config (secrets in full)', params: IdParams, body: PatchAlertChannelBody, response: { 200: Data(AlertChannel), ...clientErrors } } },
-    async (request) => ({ data: await alerts.updateChannel(requireScope(request, 'write').projectId, request.params.id, request.body) }),
+    async (request) => ({ data: await alerts.updateChannel(callerOf(request).projectId, request.params.id, request.body) }),
   );
 
   app.delete<{ Params: IdParams }>(
     '/v1/alerts/channels/:id',
     { schema: { tags, summary: 'Delete an alert channel that no rule sends to (409 names the rules that do)', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
-      await alerts.removeChannel(requireScope(request, 'write').projectId, request.params.id);
+      await alerts.removeChannel(callerOf(request).projectId, request.params.id);
       return reply.status(204).send();
     },
   );
@@ -58,7 +58,7 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
   app.post<{ Params: IdParams }>(
     '/v1/alerts/channels/:id/test',
     { schema: { tags, summary: 'Send a test notice through the channel now and report what the far end answered', params: IdParams, response: { 200: Data(TestSendResult), ...clientErrors } } },
-    async (request) => ({ data: await alerts.testChannel(requireScope(request, 'write').projectId, request.params.id) }),
+    async (request) => ({ data: await alerts.testChannel(callerOf(request).projectId, request.params.id) }),
   );
 
   app.get<{ Querystring: Pagination }>(
@@ -66,7 +66,7 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     { schema: { tags, summary: "List the project's alert rules, newest first", querystring: Pagination, response: { 200: Paged(AlertRule), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
-      const { items, total } = await alerts.listRules(requireScope(request, 'read').projectId, { page, perPage });
+      const { items, total } = await alerts.listRules(callerOf(request).projectId, { page, perPage });
       return { data: items, meta: { page, perPage, total } };
     },
   );
@@ -74,26 +74,26 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
   app.post<{ Body: CreateAlertRuleBody }>(
     '/v1/alerts/rules',
     { schema: { tags, summary: "Create an alert rule (counts against the plan's maxAlertConfigs)", body: CreateAlertRuleBody, response: { 201: Data(AlertRule), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await alerts.createRule(requireScope(request, 'write').projectId, request.body) }),
+    async (request, reply) => reply.status(201).send({ data: await alerts.createRule(callerOf(request).projectId, request.body) }),
   );
 
   app.get<{ Params: IdParams }>(
     '/v1/alerts/rules/:id',
     { schema: { tags, summary: 'Read an alert rule', params: IdParams, response: { 200: Data(AlertRule), ...clientErrors } } },
-    async (request) => ({ data: await alerts.getRule(requireScope(request, 'read').projectId, request.params.id) }),
+    async (request) => ({ data: await alerts.getRule(callerOf(request).projectId, request.params.id) }),
   );
 
   app.patch<{ Params: IdParams; Body: PatchAlertRuleBody }>(
     '/v1/alerts/rules/:id',
     { schema: { tags, summary: 'Change an alert rule; naming one of jobId, spaceId, tag replaces its scope', params: IdParams, body: PatchAlertRuleBody, response: { 200: Data(AlertRule), ...clientErrors } } },
-    async (request) => ({ data: await alerts.updateRule(requireScope(request, 'write').projectId, request.params.id, request.body) }),
+    async (request) => ({ data: await alerts.updateRule(callerOf(request).projectId, request.params.id, request.body) }),
   );
 
   app.delete<{ Params: IdParams }>(
     '/v1/alerts/rules/:id',
     { schema: { tags, summary: 'Delete an alert rule', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
-      await alerts.removeRule(requireScope(request, 'write').projectId, request.params.id);
+      await alerts.removeRule(callerOf(request).projectId, request.params.id);
       return reply.status(204).send();
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from '../../service/accounts.js';
 import type { ApiKeysService } from '../../service/apiKeys.js';
-import { principalOf, requireScope } from '../authenticate.js';
+import { principalOf } from '../authenticate.js';
 import {
   AnonymousRegistration,
   LoginBody,
@@ -76,10 +76,9 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
   // An account route: a key has its caller, a signed-in user has none (no key to rotate).
   app.post(
     '/v1/auth/rotate-key',
-    { schema: { tags, summary: 'Replace the calling API key with a new one', response: { 201: Data(NewApiKey), ...clientErrors } }, config: { account: true } },
+    { schema: { tags, summary: 'Replace the calling API key with a new one', response: { 201: Data(NewApiKey), ...clientErrors } }, config: { account: true, scope: 'admin' } },
     async (request, reply) => {
-      const caller = request.caller ? requireScope(request, 'admin') : undefined;
-      return reply.status(201).send({ data: await apiKeys.rotate(caller) });
+      return reply.status(201).send({ data: await apiKeys.rotate(request.caller) });
     },
   );
 }

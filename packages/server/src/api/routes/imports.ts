@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ExportsService } from '../../service/exports.js';
 import type { ImportsService } from '../../service/imports.js';
-import { requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { ExportQuery, ImportBody, importBodyLimit, ImportResultSchema } from '../schemas/imports.js';
 
@@ -21,7 +21,7 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
       },
       bodyLimit: importBodyLimit,
     },
-    async (request) => ({ data: await imports.run(requireScope(request, 'write'), request.body) }),
+    async (request) => ({ data: await imports.run(callerOf(request), request.body) }),
   );
 
   app.get<{ Querystring: ExportQuery }>(
@@ -33,9 +33,11 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
         querystring: ExportQuery,
         response: { 200: Type.Unknown({ description: 'The export document' }), ...clientErrors },
       },
+      // The document can carry the project's secrets.
+      config: { scope: 'admin' },
     },
     async (request, reply) => {
-      const caller = requireScope(request, 'admin');
+      const caller = callerOf(request);
       const { secrets, history } = request.query;
       const chunks = await exports.open(caller.projectId, { secrets, history });
       const day = new Date().toISOString().slice(0, 10);

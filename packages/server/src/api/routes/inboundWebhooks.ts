@@ -3,7 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import { nestingIssue, nestsDeeperThan } from '../../domain/nesting.js';
 import { type InboundWebhooksService, signatureHeader } from '../../service/inboundWebhooks.js';
 import { Type } from 'typebox';
-import { requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { CreateInboundWebhookBody, InboundAccepted, InboundWebhook, SlugParams } from '../schemas/inboundWebhooks.js';
 
@@ -27,7 +27,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
   app.post<{ Body: CreateInboundWebhookBody }>(
     '/v1/inbound-webhooks',
     { schema: { tags, summary: 'Create an inbound webhook: a public URL whose JSON POSTs become one-time jobs', body: CreateInboundWebhookBody, response: { 201: Data(InboundWebhook), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await webhooks.create(requireScope(request, 'write'), request.body, baseUrl(request)) }),
+    async (request, reply) => reply.status(201).send({ data: await webhooks.create(callerOf(request), request.body, baseUrl(request)) }),
   );
 
   app.get<{ Querystring: Pagination }>(
@@ -35,7 +35,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     { schema: { tags, summary: "The project's inbound webhooks, newest first", querystring: Pagination, response: { 200: Paged(InboundWebhook), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
-      const { items, total } = await webhooks.list(requireScope(request, 'read'), { page, perPage }, baseUrl(request));
+      const { items, total } = await webhooks.list(callerOf(request), { page, perPage }, baseUrl(request));
       return { data: items, meta: { page, perPage, total } };
     },
   );
@@ -43,14 +43,14 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
   app.get<{ Params: IdParams }>(
     '/v1/inbound-webhooks/:id',
     { schema: { tags, summary: 'Read an inbound webhook', params: IdParams, response: { 200: Data(InboundWebhook), ...clientErrors } } },
-    async (request) => ({ data: await webhooks.get(requireScope(request, 'read'), request.params.id, baseUrl(request)) }),
+    async (request) => ({ data: await webhooks.get(callerOf(request), request.params.id, baseUrl(request)) }),
   );
 
   app.delete<{ Params: IdParams }>(
     '/v1/inbound-webhooks/:id',
     { schema: { tags, summary: 'Delete an inbound webhook; its URL answers 404 from then on', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
-      await webhooks.remove(requireScope(request, 'write'), request.params.id);
+      await webhooks.remove(callerOf(request), request.params.id);
       return reply.status(204).send();
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { JobsService } from '../../service/jobs.js';
-import { callerOf, requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { batchBodyLimit, BulkBody, BulkResult, CreateJobBody, CreateJobsBatchBody, Execution, Job, JobListQuery, PatchJobBody, PendingRun, RunNowQuery } from '../schemas/jobs.js';
 
@@ -19,7 +19,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
       },
     },
     async (request, reply) => {
-      const caller = requireScope(request, 'write');
+      const caller = callerOf(request);
       const { idempotencyKey: fieldKey, ...input } = request.body;
       const header = request.headers['idempotency-key'];
       const key = (typeof header === 'string' && header !== '' ? header : undefined) ?? fieldKey;
@@ -40,7 +40,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
       bodyLimit: batchBodyLimit,
     },
     async (request, reply) => {
-      const caller = requireScope(request, 'write');
+      const caller = callerOf(request);
       const inputs = request.body.jobs.map(({ idempotencyKey: _ignored, ...input }) => input);
       return reply.status(201).send({ data: await jobs.createMany(caller.projectId, inputs) });
     },
@@ -50,7 +50,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     '/v1/jobs/bulk',
     { schema: { tags, summary: 'One action on up to 100 jobs; each succeeds or fails on its own', body: BulkBody, response: { 200: Data(BulkResult), ...clientErrors } } },
     async (request) => {
-      const caller = requireScope(request, 'write');
+      const caller = callerOf(request);
       return { data: await jobs.bulk(caller.projectId, request.body) };
     },
   );
@@ -74,7 +74,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
   app.patch<{ Params: IdParams; Body: PatchJobBody }>(
     '/v1/jobs/:id',
     { schema: { tags, summary: 'Change some fields of a job (status: active or paused too)', params: IdParams, body: PatchJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
-    async (request) => ({ data: await jobs.update(requireScope(request, 'write').projectId, request.params.id, request.body) }),
+    async (request) => ({ data: await jobs.update(callerOf(request).projectId, request.params.id, request.body) }),
   );
 
   app.put<{ Params: IdParams; Body: CreateJobBody }>(
@@ -82,7 +82,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     { schema: { tags, summary: 'Replace a job\'s definition', params: IdParams, body: CreateJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
     async (request) => {
       const { idempotencyKey: _ignored, ...input } = request.body;
-      return { data: await jobs.update(requireScope(request, 'write').projectId, request.params.id, input, true) };
+      return { data: await jobs.update(callerOf(request).projectId, request.params.id, input, true) };
     },
   );
 
@@ -90,7 +90,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     '/v1/jobs/:id',
     { schema: { tags, summary: 'Delete a job and its history', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
-      await jobs.remove(requireScope(request, 'write').projectId, request.params.id);
+      await jobs.remove(callerOf(request).projectId, request.params.id);
       return reply.status(204).send();
     },
   );
@@ -100,7 +100,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     app.post<{ Params: IdParams }>(
       `/v1/jobs/:id/${action}`,
       { schema: { tags, summary: transitions[action], params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
-      async (request) => ({ data: await jobs[action](requireScope(request, 'write').projectId, request.params.id) }),
+      async (request) => ({ data: await jobs[action](callerOf(request).projectId, request.params.id) }),
     );
   }
 
@@ -116,7 +116,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
       },
     },
     async (request, reply) => {
-      const result = await jobs.runNow(requireScope(request, 'write').projectId, request.params.id, request.query.wait === true);
+      const result = await jobs.runNow(callerOf(request).projectId, request.params.id, request.query.wait === true);
       return result.done ? reply.status(200).send({ data: result.execution }) : reply.status(202).send({ data: result.pending });
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProjectSettingsService } from '../../service/projectSettings.js';
-import { requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { PatchProjectBody, ProjectSettings } from '../schemas/projectSettings.js';
 
@@ -11,7 +11,7 @@ export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSet
   app.get(
     '/v1/project',
     { schema: { tags, summary: "The caller's current project and its settings", response: { 200: Data(ProjectSettings), ...clientErrors } } },
-    async (request) => ({ data: await settings.get(requireScope(request, 'read')) }),
+    async (request) => ({ data: await settings.get(callerOf(request)) }),
   );
 
   app.patch<{ Body: PatchProjectBody }>(
@@ -24,6 +24,6 @@ export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSet
         response: { 200: Data(ProjectSettings), ...clientErrors },
       },
     },
-    async (request) => ({ data: await settings.update(requireScope(request, 'write'), request.body) }),
+    async (request) => ({ data: await settings.update(callerOf(request), request.body) }),
   );
 }

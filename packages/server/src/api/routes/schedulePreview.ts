@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../domain/errors.js';
 import type { SchedulePreviewService } from '../../service/schedulePreview.js';
 import { previewLimits } from '../../service/schedulePreview.js';
-import { requireScope } from '../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { SchedulePreview, SchedulePreviewBody } from '../schemas/live.js';
 
@@ -24,9 +23,10 @@ export function schedulePreviewRoutes(app: FastifyInstance, previews: SchedulePr
         body: SchedulePreviewBody,
         response: { 200: Data(SchedulePreview, 'The preview'), ...clientErrors },
       },
+      // A POST that changes nothing.
+      config: { scope: 'read' },
     },
     async (request) => {
-      requireScope(request, 'read');
       const { schedule, count = previewLimits.defaultCount } = request.body;
       const { description, timezone, occurrences } = previews.preview(schedule, count, instantOf(request.body.from, 'from', Date.now()));
       return { data: { description, timezone, occurrences: occurrences.map((ms) => new Date(ms).toISOString()) } };

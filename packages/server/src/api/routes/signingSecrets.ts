@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SigningSecretsService } from '../../service/signingSecrets.js';
-import { requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent } from '../schemas/common.js';
 import { NewSigningSecret, SigningSecret } from '../schemas/signingSecrets.js';
 import { Type } from 'typebox';
@@ -12,26 +12,26 @@ export function signingSecretRoutes(app: FastifyInstance, secrets: SigningSecret
   app.get(
     '/v1/signing-secrets',
     { schema: { tags, summary: "The project's live signing secrets (never the secrets themselves)", response: { 200: Data(Type.Array(SigningSecret)), ...clientErrors } } },
-    async (request) => ({ data: await secrets.list(requireScope(request, 'read')) }),
+    async (request) => ({ data: await secrets.list(callerOf(request)) }),
   );
 
   app.post(
     '/v1/signing-secrets',
     { schema: { tags, summary: "The project's first signing secret, shown once", response: { 201: Data(NewSigningSecret), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await secrets.create(requireScope(request, 'write')) }),
+    async (request, reply) => reply.status(201).send({ data: await secrets.create(callerOf(request)) }),
   );
 
   app.post(
     '/v1/signing-secrets/rotate',
     { schema: { tags, summary: 'A new signing secret, shown once; the previous one keeps signing for 24 hours', response: { 201: Data(NewSigningSecret), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await secrets.rotate(requireScope(request, 'write')) }),
+    async (request, reply) => reply.status(201).send({ data: await secrets.rotate(callerOf(request)) }),
   );
 
   app.delete<{ Params: IdParams }>(
     '/v1/signing-secrets/:id',
     { schema: { tags, summary: 'Revoke a signing secret at once', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
-      await secrets.revoke(requireScope(request, 'write'), request.params.id);
+      await secrets.revoke(callerOf(request), request.params.id);
       return reply.status(204).send();
     },
   );

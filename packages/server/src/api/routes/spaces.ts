@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SpacesService } from '../../service/spaces.js';
-import { callerOf, requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { CreateSpaceBody, PatchSpaceBody, Space, SpacePauseResult } from '../schemas/spaces.js';
 
@@ -12,7 +12,7 @@ export function spaceRoutes(app: FastifyInstance, spaces: SpacesService): void {
   });
 
   app.post<{ Body: CreateSpaceBody }>('/v1/spaces', { schema: { tags: ['spaces'], summary: 'Create a space', body: CreateSpaceBody, response: { 201: Data(Space), ...clientErrors } } }, async (request, reply) =>
-    reply.status(201).send({ data: await spaces.create(requireScope(request, 'write').projectId, request.body) }),
+    reply.status(201).send({ data: await spaces.create(callerOf(request).projectId, request.body) }),
   );
 
   app.get<{ Params: IdParams }>('/v1/spaces/:id', { schema: { tags: ['spaces'], summary: 'Read a space', params: IdParams, response: { 200: Data(Space), ...clientErrors } } }, async (request) => ({
@@ -20,17 +20,17 @@ export function spaceRoutes(app: FastifyInstance, spaces: SpacesService): void {
   }));
 
   app.patch<{ Params: IdParams; Body: PatchSpaceBody }>('/v1/spaces/:id', { schema: { tags: ['spaces'], summary: 'Rename a space or change its default time zone', params: IdParams, body: PatchSpaceBody, response: { 200: Data(Space), ...clientErrors } } }, async (request) => ({
-    data: await spaces.update(requireScope(request, 'write').projectId, request.params.id, request.body),
+    data: await spaces.update(callerOf(request).projectId, request.params.id, request.body),
   }));
 
   app.delete<{ Params: IdParams }>('/v1/spaces/:id', { schema: { tags: ['spaces'], summary: 'Delete an empty space', params: IdParams, response: { 204: NoContent, ...clientErrors } } }, async (request, reply) => {
-    await spaces.remove(requireScope(request, 'write').projectId, request.params.id);
+    await spaces.remove(callerOf(request).projectId, request.params.id);
     return reply.status(204).send();
   });
 
   for (const action of ['pause', 'resume'] as const) {
     app.post<{ Params: IdParams }>(`/v1/spaces/:id/${action}`, { schema: { tags: ['spaces'], summary: action === 'pause' ? 'Pause every active job in the space' : 'Resume the jobs the space\'s pause paused', params: IdParams, response: { 200: Data(SpacePauseResult), ...clientErrors } } }, async (request) => ({
-      data: await spaces[action](requireScope(request, 'write').projectId, request.params.id),
+      data: await spaces[action](callerOf(request).projectId, request.params.id),
     }));
   }
 }

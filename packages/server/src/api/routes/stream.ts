@@ -6,7 +6,7 @@ import type { AccountsService } from '../../service/accounts.js';
 import type { JobsService } from '../../service/jobs.js';
 import type { FeedEvent, LiveFeed } from '../../service/liveFeed.js';
 import type { StreamTokens } from '../../service/streamTokens.js';
-import { principalOf, projectHeader, requireScope } from '../authenticate.js';
+import { callerOf, principalOf, projectHeader, requireScope } from '../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { StreamQuery, StreamToken } from '../schemas/live.js';
 
@@ -43,10 +43,9 @@ export function streamRoutes(app: FastifyInstance, { accounts, tokens, feed, job
 
   app.post(
     '/v1/stream/tokens',
-    { schema: { tags, summary: 'A token for GET /v1/stream?token=… (for EventSource, which cannot send headers), valid 5 minutes', response: { 201: Data(StreamToken, 'The token'), ...clientErrors } } },
+    { schema: { tags, summary: 'A token for GET /v1/stream?token=… (for EventSource, which cannot send headers), valid 5 minutes', response: { 201: Data(StreamToken, 'The token'), ...clientErrors } }, config: { scope: 'read' } },
     async (request, reply) => {
-      const caller = requireScope(request, 'read');
-      const { token, expiresAt } = await tokens.issue(principalOf(request), caller);
+      const { token, expiresAt } = await tokens.issue(principalOf(request), callerOf(request));
       return reply.status(201).send({ data: { token, expiresAt: new Date(expiresAt).toISOString() } });
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../domain/errors.js';
 import { type SchedulePreviewService, upcomingLimits } from '../../service/schedulePreview.js';
-import { requireScope } from '../authenticate.js';
+import { callerOf } from '../authenticate.js';
 import { clientErrors } from '../schemas/common.js';
 import { UpcomingRuns, UpcomingRunsQuery } from '../schemas/live.js';
 import { instantOf } from './schedulePreview.js';
@@ -20,7 +20,7 @@ export function upcomingRunRoutes(app: FastifyInstance, previews: SchedulePrevie
       },
     },
     async (request) => {
-      const { projectId } = requireScope(request, 'read');
+      const { projectId } = callerOf(request);
       const from = instantOf(request.query.from, 'from', Date.now());
       const to = instantOf(request.query.to, 'to', from + upcomingLimits.defaultWindowMs);
       if (to <= from) throw AppError.validation([{ field: 'to', issue: 'must be after from' }]);
