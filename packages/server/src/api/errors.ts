@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import type { DialectErrors } from './compat/door.js';
+import { httpStatusOf } from './httpStatus.js';
 import { fieldIssues } from './validation.js';
 
 function body(code: string, message: string, details: FieldIssue[] = []) {
@@ -13,8 +14,9 @@ function body(code: string, message: string, details: FieldIssue[] = []) {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
-      if (err.status >= 500) request.log.info({ method: request.method, url: request.url, status: err.status, error: err.message }, 'request refused');
-      return reply.status(err.status).send(body(err.code, err.message, err.details));
+      const status = httpStatusOf(err.code);
+      if (status >= 500) request.log.info({ method: request.method, url: request.url, status, error: err.message }, 'request refused');
+      return reply.status(status).send(body(err.code, err.message, err.details));
     }
     if (err.validation) {
       const details = fieldIssues(err.validation as never, err.validationContext);

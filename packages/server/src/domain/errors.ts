@@ -21,37 +21,17 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal';
 
-const statusOf: Record<ErrorCode, number> = {
-  max_jobs_exceeded: 403,
-  max_retries_exceeded: 403,
-  max_timeout_exceeded: 403,
-  max_alert_configs_exceeded: 403,
-  bad_request: 400,
-  validation_failed: 422,
-  unauthorized: 401,
-  forbidden: 403,
-  registration_closed: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
 /**
- * An error a caller can act on. Thrown by the service layer and rendered by the API as
- * `{ error: { code, message, details } }` with the status that belongs to the code.
+ * An error a caller can act on, named by its code. Thrown by the service layer; each door renders
+ * it in its own shape, with the HTTP status it gives the code (api/httpStatus.ts).
  */
 export class AppError extends Error {
-  readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details: FieldIssue[] = [],
   ) {
     super(message);
-    this.status = statusOf[code];
   }
 
   static validation(details: FieldIssue[]): AppError {

@@ -105,7 +105,7 @@ describe('refusals', () => {
     it(`${transition} from ${status} is a conflict: "${message}"`, () => {
       const err = refusal(transition, 'job_1', status);
       expect(err).toBeInstanceOf(AppError);
-      expect(err).toMatchObject({ code: 'conflict', status: 409, message });
+      expect(err).toMatchObject({ code: 'conflict', message });
       expect(() => assertAllowed(transition, 'job_1', status)).toThrow(message);
     });
   }

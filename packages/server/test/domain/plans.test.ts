@@ -37,7 +37,7 @@ describe('plans', () => {
         return e as AppError;
       }
     })();
-    expect(retries).toMatchObject({ code: 'max_retries_exceeded', status: 403 });
+    expect(retries).toMatchObject({ code: 'max_retries_exceeded' });
     expect(() => checkJobAgainstPlan(free, { maxRetries: 0, timeoutMs: 30_001 })).toThrow(/timeout of at most 30000/);
   });
 

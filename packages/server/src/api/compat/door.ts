@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
 import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
 import { assertScope, projectHeader } from '../authenticate.js';
+import { httpStatusOf } from '../httpStatus.js';
 import { fieldIssues } from '../validation.js';
 
 declare module 'fastify' {
@@ -55,7 +56,7 @@ export function registerDialectErrors(scope: FastifyInstance, dialect: DialectEr
 }
 
 function failureOf(err: FastifyError | AppError, request: FastifyRequest): Failure {
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message, issues: err.details };
+  if (err instanceof AppError) return { status: httpStatusOf(err.code), code: err.code, message: err.message, issues: err.details };
   if (err.validation) {
     const issues = fieldIssues(oneIssuePerUnion(err.validation as ErrorObject[]), err.validationContext);
     const first = issues[0];
