@@ -193,7 +193,10 @@ export class Engine {
 
   private onSignal(message: SignalMessage): void {
     if (message === 'wake') this.claimSoon();
-    else this.forgetRuns(forgottenRuns(message) ?? []);
+    else {
+      const runIds = forgottenRuns(message);
+      if (runIds) this.forgetRuns(runIds);
+    }
   }
 
   private claimSoon(): void {

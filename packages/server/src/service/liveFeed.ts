@@ -1,6 +1,6 @@
 import { firstIdAt } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
-import type { SignalMessage } from '../store/signals.js';
+import { changedJobs } from '../store/signals.js';
 import { getJobs } from '../store/sql/jobs.js';
 import { executionIdsAfter, executionsByIds, latestExecutionId } from '../store/sql/liveFeed.js';
 import { executionView, jobView } from './views.js';
@@ -36,13 +36,6 @@ export const maxResumed = 1_000;
 const idsPerRead = 500;
 /** Job changes waiting for one subscription's next look; more are dropped (a client reloads on reconnect). */
 const maxPendingJobs = 1_000;
-
-const jobsPrefix = 'jobs:';
-
-/** The signal that tells every node which jobs of a project changed (at most ~200 ids fit in one). */
-export function jobsSignal(projectId: string, jobIds: readonly string[]): SignalMessage {
-  return `${jobsPrefix}${projectId}:${jobIds.join(',')}`;
-}
 
 interface Subscription {
   projectId: string;
@@ -160,10 +153,8 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
         for (const sub of subscriptions) poke(sub);
         return;
       }
-      if (!message.startsWith(jobsPrefix)) return;
-      const rest = message.slice(jobsPrefix.length);
-      const colon = rest.indexOf(':');
-      if (colon > 0) jobsChanged(rest.slice(0, colon), rest.slice(colon + 1).split(','));
+      const changed = changedJobs(message);
+      if (changed) jobsChanged(changed.projectId, changed.jobIds);
     });
   }
 

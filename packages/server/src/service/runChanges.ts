@@ -1,8 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import type { Database, ExecutionRow, JobRow, RunRow } from '../store/schema.js';
-import { forgetMessages, idsPerSignal } from '../store/signals.js';
-import { jobsSignal } from './liveFeed.js';
+import { forgetMessages, jobsMessages } from '../store/signals.js';
 
 /** What the use cases need from the engine. */
 export interface EngineHooks {
@@ -45,9 +44,8 @@ export class RunChanges {
   async announce(trx: Transaction<Database>, store: Store): Promise<void> {
     if (this.dueSoon) await store.signals.announce(trx, 'wake');
     for (const message of forgetMessages(this.deleted)) await store.signals.announce(trx, message);
-    for (const [projectId, set] of this.jobs) {
-      const ids = [...set];
-      for (let i = 0; i < ids.length; i += idsPerSignal) await store.signals.announce(trx, jobsSignal(projectId, ids.slice(i, i + idsPerSignal)));
+    for (const [projectId, ids] of this.jobs) {
+      for (const message of jobsMessages(projectId, [...ids])) await store.signals.announce(trx, message);
     }
   }
 

@@ -15,14 +15,15 @@ export interface Signals {
 /**
  * `wake`: runs became due soon, claim now. `forget:<runId>,<runId>,…`: those runs were deleted
  * (their job paused, changed, cancelled or deleted), drop them from memory.
- * `jobs:<projectId>:<jobId>,…`: those jobs changed, for live streams (service/liveFeed.ts composes
- * and reads it; the engine ignores it).
+ * `jobs:<projectId>:<jobId>,…`: those jobs of the project were created, changed or deleted, for
+ * live streams (the engine ignores it).
  */
 export type SignalMessage = 'wake' | `forget:${string}` | `jobs:${string}`;
 
 const forgetPrefix = 'forget:';
-/** NOTIFY payloads are limited to 8 000 bytes: 200 ids (30 characters each, and a comma) fit. */
-export const idsPerSignal = 200;
+const jobsPrefix = 'jobs:';
+// NOTIFY payloads are limited to 8 000 bytes: 200 ids (30 characters each, and a comma) fit.
+const idsPerSignal = 200;
 
 /** The messages that tell the other nodes these runs were deleted. */
 export function forgetMessages(runIds: readonly string[]): SignalMessage[] {
@@ -34,6 +35,21 @@ export function forgetMessages(runIds: readonly string[]): SignalMessage[] {
 /** The run ids a `forget:` message names; null for any other message. */
 export function forgottenRuns(message: SignalMessage): string[] | null {
   return message.startsWith(forgetPrefix) ? message.slice(forgetPrefix.length).split(',') : null;
+}
+
+/** The messages that tell every node these jobs of a project changed. */
+export function jobsMessages(projectId: string, jobIds: readonly string[]): SignalMessage[] {
+  const messages: SignalMessage[] = [];
+  for (let i = 0; i < jobIds.length; i += idsPerSignal) messages.push(`${jobsPrefix}${projectId}:${jobIds.slice(i, i + idsPerSignal).join(',')}`);
+  return messages;
+}
+
+/** The project and job ids a `jobs:` message names; null for any other message. */
+export function changedJobs(message: SignalMessage): { projectId: string; jobIds: string[] } | null {
+  if (!message.startsWith(jobsPrefix)) return null;
+  const rest = message.slice(jobsPrefix.length);
+  const colon = rest.indexOf(':');
+  return colon > 0 ? { projectId: rest.slice(0, colon), jobIds: rest.slice(colon + 1).split(',') } : null;
 }
 
 /** One SQLite process owns its file: nobody else to tell. */
