@@ -158,6 +158,13 @@ describe('the service layer', () => {
   });
 });
 
+describe('the native door', () => {
+  it("holds callers to a route's scope in one hook: only a route that resolves its caller itself checks one by hand", () => {
+    const byHand = [...texts].filter(([file, text]) => file.startsWith('api/routes/') && /\brequireScope\(request, /.test(text)).map(([file]) => file);
+    expect(byHand).toEqual(['api/routes/stream.ts']);
+  });
+});
+
 describe('packages/server/package.json', () => {
   const pkg = JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')) as { main: string; types: string; dependencies: Record<string, string> };
 
