@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { SparklinesService } from '../../service/sparklines.js';
-import type { JobFilter } from '../../store/sql/jobs.js';
 import { callerOf } from '../authenticate.js';
 import { clientErrors, Paged } from '../schemas/common.js';
 import { JobListQuery } from '../schemas/jobs.js';
@@ -25,7 +24,7 @@ export function sparklineRoutes(app: FastifyInstance, sparklines: SparklinesServ
     },
     async (request) => {
       const { page, perPage, ...filter } = request.query;
-      const { items, total } = await sparklines.list(callerOf(request).projectId, { page, perPage }, Date.now(), filter as JobFilter);
+      const { items, total } = await sparklines.list(callerOf(request).projectId, { page, perPage }, Date.now(), filter as Parameters<SparklinesService['list']>[3]);
       return { data: items, meta: { page, perPage, total } };
     },
   );
