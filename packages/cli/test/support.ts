@@ -36,8 +36,8 @@ export function kairos(args: string[], env: NodeJS.ProcessEnv, input?: string): 
 }
 
 /** Runs it and parses stdout as the one JSON document `--json` promises. */
-export async function kairosJson<T = any>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
-  const r = await kairos([...args, '--json'], env);
+export async function kairosJson<T = any>(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<T> {
+  const r = await kairos([...args, '--json'], env, input);
   if (r.code !== 0) throw new Error(`kairos ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useClientFixture } from '../../sdk/test/support/fixture.js';
 import { bin, cleanEnv, freshConfigHome, start } from './support.js';
@@ -32,6 +33,16 @@ describe('kairos on a terminal', () => {
     expect(shown).toContain('Loading jobs: 100 of 230');
     expect(shown).toContain('Loading jobs: 200 of 230');
     expect(shown.match(/bulk-\d+/g)).toHaveLength(230);
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('shows progress while an import is checked, then the table of what each entry would become', async () => {
+    const file = join(freshConfigHome(), 'crontab');
+    writeFileSync(file, `# tick\n*/5 * * * * curl ${f.sink.url}/tick\n`);
+    const env = cleanEnv({ XDG_CONFIG_HOME: freshConfigHome(), KAIROS_URL: f.server.url, KAIROS_API_KEY: f.apiKey });
+    const shown = await onTerminal(['import', file, '--dry-run'], env);
+    expect(shown).toContain('Checking the import…');
+    expect(shown).toMatch(/created\s+-\s+tick\s+GET/);
+    expect(shown).toContain('Would import 1 (1 new, 0 updated)');
   });
 });
 

@@ -17,6 +17,7 @@ export {
   type ErrorDetail,
 } from './errors.js';
 export type { StreamEvent, StreamOptions } from './resources/executions.js';
+export { detectImportFormat, type DetectedImport, type DetectedImportFormat } from './importFormat.js';
 export { toCreateJob, type ScheduleInput, type WeeklySlot } from './schedule.js';
 export { verifyWebhook, WebhookVerificationError } from './webhooks.js';
 export type * from './types.js';

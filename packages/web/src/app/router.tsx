@@ -8,6 +8,7 @@ import { ExecutionPage } from '../features/executions/ExecutionPage';
 import { EditJobPage, NewJobPage } from '../features/jobs/JobFormPages';
 import { JobPage } from '../features/jobs/JobPage';
 import { InboundPage } from '../features/inbound/InboundPage';
+import { ImportPage } from '../features/imports/ImportPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { KeysPage } from '../features/keys/KeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
@@ -60,9 +61,10 @@ const keys = createRoute({ getParentRoute: () => app, path: '/keys', component: 
 const alerts = createRoute({ getParentRoute: () => app, path: '/alerts', component: AlertsPage });
 const spaces = createRoute({ getParentRoute: () => app, path: '/spaces', component: SpacesPage });
 const inbound = createRoute({ getParentRoute: () => app, path: '/inbound', component: InboundPage });
+const importJobs = createRoute({ getParentRoute: () => app, path: '/import', component: ImportPage });
 const settings = createRoute({ getParentRoute: () => app, path: '/settings', component: SettingsPage });
 
-const tree = root.addChildren([login, jobs, newJob, job, editJob, execution, calendar, spaces, inbound, keys, alerts, settings]);
+const tree = root.addChildren([login, jobs, newJob, job, editJob, execution, calendar, spaces, inbound, keys, alerts, settings, importJobs]);
 
 export const router = createRouter({ routeTree: tree, defaultPreload: false });
 

@@ -54,9 +54,14 @@ export function JobsPage() {
     <>
       <PageTitle
         actions={
-          <Link to="/jobs/new" className="button">
-            New job
-          </Link>
+          <>
+            <Link to="/import" className="button secondary">
+              Import
+            </Link>
+            <Link to="/jobs/new" className="button">
+              New job
+            </Link>
+          </>
         }
       >
         Jobs
