@@ -134,6 +134,8 @@ describe('curl and wget commands', () => {
       timeoutMs: 20_000,
     });
     expect(call('/usr/bin/wget -qO- --method=DELETE https://e.example/old')).toEqual({ url: 'https://e.example/old', method: 'DELETE', headers: {} });
+    // The crontab idiom: output to stdout written against the option, a timeout the same way.
+    expect(call('wget -q -O- -T5 https://e.example/ping')).toEqual({ url: 'https://e.example/ping', method: 'GET', headers: {}, timeoutMs: 5_000 });
   });
 });
 

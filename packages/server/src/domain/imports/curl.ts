@@ -268,10 +268,11 @@ export function wgetCall(args: readonly string[]): CallResult {
   let timeoutMs: number | undefined;
   const flags = new Set(['-q', '--quiet', '-nv', '--no-verbose', '-v', '--verbose', '--spider', '--no-check-certificate', '-S', '--server-response', '--no-cache', '-nc', '--no-clobber', '--content-on-error']);
   const ignoredWithArg = new Set(['-O', '--output-document', '-o', '--output-file', '-a', '--append-output', '-t', '--tries', '-P', '--directory-prefix', '--wait', '--waitretry', '--dns-timeout', '--connect-timeout', '--read-timeout']);
-  // Bundled short options (`-qO-`, `-qO /dev/null`); `-nv` and `-nc` are single options of their own.
+  // Bundled short options (`-qO-`, `-qO /dev/null`) and a short option's value written against it
+  // (`-O-`, `-T5`); `-nv` and `-nc` are single options of their own.
   const words: string[] = [];
   for (const a of args) {
-    if (!/^-[A-Za-z]{2,}/.test(a) || flags.has(a)) {
+    if (!/^-[A-Za-z]./.test(a) || flags.has(a)) {
       words.push(a);
       continue;
     }
