@@ -163,6 +163,54 @@ describe('dashboard: jobs, runs and live updates', () => {
     await screenshot(page, '05-jobs');
   });
 
+  it('sends to a built-in destination with follow-ups, each field checked by the API', async () => {
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('link', { name: 'New job' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('deploy notice');
+    await page.getByLabel('Send to', { exact: true }).selectOption('email');
+    await page.getByLabel('To', { exact: true }).fill('ops@example');
+    await page.getByRole('button', { name: 'Create job' }).click();
+    // The API's issues land on their fields: the address, the missing subject and message, and
+    // that this server has no mail set up, on the destination itself.
+    await expect.poll(() => page.getByLabel('To', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Subject', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Message', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Send to', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByText(/email is not configured on this server/).waitFor();
+
+    await page.getByLabel('Send to', { exact: true }).selectOption('slack');
+    await page.getByLabel('Webhook URL', { exact: true }).fill(`${sink.url}/slack`);
+    await page.getByLabel('Message', { exact: true }).fill('Deploy finished');
+    await page.getByLabel('On failure, POST the result to', { exact: true }).fill('ftp://example.com/failed');
+    await page.getByLabel('Lifecycle events URL', { exact: true }).fill(`${sink.url}/events`);
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await expect.poll(() => page.getByLabel('On failure, POST the result to', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Webhook URL', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    await page.getByLabel('On failure, POST the result to', { exact: true }).fill(`${sink.url}/failed`);
+    await expectAccessible(page, 'the job form with a destination');
+    await screenshot(page, '14-job-form-destination');
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await page.getByRole('heading', { name: /deploy notice/ }).waitFor();
+    await page.getByText('Sends to').waitFor();
+    await page.getByText(/on failure: .*\/failed/).waitFor();
+
+    // Kairos builds the Slack request from the message; the test run reaches the sink as Slack would get it.
+    const before = sink.arrivals.length;
+    await page.getByRole('button', { name: 'Test run' }).click();
+    await page.getByRole('status', { name: 'Test run result' }).waitFor();
+    await expect.poll(() => sink.arrivals.slice(before).find((a) => a.path === '/slack')?.body).toBeDefined();
+    expect(JSON.parse(sink.arrivals.slice(before).find((a) => a.path === '/slack')!.body)).toMatchObject({ text: 'Deploy finished' });
+
+    // Editing keeps the stored (masked) webhook URL when it is not retyped.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Message', { exact: true }).fill('Deploy finished again');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Sends to').waitFor();
+    const at = sink.arrivals.length;
+    await page.getByRole('button', { name: 'Test run' }).click();
+    await expect.poll(() => sink.arrivals.slice(at).find((a) => a.path === '/slack')?.body).toContain('Deploy finished again');
+  });
+
   it('shows the calendar of past and upcoming runs, and switches to the dark theme', async () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.getByRole('rowheader').getByRole('link', { name: 'heartbeat' }).waitFor();

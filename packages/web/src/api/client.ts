@@ -13,7 +13,7 @@ export class ApiError extends Error {
   }
   /** The API's issue with one field (its `details`), for showing next to that field. */
   issue(field: string): string | undefined {
-    return this.body?.error.details?.find((d) => d.field === field || d.field.startsWith(`${field}.`))?.issue;
+    return this.body?.error.details?.find((d) => d.field === field || d.field.startsWith(`${field}.`) || d.field.startsWith(`${field}[`))?.issue;
   }
 }
 

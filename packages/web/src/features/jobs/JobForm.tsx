@@ -7,6 +7,16 @@ import { absolute, relative } from '../../app/format';
 import { ErrorNote, Field } from '../../app/ui';
 
 type Kind = 'cron' | 'interval' | 'daily' | 'weekly' | 'preset' | 'once';
+/** Where a job sends: its own HTTP request, or a built-in destination Kairos builds the request for. */
+type Target = 'url' | 'slack' | 'discord' | 'telegram' | 'email';
+const targetNames: Record<Target, string> = { url: 'HTTP request', slack: 'Slack', discord: 'Discord', telegram: 'Telegram', email: 'Email' };
+const followUps = [
+  { key: 'onComplete', label: 'On success, POST the payload to', hint: 'After each successful run, a one-time job POSTs the payload here' },
+  { key: 'callbackUrl', label: 'Result callback URL', hint: 'After each run, its result is POSTed here (signed)' },
+  { key: 'failureCallbackUrl', label: 'On failure, POST the result to', hint: 'Once a run has failed every retry (dead-lettered), its result is POSTed here (signed)' },
+  { key: 'eventsUrl', label: 'Lifecycle events URL', hint: 'Every attempt posts job.started, job.request, job.response, job.error and job.finished here (signed)' },
+] as const;
+type FollowUp = (typeof followUps)[number]['key'];
 const presets = ['midnight', 'morning', 'evening', 'startOfMonth', 'endOfMonth'];
 const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -32,12 +42,24 @@ interface Draft {
   strategy: string;
   timeoutMs: string;
   onComplete: string;
+  callbackUrl: string;
+  failureCallbackUrl: string;
+  eventsUrl: string;
   spaceId: string;
+  target: Target;
+  webhookUrl: string;
+  botToken: string;
+  chatId: string;
+  to: string;
+  subject: string;
+  message: string;
 }
 
 function draftOf(job?: Job): Draft {
   const s = (job?.schedule ?? {}) as Record<string, unknown>;
   const payload = job?.payload !== undefined ? JSON.stringify(job.payload, null, 2) : (job?.body ?? '');
+  const dest = job?.destination;
+  const p = (job?.payload ?? {}) as Record<string, unknown>;
   return {
     name: job?.name ?? '',
     url: job?.url ?? '',
@@ -60,7 +82,18 @@ function draftOf(job?: Job): Draft {
     strategy: job?.retryPolicy.strategy ?? 'exponential',
     timeoutMs: String(job?.timeoutMs ?? 30_000),
     onComplete: job?.onComplete ?? '',
+    callbackUrl: job?.callbackUrl ?? '',
+    failureCallbackUrl: job?.failureCallbackUrl ?? '',
+    eventsUrl: job?.eventsUrl ?? '',
     spaceId: job?.spaceId ?? '',
+    target: dest?.type ?? 'url',
+    // Secrets come back masked: the fields show the mask, and the job keeps its own unless one is retyped.
+    webhookUrl: dest?.webhookUrl ?? '',
+    botToken: dest?.botToken ?? '',
+    chatId: dest?.chatId !== undefined ? String(dest.chatId) : '',
+    to: dest?.to?.join(', ') ?? '',
+    subject: dest?.subject ?? '',
+    message: String(p.text ?? p.content ?? ''),
   };
 }
 
@@ -100,6 +133,21 @@ function headersOf(text: string): Record<string, string> {
   return out;
 }
 
+/** A built-in destination as the API takes it, or undefined to keep the job's own (its secrets are only ever shown masked). */
+function destinationOf(d: Draft, job: Job | undefined, touched: boolean): JobInput['destination'] {
+  if (d.target === 'url') return undefined;
+  if (job?.destination?.type === d.target && !touched) return undefined;
+  switch (d.target) {
+    case 'slack':
+    case 'discord':
+      return { type: d.target, webhookUrl: d.webhookUrl };
+    case 'telegram':
+      return { type: 'telegram', botToken: d.botToken, chatId: /^-?\d+$/.test(d.chatId) ? Number(d.chatId) : d.chatId };
+    case 'email':
+      return { type: 'email', to: d.to.split(/[,\s]+/).filter(Boolean), subject: d.subject };
+  }
+}
+
 function bodyOf(d: Draft): Pick<JobInput, 'payload' | 'body'> {
   if (!d.payload.trim()) return {};
   try {
@@ -115,6 +163,13 @@ export function JobForm({ job }: { job?: Job }) {
   const queryClient = useQueryClient();
   const [d, setD] = useState<Draft>(() => draftOf(job));
   const set = <K extends keyof Draft>(k: K) => (e: { target: { value: string } }) => setD((x) => ({ ...x, [k]: e.target.value }));
+  // Whether the destination's own fields were typed in, so an edit that leaves them alone keeps the stored secrets.
+  const [destTouched, setDestTouched] = useState(false);
+  const setDest = <K extends keyof Draft>(k: K) => (e: { target: { value: string } }) => {
+    setDestTouched(true);
+    set(k)(e);
+  };
+  const isUrl = d.target === 'url';
 
   const schedule = useMemo(() => scheduleOf(d), [d]);
   const [debounced, setDebounced] = useState(schedule);
@@ -132,12 +187,14 @@ export function JobForm({ job }: { job?: Job }) {
 
   const save = useMutation({
     mutationFn: async () => {
+      const destination = destinationOf(d, job, destTouched);
+      const request: Partial<JobInput> = isUrl
+        ? { url: d.url, method: d.method, headers: headersOf(d.headers), ...bodyOf(d) }
+        : // Kairos builds a destination's request: the message is the payload's text.
+          { ...(destination ? { destination } : {}), payload: d.message ? { text: d.message } : {} };
       const body: JobInput = {
         name: d.name || undefined,
-        url: d.url,
-        method: d.method,
-        headers: headersOf(d.headers),
-        ...bodyOf(d),
+        ...request,
         tags: d.tags
           .split(',')
           .map((t) => t.trim())
@@ -145,10 +202,10 @@ export function JobForm({ job }: { job?: Job }) {
         schedule,
         retryPolicy: { maxRetries: Number(d.maxRetries), strategy: d.strategy },
         timeoutMs: Number(d.timeoutMs),
-        onComplete: d.onComplete || null,
+        ...(Object.fromEntries(followUps.map(({ key }) => [key, d[key] || null])) as Record<FollowUp, string | null>),
         spaceId: d.spaceId || null,
       };
-      // PATCH keeps what the form does not show (description, space, query, callbacks); an emptied payload is replaced by an empty body.
+      // PATCH keeps what the form does not show (description, query); an emptied payload is replaced by an empty body.
       const cleared = body.body === undefined && body.payload === undefined ? { body: '' } : {};
       if (job) return unwrap(api.PATCH('/v1/jobs/{id}', { params: { path: { id: job.id } }, body: { ...body, ...cleared } }));
       return unwrap(api.POST('/v1/jobs', { body }));
@@ -161,6 +218,7 @@ export function JobForm({ job }: { job?: Job }) {
     },
   });
   const err = save.error instanceof ApiError ? save.error : undefined;
+  const exactIssue = (field: string) => err?.body?.error.details?.find((x) => x.field === field)?.issue;
   const previewErr = preview.error instanceof ApiError ? preview.error : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -174,24 +232,75 @@ export function JobForm({ job }: { job?: Job }) {
         <Field label="Name" error={err?.issue('name')}>
           <input value={d.name} onChange={set('name')} maxLength={255} />
         </Field>
-        <div className="row">
-          <Field label="Method" error={err?.issue('method')}>
-            <select value={d.method} onChange={set('method')}>
-              {['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
-          </Field>
-          <Field label="URL" error={err?.issue('url')}>
-            <input type="url" value={d.url} onChange={set('url')} placeholder="https://example.com/hook" required />
-          </Field>
-        </div>
-        <Field label="Headers" error={err?.issue('headers')} hint="One per line: Name: value">
-          <textarea rows={3} value={d.headers} onChange={set('headers')} spellCheck={false} />
+        {/* The API's word on the destination as a whole (e.g. email is not configured on this server) shows here. */}
+        <Field label="Send to" error={exactIssue('destination') ?? exactIssue('destination.type')}>
+          <select
+            value={d.target}
+            onChange={(e) => {
+              setDestTouched(true);
+              set('target')(e);
+            }}
+          >
+            {(Object.keys(targetNames) as Target[]).map((t) => (
+              <option key={t} value={t}>
+                {targetNames[t]}
+              </option>
+            ))}
+          </select>
         </Field>
-        <Field label="Payload" error={err?.issue('payload') ?? err?.issue('body')} hint="JSON is sent as application/json and may use $state and $previous (the last run's state and response); other text is sent as is.">
-          <textarea rows={5} value={d.payload} onChange={set('payload')} spellCheck={false} className="mono" />
-        </Field>
+        {isUrl ? (
+          <>
+            <div className="row">
+              <Field label="Method" error={err?.issue('method')}>
+                <select value={d.method} onChange={set('method')}>
+                  {['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => (
+                    <option key={m}>{m}</option>
+                  ))}
+                </select>
+              </Field>
+              <Field label="URL" error={err?.issue('url')}>
+                <input type="url" value={d.url} onChange={set('url')} placeholder="https://example.com/hook" required />
+              </Field>
+            </div>
+            <Field label="Headers" error={err?.issue('headers')} hint="One per line: Name: value">
+              <textarea rows={3} value={d.headers} onChange={set('headers')} spellCheck={false} />
+            </Field>
+            <Field label="Payload" error={err?.issue('payload') ?? err?.issue('body')} hint="JSON is sent as application/json and may use $state and $previous (the last run's state and response); other text is sent as is.">
+              <textarea rows={5} value={d.payload} onChange={set('payload')} spellCheck={false} className="mono" />
+            </Field>
+          </>
+        ) : (
+          <>
+            {(d.target === 'slack' || d.target === 'discord') && (
+              <Field label="Webhook URL" error={err?.issue('destination.webhookUrl')} hint={`The ${targetNames[d.target]} incoming webhook URL`}>
+                <input type="url" value={d.webhookUrl} onChange={setDest('webhookUrl')} spellCheck={false} />
+              </Field>
+            )}
+            {d.target === 'telegram' && (
+              <div className="row">
+                <Field label="Bot token" error={err?.issue('destination.botToken')}>
+                  <input value={d.botToken} onChange={setDest('botToken')} spellCheck={false} autoComplete="off" />
+                </Field>
+                <Field label="Chat id" error={err?.issue('destination.chatId')} hint="-100123456 or @channelname">
+                  <input value={d.chatId} onChange={setDest('chatId')} spellCheck={false} />
+                </Field>
+              </div>
+            )}
+            {d.target === 'email' && (
+              <div className="row">
+                <Field label="To" error={err?.issue('destination.to')} hint="Addresses, comma-separated">
+                  <input value={d.to} onChange={setDest('to')} spellCheck={false} />
+                </Field>
+                <Field label="Subject" error={err?.issue('destination.subject')}>
+                  <input value={d.subject} onChange={setDest('subject')} />
+                </Field>
+              </div>
+            )}
+            <Field label="Message" error={err?.issue('payload')} hint="The text sent; it may use $state and $previous">
+              <textarea rows={4} value={d.message} onChange={set('message')} />
+            </Field>
+          </>
+        )}
         <div className="row">
           <Field label="Tags" error={err?.issue('tags')} hint="Comma-separated">
             <input value={d.tags} onChange={set('tags')} />
@@ -313,9 +422,15 @@ export function JobForm({ job }: { job?: Job }) {
             <input type="number" min={1} value={d.timeoutMs} onChange={set('timeoutMs')} />
           </Field>
         </div>
-        <Field label="Follow-up URL" error={err?.issue('onComplete')} hint="After each successful run, a one-time job POSTs the payload here">
-          <input type="url" value={d.onComplete} onChange={set('onComplete')} />
-        </Field>
+      </section>
+
+      <section className="card">
+        <h2>Follow-ups</h2>
+        {followUps.map(({ key, label, hint }) => (
+          <Field key={key} label={label} error={err?.issue(key)} hint={hint}>
+            <input type="url" value={d[key]} onChange={set(key)} spellCheck={false} />
+          </Field>
+        ))}
       </section>
 
       <ErrorNote error={save.error} />

@@ -110,10 +110,25 @@ export function JobPage() {
       <dl className="settings card">
         <dt>Schedule</dt>
         <dd>{j.scheduleDescription}</dd>
-        <dt>Request</dt>
-        <dd className="mono">
-          {j.method} {j.url ?? `${j.destination?.type} destination`}
-        </dd>
+        {j.destination ? (
+          <>
+            <dt>Sends to</dt>
+            <dd>
+              {j.destination.type}{' '}
+              <span className="mono muted break">
+                {j.destination.webhookUrl ?? j.destination.to?.join(', ') ?? (j.destination.chatId !== undefined ? `chat ${j.destination.chatId}` : '')}
+              </span>
+              {j.destination.subject && <> · “{j.destination.subject}”</>}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Request</dt>
+            <dd className="mono">
+              {j.method} {j.url}
+            </dd>
+          </>
+        )}
         <dt>Next run</dt>
         <dd>
           {j.nextRunAt ? (
@@ -132,6 +147,20 @@ export function JobPage() {
           <>
             <dt>Tags</dt>
             <dd>{j.tags.join(', ')}</dd>
+          </>
+        )}
+        {followUpsOf(j).length > 0 && (
+          <>
+            <dt>Follow-ups</dt>
+            <dd>
+              <ul className="plain">
+                {followUpsOf(j).map(([what, url]) => (
+                  <li key={what}>
+                    {what}: <span className="mono break">{url}</span>
+                  </li>
+                ))}
+              </ul>
+            </dd>
           </>
         )}
         <dt>Id</dt>
@@ -198,4 +227,15 @@ export function JobPage() {
       <Badges jobId={j.id} name={j.name || j.id} />
     </>
   );
+}
+
+/** The job's follow-up URLs that are set, each with what sends to it. */
+function followUpsOf(j: Job): Array<[string, string]> {
+  const all: Array<[string, string | null]> = [
+    ['on success', j.onComplete],
+    ['result callback', j.callbackUrl],
+    ['on failure', j.failureCallbackUrl],
+    ['lifecycle events', j.eventsUrl],
+  ];
+  return all.filter((x): x is [string, string] => x[1] !== null);
 }
