@@ -219,6 +219,25 @@ describe('dashboard: jobs, runs and live updates', () => {
     await expectAccessible(page, 'the calendar');
     await screenshot(page, '06-calendar');
 
+    // The week view: seven days from Monday, an hour's runs drawn as one mark with their count.
+    await page.getByRole('button', { name: 'Week' }).click();
+    await page.waitForURL(/view=week/);
+    await page.getByRole('table', { name: 'Runs by job and day' }).waitFor();
+    expect(await page.locator('.timeline.week .hours .lane-track span').count()).toBe(7);
+    await page.locator('.lane .mark.success[aria-label*="succeeded in the hour"]').first().waitFor();
+    expect(await page.locator('.lane .mark.upcoming').count()).toBeGreaterThan(0);
+    // The heartbeat's runs every 4 s make one mark an hour per outcome, not one per run.
+    const heartbeat = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'heartbeat' }) });
+    expect(await heartbeat.locator('.mark.upcoming').count()).toBeLessThanOrEqual(7 * 24);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Calendar · .*\d – .*\d{4}$/);
+    await expectAccessible(page, 'the calendar week');
+    await screenshot(page, '06b-calendar-week');
+    await page.getByRole('button', { name: 'Next week →' }).click();
+    await page.getByText('Nothing ran or is due to run in this week.').or(page.getByRole('table', { name: 'Runs by job and day' })).waitFor();
+    await page.getByRole('button', { name: 'This week' }).click();
+    await page.getByRole('button', { name: 'Day' }).click();
+    await page.getByRole('table', { name: 'Runs by job and hour' }).waitFor();
+
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();

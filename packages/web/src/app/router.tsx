@@ -55,7 +55,10 @@ const calendar = createRoute({
   getParentRoute: () => app,
   path: '/calendar',
   component: CalendarPage,
-  validateSearch: (s: Record<string, unknown>): { day?: string } => ({ day: typeof s.day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s.day) ? s.day : undefined }),
+  validateSearch: (s: Record<string, unknown>): { day?: string; view?: 'week' } => ({
+    day: typeof s.day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s.day) ? s.day : undefined,
+    view: s.view === 'week' ? 'week' : undefined,
+  }),
 });
 const keys = createRoute({ getParentRoute: () => app, path: '/keys', component: KeysPage });
 const alerts = createRoute({ getParentRoute: () => app, path: '/alerts', component: AlertsPage });

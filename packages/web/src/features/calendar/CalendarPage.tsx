@@ -6,6 +6,7 @@ import { ErrorNote, PageTitle } from '../../app/ui';
 
 const route = getRouteApi('/calendar');
 const dayMs = 86_400_000;
+const hourMs = 3_600_000;
 
 function localDay(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -19,27 +20,58 @@ interface Mark {
   executionId?: string;
 }
 
+const kindWords: Record<Mark['kind'], string> = { upcoming: 'upcoming', success: 'succeeded', failure: 'failed' };
+
+/** The Monday (local time) of the week holding `day`. */
+function mondayOf(day: string): Date {
+  const d = new Date(`${day}T00:00:00`);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() - ((d.getDay() + 6) % 7));
+}
+
+/**
+ * A week holds far more runs than a lane can show one by one: the marks of each hour are drawn as
+ * one per outcome, labelled with how many there were.
+ */
+function byHour(marks: Mark[], start: number): Mark[] {
+  const groups = new Map<string, Mark[]>();
+  for (const m of marks) {
+    const key = `${m.kind}:${Math.floor((m.at - start) / hourMs)}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  return [...groups.values()].map((g) => {
+    if (g.length === 1) return g[0]!;
+    const hour = start + Math.floor((g[0]!.at - start) / hourMs) * hourMs;
+    const when = new Date(hour).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+    return { at: hour + hourMs / 2, kind: g[0]!.kind, label: `${g.length} ${kindWords[g[0]!.kind]} in the hour from ${when}` };
+  });
+}
+
 /**
  * Every job's runs of one day on a timeline: past attempts by outcome and upcoming occurrences,
  * one lane per job, so what fires when, and what failed, shows at a glance.
  */
 export function CalendarPage() {
-  const { day } = route.useSearch();
+  const { day, view = 'day' } = route.useSearch();
+  const week = view === 'week';
   const navigate = route.useNavigate();
   const today = localDay(new Date());
   const shown = day ?? today;
-  const start = new Date(`${shown}T00:00:00`).getTime();
-  const end = start + dayMs;
+  const first = week ? mondayOf(shown) : new Date(`${shown}T00:00:00`);
+  const start = first.getTime();
+  const days = week ? 7 : 1;
+  // From local midnight to local midnight, so a daylight-saving change keeps its 23 or 25 hours.
+  const end = new Date(first.getFullYear(), first.getMonth(), first.getDate() + days).getTime();
+  const span = end - start;
   const now = Date.now();
 
   const past = useQuery({
-    queryKey: ['executions', 'calendar', start],
+    queryKey: ['executions', 'calendar', start, end],
     enabled: start < now,
     queryFn: () =>
       unwrap(api.GET('/v1/executions', { params: { query: { page: 1, perPage: 100, from: new Date(start).toISOString(), to: new Date(Math.min(end, now + 1000)).toISOString() } } })),
   });
   const upcoming = useQuery({
-    queryKey: ['upcoming', 'calendar', start],
+    queryKey: ['upcoming', 'calendar', start, end],
     enabled: end > now,
     queryFn: () => unwrap(api.GET('/v1/runs/upcoming', { params: { query: { from: new Date(Math.max(start, now)).toISOString(), to: new Date(end).toISOString(), limit: 1000 } } })),
   });
@@ -56,44 +88,65 @@ export function CalendarPage() {
     const ok = e.status === 'success';
     lane(e.jobId, null).marks.push({ at: Date.parse(e.startedAt), kind: ok ? 'success' : 'failure', label: `${e.status} ${e.statusCode ?? ''} ${absolute(e.startedAt)}`, executionId: e.id });
   }
-  const shift = (days: number) => void navigate({ search: { day: localDay(new Date(start + days * dayMs + dayMs / 2)) } });
-  const pct = (at: number) => `${(((at - start) / dayMs) * 100).toFixed(3)}%`;
+  const shift = (by: number) => void navigate({ search: (s) => ({ ...s, day: localDay(new Date(start + by * dayMs + dayMs / 2)) }) });
+  const pct = (at: number) => `${(((at - start) / span) * 100).toFixed(3)}%`;
+  const ticks = week
+    ? Array.from({ length: 7 }, (_, i) => {
+        const d = new Date(first.getFullYear(), first.getMonth(), first.getDate() + i);
+        return { at: d.getTime(), label: d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' }) };
+      })
+    : [0, 3, 6, 9, 12, 15, 18, 21].map((h) => ({ at: start + h * hourMs, label: `${String(h).padStart(2, '0')}:00` }));
+  const last = new Date(end - 1);
+  const title = week
+    ? `${first.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} – ${last.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })}`
+    : first.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+  const unit = week ? 'week' : 'day';
 
   return (
     <>
       <PageTitle
         actions={
           <>
-            <button type="button" className="secondary" onClick={() => shift(-1)}>
-              ← Previous day
+            <div className="segmented" role="group" aria-label="View">
+              <button type="button" className="secondary" aria-pressed={!week} onClick={() => void navigate({ search: (s) => ({ ...s, view: undefined }) })}>
+                Day
+              </button>
+              <button type="button" className="secondary" aria-pressed={week} onClick={() => void navigate({ search: (s) => ({ ...s, view: 'week' as const }) })}>
+                Week
+              </button>
+            </div>
+            <button type="button" className="secondary" onClick={() => shift(-days)}>
+              ← Previous {unit}
             </button>
-            <button type="button" className="secondary" onClick={() => void navigate({ search: {} })} disabled={shown === today}>
-              Today
+            <button type="button" className="secondary" onClick={() => void navigate({ search: (s) => ({ ...s, day: undefined }) })} disabled={start <= now && now < end}>
+              {week ? 'This week' : 'Today'}
             </button>
-            <button type="button" className="secondary" onClick={() => shift(1)}>
-              Next day →
+            <button type="button" className="secondary" onClick={() => shift(days)}>
+              Next {unit} →
             </button>
           </>
         }
       >
-        Calendar · {new Date(start).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' })}
+        Calendar · {title}
       </PageTitle>
       <ErrorNote error={past.error ?? upcoming.error} />
       <p className="legend">
         <span className="mark success" /> succeeded <span className="mark failure" /> failed <span className="mark upcoming" /> upcoming
-        {(past.data?.meta.total ?? 0) > 100 && <span className="muted"> · the latest 100 attempts of the day are shown</span>}
-        {upcoming.data?.meta.truncated && <span className="muted"> · the first 1000 upcoming runs are shown</span>}
+        {(past.data?.meta.total ?? 0) > 100 && <span className="muted"> · the latest 100 attempts of the {unit} are shown</span>}
+        {upcoming.data?.meta.truncated && (
+          <span className="muted"> · the first 1000 upcoming runs are shown, up to {absolute(upcoming.data.data.at(-1)?.at ?? upcoming.data.meta.to)}</span>
+        )}
       </p>
       {lanes.size === 0 ? (
-        <p className="empty">Nothing ran or is due to run on this day.</p>
+        <p className="empty">Nothing ran or is due to run in this {unit}.</p>
       ) : (
-        <div className="timeline" role="table" aria-label="Runs by job and hour">
+        <div className={`timeline ${week ? 'week' : 'day'}`} role="table" aria-label={week ? 'Runs by job and day' : 'Runs by job and hour'}>
           <div className="hours" role="row" aria-hidden="true">
             <span className="lane-name" />
             <div className="lane-track">
-              {[0, 3, 6, 9, 12, 15, 18, 21].map((h) => (
-                <span key={h} style={{ left: `${(h / 24) * 100}%` }}>
-                  {String(h).padStart(2, '0')}:00
+              {ticks.map((t) => (
+                <span key={t.at} style={{ left: pct(t.at) }}>
+                  {t.label}
                 </span>
               ))}
             </div>
@@ -107,7 +160,7 @@ export function CalendarPage() {
               </span>
               <div className="lane-track" role="cell">
                 {start <= now && now < end && <span className="now" style={{ left: pct(now) }} aria-hidden="true" />}
-                {l.marks.map((m, i) =>
+                {(week ? byHour(l.marks, start) : l.marks).map((m, i) =>
                   m.executionId ? (
                     <Link key={i} to="/executions/$executionId" params={{ executionId: m.executionId }} className={`mark ${m.kind}`} style={{ left: pct(m.at) }} title={m.label} aria-label={m.label} />
                   ) : (
