@@ -102,9 +102,50 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     await sink.waitFor(1);
     expect(sink.arrivals[0]!.path).toBe('/alerts');
     await channel.getByRole('button', { name: 'Alert on any failure' }).click();
-    await page.getByText('Any job fails').waitFor();
+    await page.getByRole('listitem', { name: 'Rule Any job fails' }).waitFor();
     await expectAccessible(page, 'the alerts page');
     await screenshot(page, '09-alerts');
+  });
+
+  it('adds an alert rule of each kind the API has, with its issues on the fields, and it fires', async () => {
+    const form = page.getByRole('form', { name: 'New alert rule' });
+    await form.getByLabel('Rule name', { exact: true }).fill('checkout runs');
+    await form.getByLabel('For', { exact: true }).selectOption('tag');
+    await form.getByLabel('Tag', { exact: true }).fill('checkout');
+    await form.getByLabel('a job runs (every attempt)').check();
+    await form.getByLabel('Failures in a row', { exact: true }).fill('0');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    // The API refuses the threshold and the missing channel; each issue shows where it belongs.
+    await expect.poll(() => form.getByLabel('Failures in a row', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Failures in a row', { exact: true }).fill('3');
+    await form.getByLabel('Quiet minutes', { exact: true }).fill('15');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await form.getByRole('group', { name: 'Send to' }).getByRole('alert').waitFor();
+    expect(await form.getByLabel('Failures in a row', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    await form.getByRole('group', { name: 'Send to' }).getByLabel('on-call hook').check();
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByRole('listitem', { name: 'Rule checkout runs' });
+    await rule.waitFor();
+    expect(await rule.textContent()).toMatch(/jobs tagged checkout · when a job fails, a failing job recovers, a job runs \(every attempt\) \(3 failures in a row\) · at most every 15 min → on-call hook/);
+
+    const headers = { authorization: `Bearer ${firstKey}`, 'content-type': 'application/json' };
+    const rules = (await (await fetch(`${server.url}/v1/alerts/rules`, { headers })).json()) as { data: Array<Record<string, unknown>> };
+    expect(rules.data.find((r) => r.name === 'checkout runs')).toMatchObject({ tag: 'checkout', jobId: null, events: ['job.failed', 'job.recovered', 'job.executed'], consecutiveFailuresThreshold: 3, cooldownMinutes: 15, enabled: true });
+
+    // A tagged job's run is a job.executed notice at the channel.
+    const created = await fetch(`${server.url}/v1/jobs`, { method: 'POST', headers, body: JSON.stringify({ name: 'checkout sync', url: `${sink.url}/checkout`, tags: ['checkout'], schedule: { type: 'cron', expression: '0 0 1 1 *' } }) });
+    const jobId = ((await created.json()) as { data: { id: string } }).data.id;
+    const before = sink.arrivals.length;
+    expect((await fetch(`${server.url}/v1/jobs/${jobId}/run?wait=true`, { method: 'POST', headers: { authorization: headers.authorization } })).status).toBe(200);
+    await expect.poll(() => sink.arrivals.slice(before).find((a) => a.path === '/alerts')?.body, { timeout: 15_000 }).toContain('job.executed');
+
+    await rule.getByRole('button', { name: 'Disable checkout runs' }).click();
+    await rule.getByText('disabled').waitFor();
+    await expectAccessible(page, 'the alerts page with rules');
+    await screenshot(page, '09b-alert-rules');
+    page.once('dialog', (dlg) => void dlg.accept());
+    await rule.getByRole('button', { name: 'Delete checkout runs' }).click();
+    await expect.poll(() => rule.count()).toBe(0);
   });
 
   it('shows usage, creates a second project and switches to it', async () => {

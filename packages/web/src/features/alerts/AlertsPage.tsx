@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, unwrap } from '../../api/client';
 import type { ChannelTest } from '../../api/types';
 import { absolute } from '../../app/format';
+import { AlertRules } from './AlertRules';
 import { ErrorNote, Field, PageTitle } from '../../app/ui';
 
 type Kind = 'webhook' | 'slack' | 'discord' | 'email' | 'telegram';
@@ -27,8 +28,8 @@ const targetLabel: Record<Kind, string> = { webhook: 'URL', slack: 'Webhook URL'
 export function AlertsPage() {
   const queryClient = useQueryClient();
   const channels = useQuery({ queryKey: ['channels'], queryFn: () => unwrap(api.GET('/v1/alerts/channels', { params: { query: { page: 1, perPage: 100 } } })) });
-  const rules = useQuery({ queryKey: ['rules'], queryFn: () => unwrap(api.GET('/v1/alerts/rules', { params: { query: { page: 1, perPage: 100 } } })) });
-  const notices = useQuery({ queryKey: ['notices'], queryFn: () => unwrap(api.GET('/v1/alerts/notices', { params: { query: { page: 1, perPage: 20 } } })) });
+  // Notices are not on the live stream: a slow poll keeps the list current while the page is open.
+  const notices = useQuery({ queryKey: ['notices'], refetchInterval: 10_000, queryFn: () => unwrap(api.GET('/v1/alerts/notices', { params: { query: { page: 1, perPage: 20 } } })) });
   const [kind, setKind] = useState<Kind>('webhook');
   const [name, setName] = useState('');
   const [target, setTarget] = useState('');
@@ -125,14 +126,7 @@ export function AlertsPage() {
       </ul>
 
       <h2>Rules</h2>
-      {rules.data?.data.length === 0 && <p className="empty">No rules: add one from a channel.</p>}
-      <ul className="plain" aria-label="Rules">
-        {rules.data?.data.map((r) => (
-          <li key={r.id}>
-            <strong>{r.name}</strong> → {r.channelIds.map((id) => channelName.get(id) ?? id).join(', ')} <span className="muted">since {absolute(r.createdAt)}</span>
-          </li>
-        ))}
-      </ul>
+      <AlertRules channels={channels.data?.data ?? []} />
 
       <h2>Recent notices</h2>
       {notices.data?.data.length === 0 ? (
