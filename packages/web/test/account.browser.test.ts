@@ -220,6 +220,7 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     const hook = page.getByRole('listitem', { name: 'Inbound webhook stripe events' });
     await hook.getByRole('button', { name: 'Copy URL' }).waitFor();
+    await hook.getByText('Nothing posted yet.').waitFor();
     const url = (await hook.locator('.snippet code').textContent())!;
     expect(url).toMatch(/\/v1\/inbound\/wh_/);
     await expectAccessible(page, 'the inbound webhooks page');
@@ -230,6 +231,12 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     const arrivals = await sink.waitFor(before + 1);
     expect(arrivals.at(-1)!.path).toBe('/inbound-target');
     expect(JSON.parse(arrivals.at(-1)!.body)).toEqual({ paid: 42 });
+    // The request shows among the webhook's recent ones, delivered, without a reload.
+    const requests = hook.getByRole('table', { name: 'Requests to stripe events' });
+    await requests.getByText('{"paid":42}').waitFor();
+    await expect.poll(() => requests.locator('tbody tr').first().textContent()).toMatch(/success\s*200/);
+    await expectAccessible(page, 'the inbound webhooks page with requests');
+    await screenshot(page, '13b-inbound-requests');
   });
 
   it('signs out, comes back with an API key, and fits a phone-sized screen', async () => {

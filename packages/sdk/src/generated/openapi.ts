@@ -5107,6 +5107,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbound-webhooks/{id}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The requests an inbound webhook accepted, newest first, each with the one-time job it became and how its delivery went
+         * @description Every accepted request is kept as its job, for as long as the job is (finished one-time jobs are pruned with the execution history). Refused requests (bad signature, not JSON, over the rate limit) are not recorded.
+         */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    perPage: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The one-time job the request became */
+                                jobId: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                receivedAt: string;
+                                /** @description The JSON that was posted */
+                                payload: unknown;
+                                /**
+                                 * @description active: its delivery is still to come (or being retried)
+                                 * @enum {string}
+                                 */
+                                jobStatus: "active" | "paused" | "completed" | "failed" | "cancelled";
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                scheduledFor: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                deliveredAt: string | null;
+                                /** @description The last delivery attempt's status */
+                                lastStatus: string | null;
+                                lastStatusCode: number | null;
+                            }[];
+                            meta: {
+                                page: number;
+                                perPage: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+                /** @description An error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/badges/{jobId}/status.svg": {
         parameters: {
             query?: never;

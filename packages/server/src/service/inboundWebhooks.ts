@@ -4,12 +4,13 @@ import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobInput } from '../domain/jobDefinition.js';
 import type { Store } from '../store/connect.js';
 import type { InboundWebhookRow } from '../store/schema.js';
+import { listJobsWithDescription } from '../store/sql/jobs.js';
 import { deleteInboundWebhook, findInboundWebhookBySlug, getInboundWebhook, insertInboundWebhook, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
 import type { DeliveryStyle } from '../domain/deliveryStyle.js';
 import type { Caller } from './caller.js';
 import type { JobsService } from './jobs.js';
 import type { Page } from './page.js';
-import { inboundWebhookView } from './views.js';
+import { inboundRequestView, inboundWebhookView } from './views.js';
 
 export const inboundMethods = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const maxInboundDelayMs = 30 * 24 * 60 * 60 * 1000;
@@ -33,12 +34,18 @@ export interface InboundWebhooksDeps {
 /** `wh_` and 128 random bits in hex: the slug is the only credential of a public URL. */
 export const newSlug = (): string => `wh_${randomBytes(16).toString('hex')}`;
 
+/**
+ * Each request a webhook accepts is recorded as the one-time job it makes, with this description:
+ * what lists the webhook's recent requests.
+ */
+export const requestJobDescription = (webhookId: string): string => `Created by inbound webhook ${webhookId}`;
+
 /** The job one inbound request makes; `payload` is whatever JSON was posted. */
 function jobInput(row: Pick<InboundWebhookRow, 'id' | 'slug' | 'target_url' | 'method' | 'headers' | 'delay_ms'>, payload: unknown): JobInput {
   return {
     // Six hex characters tell webhooks apart in a job list and give away little of the slug.
     name: `inbound ${row.slug.slice(0, 9)}`,
-    description: `Created by inbound webhook ${row.id}`,
+    description: requestJobDescription(row.id),
     url: row.target_url,
     method: row.method,
     headers: JSON.parse(row.headers) as Record<string, string>,
@@ -93,6 +100,14 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
       const row = await getInboundWebhook(store.db, caller.projectId, id);
       if (!row) throw AppError.notFound(`Inbound webhook ${id}`);
       return inboundWebhookView(row, baseUrl);
+    },
+
+    /** The requests it accepted, newest first, as the jobs they made (kept as long as those jobs are). */
+    async requests(caller: Caller, id: string, { page, perPage }: Page) {
+      const row = await getInboundWebhook(store.db, caller.projectId, id);
+      if (!row) throw AppError.notFound(`Inbound webhook ${id}`);
+      const { rows, total } = await listJobsWithDescription(store.db, caller.projectId, requestJobDescription(row.id), (page - 1) * perPage, perPage);
+      return { items: rows.map(inboundRequestView), total };
     },
 
     async remove(caller: Caller, id: string): Promise<void> {

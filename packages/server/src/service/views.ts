@@ -224,6 +224,20 @@ export function inboundWebhookView(row: InboundWebhookRow, baseUrl: string) {
   };
 }
 
+/** One request an inbound webhook accepted: the job it became, what was posted, how its delivery went. */
+export function inboundRequestView(row: JobWithNextRun) {
+  return {
+    jobId: row.id,
+    receivedAt: iso(row.created_at)!,
+    payload: row.payload === null ? null : (JSON.parse(row.payload) as unknown),
+    jobStatus: row.status,
+    scheduledFor: iso(row.next_run_at),
+    deliveredAt: iso(row.last_run_at),
+    lastStatus: row.last_status,
+    lastStatusCode: row.last_status_code,
+  };
+}
+
 /** An alert channel as the API shows it: its config's secrets masked. */
 export function alertChannelView(row: AlertChannelRow) {
   return {

@@ -53,6 +53,42 @@ describe.each(databaseKinds)('inbound webhooks on %s', (kind) => {
     expect(r.body.error.code).toBe('not_found');
   });
 
+  it('lists the requests a webhook accepted, newest first, with their payloads and how their delivery went', async () => {
+    const hook = await createWebhook({ targetUrl: `${t.sink.url}/recorded` });
+    const other = await createWebhook({ targetUrl: `${t.sink.url}/elsewhere`, delayMs: 86_400_000 });
+    const first = await anonymous().request('POST', `/v1/inbound/${hook.slug}`, { n: 1 });
+    const second = await anonymous().request('POST', `/v1/inbound/${hook.slug}`, { n: 2 });
+    expect((await anonymous().request('POST', `/v1/inbound/${other.slug}`, { n: 3 })).status).toBe(202);
+
+    const list = await t.api.request('GET', `/v1/inbound-webhooks/${hook.id}/requests`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    expect(list.body.meta).toEqual({ page: 1, perPage: 20, total: 2 });
+    expect(list.body.data.map((r: { jobId: string }) => r.jobId)).toEqual([second.body.data.jobId, first.body.data.jobId]);
+    expect(list.body.data.map((r: { payload: unknown }) => r.payload)).toEqual([{ n: 2 }, { n: 1 }]);
+    expect(Date.parse(list.body.data[0].receivedAt)).toBeGreaterThan(0);
+
+    // Once delivered, each says how it went.
+    const delivered = await eventually(async () => {
+      const r = await t.api.request('GET', `/v1/inbound-webhooks/${hook.id}/requests?perPage=1&page=2`);
+      return r.body.data[0]?.lastStatus === 'success' ? r.body : undefined;
+    });
+    expect(delivered.meta).toEqual({ page: 2, perPage: 1, total: 2 });
+    expect(delivered.data[0]).toMatchObject({ jobId: first.body.data.jobId, jobStatus: 'completed', lastStatus: 'success', lastStatusCode: 200, payload: { n: 1 } });
+    expect(Date.parse(delivered.data[0].deliveredAt)).toBeGreaterThan(0);
+
+    const waiting = await t.api.request('GET', `/v1/inbound-webhooks/${other.id}/requests`);
+    expect(waiting.body.data).toEqual([expect.objectContaining({ payload: { n: 3 }, jobStatus: 'active', deliveredAt: null, lastStatus: null })]);
+    expect(Date.parse(waiting.body.data[0].scheduledFor)).toBeGreaterThan(Date.now() + 3_600_000);
+
+    const unknown = await t.api.request('GET', '/v1/inbound-webhooks/ibw_unknown/requests');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+    expect((await anonymous().request('GET', `/v1/inbound-webhooks/${hook.id}/requests`)).status).toBe(401);
+    const bad = await t.api.request('GET', `/v1/inbound-webhooks/${hook.id}/requests?perPage=1000`);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].field).toBe('perPage');
+  });
+
   it('answers 404 with the JSON error shape for an unknown slug', async () => {
     const r = await anonymous().request('POST', '/v1/inbound/wh_00000000000000000000000000000000', { a: 1 });
     expect(r.status).toBe(404);

@@ -5,7 +5,7 @@ import { type InboundWebhooksService, signatureHeader } from '../../service/inbo
 import { Type } from 'typebox';
 import { callerOf } from '../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
-import { CreateInboundWebhookBody, InboundAccepted, InboundWebhook, SlugParams } from '../schemas/inboundWebhooks.js';
+import { CreateInboundWebhookBody, InboundAccepted, InboundRequest, InboundWebhook, SlugParams } from '../schemas/inboundWebhooks.js';
 
 const tags = ['inbound-webhooks'];
 
@@ -44,6 +44,26 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     '/v1/inbound-webhooks/:id',
     { schema: { tags, summary: 'Read an inbound webhook', params: IdParams, response: { 200: Data(InboundWebhook), ...clientErrors } } },
     async (request) => ({ data: await webhooks.get(callerOf(request), request.params.id, baseUrl(request)) }),
+  );
+
+  app.get<{ Params: IdParams; Querystring: Pagination }>(
+    '/v1/inbound-webhooks/:id/requests',
+    {
+      schema: {
+        tags,
+        summary: "The requests an inbound webhook accepted, newest first, each with the one-time job it became and how its delivery went",
+        description:
+          'Every accepted request is kept as its job, for as long as the job is (finished one-time jobs are pruned with the execution history). Refused requests (bad signature, not JSON, over the rate limit) are not recorded.',
+        params: IdParams,
+        querystring: Pagination,
+        response: { 200: Paged(InboundRequest), ...clientErrors },
+      },
+    },
+    async (request) => {
+      const { page, perPage } = request.query;
+      const { items, total } = await webhooks.requests(callerOf(request), request.params.id, { page, perPage });
+      return { data: items, meta: { page, perPage, total } };
+    },
   );
 
   app.delete<{ Params: IdParams }>(

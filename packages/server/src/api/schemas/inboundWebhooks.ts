@@ -38,3 +38,14 @@ export const InboundAccepted = Type.Object({
   jobId: Type.String({ description: 'The one-time job made from the request' }),
   scheduledFor: nullable(Timestamp),
 });
+
+export const InboundRequest = Type.Object({
+  jobId: Type.String({ description: 'The one-time job the request became' }),
+  receivedAt: Timestamp,
+  payload: Type.Unknown({ description: 'The JSON that was posted' }),
+  jobStatus: StringEnum(['active', 'paused', 'completed', 'failed', 'cancelled'], { description: 'active: its delivery is still to come (or being retried)' }),
+  scheduledFor: nullable(Timestamp),
+  deliveredAt: nullable(Timestamp),
+  lastStatus: nullable(Type.String({ description: "The last delivery attempt's status" })),
+  lastStatusCode: nullable(Type.Integer()),
+});

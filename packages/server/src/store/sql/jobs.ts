@@ -65,6 +65,18 @@ export async function listJobs(db: Executor, projectId: string, filter: JobFilte
 }
 
 /**
+ * The project's jobs with exactly this description, newest first: how the one-time jobs an
+ * inbound webhook made from its requests are found again.
+ */
+export async function listJobsWithDescription(db: Executor, projectId: string, description: string, offset: number, limit: number): Promise<JobPage> {
+  const where = <Q extends { where: (...args: any[]) => Q }>(q: Q): Q => q.where('jobs.project_id', '=', projectId).where('jobs.description', '=', description);
+  return readPage(
+    () => where((db as Kysely<Database>).selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
+    () => where(selectJobs(db)).orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').offset(offset).limit(limit).execute(),
+  );
+}
+
+/**
  * Raises the revision of the project's jobs among `ids` and returns them: the first statement of
  * every change to a job, so the row is locked for the rest of the transaction and a next
  * occurrence computed from the old definition is no longer written.

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, unwrap } from '../../api/client';
 import { absolute, duration } from '../../app/format';
 import { CopyButton, ErrorNote, Field, PageTitle } from '../../app/ui';
+import { RecentRequests } from './RecentRequests';
 
 /** Inbound webhooks: a URL anyone may POST to, whose payload Kairos sends on to a target (after a delay). */
 export function InboundPage() {
@@ -67,6 +68,7 @@ export function InboundPage() {
               Created {absolute(h.createdAt)}
               {h.hasSecret && ' · requests must be signed'}
             </p>
+            <RecentRequests id={h.id} name={h.name ?? h.slug} />
             <button type="button" className="danger" onClick={() => remove.mutate(h.id)}>
               Delete
             </button>
