@@ -79,7 +79,12 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     expect(key).toMatch(/^kr_live_/);
     // The key works against the API.
     expect((await fetch(`${server.url}/v1/jobs`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
-    await page.getByRole('button', { name: 'Copy' }).waitFor();
+    // The copy button puts the key on the clipboard, read back through the page's own clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.evaluate(() => navigator.clipboard.writeText('nothing copied yet'));
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('status', { name: 'New API key' }).getByText('Copied', { exact: true }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     await page.getByRole('cell', { name: 'deploy bot', exact: true }).waitFor();
     await expectAccessible(page, 'the API keys page');
     await screenshot(page, '08-keys');

@@ -1,4 +1,4 @@
-import { cloneElement, type ReactElement, type ReactNode, useId } from 'react';
+import { cloneElement, type ReactElement, type ReactNode, useEffect, useId, useState } from 'react';
 import { ApiError } from '../api/client';
 
 /** A status as a coloured pill; the word is always shown, so colour is never the only cue. */
@@ -41,11 +41,33 @@ export function Field({ label, error, hint, children }: { label: string; error?:
   );
 }
 
+/** Copies `text`, and says so (or that the browser refused) beside the button, for sighted and screen-reader users alike. */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [outcome, setOutcome] = useState<'copied' | 'failed' | null>(null);
+  useEffect(() => {
+    if (!outcome) return;
+    const t = setTimeout(() => setOutcome(null), 2500);
+    return () => clearTimeout(t);
+  }, [outcome]);
+  const copy = async () => {
+    try {
+      // Absent outside a secure context (plain http on a non-local host): then select and copy by hand.
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(text);
+      setOutcome('copied');
+    } catch {
+      setOutcome('failed');
+    }
+  };
   return (
-    <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(text)}>
-      {label}
-    </button>
+    <span className="copy">
+      <button type="button" className="secondary" onClick={() => void copy()}>
+        {label}
+      </button>
+      <span role="status" className={outcome === 'failed' ? 'error' : 'ok'}>
+        {outcome === 'copied' ? 'Copied' : outcome === 'failed' ? 'Could not copy: select the text and copy it' : ''}
+      </span>
+    </span>
   );
 }
 
