@@ -121,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.setValidatorCompiler(validatorCompiler);
-  registerErrorHandling(app);
+  registerErrorHandling(app, { dashboard: deps.dashboardDir !== undefined });
   app.decorate('doorErrors', doorErrors);
   // The native API takes JSON only: a text body is a 415, not a string the schema calls "not an object".
   app.removeContentTypeParser('text/plain');

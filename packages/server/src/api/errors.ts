@@ -5,13 +5,15 @@ import { AppError, type FieldIssue } from '../domain/errors.js';
 import type { DialectErrors } from './compat/door.js';
 import { httpStatusOf } from './httpStatus.js';
 import { fieldIssues } from './validation.js';
+import { isDeepLink } from './plugins/dashboard.js';
 
 function body(code: string, message: string, details: FieldIssue[] = []) {
   return { error: { code, message, details } };
 }
 
 /** Every failure leaves as `{ error: { code, message, details } }`; nothing unexpected leaks out. */
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `dashboard`: the dashboard is served, so a deep link that no route took gets its page. */
+export function registerErrorHandling(app: FastifyInstance, { dashboard }: { dashboard: boolean }): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
       const status = httpStatusOf(err.code);
@@ -46,7 +48,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(body('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
+    if (dashboard && isDeepLink(request)) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.status(404).send(body('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
   });
 }
 

@@ -62,6 +62,12 @@ describe('the dashboard served at /', () => {
     }
   });
 
+  it("leaves an unknown path under a dialect to that dialect's 404", async () => {
+    const runner = await get('/compat/runner/api/v2/jobs');
+    expect(runner.status).toBe(404);
+    expect(await runner.json()).toEqual({ error: 'No route for GET /compat/runner/api/v2/jobs.' });
+  });
+
   it('answers only GET and HEAD with the page', async () => {
     expect((await fetch(`${server.url}/jobs`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${server.url}/jobs`, { method: 'HEAD' })).status).toBe(200);
