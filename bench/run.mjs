@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { Api, loop, requestLoop, round, summarize } from './lib/client.mjs';
+import { Api } from '@kairos/testkit';
+import { loop, requestLoop, round, summarize } from './lib/client.mjs';
 import { createDatabase, dropAllDatabases, insertJobCopies, postgresAdminUrl, reapStaleDatabases, reapStaleSqliteDirs, removeSqliteFilesSync } from './lib/db.mjs';
 import { analyzeProfile, formatProfile } from './lib/profile.mjs';
 import { startCpuMonitor, waitForQuiet } from './lib/load.mjs';
@@ -180,7 +181,7 @@ function dueAfterCreating(kind, count, extraMs = 0) {
 }
 
 function newApi(url, connections) {
-  const api = new Api(url, connections);
+  const api = new Api(url, { connections });
   if (opts.noBatch) api.batchAvailable = false;
   return api;
 }
@@ -205,7 +206,7 @@ async function teardown({ db, server, api }, graceMs) {
 }
 
 async function countRows(db, sql) {
-  const rows = db.kind === 'sqlite' ? db.query(sql) : await db.query(sql);
+  const rows = await db.query(sql);
   return Number(Object.values(rows[0])[0]);
 }
 

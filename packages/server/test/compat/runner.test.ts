@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, type Arrival, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { idOfUuid } from '../../src/api/compat/ids.js';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Arrival, type Sink, startSink } from '../support/sink.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 // The document's own verify(), unchanged (see the fixture).
 import { verify } from './fixtures/runnerVerify.mjs';
 

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { Api, createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
+import { startTestServer } from '../support/server.js';
 import type { RunningServer } from '../../src/main.js';
 
 /** A local server answering as a remote API's public document shows; records what it was asked. */

@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { createDatabase, type databaseKinds, type TestDatabase } from './databases.js';
-import { type Arrival, type Sink, type SinkResponse, startSink } from './sink.js';
+import { Api, type Arrival, createDatabase, type DatabaseKind, type Sink, type SinkResponse, startSink, type TestDatabase } from '@kairos/testkit';
 import { type Config, defaultEngineTuning, type EngineTuning, loadConfig } from '../../src/config.js';
 import { type RunningServer, type StartOptions, startServer } from '../../src/main.js';
 
@@ -26,56 +25,6 @@ export async function startTestServer(
   return startServer(config, { ...options, logger: pino({ level: process.env.KAIROS_TEST_LOG ?? 'silent' }) });
 }
 
-/** A thin JSON client for the native API, as a user's curl would be. */
-export class Api {
-  constructor(
-    readonly baseUrl: string,
-    public key?: string,
-  ) {}
-
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
-    const res = await fetch(this.baseUrl + path, {
-      method,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.key ? { authorization: `Bearer ${this.key}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: the raw text is what the test sees
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
-  }
-
-  /** Registers an anonymous project and keeps its key for later calls. */
-  async register(name = 'test'): Promise<string> {
-    const r = await this.request('POST', '/v1/auth/register-anonymous', { name });
-    if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
-    this.key = r.body.data.apiKey as string;
-    return this.key;
-  }
-
-  /** Registers a user account and signs in as them (the access token becomes the bearer). */
-  async registerUser(email: string, password = 'correct horse battery', name = 'Test User'): Promise<any> {
-    const r = await this.request('POST', '/v1/auth/register', { email, password, name });
-    if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
-    this.key = r.body.data.accessToken as string;
-    return r.body.data;
-  }
-
-  async createJob(job: Record<string, unknown>): Promise<any> {
-    const r = await this.request('POST', '/v1/jobs', job);
-    if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body.data;
-  }
-}
-
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -91,9 +40,6 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
-
-/** What one describe block tests against: a fresh database, a server on it, a sink, a project. */
-type DatabaseKind = (typeof databaseKinds)[number];
 
 export interface ServerFixture {
   db: TestDatabase;
