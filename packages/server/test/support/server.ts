@@ -56,6 +56,10 @@ export interface ServerFixtureOptions {
   respond?: (arrival: Arrival, sink: Sink) => SinkResponse;
   /** Engine settings other than the test defaults. */
   tuning?: Partial<EngineTuning>;
+  /** Server settings other than the test defaults (a function runs after the earlier `beforeAll`s, e.g. once an SMTP sink listens). */
+  config?: Partial<Config> | (() => Partial<Config>);
+  /** What `startServer` takes besides the configuration (a DNS resolver, engine seams). */
+  start?: Omit<StartOptions, 'logger'>;
 }
 
 /** A fresh database and a server on it, for one describe block. */
@@ -68,11 +72,16 @@ export interface DatabaseServer {
  * Sets up a {@link DatabaseServer} before the enclosing describe block's tests and tears it down
  * after them; its fields are filled in once `beforeAll` has run.
  */
-export function useServer(kind: DatabaseKind, tuning: Partial<EngineTuning> = {}, overrides: Partial<Config> = {}): DatabaseServer {
+export function useServer(
+  kind: DatabaseKind,
+  tuning: Partial<EngineTuning> = {},
+  overrides: Partial<Config> | (() => Partial<Config>) = {},
+  options: Omit<StartOptions, 'logger'> = {},
+): DatabaseServer {
   const fixture = {} as DatabaseServer;
   beforeAll(async () => {
     fixture.db = await createDatabase(kind);
-    fixture.server = await startTestServer(fixture.db.url, tuning, overrides);
+    fixture.server = await startTestServer(fixture.db.url, tuning, typeof overrides === 'function' ? overrides() : overrides, options);
   });
   afterAll(async () => {
     await fixture.server?.close();
@@ -86,7 +95,7 @@ export function useServer(kind: DatabaseKind, tuning: Partial<EngineTuning> = {}
  * after them; its fields are filled in once `beforeAll` has run.
  */
 export function useTestServer(kind: DatabaseKind, options: ServerFixtureOptions = {}): ServerFixture {
-  const base = useServer(kind, options.tuning);
+  const base = useServer(kind, options.tuning, options.config, options.start);
   const fixture = {} as ServerFixture;
   beforeAll(async () => {
     fixture.db = base.db;
