@@ -5,7 +5,7 @@
 //   npm run bench -- --only burst,lateness --db sqlite
 //   npm run bench -- --only burst --profile      burst with the server under node --cpu-prof
 //
-// Scenarios: limit, burst, lateness, create, capacity, isolation (see bench/README.md), one file
+// Scenarios: limit, schedule, burst, lateness, create, capacity, isolation (see bench/README.md), one file
 // each under bench/scenarios/; the targets they are held to in bench/targets.mjs; what they share
 // (options, sizes, results, output, sinks, fresh servers) in bench/harness.mjs. This file only
 // parses the options and runs them.
@@ -20,8 +20,9 @@ import pg from 'pg';
 import { dropAllDatabases, postgresAdminUrl, reapStaleDatabases, reapStaleSqliteDirs, removeSqliteFilesSync } from './lib/db.mjs';
 import { startCpuMonitor, waitForQuiet } from './lib/load.mjs';
 import { killAllChildren, onServerWarning, reapOrphans, removeServerSnapshot, repoRoot, resultsDir, snapshotServer } from './lib/proc.mjs';
-import { closeSinks, configure, fmt, gc, log, note, results, saveResults, sizes, sleep, stamp, startSinks } from './harness.mjs';
+import { closeSinks, configure, fmt, gc, log, note, record, results, saveResults, sizes, sleep, stamp, startSinks } from './harness.mjs';
 import { scenarioLimit } from './scenarios/limit.mjs';
+import { scenarioSchedule } from './scenarios/schedule.mjs';
 import { scenarioBurst } from './scenarios/burst.mjs';
 import { scenarioLateness } from './scenarios/lateness.mjs';
 import { scenarioCreate } from './scenarios/create.mjs';
@@ -32,7 +33,7 @@ import { printTargets } from './targets.mjs';
 // ------------------------------------------------------------------------------------------
 // Options
 
-const scenarioNames = ['limit', 'burst', 'lateness', 'create', 'capacity', 'isolation'];
+const scenarioNames = ['limit', 'schedule', 'burst', 'lateness', 'create', 'capacity', 'isolation'];
 
 function parseArgs(argv) {
   const o = { quick: false, only: new Set(scenarioNames), onlyGiven: false, db: ['sqlite', 'postgres'], profile: false, noBatch: false, sqlTrace: false };
@@ -137,6 +138,15 @@ async function main() {
     const cpu = monitor.stop();
     results.limit.machineCpu = cpu;
     if (cpu.foreign >= 0.15) note(`other processes used ${cpu.foreign} cores during the limit loop: it is disturbed`);
+  }
+  if (opts.only.has('schedule')) {
+    gc();
+    try {
+      await scenarioSchedule();
+    } catch (err) {
+      record('none', 'schedule', { error: String(err?.stack ?? err) });
+      log(`${stamp()}  [machine ] schedule   FAILED: ${err?.message ?? err}`);
+    }
   }
   const order = ['lateness', 'burst', 'create', 'capacity', 'isolation'];
   // --quick keeps to two minutes: PostgreSQL runs the scenarios it has a target or a

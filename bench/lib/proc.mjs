@@ -29,6 +29,11 @@ export function snapshotServer() {
   return snapshotDir;
 }
 
+/** The built server's dist directory the bench measures: the snapshot's once taken, else packages/server/dist. */
+export function serverDist() {
+  return join(serverMain, '..', '..');
+}
+
 export function removeServerSnapshot() {
   if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
 }
