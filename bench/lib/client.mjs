@@ -1,5 +1,5 @@
-// The harness's HTTP side: the native API over kept-alive undici connections, and the plain
-// request loop that measures what the machine can do without Kairos.
+// The harness's HTTP measurements: load loops over the native API (whose client, Api, is the
+// test kit's), and the plain request loop that measures what the machine can do without Kairos.
 import { Pool } from 'undici';
 import { performance } from 'node:perf_hooks';
 
@@ -19,110 +19,6 @@ export function summarize(values) {
     p99: round(percentile(sorted, 99), 2),
     max: round(sorted.length ? sorted[sorted.length - 1] : null, 2),
   };
-}
-
-export class Api {
-  constructor(baseUrl, connections = 64) {
-    this.baseUrl = baseUrl;
-    this.pool = new Pool(baseUrl, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
-    this.key = undefined;
-    this.batchAvailable = undefined;
-  }
-
-  async request(method, path, body) {
-    const res = await this.pool.request({
-      method,
-      path,
-      headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(this.key ? { authorization: `Bearer ${this.key}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    let parsed = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
-    return { status: res.statusCode, body: parsed };
-  }
-
-  async register(name = 'bench') {
-    const r = await this.request('POST', '/v1/auth/register-anonymous', { name });
-    if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
-    this.key = r.body.data.apiKey;
-    return this.key;
-  }
-
-  async createJob(job) {
-    const r = await this.request('POST', '/v1/jobs', job);
-    if (r.status !== 201) throw new Error(`create failed: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-    return r.body.data;
-  }
-
-  /**
-   * Whether POST /v1/jobs/batch exists: an empty batch answers 404 from the router when there
-   * is no such route, anything else (201, 422) when there is. Creates nothing.
-   */
-  async probeBatch() {
-    if (this.batchAvailable !== undefined) return this.batchAvailable;
-    const r = await this.request('POST', '/v1/jobs/batch', { jobs: [] });
-    this.batchAvailable = !(r.status === 404 || r.status === 405);
-    return this.batchAvailable;
-  }
-
-  async createBatch(jobs) {
-    const r = await this.request('POST', '/v1/jobs/batch', { jobs });
-    if (r.status !== 201) throw new Error(`batch create failed: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-    return r.body.data;
-  }
-
-  /**
-   * Creates `count` jobs (`make(i)` describes job i): through the batch endpoint in calls of
-   * `batchSize` when it exists, else as single POSTs from `concurrency` concurrent workers.
-   * Returns the ids in index order (unless keepIds is false), the path taken and the time.
-   */
-  async createMany(count, make, { concurrency = 64, batchSize = 1000, batchConcurrency = 4, keepIds = true, deadline = Infinity, preferSingle = false } = {}) {
-    const useBatch = !preferSingle && (await this.probeBatch());
-    const ids = keepIds ? new Array(count) : null;
-    const t0 = performance.now();
-    let next = 0;
-    let done = 0;
-    if (useBatch) {
-      const worker = async () => {
-        while (next < count) {
-          if (Date.now() > deadline) throw new Error(`creating ${count} jobs did not finish in time (${done} done)`);
-          const from = next;
-          const to = Math.min(count, from + batchSize);
-          next = to;
-          const jobs = [];
-          for (let i = from; i < to; i++) jobs.push(make(i));
-          const created = await this.createBatch(jobs);
-          if (created.length !== jobs.length) throw new Error(`batch created ${created.length} of ${jobs.length}`);
-          if (ids) for (let i = from; i < to; i++) ids[i] = created[i - from].id;
-          done += jobs.length;
-        }
-      };
-      await Promise.all(Array.from({ length: batchConcurrency }, worker));
-    } else {
-      const worker = async () => {
-        while (next < count) {
-          if (Date.now() > deadline) throw new Error(`creating ${count} jobs did not finish in time (${done} done)`);
-          const i = next++;
-          const job = await this.createJob(make(i));
-          if (ids) ids[i] = job.id;
-          done++;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-    }
-    const ms = performance.now() - t0;
-    return { ids, ms, path: useBatch ? 'batch endpoint' : `single POSTs (${concurrency} connections)`, rate: (count / ms) * 1000 };
-  }
-
-  close() {
-    return this.pool.close();
-  }
 }
 
 /**

@@ -1,21 +1,16 @@
-// One fresh database per scenario: a SQLite file in a temporary directory, or a PostgreSQL
-// database named kairos_bench_<harness pid>_<n> on the local server, dropped afterwards.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+// One fresh database per scenario (the test kit's): a SQLite file in a temporary directory, or a
+// PostgreSQL database named kairos_bench_<harness pid>_<random> on the local server, dropped
+// afterwards; and the reapers of those a killed harness left behind.
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import Sqlite from 'better-sqlite3';
+import { createDatabase as createTestDatabase, postgresAdminUrl } from '@kairos/testkit';
 
-export const postgresAdminUrl = process.env.KAIROS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { dropAllDatabases, postgresAdminUrl, removeSqliteFilesSync } from '@kairos/testkit';
 
-const live = new Set();
-let seq = 0;
-
-function pgUrl(name) {
-  const u = new URL(postgresAdminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+const benchPrefix = 'kairos_bench';
 
 async function admin(fn) {
   const c = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 5_000 });
@@ -61,83 +56,9 @@ export function reapStaleSqliteDirs(log) {
   }
 }
 
-export async function createDatabase(kind) {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), `kairos-bench-${process.pid}-`));
-    const file = join(dir, 'kairos.db');
-    const db = {
-      kind,
-      file,
-      url: `sqlite:${file}`,
-      /** Main file plus WAL: what the database takes on disk. */
-      sizeBytes() {
-        let total = 0;
-        for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-          try {
-            total += statSync(f).size;
-          } catch {}
-        }
-        return total;
-      },
-      /** Only while no server has the file open (it holds SQLite's exclusive lock). */
-      query(sql, params = []) {
-        const raw = new Sqlite(file, { readonly: true, fileMustExist: true });
-        try {
-          return raw.prepare(sql).all(...params);
-        } finally {
-          raw.close();
-        }
-      },
-      async drop() {
-        live.delete(db);
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-    live.add(db);
-    return db;
-  }
-  const name = `kairos_bench_${process.pid}_${++seq}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = pgUrl(name);
-  let client;
-  const db = {
-    kind,
-    name,
-    url,
-    async query(sql, params = []) {
-      if (!client) {
-        client = new pg.Client({ connectionString: url });
-        await client.connect();
-      }
-      return (await client.query(sql, params)).rows;
-    },
-    async sizeBytes() {
-      const rows = await db.query('SELECT pg_database_size(current_database())::bigint AS n');
-      return Number(rows[0].n);
-    },
-    async drop() {
-      live.delete(db);
-      await client?.end().catch(() => {});
-      client = undefined;
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    },
-  };
-  live.add(db);
-  return db;
-}
-
-/** Every database not yet dropped: for the exit handlers. */
-export async function dropAllDatabases() {
-  for (const db of [...live]) {
-    try {
-      await db.drop();
-    } catch {}
-  }
-}
-
-/** Synchronous part of the cleanup, usable from process.on('exit'): the SQLite directories. */
-export function removeSqliteFilesSync() {
-  for (const db of live) if (db.kind === 'sqlite') rmSync(join(db.file, '..'), { recursive: true, force: true });
+/** A fresh database of `kind`, named so that the reapers above find it if this harness is killed. */
+export function createDatabase(kind) {
+  return createTestDatabase(kind, { prefix: benchPrefix });
 }
 
 /**

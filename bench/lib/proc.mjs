@@ -1,11 +1,11 @@
-// Child processes of the harness: the Kairos server and the sinks. Every child is registered
-// here so that every exit path (normal end, error, Ctrl-C, SIGTERM) ends them; their ids are also
-// written to a file so that a harness killed with SIGKILL has its orphans ended on the next run.
-import { spawn, fork } from 'node:child_process';
+// Child processes of the harness: the Kairos server and the sinks, started by the test kit, which
+// registers every child so that every exit path (normal end, error, Ctrl-C, SIGTERM) ends them;
+// their ids are also written to a file here so that a harness killed with SIGKILL has its orphans
+// ended on the next run.
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { killAllChildrenSync, liveChildren, onChildrenChange, sinkProcessScript, spawnServer, startSinkProcess } from '@kairos/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..');
@@ -29,11 +29,15 @@ export function snapshotServer() {
   return snapshotDir;
 }
 
+/** The built server's dist directory the bench measures: the snapshot's once taken, else packages/server/dist. */
+export function serverDist() {
+  return join(serverMain, '..', '..');
+}
+
 export function removeServerSnapshot() {
   if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
 }
 
-const children = new Set();
 let warningSink = () => {};
 /** Where the servers' warnings and errors go as they happen (the first few per server). */
 export function onServerWarning(fn) {
@@ -42,20 +46,9 @@ export function onServerWarning(fn) {
 
 function savePids() {
   mkdirSync(resultsDir, { recursive: true });
-  const list = [...children].filter((c) => c.pid && c.exitCode === null && c.signalCode === null).map((c) => ({ pid: c.pid, tag: c.benchTag }));
-  writeFileSync(pidFile, JSON.stringify({ harness: process.pid, children: list }));
+  writeFileSync(pidFile, JSON.stringify({ harness: process.pid, children: liveChildren() }));
 }
-
-function track(child, tag) {
-  child.benchTag = tag;
-  children.add(child);
-  savePids();
-  child.once('exit', () => {
-    children.delete(child);
-    savePids();
-  });
-  return child;
-}
+onChildrenChange(savePids);
 
 function cmdline(pid) {
   try {
@@ -85,7 +78,7 @@ export function reapOrphans(log) {
   for (const { pid, tag } of saved.children ?? []) {
     const cmd = cmdline(pid);
     // Only processes that are still what we started: the sink script or the Kairos CLI.
-    if (cmd && (cmd.includes('bench/lib/sink.mjs') || cmd.includes('bench/results/.server-') || cmd.includes(serverMain))) {
+    if (cmd && (cmd.includes(sinkProcessScript) || cmd.includes('bench/results/.server-') || cmd.includes(serverMain))) {
       try {
         process.kill(pid, 'SIGKILL');
         log?.(`ended orphan ${tag} (pid ${pid}) of an earlier run`);
@@ -96,77 +89,16 @@ export function reapOrphans(log) {
 
 /** SIGKILL to every child still running; synchronous so it works from an 'exit' handler. */
 export function killAllChildren() {
-  for (const c of children) {
-    try {
-      if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    } catch {}
-  }
-  children.clear();
+  killAllChildrenSync();
   try {
     savePids();
   } catch {}
 }
 
-function waitExit(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 // ------------------------------------------------------------------------------------------
-// Sink
+// Sink: the test kit's, in a process of its own
 
-export async function startSink(mode = 'ok', hangMs = 30_000) {
-  const child = track(fork(join(here, 'sink.mjs'), [mode, String(hangMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }), `sink-${mode}`);
-  let seq = 0;
-  const pending = new Map();
-  const ready = new Promise((resolve, reject) => {
-    child.on('message', (m) => {
-      if (m.ready) return resolve(m.port);
-      const p = pending.get(m.id);
-      if (p) {
-        pending.delete(m.id);
-        p(m.data);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sink (${mode}) exited with ${code} before it was ready`)));
-  });
-  const port = await ready;
-  const call = (cmd, opts) =>
-    new Promise((resolve, reject) => {
-      if (!child.connected) return reject(new Error(`sink (${mode}) is gone`));
-      const id = ++seq;
-      const t = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`sink (${mode}) did not answer ${cmd}`));
-      }, 60_000);
-      pending.set(id, (d) => {
-        clearTimeout(t);
-        resolve(d);
-      });
-      child.send({ id, cmd, opts });
-    });
-  return {
-    mode,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    reset: () => call('reset'),
-    count: () => call('count'),
-    stats: (opts) => call('stats', opts),
-    async close() {
-      try {
-        await call('close');
-      } catch {}
-      if (!(await waitExit(child, 2_000))) child.kill('SIGKILL');
-    },
-  };
-}
+export const startSink = startSinkProcess;
 
 // ------------------------------------------------------------------------------------------
 // Kairos server
@@ -195,9 +127,8 @@ export function cpuSecondsOf(pid) {
 }
 
 /**
- * Spawns `node packages/server/dist/cli/main.js serve` and resolves once its "listening" log line
- * names the URL. KAIROS_LOG_LEVEL is info: at warn the listening line itself is not written, and
- * request logging is off in the server, so info adds only a few lines per start.
+ * Spawns `node packages/server/dist/cli/main.js serve` (the snapshot when one was taken) through
+ * the test kit and resolves once its "listening" log line names the URL.
  */
 let traceSeq = 0;
 
@@ -214,102 +145,21 @@ export async function startKairos({ databaseUrl, env = {}, cpuProfDir, sqlTrace 
     mkdirSync(cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
   }
-  const t0 = performance.now();
-  const child = track(
-    spawn(process.execPath, [...nodeArgs, serverMain, 'serve'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        KAIROS_PORT: '0',
-        KAIROS_HOST: '127.0.0.1',
-        KAIROS_DATABASE_URL: databaseUrl,
-        KAIROS_ALLOW_TARGETS: '127.0.0.0/8',
-        KAIROS_LOG_LEVEL: 'info',
-        KAIROS_SHUTDOWN_GRACE_MS: '2000',
-        KAIROS_REGISTRATION: 'open',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-    label,
-  );
-  const tail = [];
-  const keep = (line) => {
-    tail.push(line);
-    if (tail.length > 40) tail.shift();
-  };
-  let buffered = '';
-  let stderr = '';
-  const warnings = [];
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label}: no listening line within ${timeoutMs} ms\n${tail.join('\n')}`)), timeoutMs);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      let nl;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        keep(line);
-        let rec;
-        try {
-          rec = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        if (typeof rec.msg === 'string' && /^Kairos \S+ listening$/.test(rec.msg) && rec.url) {
-          clearTimeout(timer);
-          resolve(rec.url);
-        } else if (rec.level >= 40) {
-          const text = rec.msg + (rec.err?.message ? `: ${rec.err.message}` : '');
-          if (warnings.length < 5) warningSink(label, text);
-          if (warnings.length < 20) warnings.push(text);
-        }
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c) => {
-      if (stderr.length < 2_000) warningSink(label, `stderr: ${String(c).trim().slice(0, 300)}`);
-      stderr += c;
-      if (stderr.length > 8_000) stderr = stderr.slice(-8_000);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${label} exited (${code ?? signal}) before listening\n${stderr}\n${tail.join('\n')}`));
-    });
-  });
-  const startupMs = performance.now() - t0;
-  // A server that ends on its own (not stopped by the harness) is worth a line: its figures are void.
-  let stopping = false;
-  child.once('exit', (code, signal) => {
-    if (!stopping) warningSink(label, `exited unexpectedly (${signal ?? `code ${code}`})\n${stderr.slice(-2_000)}\n${tail.slice(-10).join('\n')}`);
-  });
+  const server = await spawnServer({ databaseUrl, preset: 'bench', env, nodeArgs, cli: serverMain, label, startTimeoutMs: timeoutMs, onWarning: (l, text) => warningSink(l, text) });
   return {
-    url,
-    pid: child.pid,
-    startupMs,
-    warnings,
+    url: server.url,
+    pid: server.pid,
+    startupMs: server.startupMs,
+    warnings: server.warnings,
     sqlTraceFile,
-    memory: () => memoryOf(child.pid),
-    cpuSeconds: () => cpuSecondsOf(child.pid),
+    memory: () => memoryOf(server.pid),
+    cpuSeconds: () => cpuSecondsOf(server.pid),
     get alive() {
-      return child.exitCode === null && child.signalCode === null;
+      return server.alive;
     },
-    /** SIGTERM (graceful: the writer drains), then SIGKILL after `graceMs`. */
-    async stop(graceMs = 15_000) {
-      stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      if (!(await waitExit(child, graceMs))) {
-        child.kill('SIGKILL');
-        await waitExit(child, 5_000);
-      }
-    },
+    stop: (graceMs) => server.stop(graceMs),
     async kill() {
-      stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await waitExit(child, 5_000);
+      await server.kill();
     },
   };
 }

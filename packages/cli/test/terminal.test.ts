@@ -48,7 +48,7 @@ describe('kairos on a terminal', () => {
 
 describe('kairos dev', () => {
   it('serves on a throw-away database that may deliver to loopback, with a project ready, and removes it on exit', async () => {
-    const { startSink } = await import('../../server/test/support/sink.js');
+    const { startSink } = await import('@kairos/testkit');
     const sink = await startSink();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const dev = start(['dev', '--port', String(port)], cleanEnv({ XDG_CONFIG_HOME: freshConfigHome() }));

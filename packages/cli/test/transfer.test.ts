@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '../../server/test/support/databases.js';
+import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
 import { startTestServer } from '../../server/test/support/server.js';
 import type { RunningServer } from '../../server/src/main.js';
 import { Kairos } from '../../sdk/src/index.js';

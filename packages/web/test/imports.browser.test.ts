@@ -1,8 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '../../server/test/support/databases.js';
-import { type ServerProcess, spawnServer } from '../../server/test/support/process.js';
-import { type Sink, startSink } from '../../server/test/support/sink.js';
+import { createSqliteDatabase, type ServerProcess, type Sink, spawnServer, startSink, type TestDatabase } from '@kairos/testkit';
 import { ensureDashboardBuilt, expectAccessible, launchChromium, screenshot } from './support/browser.js';
 
 /**

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '../../../server/test/support/databases.js';
+import { createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { startTestServer } from '../../../server/test/support/server.js';
-import { type Sink, startSink } from '../../../server/test/support/sink.js';
 import type { RunningServer } from '../../../server/src/main.js';
 import { Kairos } from '../../src/index.js';
 

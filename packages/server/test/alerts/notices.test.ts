@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, type Arrival, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { dashboardDir } from '../../src/dashboardDir.js';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Arrival, type Sink, startSink } from '../support/sink.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 
 const at = (arrivals: readonly Arrival[], path: string) => arrivals.filter((a) => a.path === path);
 const settle = () => new Promise((r) => setTimeout(r, 400));

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
 import { openStore, type Store } from '../../src/store/connect.js';
 import type { AlertRuleRow } from '../../src/store/schema.js';
 import { alertRuleOf, covers } from '../../src/alerts/decideAlerts.js';
 import { alertRulesUsingChannel, deleteAlertRule, enabledAlertRules, insertAlertRule } from '../../src/store/sql/alertRules.js';
 import { alertStates, saveAlertStates } from '../../src/store/sql/alertStates.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 
 describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
   let db: TestDatabase;

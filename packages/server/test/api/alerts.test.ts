@@ -1,9 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Arrival, type Sink, startSink } from '../support/sink.js';
+import { Api, type Arrival, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { type DestinationSinks, startDestinationSinks } from '../support/destinationSinks.js';
-import { Api, startTestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 import type { RunningServer } from '../../src/main.js';
 

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { Api, databaseKinds } from '@kairos/testkit';
+import { useTestServer } from '../support/server.js';
 
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const job = { url: 'http://127.0.0.1:9/never', schedule: { type: 'cron', expression: '0 0 1 1 *' } };
@@ -19,31 +18,18 @@ function expectForbidden(r: { status: number; body: any }, scope: string) {
 }
 
 describe.each(databaseKinds)('API keys on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  /** The project's first key: all scopes. */
-  let admin: Api;
-  const as = (key: string) => new Api(server.url, key);
+  /** `t.api` holds the project's first key: all scopes. */
+  const t = useTestServer(kind, { project: 'keys' });
+  const as = (key: string) => new Api(t.server.url, key);
 
-  async function newKey(scopes: string[], name = 'key', via: Api = admin) {
+  async function newKey(scopes: string[], name = 'key', via: Api = t.api) {
     const r = await via.request('POST', '/v1/api-keys', { name, scopes });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body.data as { id: string; key: string; name: string; scopes: string[] };
   }
 
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-    admin = new Api(server.url);
-    await admin.register('keys');
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
-
   it('creates a key shown once and lists keys without their secret', async () => {
-    const r = await admin.request('POST', '/v1/api-keys', { name: 'CI pipeline', scopes: ['write', 'read'] });
+    const r = await t.api.request('POST', '/v1/api-keys', { name: 'CI pipeline', scopes: ['write', 'read'] });
     expect(r.status).toBe(201);
     const created = r.body.data;
     expect(created).toEqual({
@@ -57,7 +43,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     });
     expect((await as(created.key).request('POST', '/v1/jobs', job)).status).toBe(201);
 
-    const list = await admin.request('GET', '/v1/api-keys');
+    const list = await t.api.request('GET', '/v1/api-keys');
     expect(list.status).toBe(200);
     expect(list.body.meta).toEqual({ page: 1, perPage: 20, total: 2 });
     const listed = list.body.data.find((k: { id: string }) => k.id === created.id);
@@ -77,7 +63,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
   });
 
   it('names each invalid field with 422, and accepts the limits', async () => {
-    const create = (body: unknown) => admin.request('POST', '/v1/api-keys', body);
+    const create = (body: unknown) => t.api.request('POST', '/v1/api-keys', body);
     expectInvalid(await create({ scopes: ['read'] }), 'name');
     expectInvalid(await create({ name: '', scopes: ['read'] }), 'name');
     expectInvalid(await create({ name: 'n'.repeat(101), scopes: ['read'] }), 'name');
@@ -90,12 +76,12 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     const widest = await create({ name: 'n'.repeat(100), scopes: ['admin', 'write', 'read'] });
     expect(widest.status).toBe(201);
     expect(widest.body.data.scopes).toEqual(['read', 'write', 'admin']);
-    expectInvalid(await admin.request('GET', '/v1/api-keys?perPage=101'), 'perPage');
-    expectInvalid(await admin.request('DELETE', `/v1/api-keys/${'k'.repeat(65)}`), 'id');
+    expectInvalid(await t.api.request('GET', '/v1/api-keys?perPage=101'), 'perPage');
+    expectInvalid(await t.api.request('DELETE', `/v1/api-keys/${'k'.repeat(65)}`), 'id');
   });
 
   it('lets a read-only key read but not write', async () => {
-    const { id: jobId } = await admin.createJob(job);
+    const { id: jobId } = await t.api.createJob(job);
     const reader = as((await newKey(['read'], 'reader')).key);
     expect((await reader.request('GET', '/v1/jobs')).status).toBe(200);
     expect((await reader.request('GET', `/v1/jobs/${jobId}`)).status).toBe(200);
@@ -103,11 +89,11 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     expectForbidden(await reader.request('POST', '/v1/jobs', job), 'write');
     expectForbidden(await reader.request('POST', '/v1/jobs/batch', { jobs: [job] }), 'write');
     expectForbidden(await reader.request('DELETE', `/v1/jobs/${jobId}`), 'write');
-    expect((await admin.request('GET', `/v1/jobs/${jobId}`)).status).toBe(200);
+    expect((await t.api.request('GET', `/v1/jobs/${jobId}`)).status).toBe(200);
   });
 
   it('nests scopes, admin over write over read, on every area alike', async () => {
-    const { id: jobId } = await admin.createJob(job);
+    const { id: jobId } = await t.api.createJob(job);
     const writer = as((await newKey(['write'], 'writer only')).key);
     const keyAdmin = as((await newKey(['admin'], 'admin only')).key);
     for (const client of [writer, keyAdmin]) {
@@ -145,23 +131,23 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     const doomed = await newKey(['read', 'write'], 'doomed');
     const user = as(doomed.key);
     expect((await user.request('GET', '/v1/jobs')).status).toBe(200);
-    const del = await admin.request('DELETE', `/v1/api-keys/${doomed.id}`);
+    const del = await t.api.request('DELETE', `/v1/api-keys/${doomed.id}`);
     expect(del.status).toBe(204);
     expect(del.body).toBeUndefined();
     const after = await user.request('GET', '/v1/jobs');
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('unauthorized');
-    expect((await admin.request('GET', '/v1/api-keys?perPage=100')).body.data.map((k: { id: string }) => k.id)).not.toContain(doomed.id);
-    expect((await admin.request('DELETE', `/v1/api-keys/${doomed.id}`)).status).toBe(404);
-    expect((await admin.request('DELETE', '/v1/api-keys/key_doesnotexist')).status).toBe(404);
+    expect((await t.api.request('GET', '/v1/api-keys?perPage=100')).body.data.map((k: { id: string }) => k.id)).not.toContain(doomed.id);
+    expect((await t.api.request('DELETE', `/v1/api-keys/${doomed.id}`)).status).toBe(404);
+    expect((await t.api.request('DELETE', '/v1/api-keys/key_doesnotexist')).status).toBe(404);
   });
 
   it("never shows or revokes another project's keys: they are 404", async () => {
-    const other = new Api(server.url);
+    const other = new Api(t.server.url);
     await other.register('other project');
     const theirs = await newKey(['read'], 'theirs', other);
     const mine = await newKey(['read'], 'mine');
-    const del = await admin.request('DELETE', `/v1/api-keys/${theirs.id}`);
+    const del = await t.api.request('DELETE', `/v1/api-keys/${theirs.id}`);
     expect(del.status).toBe(404);
     expect(del.body.error.code).toBe('not_found');
     expect((await other.request('DELETE', `/v1/api-keys/${mine.id}`)).status).toBe(404);
@@ -173,8 +159,8 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
 
   it('refuses key management without a key or with a revoked one: 401', async () => {
     const gone = await newKey(['admin'], 'gone');
-    expect((await admin.request('DELETE', `/v1/api-keys/${gone.id}`)).status).toBe(204);
-    for (const client of [new Api(server.url), as(gone.key)]) {
+    expect((await t.api.request('DELETE', `/v1/api-keys/${gone.id}`)).status).toBe(204);
+    for (const client of [new Api(t.server.url), as(gone.key)]) {
       for (const [method, path, body] of [
         ['GET', '/v1/api-keys', undefined],
         ['POST', '/v1/api-keys', { name: 'x', scopes: ['read'] }],
@@ -199,13 +185,13 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
     expect((await as(old.key).request('GET', '/v1/jobs')).status).toBe(401);
     expect((await as(old.key).request('POST', '/v1/auth/rotate-key')).status).toBe(401);
     expect((await as(fresh.key).request('GET', '/v1/jobs')).status).toBe(200);
-    const ids = (await admin.request('GET', '/v1/api-keys?perPage=100')).body.data.map((k: { id: string }) => k.id);
+    const ids = (await t.api.request('GET', '/v1/api-keys?perPage=100')).body.data.map((k: { id: string }) => k.id);
     expect(ids).toContain(fresh.id);
     expect(ids).not.toContain(old.id);
   });
 
   it('rotates only API keys: a signed-in user gets 400', async () => {
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     await user.registerUser('rotator@example.com');
     const r = await user.request('POST', '/v1/auth/rotate-key');
     expect(r.status).toBe(400);
@@ -215,7 +201,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
 
   it('records lastUsedAt on first use and at most once a minute after', async () => {
     const tracked = await newKey(['read'], 'tracked');
-    const find = async () => (await admin.request('GET', '/v1/api-keys?perPage=100')).body.data.find((k: { id: string }) => k.id === tracked.id);
+    const find = async () => (await t.api.request('GET', '/v1/api-keys?perPage=100')).body.data.find((k: { id: string }) => k.id === tracked.id);
     expect((await find()).lastUsedAt).toBeNull();
     const before = Date.now();
     expect((await as(tracked.key).request('GET', '/v1/jobs')).status).toBe(200);
@@ -227,7 +213,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
   });
 
   it('lets a signed-in user manage the keys of the project they name', async () => {
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     const registered = await user.registerUser('keys-owner@example.com');
     const second = (await user.request('POST', '/v1/projects', { name: 'second' })).body.data;
     const inSecond = await user.request('POST', '/v1/api-keys', { name: 'for second', scopes: ['write'] }, { 'kairos-project': second.id });
@@ -243,7 +229,7 @@ describe.each(databaseKinds)('API keys on %s', (kind) => {
   });
 
   it('paginates keys, newest first', async () => {
-    const p = new Api(server.url);
+    const p = new Api(t.server.url);
     await p.register('paged keys');
     for (let i = 0; i < 4; i++) await newKey(['read'], `k${i}`, p);
     const all = (await p.request('GET', '/v1/api-keys')).body.data as Array<{ id: string; createdAt: string }>;

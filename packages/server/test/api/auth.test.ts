@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
-import { Api, startTestServer, useServer } from '../support/server.js';
+import { Api, databaseKinds } from '@kairos/testkit';
+import { startTestServer, useServer } from '../support/server.js';
 
 const password = 'correct horse battery';
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

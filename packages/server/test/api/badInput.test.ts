@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Api } from '@kairos/testkit';
 import { rawRequest } from '../support/rawHttp.js';
-import { Api, useTestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 
 /** Issue 14: bad input is a clear 4xx in the error envelope naming the field, never a 500. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
-import { Api, eventually, useTestServer } from '../support/server.js';
+import { Api, databaseKinds } from '@kairos/testkit';
+import { eventually, useTestServer } from '../support/server.js';
 import { xmlProblem } from '../support/xml.js';
 
 describe.each(databaseKinds)('badges, sparklines and project settings on %s', (kind) => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type TestDatabase } from '../support/databases.js';
+import { createDatabase, type TestDatabase } from '@kairos/testkit';
 import { startTestServer } from '../support/server.js';
 import type { RunningServer } from '../../src/main.js';
 

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { Api, createDatabase, databaseKinds } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
-import { createDatabase, databaseKinds } from '../support/databases.js';
-import { Api, eventually, startTestServer, useTestServer } from '../support/server.js';
+import { eventually, startTestServer, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('inbound webhooks on %s', (kind) => {
   const t = useTestServer(kind, { project: 'inbound' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
-import { Api, eventually, useTestServer } from '../support/server.js';
+import { Api, databaseKinds } from '@kairos/testkit';
+import { eventually, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('native jobs API on %s', (kind) => {
   const t = useTestServer(kind, { project: 'jobs api' });

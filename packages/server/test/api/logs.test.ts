@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { defaultEngineTuning, loadConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { type Sink, startSink } from '../support/sink.js';
-import { Api, eventually } from '../support/server.js';
+import { eventually } from '../support/server.js';
 
 /**
  * Issue 14: at the default `info` level the log shows each failed delivery (job, run, status,

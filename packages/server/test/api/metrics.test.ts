@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase } from '@kairos/testkit';
+import { eventually, startTestServer, useTestServer } from '../support/server.js';
 
 /** The value of one sample line, e.g. `kairos_executions_total{status="success"}`; 0 when absent. */
 function sample(text: string, series: string): number {
@@ -11,34 +9,16 @@ function sample(text: string, series: string): number {
 }
 
 describe('/metrics', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
-
-  beforeAll(async () => {
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url);
-    sink = await startSink();
-    sink.respond = (a) => (a.path.startsWith('/fail') ? { status: 500 } : {});
-    api = new Api(server.url);
-    await api.register('metrics');
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
-  });
+  const t = useTestServer('sqlite', { project: 'metrics', respond: (a) => (a.path.startsWith('/fail') ? { status: 500 } : {}) });
 
   const scrape = async () => {
-    const r = await new Api(server.url).request('GET', '/metrics');
+    const r = await new Api(t.server.url).request('GET', '/metrics');
     expect(r.status).toBe(200);
     return r.body as string;
   };
 
   it('is public Prometheus text with every series declared', async () => {
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${t.server.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -55,8 +35,8 @@ describe('/metrics', () => {
     const dead = sample(before, 'kairos_executions_total{status="dead_letter"}');
     const durations = sample(before, 'kairos_delivery_duration_seconds_count');
 
-    await api.createJob({ url: `${sink.url}/ok`, schedule: { type: 'once', delay: 50 } });
-    await api.createJob({ url: `${sink.url}/fail`, schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
+    await t.api.createJob({ url: `${t.sink.url}/ok`, schedule: { type: 'once', delay: 50 } });
+    await t.api.createJob({ url: `${t.sink.url}/fail`, schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
 
     const after = await eventually(async () => {
       const text = await scrape();

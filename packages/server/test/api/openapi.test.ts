@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createPostgresDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { routesOf } from '../../src/api/app.js';
 import { Execution, Job } from '../../src/api/schemas/jobs.js';
 import { version } from '../../src/config.js';
@@ -8,9 +9,7 @@ import { executionView, jobView } from '../../src/service/views.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { listExecutions } from '../../src/store/sql/executions.js';
 import { getJob } from '../../src/store/sql/jobs.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 
 // PostgreSQL lets the test open the server's database beside it, to compare the API's bodies with
 // what the views make of the same rows.

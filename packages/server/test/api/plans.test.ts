@@ -1,12 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
 import { parsePlans } from '../../src/domain/plans.js';
 import { pruneHistory } from '../../src/service/retention.js';
 import { openStore } from '../../src/store/connect.js';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 
 const yearly = { type: 'cron', expression: '@yearly' };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
-import { Api, useServer } from '../support/server.js';
+import { Api, databaseKinds } from '@kairos/testkit';
+import { useServer } from '../support/server.js';
 
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const job = { url: 'http://127.0.0.1:9/never', schedule: { type: 'cron', expression: '0 0 1 1 *' } };

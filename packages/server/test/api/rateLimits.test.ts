@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
 import { classifyRoute } from '../../src/api/rateLimits.js';
 import { loadConfig, type RateLimits, rateProfiles } from '../../src/config.js';
 import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
 
 const redisUrl = process.env.KAIROS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Nothing listens here: a Redis that is down. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
-import { databaseKinds } from '../support/databases.js';
-import { Api, useServer } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
 const password = 'correct horse battery';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Api, useTestServer } from '../support/server.js';
+import { Api } from '@kairos/testkit';
+import { useTestServer } from '../support/server.js';
 
 describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () => {
   const t = useTestServer('sqlite', { project: 'preview' });

@@ -1,9 +1,8 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
+import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { EventStreamClient } from '../support/eventStream.js';
-import { Api, eventually, startTestServer, useTestServer } from '../support/server.js';
-import { startSink, type Sink } from '../support/sink.js';
+import { eventually, startTestServer, useTestServer } from '../support/server.js';
 import type { RunningServer } from '../../src/main.js';
 import { drainTimeoutMs } from '../../src/api/routes/stream.js';
 

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase } from '@kairos/testkit';
+import { startTestServer, useTestServer } from '../support/server.js';
 
 // Validation is the same code on either database, so one is enough here.
 describe('job validation', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let api: Api;
+  const t = useTestServer('sqlite');
   const url = 'http://127.0.0.1:9/x';
 
-  beforeAll(async () => {
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url);
-    api = new Api(server.url);
-    await api.register();
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
-
   async function rejected(body: unknown, field: string, status = 422) {
-    const r = await api.request('POST', '/v1/jobs', body);
+    const r = await t.api.request('POST', '/v1/jobs', body);
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     expect(r.body.error.code).toBe(status === 422 ? 'validation_failed' : r.body.error.code);
     expect(r.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
@@ -69,10 +55,10 @@ describe('job validation', () => {
     await rejected({ url, retryPolicy: { strategy: 'random' }, schedule: { type: 'once', delay: 1000 } }, 'retryPolicy.strategy');
   });
   it('accepts a body of 1 MiB and refuses a larger request with 413', async () => {
-    const ok = await api.request('POST', '/v1/jobs', { url, body: 'x'.repeat(1024 * 1024), schedule: { type: 'cron', expression: '@yearly' } });
+    const ok = await t.api.request('POST', '/v1/jobs', { url, body: 'x'.repeat(1024 * 1024), schedule: { type: 'cron', expression: '@yearly' } });
     expect(ok.status).toBe(201);
     await rejected({ url, body: 'x'.repeat(1024 * 1024 + 1), schedule: { type: 'once', delay: 1000 } }, 'body');
-    const huge = await api.request('POST', '/v1/jobs', { url, body: 'x'.repeat(2 * 1024 * 1024), schedule: { type: 'once', delay: 1000 } });
+    const huge = await t.api.request('POST', '/v1/jobs', { url, body: 'x'.repeat(2 * 1024 * 1024), schedule: { type: 'once', delay: 1000 } });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
   });
@@ -84,13 +70,13 @@ describe('job validation', () => {
       ['/v1/projects', { name: big }],
       ['/v1/api-keys', { name: big, scopes: ['read'] }],
     ] as const) {
-      const r = await api.request('POST', path, body);
+      const r = await t.api.request('POST', path, body);
       expect(r.status, path).toBe(413);
       expect(r.body.error, path).toEqual({ code: 'payload_too_large', message: expect.stringMatching(/larger than the \d+ bytes/), details: [] });
     }
   });
   it('answers malformed JSON with 400 and a JSON error', async () => {
-    const r = await api.request('POST', '/v1/jobs', '{"url": ');
+    const r = await t.api.request('POST', '/v1/jobs', '{"url": ');
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_json');
   });
@@ -109,9 +95,9 @@ describe('job validation', () => {
     }
   });
   it('gives a JSON 404 for unknown routes and jobs', async () => {
-    const r = await api.request('GET', '/v1/nothing-here');
+    const r = await t.api.request('GET', '/v1/nothing-here');
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
-    expect((await api.request('GET', '/v1/jobs/job_doesnotexist')).status).toBe(404);
+    expect((await t.api.request('GET', '/v1/jobs/job_doesnotexist')).status).toBe(404);
   });
 });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
 import { idOfUuid } from '../../src/api/compat/ids.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/domain/retry.js';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Sink, startSink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer, useTestServer } from '../support/server.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -32,35 +31,20 @@ function expectBooperJob(data: any) {
 }
 
 describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
+  const t = useTestServer(kind);
   /** Booper's base URL (the document's https://scheduler.booper.dev), the key sent with `Bearer `. */
   let booper: Api;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-    sink = await startSink();
-    api = new Api(server.url);
-    await api.register();
-    booper = new Api(`${server.url}/compat/booper`, api.key);
+  beforeAll(() => {
+    booper = new Api(`${t.server.url}/compat/booper`, t.api.key);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
-  });
-
-  const arrivals = (path: string) => sink.arrivals.filter((a) => a.path === path);
+  const arrivals = (path: string) => t.sink.arrivals.filter((a) => a.path === path);
 
   it("answers the document's request with the documented object, and cancels it", async () => {
     // The document's curl, with the host replaced and the project's key for its sk_public_… key.
-    const res = await fetch(`${server.url}/compat/booper/api/jobs`, {
+    const res = await fetch(`${t.server.url}/compat/booper/api/jobs`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${api.key}` },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t.api.key}` },
       body: `{
     "method": "post",
     "url": "https://scheduler.booper.dev/api/broadcast",
@@ -93,28 +77,28 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     const twice = await booper.request('DELETE', `/api/jobs/${data.id}`, undefined, { 'content-type': 'application/json' });
     expect(twice.status).toBe(409);
     expect(twice.body).toEqual({ errors: { detail: `Job ${data.id} is already cancelled.` } });
-    const native = await api.request('GET', `/v1/jobs/${nativeId(data.id)}`);
+    const native = await t.api.request('GET', `/v1/jobs/${nativeId(data.id)}`);
     expect(native.body.data).toMatchObject({ status: 'cancelled', method: 'POST', payload: { content: 'Testing 123', channel: 'discord' }, retryPolicy: DEFAULT_RETRY_POLICY });
   });
 
   it('takes the key in Authorization with or without Bearer; any project key works', async () => {
-    const bare = new Api(`${server.url}/compat/booper`);
+    const bare = new Api(`${t.server.url}/compat/booper`);
     const body = { url: 'https://example.com/x', schedule_in: 3600 };
-    expect((await bare.request('POST', '/api/jobs', body, { authorization: api.key! })).status).toBe(201);
+    expect((await bare.request('POST', '/api/jobs', body, { authorization: t.api.key! })).status).toBe(201);
     const none = await bare.request('POST', '/api/jobs', body);
     expect(none.status).toBe(401);
     expect(none.body).toEqual({ errors: { detail: expect.any(String) } });
     const wrong = await bare.request('POST', '/api/jobs', body, { authorization: 'sk_public_20230921' });
     expect(wrong.status).toBe(401);
-    const reader = await api.request('POST', '/v1/api-keys', { name: 'reader', scopes: ['read'] });
-    const asReader = new Api(`${server.url}/compat/booper`, reader.body.data.key);
+    const reader = await t.api.request('POST', '/v1/api-keys', { name: 'reader', scopes: ['read'] });
+    const asReader = new Api(`${t.server.url}/compat/booper`, reader.body.data.key);
     expect((await asReader.request('POST', '/api/jobs', body)).status).toBe(403);
     const made = await booper.request('POST', '/api/jobs', body);
     expect((await asReader.request('GET', `/api/jobs/${made.body.data.id}`)).status).toBe(200);
     // Another project's key works for that project's jobs, and sees none of this one's.
-    const other = new Api(server.url);
+    const other = new Api(t.server.url);
     await other.register('other');
-    const theirs = new Api(`${server.url}/compat/booper`, other.key);
+    const theirs = new Api(`${t.server.url}/compat/booper`, other.key);
     expect((await theirs.request('POST', '/api/jobs', body)).status).toBe(201);
     const hidden = await theirs.request('GET', `/api/jobs/${made.body.data.id}`);
     expect(hidden.status).toBe(404);
@@ -139,17 +123,17 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect((await make({ scheduled_at: 1_900_000_000 })).job.scheduled_at).toBe(new Date(1_900_000_000_000).toISOString());
     const every = await make({ repeat_every: [5, 'minutes'] });
     expect(every.schedule_id).toBe(every.id);
-    expect((await api.request('GET', `/v1/jobs/${nativeId(every.id)}`)).body.data.schedule).toEqual({ type: 'interval', every: 300_000, timezone: 'UTC' });
+    expect((await t.api.request('GET', `/v1/jobs/${nativeId(every.id)}`)).body.data.schedule).toEqual({ type: 'interval', every: 300_000, timezone: 'UTC' });
     const cron = await make({ cron: '0 9 * * 1-5' });
     expect(cron.job.scheduled_at).toMatch(/T09:00:00\.000Z$/);
     expect([1, 2, 3, 4, 5]).toContain(new Date(cron.job.scheduled_at).getUTCDay());
     expect((await booper.request('GET', `/api/jobs/${cron.id}`)).body.data.args).toMatchObject({ cron: '0 9 * * 1-5', method: 'get' });
     // No schedule: at once.
-    expect(delay(await make({ url: `${sink.url}/now` }))).toBeLessThan(1_000);
+    expect(delay(await make({ url: `${t.sink.url}/now` }))).toBeLessThan(1_000);
     await eventually(() => arrivals('/now')[0]);
     expect(arrivals('/now')[0]!.method).toBe('GET');
     // A scheduled_at already past (a client's "now", a second old on arrival): at once, as Oban runs an overdue job.
-    const overdue = await make({ url: `${sink.url}/overdue`, scheduled_at: Math.floor(Date.now() / 1000) - 1 });
+    const overdue = await make({ url: `${t.sink.url}/overdue`, scheduled_at: Math.floor(Date.now() / 1000) - 1 });
     expect(delay(overdue)).toBeLessThan(1_000);
     expect(overdue.args.scheduled_at).toBeLessThan(Date.now() / 1000);
     await eventually(() => arrivals('/overdue')[0]);
@@ -161,11 +145,11 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(r.status).toBe(201);
     expectBooperJob(r.body.data);
     expect(r.body.data).toMatchObject({ idempotency_key: null, name: null, args: { method: 'get', headers: {}, query: {}, body: null, repeat_every: 3600 } });
-    expect((await api.request('GET', `/v1/jobs/${nativeId(r.body.data.id)}`)).body.data).toMatchObject({ method: 'GET', schedule: { type: 'interval', every: 3_600_000 }, callbackUrl: null, eventsUrl: null });
+    expect((await t.api.request('GET', `/v1/jobs/${nativeId(r.body.data.id)}`)).body.data).toMatchObject({ method: 'GET', schedule: { type: 'interval', every: 3_600_000 }, callbackUrl: null, eventsUrl: null });
   });
 
   it('passes method (any case), query, headers and body through', async () => {
-    const r = await booper.request('POST', '/api/jobs', { method: 'PUT', url: `${sink.url}/through`, query: { page: 2, q: 'x y' }, headers: { 'X-Token': 'abc' }, body: { a: [1, 2] } });
+    const r = await booper.request('POST', '/api/jobs', { method: 'PUT', url: `${t.sink.url}/through`, query: { page: 2, q: 'x y' }, headers: { 'X-Token': 'abc' }, body: { a: [1, 2] } });
     expect(r.status).toBe(201);
     expect(r.body.data.args).toMatchObject({ method: 'put', query: { page: 2, q: 'x y' }, headers: { 'X-Token': 'abc' }, body: { a: [1, 2] } });
     const a = await eventually(() => arrivals('/through?page=2&q=x+y')[0]);
@@ -236,7 +220,7 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
   });
 
   it('answers a repeated idempotency_key with the first job until it has run, then makes a new one', async () => {
-    const body = { url: `${sink.url}/idem`, method: 'post', body: { n: 1 }, idempotency_key: 'welcome-1', schedule_in: 1 };
+    const body = { url: `${t.sink.url}/idem`, method: 'post', body: { n: 1 }, idempotency_key: 'welcome-1', schedule_in: 1 };
     const first = await booper.request('POST', '/api/jobs', body);
     expect(first.status).toBe(201);
     expect(first.body.data).toMatchObject({ idempotency_key: 'welcome-1', job: { has_confict: false } });
@@ -257,14 +241,14 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
 
   it('carries $state from run to run, fills $previous and $job, and posts events and the callback in order', async () => {
     let n = 0;
-    sink.respond = (a) => (a.path === '/poll' ? { status: 200, headers: { 'content-type': 'application/json', 'kairos-state': JSON.stringify({ cursor: ++n }) }, body: JSON.stringify({ page: n }) } : {});
+    t.sink.respond = (a) => (a.path === '/poll' ? { status: 200, headers: { 'content-type': 'application/json', 'kairos-state': JSON.stringify({ cursor: ++n }) }, body: JSON.stringify({ page: n }) } : {});
     const r = await booper.request('POST', '/api/jobs', {
       method: 'post',
-      url: `${sink.url}/poll`,
+      url: `${t.sink.url}/poll`,
       body: { cursor: '$state', previous: '$previous', job: '$job' },
       repeat_every: [1, 'second'],
-      callback_url: `${sink.url}/callback`,
-      webhook_url: `${sink.url}/events`,
+      callback_url: `${t.sink.url}/callback`,
+      webhook_url: `${t.sink.url}/events`,
       name: 'poller',
       description: 'pages through a feed',
     });
@@ -291,15 +275,15 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expect(now.schedule_id).toBe(r.body.data.id);
     expect(now.job_id).not.toBe(firstNumber);
     await booper.request('DELETE', `/api/jobs/${r.body.data.id}`);
-    sink.respond = () => ({});
+    t.sink.respond = () => ({});
   });
 
   it('posts job.error when the request cannot be made, then the callback with the error', async () => {
     // Nothing listens on port 1 of loopback: the connection is refused. No retries (set through /v1
     // before the run is due), so the callback reports the run as given up.
-    const r = await booper.request('POST', '/api/jobs', { method: 'post', url: 'http://127.0.0.1:1/refused', body: { n: 1 }, schedule_in: 1, webhook_url: `${sink.url}/error-events`, callback_url: `${sink.url}/error-callback` });
+    const r = await booper.request('POST', '/api/jobs', { method: 'post', url: 'http://127.0.0.1:1/refused', body: { n: 1 }, schedule_in: 1, webhook_url: `${t.sink.url}/error-events`, callback_url: `${t.sink.url}/error-callback` });
     expect(r.status).toBe(201);
-    expect((await api.request('PATCH', `/v1/jobs/${nativeId(r.body.data.id)}`, { retryPolicy: { maxRetries: 0, strategy: 'none' } })).status).toBe(200);
+    expect((await t.api.request('PATCH', `/v1/jobs/${nativeId(r.body.data.id)}`, { retryPolicy: { maxRetries: 0, strategy: 'none' } })).status).toBe(200);
     const events = await eventually(() => (arrivals('/error-events').length >= 3 ? arrivals('/error-events').map((a) => JSON.parse(a.body)) : undefined), 15_000, 'the error events');
     expect(events.slice(0, 3).map((e) => e.type)).toEqual(['job.started', 'job.request', 'job.error']);
     const callback = await eventually(() => arrivals('/error-callback')[0], 15_000, 'the callback');
@@ -307,11 +291,11 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
   });
 
   it('shows a failed run as discarded after the native retries, and a /v1 job through its door', async () => {
-    sink.respond = (a) => (a.path === '/down' ? { status: 503 } : {});
-    const r = await booper.request('POST', '/api/jobs', { method: 'post', url: `${sink.url}/down`, body: { x: 1 } });
+    t.sink.respond = (a) => (a.path === '/down' ? { status: 503 } : {});
+    const r = await booper.request('POST', '/api/jobs', { method: 'post', url: `${t.sink.url}/down`, body: { x: 1 } });
     const job = r.body.data;
     // Made quicker through /v1, as any door may change it: one retry after 100 ms.
-    expect((await api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { retryPolicy: { maxRetries: 1, strategy: 'fixed', initialDelayMs: 100 } })).status).toBe(200);
+    expect((await t.api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { retryPolicy: { maxRetries: 1, strategy: 'fixed', initialDelayMs: 100 } })).status).toBe(200);
     const done = await eventually(async () => {
       const d = (await booper.request('GET', `/api/jobs/${job.id}`)).body.data;
       return d.job.state === 'discarded' ? d : undefined;
@@ -319,21 +303,21 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
     expectBooperJob(done);
     expect(done.job.discarded_at).toMatch(iso);
     expect(done.job.attempted_at).toMatch(iso);
-    sink.respond = () => ({});
+    t.sink.respond = () => ({});
     // Every attempt is in /v1's history of the job (a first retry may have been set before the change).
-    const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+    const history = await t.api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
     expect(history.status).toBe(200);
     const codes = history.body.data.map((e: { statusCode: number }) => e.statusCode);
     expect(codes.length).toBeGreaterThanOrEqual(2);
     expect(new Set(codes)).toEqual(new Set([503]));
 
-    const native = await api.createJob({ url: 'https://example.com/native', method: 'POST', payload: { v: 1 }, schedule: { type: 'cron', expression: '*/5 * * * *' } });
+    const native = await t.api.createJob({ url: 'https://example.com/native', method: 'POST', payload: { v: 1 }, schedule: { type: 'cron', expression: '*/5 * * * *' } });
     const seen = await booper.request('GET', `/api/jobs/${native.id}`);
     expect(seen.status).toBe(200);
     expectBooperJob(seen.body.data);
     expect(nativeId(seen.body.data.id)).toBe(native.id);
     expect(seen.body.data.args).toMatchObject({ method: 'post', body: { v: 1 }, cron: '*/5 * * * *' });
-    const runner = await new Api(`${server.url}/compat/runner`, api.key).request('GET', `/api/v1/jobs/${seen.body.data.id}`);
+    const runner = await new Api(`${t.server.url}/compat/runner`, t.api.key).request('GET', `/api/v1/jobs/${seen.body.data.id}`);
     expect(runner.status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@
  * which hold every item however many there are.
  */
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { databaseKinds } from '@kairos/testkit';
 import { rawRequest } from '../support/rawHttp.js';
 import { eventually, useTestServer } from '../support/server.js';
 

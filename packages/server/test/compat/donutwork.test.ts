@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Sink, startSink } from '../support/sink.js';
-import { Api, startTestServer } from '../support/server.js';
+import { startTestServer, useTestServer } from '../support/server.js';
 
 /** Every field of a listed job runner, with its type. */
 function expectJobRunner(e: any) {
@@ -18,26 +17,11 @@ function expectJobRunner(e: any) {
 }
 
 describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
+  const t = useTestServer(kind);
   /** Donutwork's base URL, the key as a bearer. */
   let dw: Api;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    server = await startTestServer(db.url);
-    sink = await startSink();
-    api = new Api(server.url);
-    await api.register();
-    dw = new Api(`${server.url}/compat/donutwork`, api.key);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
+  beforeAll(() => {
+    dw = new Api(`${t.server.url}/compat/donutwork`, t.api.key);
   });
 
   it("creates, lists and deletes the document's job runner as written", async () => {
@@ -64,14 +48,14 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(list.body.elements[0]).toEqual({ id, title: 'Sync CRM Contacts', method: 'POST', url: 'https://api.partner.com/sync', content_type: 'application/json', has_body: true, schedulation: ['08:00', '14:30'] });
 
     // The times run every day, in UTC: the job is an ordinary Kairos job.
-    const native = await api.request('GET', `/v1/jobs/${id}`);
+    const native = await t.api.request('GET', `/v1/jobs/${id}`);
     expect(native.body.data).toMatchObject({ name: 'Sync CRM Contacts', method: 'POST', body: '{"scope":"daily"}', headers: { 'Content-Type': 'application/json' }, schedule: { type: 'daily', times: ['08:00', '14:30'], timezone: 'UTC' } });
     expect(native.body.data.nextRunAt).toMatch(/T(08:00|14:30):00\.000Z$/);
 
     const deleted = await dw.request('DELETE', `/2026-02-01/job-runner/${id}.json`, undefined, { 'content-type': 'application/json' });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ id, deleted: true });
-    expect((await api.request('GET', `/v1/jobs/${id}`)).status).toBe(404);
+    expect((await t.api.request('GET', `/v1/jobs/${id}`)).status).toBe(404);
     const again = await dw.request('DELETE', `/2026-02-01/job-runner/${id}.json`);
     expect(again.status).toBe(404);
     expect(Object.keys(again.body)).toEqual(['error']);
@@ -81,7 +65,7 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
   it('reads a field sent as null as not given', async () => {
     const r = await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: null, method: null, url: 'https://api.partner.com/nil', content_type: null, body: null, schedulation: ['08:00'] } });
     expect(r.status).toBe(201);
-    expect((await api.request('GET', `/v1/jobs/${r.body.id}`)).body.data).toMatchObject({ method: 'GET', headers: {}, body: null });
+    expect((await t.api.request('GET', `/v1/jobs/${r.body.id}`)).body.data).toMatchObject({ method: 'GET', headers: {}, body: null });
     await dw.request('DELETE', `/2026-02-01/job-runner/${r.body.id}.json`);
   });
 
@@ -117,13 +101,15 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
   });
 
   it('runs a job now and answers once the target has: status line and headers, body, time taken', async () => {
-    sink.respond = (a) =>
+    t.sink.respond = (a) =>
       a.path === '/sync' ? { status: 200, headers: { 'content-type': 'application/json', 'x-partner': 'p1' }, body: '{"ok":true}', delayMs: 300 } : a.path === '/broken' ? { status: 500, body: 'boom' } : {};
-    const { id } = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: 'Sync', method: 'POST', url: `${sink.url}/sync`, content_type: 'application/json', body: '{"scope":"daily"}', schedulation: ['03:00'] } })).body;
-    const started = Date.now();
+    const { id } = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { title: 'Sync', method: 'POST', url: `${t.sink.url}/sync`, content_type: 'application/json', body: '{"scope":"daily"}', schedulation: ['03:00'] } })).body;
     // As a client that sends Content-Type: application/json on every request, with no body.
     const r = await dw.request('POST', `/2026-02-01/job-runner/${id}/run.json`, undefined, { 'content-type': 'application/json' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // The answer waited for the target's: the target (which holds it 300 ms) had answered by then.
+    const sync = t.sink.arrivals.filter((a) => a.path === '/sync');
+    expect(sync).toHaveLength(1);
+    expect(sync[0]!.answeredAt).toBeDefined();
     expect(r.status).toBe(200);
     expect(Object.keys(r.body).sort()).toEqual(['headers', 'job_runner_id', 'ms', 'response', 'status']);
     expect(r.body).toMatchObject({ job_runner_id: id, status: 'success', response: '{"ok":true}' });
@@ -132,19 +118,19 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect(r.body.headers).toContain('content-type: application/json');
     expect(typeof r.body.ms).toBe('number');
     expect(r.body.ms).toBeGreaterThanOrEqual(300);
-    const arrival = sink.arrivals.find((a) => a.path === '/sync')!;
+    const arrival = t.sink.arrivals.find((a) => a.path === '/sync')!;
     expect(arrival).toMatchObject({ method: 'POST', body: '{"scope":"daily"}' });
     expect(arrival.headers['content-type']).toBe('application/json');
     // The run is in the job's history, like any other.
-    const history = await api.request('GET', `/v1/jobs/${id}/executions`);
+    const history = await t.api.request('GET', `/v1/jobs/${id}/executions`);
     expect(history.body.data[0]).toMatchObject({ triggeredBy: 'manual', status: 'success', statusCode: 200 });
 
-    const broken = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { method: 'GET', url: `${sink.url}/broken`, schedulation: ['03:00'] } })).body;
+    const broken = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { method: 'GET', url: `${t.sink.url}/broken`, schedulation: ['03:00'] } })).body;
     const failed = await dw.request('POST', `/2026-02-01/job-runner/${broken.id}/run.json`);
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({ job_runner_id: broken.id, status: 'failed', response: 'boom' });
     expect(failed.body.headers[0]).toBe('HTTP/1.1 500 Internal Server Error');
-    sink.respond = () => ({});
+    t.sink.respond = () => ({});
 
     const unknown = await dw.request('POST', '/2026-02-01/job-runner/job_nope/run.json');
     expect(unknown.status).toBe(404);
@@ -171,8 +157,8 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
   });
 
   it('needs read for job_runner:read and write for job_runner:write; a key in X-Api-Key works too', async () => {
-    const reader = new Api(`${server.url}/compat/donutwork`, (await api.request('POST', '/v1/api-keys', { name: 'r', scopes: ['read'] })).body.data.key);
-    const writer = new Api(`${server.url}/compat/donutwork`, (await api.request('POST', '/v1/api-keys', { name: 'w', scopes: ['write'] })).body.data.key);
+    const reader = new Api(`${t.server.url}/compat/donutwork`, (await t.api.request('POST', '/v1/api-keys', { name: 'r', scopes: ['read'] })).body.data.key);
+    const writer = new Api(`${t.server.url}/compat/donutwork`, (await t.api.request('POST', '/v1/api-keys', { name: 'w', scopes: ['write'] })).body.data.key);
     const create = { jobrunner: { url: 'https://a.example/s', schedulation: ['03:00'] } };
     expect((await reader.request('GET', '/2026-02-01/job-runner.json')).status).toBe(200);
     const refused = await reader.request('POST', '/2026-02-01/job-runner.json', create);
@@ -185,9 +171,9 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expect((await reader.request('POST', `/2026-02-01/job-runner/${made.body.id}/run.json`)).status).toBe(403);
     expect((await reader.request('DELETE', `/2026-02-01/job-runner/${made.body.id}.json`)).status).toBe(403);
 
-    const viaHeader = await new Api(`${server.url}/compat/donutwork`).request('GET', '/2026-02-01/job-runner.json', undefined, { 'x-api-key': api.key! });
+    const viaHeader = await new Api(`${t.server.url}/compat/donutwork`).request('GET', '/2026-02-01/job-runner.json', undefined, { 'x-api-key': t.api.key! });
     expect(viaHeader.status).toBe(200);
-    const none = await new Api(`${server.url}/compat/donutwork`).request('GET', '/2026-02-01/job-runner.json');
+    const none = await new Api(`${t.server.url}/compat/donutwork`).request('GET', '/2026-02-01/job-runner.json');
     expect(none.status).toBe(401);
     expect(Object.keys(none.body)).toEqual(['error']);
     await writer.request('DELETE', `/2026-02-01/job-runner/${made.body.id}.json`);
@@ -219,8 +205,8 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
   });
 
   it('shows jobs made through other doors, and its jobs through them', async () => {
-    const native = await api.createJob({ name: 'native', url: 'https://a.example/n', schedule: { type: 'interval', every: '1h' } });
-    const runnerJob = (await new Api(`${server.url}/compat/runner`, api.key).request('POST', '/api/v1/jobs', { url: 'https://a.example/r', runEvery: 'morning', payload: { a: 1 } })).body;
+    const native = await t.api.createJob({ name: 'native', url: 'https://a.example/n', schedule: { type: 'interval', every: '1h' } });
+    const runnerJob = (await new Api(`${t.server.url}/compat/runner`, t.api.key).request('POST', '/api/v1/jobs', { url: 'https://a.example/r', runEvery: 'morning', payload: { a: 1 } })).body;
     const list = (await dw.request('GET', '/2026-02-01/job-runner.json?size=100')).body.elements;
     const byId = new Map(list.map((e: { id: string }) => [e.id, e]));
     expect(byId.get(native.id)).toMatchObject({ title: 'native', method: 'GET', has_body: false, schedulation: [] });
@@ -229,9 +215,9 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
     expectJobRunner(fromRunner);
 
     const mine = (await dw.request('POST', '/2026-02-01/job-runner.json', { jobrunner: { url: 'https://a.example/d', schedulation: ['03:00'] } })).body.id;
-    const seen = await new Api(`${server.url}/compat/runner`, api.key).request('GET', `/api/v1/jobs/${mine}`);
+    const seen = await new Api(`${t.server.url}/compat/runner`, t.api.key).request('GET', `/api/v1/jobs/${mine}`);
     expect(seen.body).toMatchObject({ status: 'scheduled', scheduleType: 'recurring', runEvery: { type: 'daily', times: ['03:00'] } });
-    expect((await api.request('POST', `/v1/jobs/${mine}/pause`)).status).toBe(200);
+    expect((await t.api.request('POST', `/v1/jobs/${mine}/pause`)).status).toBe(200);
     // Runner's UUID form of an id is taken too.
     expect((await dw.request('DELETE', `/2026-02-01/job-runner/${runnerJob.id}.json`)).body).toEqual({ id: runnerJob.id, deleted: true });
     expect((await dw.request('DELETE', `/2026-02-01/job-runner/${fromRunner.id}.json`)).status).toBe(404);

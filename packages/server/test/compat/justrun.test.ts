@@ -7,11 +7,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { parsePlans } from '../../src/domain/plans.js';
 import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
-import { type Sink, startSink } from '../support/sink.js';
+import { eventually, startTestServer } from '../support/server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 
 const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);

@@ -6,11 +6,10 @@
 import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { rateProfiles } from '../../src/config.js';
 import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
-import { type Sink, startSink } from '../support/sink.js';
+import { eventually, startTestServer } from '../support/server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 

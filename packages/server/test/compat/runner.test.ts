@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, type Arrival, databaseKinds } from '@kairos/testkit';
 import { idOfUuid } from '../../src/api/compat/ids.js';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Arrival, type Sink, startSink } from '../support/sink.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, useTestServer } from '../support/server.js';
 // The document's own verify(), unchanged (see the fixture).
 import { verify } from './fixtures/runnerVerify.mjs';
 
@@ -31,32 +29,21 @@ function expectRunnerJob(job: any) {
 }
 
 describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
   let smtp: SmtpSink;
-  let api: Api;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+  });
+  const t = useTestServer(kind, { config: () => ({ smtpUrl: smtp.url }) });
   /** Runner's base URL: the document's https://runner.q1w2.dev. */
   let runner: Api;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    smtp = await startSmtpSink();
-    server = await startTestServer(db.url, {}, { smtpUrl: smtp.url });
-    sink = await startSink();
-    api = new Api(server.url);
-    await api.register();
-    runner = new Api(`${server.url}/compat/runner`, api.key);
+  beforeAll(() => {
+    runner = new Api(`${t.server.url}/compat/runner`, t.api.key);
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await smtp?.close();
-    await db?.drop();
-  });
-
-  const arrivalAt = (path: string) => eventually(() => sink.arrivals.find((a) => a.path === path), 15_000, `a delivery to ${path}`);
+  const arrivalAt = (path: string) => eventually(() => t.sink.arrivals.find((a) => a.path === path), 15_000, `a delivery to ${path}`);
 
   describe("the document's requests, as written", () => {
     it('schedules the first job ("Schedule your first job") and answers the job object with a UUID', async () => {
@@ -68,7 +55,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       // The same job answers to its UUID and to its native id, here and in /v1.
       expect((await runner.request('GET', `/api/v1/jobs/${r.body.id}`)).body).toEqual(r.body);
       expect((await runner.request('GET', `/api/v1/jobs/${nativeId(r.body.id)}`)).body).toEqual(r.body);
-      const native = await api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
+      const native = await t.api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
       expect(native.status).toBe(200);
       expect(native.body.data).toMatchObject({ url: 'https://myapp.com/api/welcome-email', method: 'POST', payload: { userId: 'user_123' }, status: 'active' });
     });
@@ -134,7 +121,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/nulls', destination: null, runAt: Date.now() + 3_600_000, runEvery: null, timezone: null, payload: null, onComplete: null });
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({ scheduleType: 'once', destinationType: 'http' });
-      const native = await api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
+      const native = await t.api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
       expect(native.body.data).toMatchObject({ url: 'https://myapp.com/api/nulls', onComplete: null });
       expect(native.body.data.payload ?? null).toBeNull();
     });
@@ -142,7 +129,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     it('without timezone, a recurring schedule follows the server runtime time zone', async () => {
       const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/digest', runEvery: 'evening' });
       expect(r.status).toBe(201);
-      const native = await api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
+      const native = await t.api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
       expect(native.body.data.schedule.timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     });
 
@@ -180,15 +167,15 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     it('takes onComplete ("Completion jobs")', async () => {
       const r = await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/generate-invoice', runAt: '2027-06-01T10:00:00Z', payload: { invoiceId: 'inv_456' }, onComplete: 'https://myapp.com/api/send-receipt' });
       expect(r.status).toBe(201);
-      const native = await api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
+      const native = await t.api.request('GET', `/v1/jobs/${nativeId(r.body.id)}`);
       expect(native.body.data.onComplete).toBe('https://myapp.com/api/send-receipt');
     });
 
     it('answers the fetch example with 201, and a repeat of its Idempotency-Key with 200 and the same job whatever the body ("Idempotency")', async () => {
       const send = (body: unknown) =>
-        fetch(`${server.url}/compat/runner/api/v1/jobs`, {
+        fetch(`${t.server.url}/compat/runner/api/v1/jobs`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${api.key}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'welcome-email-user_123' },
+          headers: { Authorization: `Bearer ${t.api.key}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'welcome-email-user_123' },
           body: JSON.stringify(body),
         });
       const response = await send({ url: 'https://myapp.com/api/welcome-email', runAt: Date.now() + 3600000, payload: { userId: 'user_123' } });
@@ -206,9 +193,9 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(late.status).toBe(200);
       expect(((await late.json()) as any).id).toBe(job.id);
       // Keys are scoped to the project: another project's key makes its own job.
-      const elsewhere = new Api(server.url);
+      const elsewhere = new Api(t.server.url);
       await elsewhere.register('other');
-      const theirs = await new Api(`${server.url}/compat/runner`, elsewhere.key).request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/welcome-email', runAt: Date.now() + 3600000 }, { 'Idempotency-Key': 'welcome-email-user_123' });
+      const theirs = await new Api(`${t.server.url}/compat/runner`, elsewhere.key).request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/welcome-email', runAt: Date.now() + 3600000 }, { 'Idempotency-Key': 'welcome-email-user_123' });
       expect(theirs.status).toBe(201);
       expect(theirs.body.id).not.toBe(job.id);
     });
@@ -268,11 +255,11 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it('answers 401 without a valid key, 404 for an unknown job or route, all as { error }', async () => {
-      const anonymous = new Api(`${server.url}/compat/runner`);
+      const anonymous = new Api(`${t.server.url}/compat/runner`);
       const noKey = await anonymous.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/a', runEvery: 'morning' });
       expect(noKey.status).toBe(401);
       expect(Object.keys(noKey.body)).toEqual(['error']);
-      const wrongKey = await new Api(`${server.url}/compat/runner`, 'kr_live_nope').request('GET', '/api/v1/jobs');
+      const wrongKey = await new Api(`${t.server.url}/compat/runner`, 'kr_live_nope').request('GET', '/api/v1/jobs');
       expect(wrongKey.status).toBe(401);
       expect(typeof wrongKey.body.error).toBe('string');
       const missing = await runner.request('GET', '/api/v1/jobs/550e8400-e29b-41d4-a716-446655440000');
@@ -289,7 +276,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(route.status).toBe(404);
       expect(route.body).toEqual({ error: 'No route for GET /compat/runner/api/v2/jobs.' });
       // /v1 keeps its own envelope.
-      const native = await api.request('GET', '/v1/nothing-here');
+      const native = await t.api.request('GET', '/v1/nothing-here');
       expect(native.body.error.code).toBe('not_found');
     });
   });
@@ -318,7 +305,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect((await runner.request('POST', `/api/v1/jobs/${job.id}/pause`)).status).toBe(409);
       expect((await runner.request('POST', `/api/v1/jobs/${job.id}/resume`)).status).toBe(409);
       expect((await runner.request('DELETE', `/api/v1/jobs/${job.id}`)).status).toBe(409);
-      expect((await api.request('GET', `/v1/jobs/${nativeId(job.id)}`)).body.data.status).toBe('cancelled');
+      expect((await t.api.request('GET', `/v1/jobs/${nativeId(job.id)}`)).body.data.status).toBe('cancelled');
     });
 
     it('takes pause, resume and cancel from a client that sends Content-Type: application/json and no body', async () => {
@@ -345,12 +332,12 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it('runs at once a one-time job resumed after its instant passed', async () => {
-      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/late`, runAt: Date.now() + 1000, payload: { late: true } })).body;
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/late`, runAt: Date.now() + 1000, payload: { late: true } })).body;
       // Paused once the engine holds the run it claimed at creation, then left past its instant.
       await new Promise((r) => setTimeout(r, 300));
       await runner.request('POST', `/api/v1/jobs/${job.id}/pause`);
       await new Promise((r) => setTimeout(r, 1200));
-      expect(sink.arrivals.some((a) => a.path === '/late')).toBe(false);
+      expect(t.sink.arrivals.some((a) => a.path === '/late')).toBe(false);
       await runner.request('POST', `/api/v1/jobs/${job.id}/resume`);
       await arrivalAt('/late');
       await eventually(async () => ((await runner.request('GET', `/api/v1/jobs/${job.id}`)).body.status === 'completed' ? true : undefined));
@@ -361,13 +348,13 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     let secret: string;
 
     beforeAll(async () => {
-      const r = await api.request('POST', '/v1/signing-secrets');
+      const r = await t.api.request('POST', '/v1/signing-secrets');
       expect(r.status).toBe(201);
       secret = r.body.data.secret;
     });
 
     it("POSTs the payload as JSON with Runner's User-Agent and an X-Runner-Signature the document's verify() accepts", async () => {
-      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/signed`, runAt: Date.now() + 300, payload: { invoiceId: 'inv_456', amount: 2999 } })).body;
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/signed`, runAt: Date.now() + 300, payload: { invoiceId: 'inv_456', amount: 2999 } })).body;
       const a = await arrivalAt('/signed');
       expect(a.method).toBe('POST');
       expect(a.headers['content-type']).toBe('application/json');
@@ -382,7 +369,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(a.headers['webhook-signature']).toMatch(/^v1,/);
       await eventually(async () => ((await runner.request('GET', `/api/v1/jobs/${job.id}`)).body.status === 'completed' ? true : undefined));
       // An ordinary Kairos job: its delivery is in /v1's history, with Runner's request headers.
-      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      const history = await t.api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
       expect(history.status).toBe(200);
       expect(history.body.data).toHaveLength(1);
       expect(history.body.data[0]).toMatchObject({ status: 'success', statusCode: 200, attempt: 1, triggeredBy: 'schedule', request: { method: 'POST', body: a.body } });
@@ -390,20 +377,20 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it('is accepted by a receiver that checks each request with verify() and answers 401 when it fails', async () => {
-      sink.respond = (a: Arrival) => (a.path === '/receiver' ? { status: verify(a.body, String(a.headers['x-runner-signature']), secret) ? 200 : 401 } : {});
-      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/receiver`, runAt: Date.now() + 300, payload: { receipt: 'r_1' } })).body;
+      t.sink.respond = (a: Arrival) => (a.path === '/receiver' ? { status: verify(a.body, String(a.headers['x-runner-signature']), secret) ? 200 : 401 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/receiver`, runAt: Date.now() + 300, payload: { receipt: 'r_1' } })).body;
       const done = await eventually(async () => {
         const r = (await runner.request('GET', `/api/v1/jobs/${job.id}`)).body;
         return r.status !== 'scheduled' ? r : undefined;
       });
       expect(done.status).toBe('completed');
-      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      const history = await t.api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
       expect(history.body.data.map((e: { statusCode: number }) => e.statusCode)).toEqual([200]);
-      sink.respond = () => ({});
+      t.sink.respond = () => ({});
     });
 
     it('sends no X-Runner-Signature for an empty body, still as JSON', async () => {
-      await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/empty`, runAt: Date.now() + 300 });
+      await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/empty`, runAt: Date.now() + 300 });
       const a = await arrivalAt('/empty');
       expect(a).toMatchObject({ method: 'POST', body: '' });
       expect(a.headers['content-type']).toBe('application/json');
@@ -412,7 +399,7 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it("delivers a job's onComplete follow-up in the same style, with the original payload", async () => {
-      await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/generate-invoice`, runAt: Date.now() + 300, payload: { invoiceId: 'inv_456' }, onComplete: `${sink.url}/send-receipt` });
+      await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/generate-invoice`, runAt: Date.now() + 300, payload: { invoiceId: 'inv_456' }, onComplete: `${t.sink.url}/send-receipt` });
       await arrivalAt('/generate-invoice');
       const a = await arrivalAt('/send-receipt');
       expect(JSON.parse(a.body)).toEqual({ invoiceId: 'inv_456' });
@@ -421,11 +408,11 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it("delivers jobs made through Runner's inbound URL in its style; /v1's jobs keep Kairos's", async () => {
-      const hook = await api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${sink.url}/inbound-target` });
+      const hook = await t.api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${t.sink.url}/inbound-target` });
       expect(hook.status).toBe(201);
       const slug = hook.body.data.slug;
       // The document's curl, with the host replaced.
-      const res = await fetch(`${server.url}/compat/runner/api/v1/inbound/${slug}`, {
+      const res = await fetch(`${t.server.url}/compat/runner/api/v1/inbound/${slug}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: '{ "event": "payment.completed", "amount": 2999 }',
@@ -440,21 +427,21 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect((await runner.request('GET', `/api/v1/jobs/${accepted.id}`)).status).toBe(200);
 
       // The same webhook through /v1's door: Kairos's own style.
-      await api.request('POST', `/v1/inbound/${slug}`, { via: 'v1' });
-      const native = await eventually(() => sink.arrivals.find((x) => x.path === '/inbound-target' && x.body.includes('v1')));
+      await t.api.request('POST', `/v1/inbound/${slug}`, { via: 'v1' });
+      const native = await eventually(() => t.sink.arrivals.find((x) => x.path === '/inbound-target' && x.body.includes('v1')));
       expect(native.headers['user-agent']).toMatch(/^Kairos\//);
       expect(native.headers['x-runner-signature']).toBeUndefined();
 
-      const unknown = await fetch(`${server.url}/compat/runner/api/v1/inbound/wh_nope`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const unknown = await fetch(`${t.server.url}/compat/runner/api/v1/inbound/wh_nope`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
       expect(unknown.status).toBe(404);
       expect(Object.keys((await unknown.json()) as object)).toEqual(['error']);
     });
 
     it('signs with the newest secret during a rotation', async () => {
-      const rotated = await api.request('POST', '/v1/signing-secrets/rotate');
+      const rotated = await t.api.request('POST', '/v1/signing-secrets/rotate');
       expect(rotated.status).toBe(201);
       const newest = rotated.body.data.secret as string;
-      await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/rotated`, runAt: Date.now() + 300, payload: { n: 1 } });
+      await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/rotated`, runAt: Date.now() + 300, payload: { n: 1 } });
       const a = await arrivalAt('/rotated');
       expect(verify(a.body, a.headers['x-runner-signature'] as string, newest)).toBe(true);
       expect(verify(a.body, a.headers['x-runner-signature'] as string, secret)).toBe(false);
@@ -462,9 +449,9 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it("keeps the style when the job is changed through /v1, and retries with Runner's policy (30 s, 2 min, 8 min)", async () => {
-      sink.respond = (arrival: Arrival) => (arrival.path === '/failing' ? { status: 500 } : {});
-      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/elsewhere`, runAt: Date.now() + 60_000, payload: { p: 1 } })).body;
-      const changed = await api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { url: `${sink.url}/failing`, schedule: { type: 'once', delay: 200 } });
+      t.sink.respond = (arrival: Arrival) => (arrival.path === '/failing' ? { status: 500 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/elsewhere`, runAt: Date.now() + 60_000, payload: { p: 1 } })).body;
+      const changed = await t.api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { url: `${t.sink.url}/failing`, schedule: { type: 'once', delay: 200 } });
       expect(changed.status).toBe(200);
       expect(changed.body.data.retryPolicy).toEqual({ maxRetries: 3, strategy: 'exponential', initialDelayMs: 30_000, multiplier: 4, maxDelayMs: 480_000 });
       const a = await arrivalAt('/failing');
@@ -478,16 +465,16 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(new Date(after.nextRunAt).getTime() - a.at).toBeGreaterThan(28_000);
       expect(new Date(after.nextRunAt).getTime() - a.at).toBeLessThan(32_000);
       await runner.request('DELETE', `/api/v1/jobs/${job.id}`);
-      sink.respond = () => ({});
+      t.sink.respond = () => ({});
     });
   });
 
   describe('a one-time job whose retries are spent', () => {
     it('is failed, with every attempt in /v1', async () => {
-      sink.respond = (arrival: Arrival) => (arrival.path === '/spent' ? { status: 500 } : {});
-      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/spent`, runAt: Date.now() + 60_000, payload: { p: 1 } })).body;
+      t.sink.respond = (arrival: Arrival) => (arrival.path === '/spent' ? { status: 500 } : {});
+      const job = (await runner.request('POST', '/api/v1/jobs', { url: `${t.sink.url}/spent`, runAt: Date.now() + 60_000, payload: { p: 1 } })).body;
       // Runner's 30 s, 2 min and 8 min made quick through /v1 (any door may change a job); three retries still.
-      const quick = await api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 50 }, schedule: { type: 'once', delay: 100 } });
+      const quick = await t.api.request('PATCH', `/v1/jobs/${nativeId(job.id)}`, { retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 50 }, schedule: { type: 'once', delay: 100 } });
       expect(quick.status).toBe(200);
       const failed = await eventually(async () => {
         const r = (await runner.request('GET', `/api/v1/jobs/${job.id}`)).body;
@@ -495,8 +482,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       }, 15_000, 'the job to fail');
       expectRunnerJob(failed);
       expect(failed.nextRunAt).toBeNull();
-      expect(sink.arrivals.filter((a) => a.path === '/spent')).toHaveLength(4);
-      const history = await api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
+      expect(t.sink.arrivals.filter((a) => a.path === '/spent')).toHaveLength(4);
+      const history = await t.api.request('GET', `/v1/jobs/${nativeId(job.id)}/executions`);
       expect(history.body.data.map((e: { attempt: number; status: string }) => [e.attempt, e.status]).sort()).toEqual([
         [1, 'failed'],
         [2, 'failed'],
@@ -504,20 +491,20 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
         [4, 'dead_letter'],
       ]);
       expect((await runner.request('POST', `/api/v1/jobs/${job.id}/pause`)).status).toBe(409);
-      sink.respond = () => ({});
+      t.sink.respond = () => ({});
     });
   });
 
   describe('one job, every door', () => {
     it('shows a Runner job in /v1 and Booper, and a /v1 job in Runner; any project key works', async () => {
       const job = (await runner.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/api/any', runAt: '2027-06-01T10:00:00Z', payload: { a: 1 } })).body;
-      const booper = await new Api(`${server.url}/compat/booper`, api.key).request('GET', `/api/jobs/${job.id}`);
+      const booper = await new Api(`${t.server.url}/compat/booper`, t.api.key).request('GET', `/api/jobs/${job.id}`);
       expect(booper.status).toBe(200);
       expect(booper.body.data).toMatchObject({ id: job.id, args: { url: 'https://myapp.com/api/any', method: 'post', body: { a: 1 } } });
-      await api.request('POST', `/v1/jobs/${nativeId(job.id)}/pause`);
+      await t.api.request('POST', `/v1/jobs/${nativeId(job.id)}/pause`);
       expect((await runner.request('GET', `/api/v1/jobs/${job.id}`)).body.status).toBe('paused');
 
-      const native = await api.createJob({ url: 'https://myapp.com/api/native', schedule: { type: 'cron', expression: '*/5 * * * *' } });
+      const native = await t.api.createJob({ url: 'https://myapp.com/api/native', schedule: { type: 'cron', expression: '*/5 * * * *' } });
       const seen = await runner.request('GET', `/api/v1/jobs/${native.id}`);
       expect(seen.status).toBe(200);
       expect(seen.body).toMatchObject({ scheduleType: 'recurring', runEvery: { type: 'cron', expression: '*/5 * * * *' } });
@@ -526,12 +513,12 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
       expect(list.status).toBe(200);
       expect(list.body.map((j: { id: string }) => j.id)).toEqual(expect.arrayContaining([job.id, seen.body.id]));
 
-      const writer = await api.request('POST', '/v1/api-keys', { name: 'writer', scopes: ['write'] });
-      const asWriter = new Api(`${server.url}/compat/runner`, writer.body.data.key);
+      const writer = await t.api.request('POST', '/v1/api-keys', { name: 'writer', scopes: ['write'] });
+      const asWriter = new Api(`${t.server.url}/compat/runner`, writer.body.data.key);
       expect((await asWriter.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/a', runEvery: 'morning' })).status).toBe(201);
       expect((await asWriter.request('GET', `/api/v1/jobs/${job.id}`)).status).toBe(200);
-      const reader = await api.request('POST', '/v1/api-keys', { name: 'reader', scopes: ['read'] });
-      const asReader = new Api(`${server.url}/compat/runner`, reader.body.data.key);
+      const reader = await t.api.request('POST', '/v1/api-keys', { name: 'reader', scopes: ['read'] });
+      const asReader = new Api(`${t.server.url}/compat/runner`, reader.body.data.key);
       expect((await asReader.request('GET', `/api/v1/jobs/${job.id}`)).status).toBe(200);
       const refused = await asReader.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/a', runEvery: 'morning' });
       expect(refused.status).toBe(403);
@@ -541,8 +528,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
 
   describe('rate limits', () => {
     it('accepts 100 create-job requests a minute per API key, then 429 with Retry-After', async () => {
-      const key = await api.request('POST', '/v1/api-keys', { name: 'burst', scopes: ['write'] });
-      const burst = new Api(`${server.url}/compat/runner`, key.body.data.key);
+      const key = await t.api.request('POST', '/v1/api-keys', { name: 'burst', scopes: ['write'] });
+      const burst = new Api(`${t.server.url}/compat/runner`, key.body.data.key);
       // Invalid bodies: counted all the same, and nothing is made.
       const statuses = await Promise.all(Array.from({ length: 100 }, () => burst.request('POST', '/api/v1/jobs', { url: 'https://myapp.com/a' }).then((r) => r.status)));
       expect(new Set(statuses)).toEqual(new Set([400]));
@@ -556,8 +543,8 @@ describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
     });
 
     it('accepts 60 requests a minute per inbound URL, then 429', async () => {
-      const hook = await api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${sink.url}/flood`, delayMs: 3_600_000 });
-      const url = `${server.url}/compat/runner/api/v1/inbound/${hook.body.data.slug}`;
+      const hook = await t.api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${t.sink.url}/flood`, delayMs: 3_600_000 });
+      const url = `${t.server.url}/compat/runner/api/v1/inbound/${hook.body.data.slug}`;
       const post = () => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"n":1}' });
       const statuses = [];
       for (let i = 0; i < 60; i++) statuses.push((await post()).status);

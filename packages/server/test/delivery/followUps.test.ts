@@ -1,7 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
-import type { Arrival } from '../support/sink.js';
+import { databaseKinds, type Arrival } from '@kairos/testkit';
 import { eventually, useTestServer } from '../support/server.js';
 
 const json = (a: Arrival) => JSON.parse(a.body) as any;

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '@kairos/testkit';
+import { eventually, useTestServer } from '../support/server.js';
 
 // Every name resolves to 127.0.0.1; only `allowed.example` may be called, so a hop to any other
 // name or to a literal loopback address is refused, as a private address would be in production.
 describe.each(databaseKinds)('redirects on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
-  let base: string;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    sink = await startSink();
-    server = await startTestServer(db.url, {}, { allowTargets: 'allowed.example' }, { resolver: async () => ['127.0.0.1'] });
-    base = `http://allowed.example:${sink.port}`;
-    sink.respond = (a) => {
+  const t = useTestServer(kind, {
+    config: { allowTargets: 'allowed.example' },
+    start: { resolver: async () => ['127.0.0.1'] },
+    respond: (a, sink) => {
+      const base = `http://allowed.example:${sink.port}`;
       const chain = /^\/chain(\d+)\/(\d+)$/.exec(a.path);
       if (chain) {
         const [, total, at] = chain.map(Number) as [number, number, number];
@@ -30,22 +21,18 @@ describe.each(databaseKinds)('redirects on %s', (kind) => {
       if (a.path === '/to-evil') return { status: 302, headers: { location: `http://evil.example:${sink.port}/secret` } };
       if (a.path === '/to-loopback') return { status: 301, headers: { location: `http://127.0.0.1:${sink.port}/secret` } };
       return { body: 'landed' };
-    };
-    api = new Api(server.url);
-    await api.register();
+    },
   });
-
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
+  let base: string;
+  beforeAll(() => {
+    base = `http://allowed.example:${t.sink.port}`;
   });
 
   const firstExecution = async (job: Record<string, unknown>) => {
-    const created = await api.createJob({ schedule: { type: 'once', delay: 20 }, retryPolicy: { strategy: 'none' }, ...job });
-    return eventually(async () => (await api.request('GET', `/v1/jobs/${created.id}/executions`)).body.data[0], 10_000, 'an execution');
+    const created = await t.api.createJob({ schedule: { type: 'once', delay: 20 }, retryPolicy: { strategy: 'none' }, ...job });
+    return eventually(async () => (await t.api.request('GET', `/v1/jobs/${created.id}/executions`)).body.data[0], 10_000, 'an execution');
   };
-  const hits = (path: string) => sink.arrivals.filter((a) => a.path === path);
+  const hits = (path: string) => t.sink.arrivals.filter((a) => a.path === path);
 
   it('follows an allowed redirect of a GET', async () => {
     const e = await firstExecution({ url: `${base}/to-final`, method: 'GET' });
@@ -83,7 +70,7 @@ describe.each(databaseKinds)('redirects on %s', (kind) => {
     expect(refused.error).toMatch(/not followed/);
     expect(hits('/final-post')).toHaveLength(0);
 
-    const job = await api.request('POST', '/v1/jobs', { url: `${base}/post-307b`, payload: { a: 1 }, followRedirects: true, schedule: { type: 'once', delay: 20 } });
+    const job = await t.api.request('POST', '/v1/jobs', { url: `${base}/post-307b`, payload: { a: 1 }, followRedirects: true, schedule: { type: 'once', delay: 20 } });
     expect(job.body.data.followRedirects).toBe(true);
     await eventually(() => (hits('/final-post').length === 1 ? true : undefined));
     expect(hits('/final-post')[0]).toMatchObject({ method: 'POST', body: '{"a":1}' });

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Api, type Arrival, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Arrival, startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 
 type Verify = (secret: string, headers: Record<string, unknown>, body: string, toleranceSeconds?: number) => boolean;
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { databaseKinds } from '../support/databases.js';
+import { databaseKinds, type SinkResponse } from '@kairos/testkit';
 import { eventually, useTestServer } from '../support/server.js';
-import type { SinkResponse } from '../support/sink.js';
 
 describe.each(databaseKinds)('templates and job state on %s', (kind) => {
   const t = useTestServer(kind, {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDatabase, databaseKinds } from '../support/databases.js';
-import { startSink } from '../support/sink.js';
-import { Api, eventually, startTestServer, useTestServer } from '../support/server.js';
+import { Api, createDatabase, databaseKinds, startSink } from '@kairos/testkit';
+import { eventually, startTestServer, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
   const t = useTestServer(kind, {

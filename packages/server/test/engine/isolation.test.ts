@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, startTestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
 
 describe('a hanging target and the claim bound', () => {
   let db: TestDatabase;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import type { RunningServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { startSink, type Sink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

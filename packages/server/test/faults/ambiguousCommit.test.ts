@@ -1,9 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
-import { byJob, type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, type ServerProcess, spawnServer } from '../support/process.js';
+import { Api, byJob, createPostgresDatabase, killAllServers, type ServerProcess, type Sink, spawnServer, startSink, type TestDatabase } from '@kairos/testkit';
 import { startTcpProxy, type TcpProxy, type Transaction } from '../support/tcpProxy.js';
 
 /**
@@ -23,8 +20,8 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
   let db: TestDatabase | undefined;
   let proxy: TcpProxy | undefined;
   let admin: pg.Client | undefined;
-  let client: BulkClient | undefined;
-  const sinks: FaultSink[] = [];
+  let client: Api | undefined;
+  const sinks: Sink[] = [];
 
   afterEach(async () => {
     await killAllServers();
@@ -36,7 +33,7 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
     db = proxy = admin = client = undefined;
   });
 
-  async function start(): Promise<{ server: ServerProcess; proxy: TcpProxy; admin: pg.Client; client: BulkClient }> {
+  async function start(): Promise<{ server: ServerProcess; proxy: TcpProxy; admin: pg.Client; client: Api }> {
     db = await createPostgresDatabase();
     admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
@@ -44,7 +41,7 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
     const server = await spawnServer({ databaseUrl: viaProxy.toString(), env: { KAIROS_LEASE_MS: String(leaseMs) } });
-    client = new BulkClient(server.url, undefined, 16);
+    client = new Api(server.url, { connections: 16 });
     await client.register('ambiguous commit');
     return { server, proxy, admin, client };
   }
@@ -67,9 +64,9 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
   // already safe to repeat). Flip to `it` once both are fixed.
   it('outcomes whose COMMIT was lost in transit are recorded once, and later outcomes are not held up', async () => {
     const { server, proxy, admin, client } = await start();
-    const sink = await startFaultSink();
+    const sink = await startSink();
     sinks.push(sink);
-    sink.answer = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
+    sink.respond = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
 
     const jobs = 400;
     const from = Date.now() + 6_000;
@@ -110,7 +107,7 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
       { recorded: Number(c.recorded), left: Number(c.runs), twice: Number(c.twice) },
       `10 s after the restore (at ${restoredAt}); ${stuck.length} failed writes, the last: ${JSON.stringify((stuck.at(-1)?.err as { message?: string } | undefined)?.message)}`,
     ).toEqual({ recorded: jobs, left: 0, twice: 0 });
-    const deliveries = byJob(sink.deliveries);
+    const deliveries = byJob(sink.arrivals);
     expect(new Set(deliveries.keys())).toEqual(new Set(ids));
   });
 
@@ -122,13 +119,13 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
   // failed claim. Flip to `it` once both are fixed.
   it('runs whose claim was committed but whose answer was lost are still delivered, while other work goes on', async () => {
     const { server, proxy, client } = await start();
-    const sink = await startFaultSink();
-    const slow = await startFaultSink();
+    const sink = await startSink();
+    const slow = await startSink();
     sinks.push(sink, slow);
     // One delivery that stays in flight throughout, as a busy node always has some.
-    slow.answer = () => ({ hang: true });
+    slow.respond = () => ({ hang: true });
     await client.createJobs(1, () => ({ url: `${slow.url}/slow`, schedule: { type: 'once', delay: 200 }, timeoutMs: 60_000, retryPolicy: { strategy: 'none' } }));
-    await slow.until(() => slow.deliveries.length === 1, 5_000, 'the slow delivery to start');
+    await slow.until(() => slow.arrivals.length === 1, 5_000, 'the slow delivery to start');
 
     // Due beyond the claim horizon (5 s), so that one look-ahead claims them all, later.
     const jobs = 20;
@@ -151,6 +148,6 @@ describe('PostgreSQL connection lost right after a COMMIT', () => {
     expect(server.exit, `the server died:\n${server.tail()}`).toBeUndefined();
     expect(sink.jobIds().size, `runs delivered within a lease and 4 s of their instant`).toBe(jobs);
     expect(new Set(sink.jobIds())).toEqual(new Set(ids));
-    expect(sink.deliveries, 'each delivered once').toHaveLength(jobs);
+    expect(sink.arrivals, 'each delivered once').toHaveLength(jobs);
   });
 });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
 import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
 import { rawRequest } from '../support/rawHttp.js';
 import { startTestServer } from '../support/server.js';
 

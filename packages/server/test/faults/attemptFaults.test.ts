@@ -1,11 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { defaultEngineTuning, loadConfig } from '../../src/config.js';
 import type { EngineSeams } from '../../src/engine/engine.js';
 import { type RunningServer, startServer } from '../../src/main.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
-import { type Sink, startSink } from '../support/sink.js';
-import { Api, eventually } from '../support/server.js';
+import { eventually } from '../support/server.js';
 
 /**
  * Issue 14, defect 1: nothing thrown while an attempt is prepared, sent or recorded may hold its

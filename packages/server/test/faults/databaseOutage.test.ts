@@ -1,9 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
-import { byJob, type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, type ServerProcess, spawnServer } from '../support/process.js';
+import { Api, byJob, createPostgresDatabase, killAllServers, type ServerProcess, type Sink, spawnServer, startSink, type TestDatabase } from '@kairos/testkit';
 import { type CutMode, startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
 /**
@@ -18,10 +15,10 @@ const outageMs = 5_000;
 
 describe('PostgreSQL connection cut for 5 s under load', () => {
   let db: TestDatabase | undefined;
-  let sink: FaultSink | undefined;
+  let sink: Sink | undefined;
   let proxy: TcpProxy | undefined;
   let admin: pg.Client | undefined;
-  let client: BulkClient | undefined;
+  let client: Api | undefined;
 
   afterEach(async () => {
     await killAllServers();
@@ -47,12 +44,12 @@ describe('PostgreSQL connection cut for 5 s under load', () => {
     proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(target.port || 5432) });
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
-    sink = await startFaultSink();
+    sink = await startSink();
     const s = sink;
-    s.answer = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
+    s.respond = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
 
     const server = await spawnServer({ databaseUrl: viaProxy.toString(), env: { KAIROS_LEASE_MS: '3000' } });
-    client = new BulkClient(server.url);
+    client = new Api(server.url, { connections: 32 });
     await client.register('outage');
 
     // Runs spread evenly over 10 s from 7 s ahead (created before any is due within the claim
@@ -70,7 +67,7 @@ describe('PostgreSQL connection cut for 5 s under load', () => {
     expect(Date.now(), 'jobs created before the first is due').toBeLessThan(from - 200);
 
     await new Promise((r) => setTimeout(r, from + 2_000 - Date.now()));
-    const beforeCut = s.deliveries.length;
+    const beforeCut = s.arrivals.length;
     expect(beforeCut, 'the load is under way').toBeGreaterThan(0);
     // The cut lands while a query is in flight, as it would under any real load (a timed cut
     // only usually does): that query's connection is reset under it.
@@ -83,7 +80,7 @@ describe('PostgreSQL connection cut for 5 s under load', () => {
     expect(health.data.database.status).toBe('down');
     await new Promise((r) => setTimeout(r, cutAt + outageMs - Date.now()));
     expect(server.exit, `the server died during the outage:\n${server.tail()}`).toBeUndefined();
-    const duringCut = s.deliveries.length - beforeCut;
+    const duringCut = s.arrivals.length - beforeCut;
     proxy.restore();
     const restoredAt = Date.now();
 
@@ -104,7 +101,7 @@ describe('PostgreSQL connection cut for 5 s under load', () => {
     expect(server.exit, `the server died:\n${server.tail()}`).toBeUndefined();
     expect(await waitForHealth(server, 200, 5_000)).toMatchObject({ data: { status: 'ok' } });
 
-    const deliveries = byJob(s.deliveries);
+    const deliveries = byJob(s.arrivals);
     expect(new Set(deliveries.keys())).toEqual(new Set(ids));
     // Caught up at once: runs due during the outage went out on time from memory, and those
     // that could not be claimed while it lasted went out within moments of its end.

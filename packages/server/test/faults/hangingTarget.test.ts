@@ -1,8 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, spawnServer } from '../support/process.js';
+import { Api, createSqliteDatabase, killAllServers, type Sink, spawnServer, startSink, type TestDatabase } from '@kairos/testkit';
 
 /**
  * Issue 6, fault 5: a target that never answers must not hold back the jobs of other targets.
@@ -18,8 +15,8 @@ const timeoutMs = 5_000;
 
 describe('a hanging target', () => {
   let db: TestDatabase | undefined;
-  const sinks: FaultSink[] = [];
-  let client: BulkClient | undefined;
+  const sinks: Sink[] = [];
+  let client: Api | undefined;
 
   afterAll(async () => {
     await killAllServers();
@@ -30,10 +27,10 @@ describe('a hanging target', () => {
 
   it('does not hold back jobs to other targets due at the same instant', async () => {
     db = await createSqliteDatabase();
-    const hanging = await startFaultSink();
-    const healthy = await startFaultSink();
+    const hanging = await startSink();
+    const healthy = await startSink();
     sinks.push(hanging, healthy);
-    hanging.answer = () => ({ hang: true });
+    hanging.respond = () => ({ hang: true });
     // Both sinks count against the one global bound: track the sum as it moves.
     let both = 0;
     let maxBoth = 0;
@@ -48,7 +45,7 @@ describe('a hanging target', () => {
       databaseUrl: db.url,
       env: { KAIROS_CONCURRENCY: String(globalLimit), KAIROS_ORIGIN_CONCURRENCY: String(originLimit), KAIROS_SHUTDOWN_GRACE_MS: '1000' },
     });
-    client = new BulkClient(server.url, undefined, 8);
+    client = new Api(server.url, { connections: 8 });
     await client.register('hanging');
 
     const dueAt = Date.now() + 3_000;
@@ -64,8 +61,8 @@ describe('a hanging target', () => {
     const later = await client.createJobs(20, (i) => ({ url: `${healthy.url}/later/${i}`, schedule: { type: 'once', at: secondWave }, retryPolicy: { strategy: 'none' } }));
     expect(Date.now(), 'jobs created before their instant').toBeLessThan(dueAt - 200);
 
-    await healthy.until(() => healthy.deliveries.length >= 40, dueAt - Date.now() + 5_000, 'the healthy jobs');
-    const first = healthy.deliveries.slice(0, 40);
+    await healthy.until(() => healthy.arrivals.length >= 40, dueAt - Date.now() + 5_000, 'the healthy jobs');
+    const first = healthy.arrivals.slice(0, 40);
     expect(new Set(first.map((d) => d.jobId))).toEqual(new Set(fine));
     for (const d of first) {
       expect(d.at).toBeGreaterThanOrEqual(dueAt);
@@ -75,26 +72,26 @@ describe('a hanging target', () => {
     expect(hanging.open).toBe(originLimit);
 
     // Still on time while the hanging requests wait for their timeout.
-    await healthy.until(() => healthy.deliveries.length >= 60, secondWave - Date.now() + 5_000, 'the second wave');
-    const second = healthy.deliveries.slice(40, 60);
+    await healthy.until(() => healthy.arrivals.length >= 60, secondWave - Date.now() + 5_000, 'the second wave');
+    const second = healthy.arrivals.slice(40, 60);
     expect(new Set(second.map((d) => d.jobId))).toEqual(new Set(later));
     for (const d of second) {
       expect(d.at).toBeGreaterThanOrEqual(secondWave);
       expect(d.at - secondWave, 'second-wave delivery, ms after its instant').toBeLessThan(1_000);
     }
-    expect(hanging.deliveries.length, 'no new hanging request before the first ones time out').toBe(originLimit);
+    expect(hanging.arrivals.length, 'no new hanging request before the first ones time out').toBe(originLimit);
 
     // The timeout frees the slots, and halves the origin's window: once the first requests give
     // up, half as many start in their place.
     const secondRound = originLimit + originLimit / 2;
-    await hanging.until(() => hanging.deliveries.length >= secondRound, dueAt + timeoutMs + 3_000 - Date.now(), 'the next hanging requests');
-    const firstFour = hanging.deliveries.slice(0, originLimit);
+    await hanging.until(() => hanging.arrivals.length >= secondRound, dueAt + timeoutMs + 3_000 - Date.now(), 'the next hanging requests');
+    const firstFour = hanging.arrivals.slice(0, originLimit);
     for (const d of firstFour) expect(d.abortedAt, 'the engine gave up on the hanging request').toBeDefined();
-    for (const d of hanging.deliveries.slice(originLimit)) {
+    for (const d of hanging.arrivals.slice(originLimit)) {
       expect(d.at - dueAt).toBeGreaterThanOrEqual(timeoutMs - 100);
     }
     await new Promise((r) => setTimeout(r, 300));
-    expect(hanging.deliveries.length, 'a timed-out origin gets half its window').toBe(secondRound);
+    expect(hanging.arrivals.length, 'a timed-out origin gets half its window').toBe(secondRound);
     expect(hanging.open).toBe(originLimit / 2);
     expect(hanging.maxOpen).toBeLessThanOrEqual(originLimit);
     expect(maxBoth).toBeLessThanOrEqual(globalLimit);
@@ -113,13 +110,13 @@ describe('a hanging target', () => {
   // so a hanging target holds the shutdown up to its job's timeoutMs (as much as 300 s) instead
   // of KAIROS_SHUTDOWN_GRACE_MS. Flip to `it` once the agent is destroyed after the grace.
   it('SIGTERM with a hanging delivery exits within the grace period', async () => {
-    const hanging = await startFaultSink();
+    const hanging = await startSink();
     sinks.push(hanging);
-    hanging.answer = () => ({ hang: true });
+    hanging.respond = () => ({ hang: true });
     const own = await createSqliteDatabase();
     try {
       const server = await spawnServer({ databaseUrl: own.url, env: { KAIROS_SHUTDOWN_GRACE_MS: '1000' } });
-      const api = new BulkClient(server.url, undefined, 2);
+      const api = new Api(server.url, { connections: 2 });
       try {
         await api.register('grace');
         await api.createJobs(1, () => ({ url: `${hanging.url}/forever`, schedule: { type: 'once', delay: 100 }, timeoutMs: 60_000, retryPolicy: { strategy: 'none' } }));
@@ -130,7 +127,7 @@ describe('a hanging target', () => {
         const exit = await server.waitForExit(4_000);
         expect(exit.code).toBe(0);
         expect(exit.at - signalled).toBeLessThan(4_000);
-        await hanging.until(() => hanging.deliveries[0]!.abortedAt !== undefined, 1_000, 'the request to be given up');
+        await hanging.until(() => hanging.arrivals[0]!.abortedAt !== undefined, 1_000, 'the request to be given up');
       } finally {
         await api.close();
       }

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase } from '../support/databases.js';
-import { type Answer, startFaultSink } from '../support/faultSink.js';
-import { spawnServer } from '../support/process.js';
+import { Api, createSqliteDatabase, type SinkResponse, spawnServer, startSink } from '@kairos/testkit';
 import { useScene } from '../support/scene.js';
 
 /**
@@ -17,20 +14,20 @@ describe('SIGKILL of a SQLite server with callbacks outstanding', () => {
 
   it('sends every callback after a restart, in flight ones again with the same webhook-id', async () => {
     const db = (scene.db = await createSqliteDatabase());
-    const sink = (scene.sink = await startFaultSink());
+    const sink = (scene.sink = await startSink());
     const s = sink;
     // The first process finds the callback target hanging: its callbacks stay in flight or pending.
     let callbacksHang = true;
-    s.answer = (d): Answer => (d.path === '/callback' && callbacksHang ? { hang: true } : {});
+    s.respond = (d): SinkResponse => (d.path === '/callback' && callbacksHang ? { hang: true } : {});
 
     const first = await spawnServer({ databaseUrl: db.url });
-    const client = new BulkClient(first.url);
+    const client = new Api(first.url, { connections: 32 });
     scene.clients.push(client);
     await client.register('outbox');
     const ids = await client.createJobs(jobs, (i) => ({ url: `${s.url}/target/${i}`, schedule: { type: 'once', delay: 200 }, callbackUrl: `${s.url}/callback` }));
 
-    const callbacks = () => s.deliveries.filter((d) => d.path === '/callback');
-    await s.until(() => s.deliveries.filter((d) => d.path.startsWith('/target/')).length >= jobs && callbacks().length > 0, 20_000, 'deliveries and a first callback');
+    const callbacks = () => s.arrivals.filter((d) => d.path === '/callback');
+    await s.until(() => s.arrivals.filter((d) => d.path.startsWith('/target/')).length >= jobs && callbacks().length > 0, 20_000, 'deliveries and a first callback');
     await first.kill();
     const inFlight = callbacks().map((d) => d.webhookId);
     callbacksHang = false;

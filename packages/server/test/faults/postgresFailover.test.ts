@@ -1,9 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createPostgresDatabase, type TestDatabase } from '../support/databases.js';
-import { byJob, type FaultSink, startFaultSink } from '../support/faultSink.js';
-import { killAllServers, type ServerProcess, spawnServer } from '../support/process.js';
+import { Api, byJob, createPostgresDatabase, killAllServers, type ServerProcess, type Sink, spawnServer, startSink, type TestDatabase } from '@kairos/testkit';
 
 /**
  * Issue 6, fault 2: two servers share one PostgreSQL database and one is killed (SIGKILL)
@@ -18,9 +15,9 @@ const groupCommitBatch = 2_000;
 
 describe('two servers on PostgreSQL, one killed mid-burst', () => {
   let db: TestDatabase | undefined;
-  let sink: FaultSink | undefined;
+  let sink: Sink | undefined;
   let admin: pg.Client | undefined;
-  const clients: BulkClient[] = [];
+  const clients: Api[] = [];
 
   afterAll(async () => {
     await killAllServers();
@@ -34,17 +31,17 @@ describe('two servers on PostgreSQL, one killed mid-burst', () => {
     db = await createPostgresDatabase();
     admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
-    sink = await startFaultSink();
+    sink = await startSink();
     const s = sink;
-    s.answer = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
+    s.respond = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
 
     const env = { KAIROS_LEASE_MS: String(leaseMs) };
     const nodes: ServerProcess[] = [await spawnServer({ databaseUrl: db.url, env }), await spawnServer({ databaseUrl: db.url, env })];
     const [a, b] = nodes as [ServerProcess, ServerProcess];
-    const viaA = new BulkClient(a.url, undefined, 16);
+    const viaA = new Api(a.url, { connections: 16 });
     clients.push(viaA);
     const key = await viaA.register('failover');
-    const viaB = new BulkClient(b.url, key, 16);
+    const viaB = new Api(b.url, { key, connections: 16 });
     clients.push(viaB);
 
     // Due within the claim horizon (5 s) while they are created, so both nodes claim a share as
@@ -78,14 +75,14 @@ describe('two servers on PostgreSQL, one killed mid-burst', () => {
     let killedAt = 0;
     const killAfter = Math.floor(jobs * 0.4);
     s.onArrival = () => {
-      if (killedAt === 0 && s.deliveries.length >= killAfter) {
+      if (killedAt === 0 && s.arrivals.length >= killAfter) {
         killedAt = Date.now();
         process.kill(victim.pid, 'SIGKILL');
       }
     };
     expect((await victim.waitForExit(20_000)).signal).toBe('SIGKILL');
     s.onArrival = undefined;
-    const atKill = s.deliveries.filter((d) => d.at <= killedAt).length;
+    const atKill = s.arrivals.filter((d) => d.at <= killedAt).length;
     expect(atKill, 'killed mid-burst').toBeLessThan(jobs * 0.9);
     const leftWithVictim = Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM runs WHERE lease_owner = $1', [victim.nodeId])).rows[0]!.n);
 
@@ -93,7 +90,7 @@ describe('two servers on PostgreSQL, one killed mid-burst', () => {
     const allDeliveredAt = Date.now();
     await new Promise((r) => setTimeout(r, 1_000));
 
-    const deliveries = byJob(s.deliveries);
+    const deliveries = byJob(s.arrivals);
     expect(new Set(deliveries.keys())).toEqual(new Set(ids));
     const unanswered = ids.filter((id) => !deliveries.get(id)!.some((d) => d.answeredAt !== undefined));
     expect(unanswered, 'jobs never answered').toEqual([]);

@@ -1,9 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase } from '../support/databases.js';
-import { byJob, startFaultSink } from '../support/faultSink.js';
-import { spawnServer } from '../support/process.js';
+import { Api, byJob, createSqliteDatabase, spawnServer, startSink } from '@kairos/testkit';
 import { useScene } from '../support/scene.js';
 
 /**
@@ -24,13 +21,13 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
   it('delivers every run after a restart; duplicates only among the runs in flight', async () => {
     const db = (scene.db = await createSqliteDatabase());
     const file = db.url.slice('sqlite:'.length);
-    const sink = (scene.sink = await startFaultSink());
+    const sink = (scene.sink = await startSink());
     const s = sink;
     // A small delay keeps a few hundred deliveries in flight at any moment of the burst.
-    s.answer = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
+    s.respond = () => ({ delayMs: 5 + Math.floor(Math.random() * 16) });
 
     const first = await spawnServer({ databaseUrl: db.url });
-    const client = new BulkClient(first.url);
+    const client = new Api(first.url, { connections: 32 });
     scene.clients.push(client);
     await client.register('sigkill');
 
@@ -52,7 +49,7 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
     let killedAt = 0;
     const killAfter = Math.floor(jobs * 0.4);
     s.onArrival = () => {
-      if (killedAt === 0 && s.deliveries.length >= killAfter) {
+      if (killedAt === 0 && s.arrivals.length >= killAfter) {
         killedAt = Date.now();
         process.kill(first.pid, 'SIGKILL');
       }
@@ -64,8 +61,8 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
     // Requests the dead process had sent are read, and its sockets seen closed, before the restart.
     await s.until(() => s.open === 0, 5_000, 'the dead server\'s connections to close');
     await new Promise((r) => setTimeout(r, 100));
-    const beforeRestart = s.deliveries.length;
-    const fromFirst = s.deliveries.slice(0, beforeRestart);
+    const beforeRestart = s.arrivals.length;
+    const fromFirst = s.arrivals.slice(0, beforeRestart);
     expect(beforeRestart).toBeGreaterThanOrEqual(killAfter);
     expect(beforeRestart, 'the kill came mid-burst').toBeLessThan(jobs);
 
@@ -73,7 +70,7 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
     await s.until(() => s.jobIds().size >= jobs, 30_000, 'every job to be delivered after the restart');
     // Let anything else the new process might (wrongly) send arrive before judging.
     await new Promise((r) => setTimeout(r, 500));
-    const fromSecond = s.deliveries.slice(beforeRestart);
+    const fromSecond = s.arrivals.slice(beforeRestart);
 
     // The engine resumes at once: leases of the dead process are void on a file it owns.
     expect(fromSecond.length).toBeGreaterThan(0);
@@ -81,7 +78,7 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
     expect(resumedAfter, 'first delivery after the restart, ms after "listening"').toBeLessThan(2_000);
 
     // Every job delivered, and answered at least once.
-    const deliveries = byJob(s.deliveries);
+    const deliveries = byJob(s.arrivals);
     expect(new Set(deliveries.keys())).toEqual(new Set(ids));
     const unanswered = ids.filter((id) => !deliveries.get(id)!.some((d) => d.answeredAt !== undefined));
     expect(unanswered, 'jobs never answered by the sink').toEqual([]);
@@ -109,7 +106,7 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
     expect(fromSecond.every((d) => d.attempt === '1')).toBe(true);
 
     // The API agrees: every job completed with a successful last attempt.
-    const api = new BulkClient(second.url, client.key, 4);
+    const api = new Api(second.url, { key: client.key, connections: 4 });
     scene.clients.push(api);
     const statuses = new Map<string, [string, string]>();
     for (let page = 1; page <= Math.ceil(jobs / 100); page++) {
@@ -143,7 +140,7 @@ describe('SIGKILL of a SQLite server mid-burst', () => {
     console.info(
       `sigkill: killed at ${beforeRestart}/${jobs} arrivals, ${aborted.length} aborted in flight, ${duplicates.length} redelivered, ` +
         `answered up to ${Math.max(0, ...duplicates.map(([a]) => (a!.answeredAt === undefined ? 0 : killedAt - a!.answeredAt)))} ms before the kill, ` +
-        `resumed ${resumedAfter} ms after listening, all delivered ${s.deliveries.at(-1)!.at - second.listeningAt} ms after it`,
+        `resumed ${resumedAfter} ms after listening, all delivered ${s.arrivals.at(-1)!.at - second.listeningAt} ms after it`,
     );
   });
 });

@@ -1,9 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BulkClient } from '../support/bulk.js';
-import { createSqliteDatabase } from '../support/databases.js';
-import { byJob, startFaultSink } from '../support/faultSink.js';
-import { spawnServer } from '../support/process.js';
+import { Api, byJob, createSqliteDatabase, spawnServer, startSink } from '@kairos/testkit';
 import { useScene } from '../support/scene.js';
 
 /**
@@ -21,17 +18,17 @@ describe('SIGTERM of a SQLite server mid-burst', () => {
   it('finishes the deliveries in flight, exits 0, and the next start delivers the rest exactly once', async () => {
     const db = (scene.db = await createSqliteDatabase());
     const file = db.url.slice('sqlite:'.length);
-    const sink = (scene.sink = await startFaultSink());
+    const sink = (scene.sink = await startSink());
     const s = sink;
     const env = { KAIROS_CONCURRENCY: String(concurrency), KAIROS_ORIGIN_CONCURRENCY: String(concurrency), KAIROS_SHUTDOWN_GRACE_MS: '10000' };
 
     // Quick answers until 30 % have arrived; from then on the sink holds every answer, so that
     // all of the engine's delivery slots end up in flight and nothing else can start.
     const gate = Math.floor(jobs * 0.3);
-    s.answer = (d) => (d.seq < gate ? { delayMs: 20 + Math.floor(Math.random() * 40) } : { hold: true });
+    s.respond = (d) => (d.seq < gate ? { delayMs: 20 + Math.floor(Math.random() * 40) } : { hold: true });
 
     const first = await spawnServer({ databaseUrl: db.url, env });
-    const client = new BulkClient(first.url);
+    const client = new Api(first.url, { connections: 32 });
     scene.clients.push(client);
     await client.register('sigterm');
     const createdFrom = Date.now();
@@ -47,7 +44,7 @@ describe('SIGTERM of a SQLite server mid-burst', () => {
     // Every slot is taken by a request held at the sink: nothing more can arrive, signal or not.
     await new Promise((r) => setTimeout(r, 200));
     expect(s.open).toBe(concurrency);
-    const atSignal = s.deliveries.length;
+    const atSignal = s.arrivals.length;
     expect(atSignal).toBe(gate + concurrency);
     const signalledAt = Date.now();
     first.signal('SIGTERM');
@@ -55,16 +52,16 @@ describe('SIGTERM of a SQLite server mid-burst', () => {
     // The signal stops the engine: after it, nothing new starts, even as slots free up below.
     await new Promise((r) => setTimeout(r, 500));
     expect(first.exit, 'the server waits for its deliveries in flight').toBeUndefined();
-    expect(s.deliveries.length).toBe(atSignal);
-    // Answer the held requests over the next 2 s: the server must wait for each of them.
+    expect(s.arrivals.length).toBe(atSignal);
+    // SinkResponse the held requests over the next 2 s: the server must wait for each of them.
     s.release(() => Math.floor(Math.random() * 2_000));
     const exit = await first.waitForExit(20_000);
     expect(exit.code, first.tail()).toBe(0);
     expect(exit.signal).toBeNull();
 
     // No request was cut off: every one the sink started answering was answered in full.
-    const fromFirst = s.deliveries.slice(0, atSignal);
-    expect(s.deliveries.length, 'deliveries started after SIGTERM').toBe(atSignal);
+    const fromFirst = s.arrivals.slice(0, atSignal);
+    expect(s.arrivals.length, 'deliveries started after SIGTERM').toBe(atSignal);
     expect(fromFirst.filter((d) => d.abortedAt !== undefined).map((d) => d.jobId)).toEqual([]);
     expect(fromFirst.every((d) => d.answeredAt !== undefined)).toBe(true);
     const lastAnswer = Math.max(...fromFirst.map((d) => d.answeredAt!));
@@ -88,16 +85,16 @@ describe('SIGTERM of a SQLite server mid-burst', () => {
     }
 
     // The next start delivers the rest, each once.
-    s.answer = () => ({});
+    s.respond = () => ({});
     const second = await spawnServer({ databaseUrl: db.url, env });
     await s.until(() => s.jobIds().size >= jobs, 30_000, 'every job to be delivered after the restart');
     await new Promise((r) => setTimeout(r, 500));
-    const deliveries = byJob(s.deliveries);
+    const deliveries = byJob(s.arrivals);
     expect(new Set(deliveries.keys())).toEqual(new Set(ids));
     const repeated = [...deliveries.values()].filter((list) => list.length > 1);
     expect(repeated.map((list) => list[0]!.jobId), 'jobs delivered twice').toEqual([]);
-    expect(s.deliveries.every((d) => d.answeredAt !== undefined)).toBe(true);
-    expect(s.deliveries[atSignal]!.at - second.listeningAt).toBeLessThan(2_000);
+    expect(s.arrivals.every((d) => d.answeredAt !== undefined)).toBe(true);
+    expect(s.arrivals[atSignal]!.at - second.listeningAt).toBeLessThan(2_000);
 
     second.signal('SIGTERM');
     expect((await second.waitForExit(15_000)).code).toBe(0);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Api, eventually, useTestServer } from '../support/server.js';
+import { Api } from '@kairos/testkit';
+import { eventually, useTestServer } from '../support/server.js';
 
 /** GET with the raw answer: status, headers and the body as text, read as it streams in. */
 function getRaw(url: string, key: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; chunks: number }> {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
 import type { RunningServer } from '../../src/main.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
 
 /**
  * Sources are whatever the user pastes: every generated source, of every format, is answered with

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Api } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
-import { Api, useServer, useTestServer } from '../support/server.js';
+import { useServer, useTestServer } from '../support/server.js';
 
 const total = async (api: Api) => (await api.request('GET', '/v1/jobs?perPage=100')).body.meta.total as number;
 

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { Api, startTestServer } from '../support/server.js';
-import type { RunningServer } from '../../src/main.js';
+import { Api, createSqliteDatabase } from '@kairos/testkit';
+import { startTestServer, useTestServer } from '../support/server.js';
 
 /** A local server answering as a remote API's public document shows; records what it was asked. */
 async function fakeApi(answer: (req: http.IncomingMessage, url: URL) => { status?: number; body: unknown }) {
@@ -54,9 +53,6 @@ const cronjobOrgDetails: Record<string, unknown> = {
 };
 
 describe('imports fetched from cron-job.org and EasyCron with the user\'s key', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let api: Api;
   let cronjobOrg: Awaited<ReturnType<typeof fakeApi>>;
   let easycron: Awaited<ReturnType<typeof fakeApi>>;
 
@@ -82,44 +78,38 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
         },
       };
     });
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url, {}, { cronjobOrgApiUrl: cronjobOrg.url, easycronApiUrl: easycron.url });
-    api = new Api(server.url);
-    await api.register('remote');
   });
-
   afterAll(async () => {
-    await server?.close();
-    await db?.drop();
     await cronjobOrg?.close();
     await easycron?.close();
   });
+  const t = useTestServer('sqlite', { project: 'remote', config: () => ({ cronjobOrgApiUrl: cronjobOrg.url, easycronApiUrl: easycron.url }) });
 
   it('lists the cron-job.org jobs, reads each one\'s details, and imports them', async () => {
-    const r = await api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'cjo_key' });
+    const r = await t.api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'cjo_key' });
     expect(r.status).toBe(200);
     expect(r.body.data).toMatchObject({ imported: 2, created: 2, errors: [] });
     expect(cronjobOrg.seen.map((s) => s.path)).toEqual(['/jobs', '/jobs/12345', '/jobs/12346']);
     expect(cronjobOrg.seen.every((s) => s.authorization === 'Bearer cjo_key')).toBe(true);
     expect(JSON.stringify(r.body)).not.toContain('cjo_secret_55');
-    const [a, b] = await Promise.all(r.body.data.jobIds.map(async (id: string) => (await api.request('GET', `/v1/jobs/${id}`)).body.data));
+    const [a, b] = await Promise.all(r.body.data.jobIds.map(async (id: string) => (await t.api.request('GET', `/v1/jobs/${id}`)).body.data));
     expect(a).toMatchObject({ name: 'Example Job', method: 'GET', status: 'active', headers: { 'X-Foo': 'Bar' }, timeoutMs: 300_000, schedule: { type: 'cron', expression: '0,15,30,45 * * * *', timezone: 'Europe/Berlin' } });
     expect(b).toMatchObject({ name: 'Nightly sync', method: 'POST', status: 'paused', body: '{"full":true}', headers: { Authorization: 'Bearer cjo_secret_55' }, storeResponseBody: true, nextRunAt: null });
   });
 
   it('refuses a key cron-job.org does not take with a 422 on apiKey', async () => {
-    const r = await api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'wrong' });
+    const r = await t.api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'wrong' });
     expect(r.status).toBe(422);
     expect(r.body.error.details).toEqual([{ field: 'apiKey', issue: 'cron-job.org refused this key (HTTP 401)' }]);
   });
 
   it('lists the EasyCron jobs with the token and imports them, @reboot as an error entry', async () => {
-    const r = await api.request('POST', '/v1/imports', { format: 'easycron', apiKey: 'ec_token' });
+    const r = await t.api.request('POST', '/v1/imports', { format: 'easycron', apiKey: 'ec_token' });
     expect(r.body.data).toMatchObject({ imported: 1, errors: [{ index: 1, originalName: 'Legacy Cron #7', reason: 'Unsupported cron expression: @reboot' }] });
     expect(easycron.seen[0]!.path).toMatch(/^\/rest\/list\?token=ec_token&page=1&size=100/);
-    const job = (await api.request('GET', `/v1/jobs/${r.body.data.jobIds[0]}`)).body.data;
+    const job = (await t.api.request('GET', `/v1/jobs/${r.body.data.jobIds[0]}`)).body.data;
     expect(job).toMatchObject({ name: 'Read feeds', status: 'paused', timeoutMs: 30_000, schedule: { expression: '15 1 * * *' }, headers: { Authorization: `Basic ${Buffer.from('user123:pw123').toString('base64')}` } });
-    const wrong = await api.request('POST', '/v1/imports', { format: 'easycron', apiKey: 'nope' });
+    const wrong = await t.api.request('POST', '/v1/imports', { format: 'easycron', apiKey: 'nope' });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.details[0]).toEqual({ field: 'apiKey', issue: 'EasyCron refused this token: Invalid token.' });
   });
@@ -170,9 +160,9 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
     let space: string;
 
     beforeAll(async () => {
-      const owner = new Api(server.url);
+      const owner = new Api(t.server.url);
       await owner.register('moving from JustRun');
-      jr = new Api(`${server.url}/compat/justrun`, owner.key);
+      jr = new Api(`${t.server.url}/compat/justrun`, owner.key);
       space = (await owner.request('POST', '/v1/spaces', { name: 'moved' })).body.data.id;
     });
 
@@ -267,8 +257,8 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
     });
 
     it('wants the write scope', async () => {
-      const key = (await new Api(server.url, jr.key).request('POST', '/v1/api-keys', { name: 'ro', scopes: ['read'] })).body.data.key;
-      const r = await new Api(`${server.url}/compat/justrun`, key).request('POST', '/v1/migrate/json', { jobs: [] });
+      const key = (await new Api(t.server.url, jr.key).request('POST', '/v1/api-keys', { name: 'ro', scopes: ['read'] })).body.data.key;
+      const r = await new Api(`${t.server.url}/compat/justrun`, key).request('POST', '/v1/migrate/json', { jobs: [] });
       expect(r.status).toBe(403);
     });
   });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api, createPostgresDatabase, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import type { RunningServer } from '../../src/main.js';
-import { createPostgresDatabase, createSqliteDatabase, type TestDatabase } from '../support/databases.js';
-import { type Sink, startSink } from '../support/sink.js';
-import { Api, eventually, startTestServer } from '../support/server.js';
+import { eventually, startTestServer } from '../support/server.js';
 
 type Job = Record<string, any>;
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
 import { compileJobDefinition } from '../../src/domain/jobDefinition.js';
 import { newId } from '../../src/domain/ids.js';
 import { openStore, type Store } from '../../src/store/connect.js';
@@ -12,7 +13,6 @@ import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from
 import { materializeRuns } from '../../src/store/sql/materializeRuns.js';
 import { type Outcome, recordOutcomes } from '../../src/store/sql/recordOutcomes.js';
 import { deleteRuns, deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../../src/store/sql/runs.js';
-import { createDatabase, databaseKinds, type TestDatabase } from '../support/databases.js';
 
 /**
  * The store's contract: each SQL operation of store/sql/ called directly, with the same

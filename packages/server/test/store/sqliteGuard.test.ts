@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
 import { openStore, StoreOpenError } from '../../src/store/connect.js';
-import { createSqliteDatabase, type TestDatabase } from '../support/databases.js';
 
 const connectJs = fileURLToPath(new URL('../../dist/store/connect.js', import.meta.url));
 

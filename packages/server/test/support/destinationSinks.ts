@@ -1,5 +1,5 @@
+import { type Sink, startSink } from '@kairos/testkit';
 import type { Config } from '../../src/config.js';
-import { type Sink, startSink } from './sink.js';
 import { type SmtpSink, startSmtpSink } from './smtp.js';
 
 /** The far ends of built-in destinations and alert channels: a webhook host (Slack, Discord…), Telegram's Bot API, an SMTP server. */

@@ -1,14 +1,11 @@
 import { afterAll } from 'vitest';
-import type { BulkClient } from './bulk.js';
-import type { TestDatabase } from './databases.js';
-import type { FaultSink } from './faultSink.js';
-import { killAllServers } from './process.js';
+import { type Api, killAllServers, type Sink, type TestDatabase } from '@kairos/testkit';
 
 /** What a fault test starts: stopped after its describe block, however the test ended. */
 export interface Scene {
   db?: TestDatabase;
-  sink?: FaultSink;
-  clients: BulkClient[];
+  sink?: Sink;
+  clients: Api[];
 }
 
 /** A {@link Scene} whose server processes, clients, sink and database go after the block's tests. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
+import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { createSqliteDatabase, type TestDatabase } from './databases.js';
 
 /**
  * A store on a fresh SQLite file (migrated, this process holding it), opened before the tests of

@@ -49,22 +49,19 @@ describe('compiled cron cache', () => {
     }
   });
 
-  it('jobs sharing a schedule and due together are answered from the memo', () => {
+  // What these calls cost (microseconds) is measured by the bench's schedule scenario.
+  it('jobs sharing a schedule and due together all get its next run, from one compiled entry', () => {
     clearCronCache();
     const s: Schedule = { type: 'cron', expression: '@hourly', timezone: 'Europe/Berlin' };
     const due = t('2025-01-15T12:00:00Z');
     expect(iso(nextRunAfter(s, due, due + 3))).toBe('2025-01-15T13:00:00.000Z');
-    const n = 10_000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) {
-      if (nextRunAfter(s, due, due + 5 + (i % 1000)) !== t('2025-01-15T13:00:00Z')) throw new Error('wrong answer');
+    for (let i = 0; i < 10_000; i++) {
+      if (nextRunAfter(s, due, due + 5 + (i % 1000)) !== t('2025-01-15T13:00:00Z')) throw new Error(`call ${i}: wrong answer`);
     }
-    const microseconds = ((performance.now() - start) * 1_000) / n;
-    console.log(`nextRunAfter from the memo: ${microseconds.toFixed(2)} µs per call`);
-    expect(microseconds).toBeLessThan(100);
+    expect(cronCacheSize()).toBe(1);
   });
 
-  it('a nextRunAfter on a cached cron costs microseconds', () => {
+  it('walking cached schedules run after run moves strictly forward and compiles each schedule once', () => {
     clearCronCache();
     const cases: Schedule[] = [
       { type: 'cron', expression: '*/5 * * * *', timezone: 'America/New_York' },
@@ -73,14 +70,12 @@ describe('compiled cron cache', () => {
     ];
     for (const s of cases) {
       let due = firstRunAt(s, NOW)!;
-      for (let i = 0; i < 200; i++) due = nextRunAfter(s, due, due)!; // warm up
-      const n = 2_000;
-      const start = performance.now();
-      for (let i = 0; i < n; i++) due = nextRunAfter(s, due, due)!;
-      const microseconds = ((performance.now() - start) * 1_000) / n;
-      console.log(`nextRunAfter(${JSON.stringify(s)}): ${microseconds.toFixed(1)} µs per call`);
-      // Typically 20–60 µs on a laptop; generous bound so a loaded CI machine passes.
-      expect(microseconds).toBeLessThan(1_000);
+      for (let i = 0; i < 2_200; i++) {
+        const next = nextRunAfter(s, due, due)!;
+        if (!(next > due)) throw new Error(`${JSON.stringify(s)}: run ${i} at ${iso(next)} does not follow ${iso(due)}`);
+        due = next;
+      }
     }
+    expect(cronCacheSize()).toBe(cases.length);
   });
 });
