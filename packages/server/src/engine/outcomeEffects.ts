@@ -150,5 +150,5 @@ function followUpJob(projectId: string, parent: EffectJob, url: string, now: num
     eventsUrl: null,
     deliveryStyle: f.style,
   };
-  return newJobRow(projectId, def, true, now, parent.id);
+  return newJobRow(projectId, def, true, now, { parentJobId: parent.id });
 }

@@ -4,7 +4,7 @@ import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobInput } from '../domain/jobDefinition.js';
 import type { Store } from '../store/connect.js';
 import type { InboundWebhookRow } from '../store/schema.js';
-import { listJobsWithDescription } from '../store/sql/jobs.js';
+import { listJobsOfInboundWebhook } from '../store/sql/jobs.js';
 import { deleteInboundWebhook, findInboundWebhookBySlug, getInboundWebhook, insertInboundWebhook, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
 import type { DeliveryStyle } from '../domain/deliveryStyle.js';
 import type { Caller } from './caller.js';
@@ -35,10 +35,10 @@ export interface InboundWebhooksDeps {
 export const newSlug = (): string => `wh_${randomBytes(16).toString('hex')}`;
 
 /**
- * Each request a webhook accepts is recorded as the one-time job it makes, with this description:
- * what lists the webhook's recent requests.
+ * Each request a webhook accepts is recorded as the one-time job it makes, linked to the webhook
+ * (what lists its recent requests) and described so a user reading the job sees where it came from.
  */
-export const requestJobDescription = (webhookId: string): string => `Created by inbound webhook ${webhookId}`;
+const requestJobDescription = (webhookId: string): string => `Created by inbound webhook ${webhookId}`;
 
 /** The job one inbound request makes; `payload` is whatever JSON was posted. */
 function jobInput(row: Pick<InboundWebhookRow, 'id' | 'slug' | 'target_url' | 'method' | 'headers' | 'delay_ms'>, payload: unknown): JobInput {
@@ -106,7 +106,7 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
     async requests(caller: Caller, id: string, { page, perPage }: Page) {
       const row = await getInboundWebhook(store.db, caller.projectId, id);
       if (!row) throw AppError.notFound(`Inbound webhook ${id}`);
-      const { rows, total } = await listJobsWithDescription(store.db, caller.projectId, requestJobDescription(row.id), (page - 1) * perPage, perPage);
+      const { rows, total } = await listJobsOfInboundWebhook(store.db, caller.projectId, row.id, (page - 1) * perPage, perPage);
       return { items: rows.map(inboundRequestView), total };
     },
 
@@ -127,7 +127,7 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
           { field: signatureHeader, issue: signature === undefined ? 'is required' : 'does not match the body' },
         ]);
       }
-      const { job } = await jobs.create(row.project_id, { ...jobInput(row, payload), deliveryStyle });
+      const { job } = await jobs.create(row.project_id, { ...jobInput(row, payload), deliveryStyle }, undefined, { inboundWebhookId: row.id });
       return { jobId: job.id, scheduledFor: job.nextRunAt };
     },
   };

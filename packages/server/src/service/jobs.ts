@@ -18,7 +18,7 @@ import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.
 import { getSpacesByIds } from '../store/sql/spaces.js';
 import { getJobOrigins, saveJobOrigins } from '../store/sql/jobOrigins.js';
 import { lockProject } from '../store/sql/accounts.js';
-import { definitionColumns, followUpUrls, newJobRow, newRunRow } from '../store/rows.js';
+import { definitionColumns, followUpUrls, type JobLinks, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { PlansService } from './plans.js';
@@ -58,6 +58,8 @@ export interface CreateOptions {
   idempotency?: IdempotencyRule;
   /** Every URL of the job must be https, but for hosts the operator allowed (KAIROS_ALLOW_TARGETS). */
   httpsOnly?: boolean;
+  /** The inbound webhook whose request this create answers: the job is listed among its requests. */
+  inboundWebhookId?: string;
 }
 
 /** Where a job stands in its runs: its outstanding scheduled run, and its latest attempt. */
@@ -208,21 +210,21 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     return defs;
   }
 
-  async function insertNew(trx: Trx, changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number): Promise<JobView[]> {
+  async function insertNew(trx: Trx, changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, links?: JobLinks): Promise<JobView[]> {
     const jobs: JobRow[] = [];
     const runs: RunRow[] = [];
-    const views = newRows(changes, projectId, defs, now, jobs, runs);
+    const views = newRows(changes, projectId, defs, now, jobs, runs, links);
     await insertJobs(trx, jobs, store);
     await insertRuns(trx, runs, store);
     return views;
   }
 
   /** The rows of new jobs and their first runs, added to `jobs` and `runs`; their views. */
-  function newRows(changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, jobs: JobRow[], runs: RunRow[]): JobView[] {
+  function newRows(changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, jobs: JobRow[], runs: RunRow[], links?: JobLinks): JobView[] {
     const views: JobView[] = [];
     for (const def of defs) {
       const dueAt = firstRunAt(def.schedule, now);
-      const job = newJobRow(projectId, def, dueAt !== null, now);
+      const job = newJobRow(projectId, def, dueAt !== null, now, links);
       jobs.push(job);
       changes.jobChanged(projectId, job.id);
       if (dueAt !== null) {
@@ -313,12 +315,19 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
    * outcomes do: a commit costs far more than the rows it writes. Each create is checked on its
    * own and fails on its own; only a database failure fails them all.
    */
-  let pendingCreates: Array<{ projectId: string; input: JobInput; urlCheck: (url: string) => string | null; resolve: (job: JobView) => void; reject: (err: unknown) => void }> = [];
+  let pendingCreates: Array<{
+    projectId: string;
+    input: JobInput;
+    urlCheck: (url: string) => string | null;
+    links: JobLinks;
+    resolve: (job: JobView) => void;
+    reject: (err: unknown) => void;
+  }> = [];
   const maxCreatesTogether = 200;
 
-  function createTogether(projectId: string, input: JobInput, urlCheck = checkUrl): Promise<JobView> {
+  function createTogether(projectId: string, input: JobInput, urlCheck = checkUrl, links: JobLinks = {}): Promise<JobView> {
     return new Promise((resolve, reject) => {
-      pendingCreates.push({ projectId, input, urlCheck, resolve, reject });
+      pendingCreates.push({ projectId, input, urlCheck, links, resolve, reject });
       if (pendingCreates.length === 1) setImmediate(() => void flushCreates());
     });
   }
@@ -341,7 +350,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
           await insertRuns(trx, runs.splice(0), store);
           gathered.clear();
         };
-        for (const { projectId, input, urlCheck } of batch) {
+        for (const { projectId, input, urlCheck, links } of batch) {
           try {
             const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '', urlCheck);
             let before = gathered.get(projectId) ?? 0;
@@ -355,7 +364,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               before = 0;
               await plans.checkJobs(trx, projectId, defs, 1);
             }
-            const [job] = newRows(changes, projectId, defs, now, jobs, runs);
+            const [job] = newRows(changes, projectId, defs, now, jobs, runs, links);
             gathered.set(projectId, before + 1);
             out.push({ job: job! });
           } catch (err) {
@@ -516,6 +525,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const now = Date.now();
       const rule = options.idempotency ?? 'sameRequest';
       const urlCheck = urlCheckFor(options);
+      const links: JobLinks = options.inboundWebhookId === undefined ? {} : { inboundWebhookId: options.inboundWebhookId };
       // Hashing walks the input recursively: too deep a one is refused first, as the definition would be.
       const tooDeep = idempotencyKey === undefined ? [] : nestingIssues(input);
       if (tooDeep.length > 0) throw AppError.validation(tooDeep);
@@ -530,7 +540,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         if (rule !== 'sameRequest') return null;
         throw new AppError('conflict', 'The job made under this Idempotency-Key has been deleted; use a new key.', [{ field: 'Idempotency-Key', issue: 'its job was deleted' }]);
       };
-      if (idempotencyKey === undefined) return { job: await createTogether(projectId, input, urlCheck), created: true };
+      if (idempotencyKey === undefined) return { job: await createTogether(projectId, input, urlCheck, links), created: true };
       const earlier = await getIdempotencyKey(store.db, projectId, idempotencyKey);
       if (earlier) {
         const answer = await repeat(earlier);
@@ -540,7 +550,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         return await transact(now, async (trx, changes) => {
           const defs = compileAll([input], await spacesFor(trx, projectId, [input.spaceId]), now, '', urlCheck);
           await plans.checkJobs(trx, projectId, defs, 1);
-          const [job] = await insertNew(trx, changes, projectId, defs, now);
+          const [job] = await insertNew(trx, changes, projectId, defs, now, links);
           const row = { project_id: projectId, key: idempotencyKey, request_hash: requestHash, job_id: job!.id, created_at: now };
           // The key's job is gone or has run: the key names the new job, unless another request moved it first.
           const raced = earlier ? await repointIdempotencyKey(trx, row, earlier.job_id) : await claimIdempotencyKey(trx, row);

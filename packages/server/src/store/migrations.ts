@@ -12,6 +12,7 @@ import { leasedRunsIndex } from './migrations/0010_leased_runs_index.js';
 import { deliveryStyle } from './migrations/0020_delivery_style.js';
 import { idempotencyKeyJob } from './migrations/0025_idempotency_key_job.js';
 import { jobOrigins } from './migrations/0040_job_origins.js';
+import { jobInboundWebhook } from './migrations/0050_job_inbound_webhook.js';
 
 // Written with Kysely's schema builder so one definition serves SQLite and PostgreSQL. Each
 // migration is a file under migrations/; their names sort in the order they run.
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0020_delivery_style': deliveryStyle,
   '0025_idempotency_key_job': idempotencyKeyJob,
   '0040_job_origins': jobOrigins,
+  '0050_job_inbound_webhook': jobInboundWebhook,
 };
 
 class InCodeMigrations implements MigrationProvider {

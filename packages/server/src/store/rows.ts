@@ -41,8 +41,16 @@ export function followUpUrls(row: JobRow): Pick<JobDefinition, 'onComplete' | 'c
   };
 }
 
+/** What made a job, when not a caller's own create: written once, with its row. */
+export interface JobLinks {
+  /** The job whose `onComplete` made it. */
+  parentJobId?: string;
+  /** The inbound webhook whose request made it. */
+  inboundWebhookId?: string;
+}
+
 /** A new job's row: active with a first run due, or completed when its schedule has none. */
-export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean, now: number, parentJobId: string | null = null): JobRow {
+export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean, now: number, links: JobLinks = {}): JobRow {
   return {
     id: newId('job', now),
     project_id: projectId,
@@ -56,8 +64,9 @@ export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean
     updated_at: now,
     paused_by: null,
     revision: 0,
-    parent_job_id: parentJobId,
+    parent_job_id: links.parentJobId ?? null,
     consecutive_failures: 0,
+    inbound_webhook_id: links.inboundWebhookId ?? null,
   };
 }
 

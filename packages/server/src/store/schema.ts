@@ -180,6 +180,8 @@ export interface JobRow {
   consecutive_failures: number;
   /** How its requests are dressed (domain/deliveryStyle.ts): null for Kairos's own style. */
   delivery_style: string | null;
+  /** The inbound webhook whose request made it (set at create only): what lists that webhook's requests. */
+  inbound_webhook_id: string | null;
 }
 
 export type TriggeredBy = 'schedule' | 'manual' | 'replay';

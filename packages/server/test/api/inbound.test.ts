@@ -89,6 +89,25 @@ describe.each(databaseKinds)('inbound webhooks on %s', (kind) => {
     expect(bad.body.error.details[0].field).toBe('perPage');
   });
 
+  it('keeps a request in the list when its job is edited, and lists no job merely described like one', async () => {
+    const hook = await createWebhook({ targetUrl: `${t.sink.url}/linked`, delayMs: 86_400_000 });
+    const made = await anonymous().request('POST', `/v1/inbound/${hook.slug}`, { n: 1 });
+    expect(made.status).toBe(202);
+    const jobId = made.body.data.jobId;
+    expect((await t.api.request('GET', `/v1/jobs/${jobId}`)).body.data.description).toBe(`Created by inbound webhook ${hook.id}`);
+
+    const edited = await t.api.request('PATCH', `/v1/jobs/${jobId}`, { description: 'renamed by a user', name: 'mine now' });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    // A job a caller made with the text the webhook's jobs carry was not made by the webhook.
+    const lookalike = await t.api.request('POST', '/v1/jobs', { url: `${t.sink.url}/linked`, schedule: { type: 'once', delay: 86_400_000 }, description: `Created by inbound webhook ${hook.id}` });
+    expect(lookalike.status, JSON.stringify(lookalike.body)).toBe(201);
+
+    const list = await t.api.request('GET', `/v1/inbound-webhooks/${hook.id}/requests`);
+    expect(list.status).toBe(200);
+    expect(list.body.meta.total).toBe(1);
+    expect(list.body.data).toEqual([expect.objectContaining({ jobId, payload: { n: 1 } })]);
+  });
+
   it('answers 404 with the JSON error shape for an unknown slug', async () => {
     const r = await anonymous().request('POST', '/v1/inbound/wh_00000000000000000000000000000000', { a: 1 });
     expect(r.status).toBe(404);

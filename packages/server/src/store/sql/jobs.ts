@@ -64,12 +64,9 @@ export async function listJobs(db: Executor, projectId: string, filter: JobFilte
   );
 }
 
-/**
- * The project's jobs with exactly this description, newest first: how the one-time jobs an
- * inbound webhook made from its requests are found again.
- */
-export async function listJobsWithDescription(db: Executor, projectId: string, description: string, offset: number, limit: number): Promise<JobPage> {
-  const where = <Q extends { where: (...args: any[]) => Q }>(q: Q): Q => q.where('jobs.project_id', '=', projectId).where('jobs.description', '=', description);
+/** The jobs an inbound webhook's requests made, newest first (index jobs_inbound_webhook). */
+export async function listJobsOfInboundWebhook(db: Executor, projectId: string, webhookId: string, offset: number, limit: number): Promise<JobPage> {
+  const where = <Q extends { where: (...args: any[]) => Q }>(q: Q): Q => q.where('jobs.project_id', '=', projectId).where('jobs.inbound_webhook_id', '=', webhookId);
   return readPage(
     () => where((db as Kysely<Database>).selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
     () => where(selectJobs(db)).orderBy('jobs.created_at', 'desc').orderBy('jobs.id', 'desc').offset(offset).limit(limit).execute(),
