@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import type { Database, ExecutionRow, JobRow, RunRow } from '../store/schema.js';
-import { forgetMessages, jobsMessages } from '../store/signals.js';
+import { forgetMessages, jobsMessages, type SignalMessage } from '../store/signals.js';
 
 /** What the use cases need from the engine. */
 export interface EngineHooks {
@@ -42,11 +42,10 @@ export class RunChanges {
   }
 
   async announce(trx: Transaction<Database>, store: Store): Promise<void> {
-    if (this.dueSoon) await store.signals.announce(trx, 'wake');
-    for (const message of forgetMessages(this.deleted)) await store.signals.announce(trx, message);
-    for (const [projectId, ids] of this.jobs) {
-      for (const message of jobsMessages(projectId, [...ids])) await store.signals.announce(trx, message);
-    }
+    const messages: SignalMessage[] = this.dueSoon ? ['wake'] : [];
+    messages.push(...forgetMessages(this.deleted));
+    for (const [projectId, ids] of this.jobs) messages.push(...jobsMessages(projectId, [...ids]));
+    await store.signals.announce(trx, messages);
   }
 
   apply(engine: EngineHooks): void {

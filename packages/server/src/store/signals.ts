@@ -6,8 +6,11 @@ const channel = 'kairos_runs';
 
 /** Wakes the other nodes when runs become due soon or jobs go away. */
 export interface Signals {
-  /** Sends inside `trx`, so the others hear it only once the transaction commits. */
-  announce(trx: Transaction<Database> | Kysely<Database>, message: SignalMessage): Promise<void>;
+  /**
+   * Sends inside `trx`, so the others hear them only once the transaction commits; all in one
+   * statement, so a create that wakes the engines and tells the live streams costs one round trip.
+   */
+  announce(trx: Transaction<Database> | Kysely<Database>, messages: readonly SignalMessage[]): Promise<void>;
   subscribe(onMessage: (message: SignalMessage) => void): void;
   close(): Promise<void>;
 }
@@ -90,8 +93,9 @@ export function createPostgresSignals(url: string): Signals {
   };
 
   return {
-    async announce(trx, message) {
-      await sql`SELECT pg_notify(${channel}, ${message})`.execute(trx);
+    async announce(trx, messages) {
+      if (messages.length === 1) await sql`SELECT pg_notify(${channel}, ${messages[0]})`.execute(trx);
+      else if (messages.length > 1) await sql`SELECT pg_notify(${channel}, m) FROM unnest(${messages}::text[]) WITH ORDINALITY AS t(m, i) ORDER BY i`.execute(trx);
     },
     subscribe(onMessage) {
       listeners.push(onMessage);

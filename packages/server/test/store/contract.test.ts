@@ -13,6 +13,7 @@ import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from
 import { materializeRuns } from '../../src/store/sql/materializeRuns.js';
 import { type Outcome, recordOutcomes } from '../../src/store/sql/recordOutcomes.js';
 import { deleteRuns, deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../../src/store/sql/runs.js';
+import { createPostgresSignals, forgetMessages, jobsMessages, type SignalMessage, type Signals } from '../../src/store/signals.js';
 
 /**
  * The store's contract: each SQL operation of store/sql/ called directly, with the same
@@ -347,5 +348,46 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
     await seed([job]);
     await updateJob(store.db, job.id, { name: 'renamed', updated_at: t0 + 1 });
     expect(await getJob(store.db, project, job.id)).toMatchObject({ name: 'renamed', updated_at: t0 + 1 });
+  });
+});
+
+describe('signals on postgres', () => {
+  let database: TestDatabase;
+  let store: Store;
+  let listener: Signals;
+  const heard: SignalMessage[] = [];
+
+  beforeAll(async () => {
+    database = await createDatabase('postgres');
+    store = await openStore(database.url);
+    listener = createPostgresSignals(database.url);
+    listener.subscribe((m) => heard.push(m));
+    // The first message a subscriber hears is the catch-up wake once it listens.
+    const deadline = Date.now() + 10_000;
+    while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    heard.length = 0;
+  });
+  afterAll(async () => {
+    await listener?.close();
+    await store?.close();
+    await database?.drop();
+  });
+
+  it('delivers every message of a transaction, in order, once it commits and not before', async () => {
+    const messages: SignalMessage[] = ['wake', ...forgetMessages(['run_a', 'run_b']), ...jobsMessages('prj_x', ['job_a', 'job_b'])];
+    await store.db.transaction().execute(async (trx) => {
+      await store.signals.announce(trx, messages);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual([]);
+    });
+    const deadline = Date.now() + 10_000;
+    while (heard.length < messages.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toEqual(messages);
+    heard.length = 0;
+    await store.db.transaction().execute((trx) => store.signals.announce(trx, ['wake']));
+    await store.db.transaction().execute((trx) => store.signals.announce(trx, []));
+    while (heard.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual(['wake']);
   });
 });
