@@ -4,23 +4,12 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import Sqlite from 'better-sqlite3';
-import { createDatabase as createTestDatabase, postgresAdminUrl } from '@kairos/testkit';
+import { createDatabase as createTestDatabase, withPostgresAdmin } from '@kairos/testkit';
 
 export { dropAllDatabases, postgresAdminUrl, removeSqliteFilesSync } from '@kairos/testkit';
 
 const benchPrefix = 'kairos_bench';
-
-async function admin(fn) {
-  const c = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
 
 /** Whether `pid` is a running bench harness (a zombie or a reused pid is not). */
 export function harnessRunning(pid) {
@@ -33,7 +22,7 @@ export function harnessRunning(pid) {
 
 /** Drops bench databases whose harness process is gone (a run killed with SIGKILL). */
 export async function reapStaleDatabases(log) {
-  await admin(async (c) => {
+  await withPostgresAdmin(async (c) => {
     const { rows } = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kairos\\_bench\\_%'`);
     for (const { datname } of rows) {
       const pid = Number(/^kairos_bench_(\d+)_/.exec(datname)?.[1]);

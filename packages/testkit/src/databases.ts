@@ -36,7 +36,8 @@ export interface DatabaseOptions {
 
 const live = new Set<TestDatabase>();
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the PostgreSQL server's admin database (to create or drop databases). */
+export async function withPostgresAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 5_000 });
   await c.connect();
   try {
@@ -85,7 +86,7 @@ export async function createSqliteDatabase(options: DatabaseOptions = {}): Promi
 /** Its own database per test file, so files run in parallel without seeing each other's rows. */
 export async function createPostgresDatabase(options: DatabaseOptions = {}): Promise<TestDatabase> {
   const name = `${options.prefix ?? 'kairos_t'}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  await withPostgresAdmin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
   let client: pg.Client | undefined;
@@ -108,7 +109,7 @@ export async function createPostgresDatabase(options: DatabaseOptions = {}): Pro
       live.delete(db);
       await client?.end().catch(() => {});
       client = undefined;
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withPostgresAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
   live.add(db);
