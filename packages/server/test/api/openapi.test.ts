@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, createPostgresDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
 import { routesOf } from '../../src/api/app.js';
-import { Execution, Job } from '../../src/api/schemas/jobs.js';
+import { Execution, Job } from '../../src/api/v1/schemas/jobs.js';
 import { version } from '../../src/config.js';
 import type { RunningServer } from '../../src/main.js';
 import { executionView, jobView } from '../../src/service/views.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
-import { classifyRoute } from '../../src/api/rateLimits.js';
+import { classifyRoute } from '../../src/api/plugins/rateLimits.js';
 import { loadConfig, type RateLimits, rateProfiles } from '../../src/config.js';
 import type { RunningServer } from '../../src/main.js';
 import { startTestServer } from '../support/server.js';

@@ -4,7 +4,7 @@ import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestData
 import { EventStreamClient } from '../support/eventStream.js';
 import { eventually, startTestServer, useTestServer } from '../support/server.js';
 import type { RunningServer } from '../../src/main.js';
-import { drainTimeoutMs } from '../../src/api/routes/stream.js';
+import { drainTimeoutMs } from '../../src/api/v1/routes/stream.js';
 
 describe.each(databaseKinds)('GET /v1/stream on %s', (kind) => {
   const t = useTestServer(kind, { project: 'stream' });

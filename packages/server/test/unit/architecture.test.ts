@@ -129,8 +129,8 @@ describe('the import arrows of packages/server/src', () => {
       ['store/a.ts', 'api/b.ts', true],
       ['store/a.ts', 'domain/b.ts', false],
       ['api/compat/runner/plugin.ts', 'store/connect.ts', true],
-      ['api/routes/jobs.ts', 'engine/engine.ts', true],
-      ['api/routes/jobs.ts', 'service/jobs.ts', false],
+      ['api/v1/routes/jobs.ts', 'engine/engine.ts', true],
+      ['api/v1/routes/jobs.ts', 'service/jobs.ts', false],
       ['service/jobs.ts', 'store/sql/jobs.ts', false],
     ];
     for (const [from, to, wrong] of cases) expect(wrongWay([{ from, to }]), `${from} -> ${to}`).toEqual(wrong ? [`${from} -> ${to}`] : []);
@@ -160,8 +160,8 @@ describe('the service layer', () => {
 
 describe('the native door', () => {
   it("holds callers to a route's scope in one hook: only a route that resolves its caller itself checks one by hand", () => {
-    const byHand = [...texts].filter(([file, text]) => file.startsWith('api/routes/') && /\brequireScope\(request, /.test(text)).map(([file]) => file);
-    expect(byHand).toEqual(['api/routes/stream.ts']);
+    const byHand = [...texts].filter(([file, text]) => file.startsWith('api/v1/routes/') && /\brequireScope\(request, /.test(text)).map(([file]) => file);
+    expect(byHand).toEqual(['api/v1/routes/stream.ts']);
   });
 });
 

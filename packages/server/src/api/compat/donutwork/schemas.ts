@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { maxPage } from '../../schemas/common.js';
+import { maxPage } from '../../v1/schemas/common.js';
 
 // Request shapes of Donutwork's Job Runner API (seed 002). Types only; the rules are the
 // service's. Hidden from the native OpenAPI document.

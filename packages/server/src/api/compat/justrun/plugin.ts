@@ -15,7 +15,7 @@ import type { PlansService } from '../../../service/plans.js';
 import type { SpacesService } from '../../../service/spaces.js';
 import type { SparklinesService } from '../../../service/sparklines.js';
 import { callerOf, requireScope } from '../../authenticate.js';
-import { importBodyLimit } from '../../schemas/imports.js';
+import { importBodyLimit } from '../../v1/schemas/imports.js';
 import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
   BulkBody,

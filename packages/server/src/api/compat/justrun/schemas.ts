@@ -1,6 +1,6 @@
 /** JustRun's request shapes, with the document's ranges; what needs more than a shape is the service's check. */
 import { Type } from 'typebox';
-import { maxPage, StringEnum } from '../../schemas/common.js';
+import { maxPage, StringEnum } from '../../v1/schemas/common.js';
 import { channelTypes, justRunMethods, retryPolicies } from './translate.js';
 
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 10 });

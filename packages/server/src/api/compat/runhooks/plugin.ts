@@ -16,7 +16,7 @@ import type { HealthService } from '../../../service/health.js';
 import type { JobsService } from '../../../service/jobs.js';
 import type { PlansService } from '../../../service/plans.js';
 import { callerOf, requireScope } from '../../authenticate.js';
-import { checkRedis } from '../../routes/health.js';
+import { checkRedis } from '../../v1/routes/health.js';
 import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
   CreateAlertBody,

@@ -1,7 +1,7 @@
 /** Runhooks' request shapes, with the document's ranges. What needs more than a shape is translate.ts's or the service's check. */
 import { Type } from 'typebox';
 import { httpMethods } from '../../../domain/jobDefinition.js';
-import { maxPage, StringEnum } from '../../schemas/common.js';
+import { maxPage, StringEnum } from '../../v1/schemas/common.js';
 import { alertChannels } from './translate.js';
 
 const Schedule = Type.Object(

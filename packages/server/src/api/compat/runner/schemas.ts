@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { maxPage } from '../../schemas/common.js';
+import { maxPage } from '../../v1/schemas/common.js';
 
 // Request shapes of Runner's REST API (seed 000, "Create-job fields"). Types only: the rules
 // (one of url/destination, one of runAt/runEvery, future instants…) are the service's, reached

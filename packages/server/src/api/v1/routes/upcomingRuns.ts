@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../domain/errors.js';
-import { type SchedulePreviewService, upcomingLimits } from '../../service/schedulePreview.js';
-import { callerOf } from '../authenticate.js';
+import { AppError } from '../../../domain/errors.js';
+import { type SchedulePreviewService, upcomingLimits } from '../../../service/schedulePreview.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors } from '../schemas/common.js';
 import { UpcomingRuns, UpcomingRunsQuery } from '../schemas/live.js';
 import { instantOf } from './schedulePreview.js';

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp } from './common.js';
-import { spaceNameLength } from '../../service/spaces.js';
+import { spaceNameLength } from '../../../service/spaces.js';
 
 export const CreateSpaceBody = Type.Object(
   {

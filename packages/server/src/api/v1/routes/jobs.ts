@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { JobsService } from '../../service/jobs.js';
-import { callerOf } from '../authenticate.js';
+import type { JobsService } from '../../../service/jobs.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { batchBodyLimit, BulkBody, BulkResult, CreateJobBody, CreateJobsBatchBody, Execution, Job, JobListQuery, PatchJobBody, PendingRun, RunNowQuery } from '../schemas/jobs.js';
 

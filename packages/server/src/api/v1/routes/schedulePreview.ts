@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../domain/errors.js';
-import type { SchedulePreviewService } from '../../service/schedulePreview.js';
-import { previewLimits } from '../../service/schedulePreview.js';
+import { AppError } from '../../../domain/errors.js';
+import type { SchedulePreviewService } from '../../../service/schedulePreview.js';
+import { previewLimits } from '../../../service/schedulePreview.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { SchedulePreview, SchedulePreviewBody } from '../schemas/live.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AccountsService } from '../../service/accounts.js';
-import { principalOf } from '../authenticate.js';
+import type { AccountsService } from '../../../service/accounts.js';
+import { principalOf } from '../../authenticate.js';
 import { CreateProjectBody, Project } from '../schemas/accounts.js';
 import { clientErrors, Data, Paged, Pagination } from '../schemas/common.js';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { AppError } from '../../domain/errors.js';
-import { nestingIssue, nestsDeeperThan } from '../../domain/nesting.js';
-import { type InboundWebhooksService, signatureHeader } from '../../service/inboundWebhooks.js';
+import { AppError } from '../../../domain/errors.js';
+import { nestingIssue, nestsDeeperThan } from '../../../domain/nesting.js';
+import { type InboundWebhooksService, signatureHeader } from '../../../service/inboundWebhooks.js';
 import { Type } from 'typebox';
-import { callerOf } from '../authenticate.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { CreateInboundWebhookBody, InboundAccepted, InboundRequest, InboundWebhook, SlugParams } from '../schemas/inboundWebhooks.js';
 

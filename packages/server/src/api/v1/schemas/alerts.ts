@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { alertChannelLimits, alertChannelTypes } from '../../domain/alertChannel.js';
-import { alertEvents, alertRuleLimits } from '../../domain/alertRule.js';
+import { alertChannelLimits, alertChannelTypes } from '../../../domain/alertChannel.js';
+import { alertEvents, alertRuleLimits } from '../../../domain/alertRule.js';
 import { nullable, StringEnum, Timestamp, PageFields } from './common.js';
 
 // Shapes and types are checked here; what a config must hold per type is domain/alertChannel.ts's

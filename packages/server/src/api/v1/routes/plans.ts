@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { AccountsService } from '../../service/accounts.js';
-import type { PlansService } from '../../service/plans.js';
-import { callerOf, principalOf } from '../authenticate.js';
+import type { AccountsService } from '../../../service/accounts.js';
+import type { PlansService } from '../../../service/plans.js';
+import { callerOf, principalOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams } from '../schemas/common.js';
 import { AssignedPlan, Plan, Usage } from '../schemas/plans.js';
 

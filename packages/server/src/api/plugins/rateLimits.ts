@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import rateLimit, { type FastifyRateLimitOptions, type FastifyRateLimitStore, type FastifyRateLimitStoreCtor, normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
-import { type RateClass, rateClasses, type RateLimits, type RateRule } from '../config.js';
-import { AppError } from '../domain/errors.js';
+import { type RateClass, rateClasses, type RateLimits, type RateRule } from '../../config.js';
+import { AppError } from '../../domain/errors.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ExecutionsService } from '../../service/executions.js';
-import { callerOf } from '../authenticate.js';
+import type { ExecutionsService } from '../../../service/executions.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, Paged } from '../schemas/common.js';
 import { ExecutionListQuery } from '../schemas/executions.js';
 import { Execution, PendingRun } from '../schemas/jobs.js';

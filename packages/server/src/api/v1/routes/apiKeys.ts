@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiKeysService } from '../../service/apiKeys.js';
-import { callerOf } from '../authenticate.js';
+import type { ApiKeysService } from '../../../service/apiKeys.js';
+import { callerOf } from '../../authenticate.js';
 import { ApiKey, CreateApiKeyBody, NewApiKey } from '../schemas/accounts.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { version } from '../config.js';
+import { version } from '../../config.js';
 
 export const tags = [
   { name: 'jobs', description: 'Scheduled HTTP requests and their delivery attempts' },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { AccountsService } from '../../service/accounts.js';
-import type { ApiKeysService } from '../../service/apiKeys.js';
-import { principalOf } from '../authenticate.js';
+import type { AccountsService } from '../../../service/accounts.js';
+import type { ApiKeysService } from '../../../service/apiKeys.js';
+import { principalOf } from '../../authenticate.js';
 import {
   AnonymousRegistration,
   LoginBody,

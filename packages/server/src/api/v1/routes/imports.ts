@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { ExportsService } from '../../service/exports.js';
-import type { ImportsService } from '../../service/imports.js';
-import { callerOf } from '../authenticate.js';
+import type { ExportsService } from '../../../service/exports.js';
+import type { ImportsService } from '../../../service/imports.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { ExportQuery, ImportBody, importBodyLimit, ImportResultSchema } from '../schemas/imports.js';
 

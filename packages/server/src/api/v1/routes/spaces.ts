@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SpacesService } from '../../service/spaces.js';
-import { callerOf } from '../authenticate.js';
+import type { SpacesService } from '../../../service/spaces.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { CreateSpaceBody, PatchSpaceBody, Space, SpacePauseResult } from '../schemas/spaces.js';
 

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { importFormats } from '../../domain/imports/types.js';
+import { importFormats } from '../../../domain/imports/types.js';
 import { nullable, StringEnum } from './common.js';
 
 /** An export of a big project, or a big crontab, is well over a job's 1 MiB. */

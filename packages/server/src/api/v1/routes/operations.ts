@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../domain/errors.js';
-import type { Metrics } from '../../metrics.js';
+import { AppError } from '../../../domain/errors.js';
+import type { Metrics } from '../../../metrics.js';
 import { clientErrors } from '../schemas/common.js';
 import { MetricsText } from '../schemas/operations.js';
 

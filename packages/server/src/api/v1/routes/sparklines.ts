@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { SparklinesService } from '../../service/sparklines.js';
-import { callerOf } from '../authenticate.js';
+import type { SparklinesService } from '../../../service/sparklines.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Paged } from '../schemas/common.js';
 import { JobListQuery } from '../schemas/jobs.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import type { BadgesService } from '../../service/badges.js';
+import type { BadgesService } from '../../../service/badges.js';
 
 const tags = ['badges'];
 

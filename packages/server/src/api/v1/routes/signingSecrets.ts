@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SigningSecretsService } from '../../service/signingSecrets.js';
-import { callerOf } from '../authenticate.js';
+import type { SigningSecretsService } from '../../../service/signingSecrets.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent } from '../schemas/common.js';
 import { NewSigningSecret, SigningSecret } from '../schemas/signingSecrets.js';
 import { Type } from 'typebox';

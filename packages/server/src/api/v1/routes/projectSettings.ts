@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ProjectSettingsService } from '../../service/projectSettings.js';
-import { callerOf } from '../authenticate.js';
+import type { ProjectSettingsService } from '../../../service/projectSettings.js';
+import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { PatchProjectBody, ProjectSettings } from '../schemas/projectSettings.js';
 

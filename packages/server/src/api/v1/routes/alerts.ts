@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AlertsService } from '../../service/alerts.js';
-import { callerOf } from '../authenticate.js';
+import type { AlertsService } from '../../../service/alerts.js';
+import { callerOf } from '../../authenticate.js';
 import { AlertChannel, AlertNotice, AlertRule, NoticeQuery, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 

@@ -1,8 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { destinationTypes } from '../../domain/destinations.js';
-import { httpMethods, limits } from '../../domain/jobDefinition.js';
+import { destinationTypes } from '../../../domain/destinations.js';
+import { httpMethods, limits } from '../../../domain/jobDefinition.js';
 import { nullable, StringEnum, Timestamp, PageFields } from './common.js';
-import { bulkActions } from '../../service/jobs.js';
+import { bulkActions } from '../../../service/jobs.js';
 
 /**
  * The native job body. Types and shapes are checked here; the schedule and retry policy are

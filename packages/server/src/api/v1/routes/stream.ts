@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../domain/errors.js';
-import type { AccountsService } from '../../service/accounts.js';
-import type { JobsService } from '../../service/jobs.js';
-import type { FeedEvent, LiveFeed } from '../../service/liveFeed.js';
-import type { StreamTokens } from '../../service/streamTokens.js';
-import { callerOf, principalOf, projectHeader, requireScope } from '../authenticate.js';
+import { AppError } from '../../../domain/errors.js';
+import type { AccountsService } from '../../../service/accounts.js';
+import type { JobsService } from '../../../service/jobs.js';
+import type { FeedEvent, LiveFeed } from '../../../service/liveFeed.js';
+import type { StreamTokens } from '../../../service/streamTokens.js';
+import { callerOf, principalOf, projectHeader, requireScope } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { StreamQuery, StreamToken } from '../schemas/live.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { version } from '../../config.js';
-import { pingRedis } from '../../redis.js';
-import type { HealthService } from '../../service/health.js';
+import { version } from '../../../config.js';
+import { pingRedis } from '../../../redis.js';
+import type { HealthService } from '../../../service/health.js';
 import { Health } from '../schemas/operations.js';
 
 export interface HealthDeps {

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { inboundMethods, maxInboundDelayMs } from '../../service/inboundWebhooks.js';
+import { inboundMethods, maxInboundDelayMs } from '../../../service/inboundWebhooks.js';
 import { nullable, StringEnum, Timestamp } from './common.js';
 
 export const CreateInboundWebhookBody = Type.Object(

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { previewLimits, upcomingLimits } from '../../service/schedulePreview.js';
+import { previewLimits, upcomingLimits } from '../../../service/schedulePreview.js';
 import { Timestamp } from './common.js';
 
 const ScheduleInput = Type.Object(
