@@ -79,7 +79,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const userAgent = `Kairos/${version}`;
   const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, logger });
   // Other nodes' attempts are found by polling; this node's own wake the streams at once.
-  const liveFeed = createLiveFeed({ store, pollMs: store.kind === 'postgres' ? 1_000 : 10_000, lookbackMs: store.kind === 'postgres' ? 3_000 : 0 });
+  const liveFeed = createLiveFeed({ store, pollMs: store.dialect.liveFeed.pollMs, lookbackMs: store.dialect.liveFeed.lookbackMs });
   const seams: EngineSeams = { delivery, jobVariable, observer: metrics.engineObserver };
   const engine = new Engine({
     store,
@@ -177,7 +177,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   let stopRetention = () => {};
   if (options.listen !== false) {
-    logger.info({ url, database: store.kind, node: engine.nodeId }, `Kairos ${version} listening`);
+    logger.info({ url, database: store.dialect.kind, node: engine.nodeId }, `Kairos ${version} listening`);
     stopRetention = startRetention(store, config.plans, config.defaultPlan, logger);
   }
 

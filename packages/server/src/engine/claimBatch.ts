@@ -19,9 +19,9 @@ export interface ClaimedBatch {
  */
 export function claimBatch(store: Store, params: ClaimParams, settings: PlanSettings): Promise<ClaimedBatch> {
   return store.db.transaction().execute(async (trx) => {
-    const runs = await claimRuns(trx, store, params);
+    const runs = await claimRuns(trx, store.dialect, params);
     if (runs.length === 0) return { claimed: [], total: 0 };
-    const jobs = new Map((await getJobsByIds(trx, [...new Set(runs.map((r) => r.job_id))], store)).map((j) => [j.id, j]));
+    const jobs = new Map((await getJobsByIds(trx, store.dialect, [...new Set(runs.map((r) => r.job_id))])).map((j) => [j.id, j]));
     const plans = new Map<string, JobPlan>();
     const claimed: HeldRun[] = [];
     const orphans: string[] = [];

@@ -220,10 +220,8 @@ export class Engine {
       for (let round = 0; round < 100 && !this.stopping; round++) {
         const room = Math.min(tuning.maxHeld - (this.held.size - this.dispatcher.waitingOnBusyOrigins), tuning.maxHeldHard - this.held.size);
         if (room <= 0) break;
-        // On SQLite a claim holds the thread it runs on, and the main thread as long as its plans
-        // take to arrive: smaller batches, with the loop free between them, keep runs already
-        // held firing on time while a burst is claimed.
-        const limit = Math.min(room, tuning.claimBatch, this.deps.store.hot ? sqliteClaimBatch : Infinity);
+        // The dialect may bound a claim further (on SQLite it holds the thread it runs on).
+        const limit = Math.min(room, tuning.claimBatch, this.deps.store.dialect.maxClaimBatch);
         const now = Date.now();
         const { claimed, total } = await this.sql.claim({ owner: this.nodeId, now, dueBefore: now + tuning.horizonMs, leaseUntil: now + tuning.leaseMs, limit });
         // Stopped while the claim was made: its leases are given back with the rest of this node's.
@@ -449,8 +447,7 @@ export class Engine {
       // and tens of thousands of runs at once would make every delivery due meanwhile late.
       for (let i = 0; i < ids.length; i += renewSlice) {
         const part = ids.slice(i, i + renewSlice);
-        if (store.hot) await store.db.transaction().execute((trx) => renewLeases(trx, store, this.nodeId, part, leaseUntil));
-        else await renewLeases(store.db, store, this.nodeId, part, leaseUntil);
+        await renewLeases(store.db, store.dialect, this.nodeId, part, leaseUntil);
         for (let j = i; j < i + part.length; j++) renewing[j]!.leaseUntil = leaseUntil;
         if (i + renewSlice < ids.length) await yieldToLoop();
       }
@@ -509,13 +506,6 @@ const writerDelayMs = 20;
  * took 60 ms to move at once, and the deliveries it started could not reach the wire until then.
  */
 const fireSlice = 1_000;
-/**
- * Runs one claim takes at most on SQLite: in the main thread (an in-memory database) about 5 ms
- * of a blocked event loop; from the engine's SQL thread, a millisecond or so of taking in the
- * plans. A 100 000 burst went as fast with 1 000 a claim, with a third more memory at its peak.
- */
-const sqliteClaimBatch = 250;
-
 /** Runs whose leases one statement (or, on SQLite, one transaction) renews. */
 const renewSlice = 2_000;
 

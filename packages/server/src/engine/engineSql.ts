@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
 import type { ClaimParams } from '../store/sql/claimRuns.js';
-import type { WriteGate } from '../store/sqliteWriteGate.js';
+import type { WriteTurns } from '../store/dialect.js';
 import { claimBatch, type ClaimedBatch } from './claimBatch.js';
 import type { PlanSettings } from './jobPlan.js';
 import { type BatchWritten, type OutcomeBatch, writeBatch } from './writeBatch.js';
@@ -31,9 +31,10 @@ export interface EngineSqlOptions {
  * cannot be opened twice: both run here.
  */
 export function openEngineSql(store: Store, options: EngineSqlOptions, logger: Logger): EngineSql {
-  if (store.kind === 'sqlite' && store.sqliteFile !== undefined && store.writeGate) {
+  const thread = store.dialect.engineThread;
+  if (thread) {
     const { userAgent, telegramApiUrl } = options.planning;
-    return new EngineSqlThread({ file: store.sqliteFile, publicUrl: options.publicUrl, userAgent, telegramApiUrl }, store.writeGate, logger);
+    return new EngineSqlThread({ url: thread.url, publicUrl: options.publicUrl, userAgent, telegramApiUrl }, thread.writeTurns, logger);
   }
   return {
     claim: (params) => claimBatch(store, params, options.planning),
@@ -47,7 +48,8 @@ export function openEngineSql(store: Store, options: EngineSqlOptions, logger: L
  * thread imports: a function cannot be handed over.
  */
 export interface EngineSqlThreadData {
-  file: string;
+  /** The database the thread opens a connection of its own to. */
+  url: string;
   publicUrl: string | null;
   userAgent: string;
   telegramApiUrl: string;
@@ -83,7 +85,7 @@ class EngineSqlThread implements EngineSql {
   constructor(
     private readonly data: EngineSqlThreadData,
     /** This process's turns at the file's write lock: a transaction is sent when its turn comes. */
-    private readonly gate: WriteGate,
+    private readonly gate: WriteTurns,
     private readonly logger: Logger,
   ) {}
 

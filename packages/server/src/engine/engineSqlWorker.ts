@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { jobVariable } from '../domain/jobVariable.js';
-import { openSqliteWriter } from '../store/connect.js';
+import { openThreadStore } from '../store/connect.js';
 import { claimBatch } from './claimBatch.js';
 import type { EngineSqlReply, EngineSqlRequest, EngineSqlThreadData } from './engineSql.js';
 import type { PlanSettings } from './jobPlan.js';
@@ -8,10 +8,10 @@ import { writeBatch } from './writeBatch.js';
 
 // The engine's SQL thread: claims and group commits on a connection of their own (see
 // engineSql.ts). This file wires the thread as main.ts wires the process.
-const { file, publicUrl, userAgent, telegramApiUrl } = workerData as EngineSqlThreadData;
+const { url, publicUrl, userAgent, telegramApiUrl } = workerData as EngineSqlThreadData;
 const planning: PlanSettings = { userAgent, telegramApiUrl, jobVariable };
 const port = parentPort!;
-const store = openSqliteWriter(file);
+const store = openThreadStore(url);
 
 port.on('message', (request: EngineSqlRequest) => {
   if ('close' in request) {

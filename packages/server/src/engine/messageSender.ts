@@ -93,7 +93,7 @@ export class MessageSender {
     try {
       for (let round = 0; round < 100 && !this.stopping; round++) {
         const now = Date.now();
-        const batch = await claimMessages(store.db, store, { owner: nodeId, now, leaseUntil: now + leaseMs, limit: claimBatch });
+        const batch = await claimMessages(store.db, store.dialect, { owner: nodeId, now, leaseUntil: now + leaseMs, limit: claimBatch });
         if (batch.length === 0) return;
         await this.deps.signing.refresh(store.db, batch.map((m) => m.project_id), now).catch((err: unknown) => logger.warn({ err }, 'could not read signing secrets for messages'));
         const { attempts, unsent } = await this.sendAll(batch, now + leaseMs / 2);

@@ -4,6 +4,7 @@ import { outcomeNotice, renderWebhookEnvelope } from '../alerts/notice.js';
 import { type AttemptRecord, callbackBody, lifecycleEvents } from '../domain/jobEvents.js';
 import { DEFAULT_RETRY_POLICY } from '../domain/retry.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
+import type { Dialect } from '../store/dialect.js';
 import { newJobRow, newOutboxRow, newRunRow } from '../store/rows.js';
 import type { JobRow, OutboxKind, OutboxRow, RunRow } from '../store/schema.js';
 import type { Executor } from '../store/sql/executor.js';
@@ -32,8 +33,8 @@ export interface EffectsWritten {
 }
 
 export interface EffectsContext {
-  /** The store the transaction belongs to: on SQLite its new rows go through prepared statements. */
-  store: object;
+  /** The dialect of the store the transaction belongs to. */
+  dialect: Dialect;
   /** KAIROS_PUBLIC_URL, for the job links in alert notices. */
   publicUrl: string | null;
 }
@@ -88,9 +89,9 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
       for (const event of lifecycleEvents(a, () => newId('msg', now))) messages.push(message('job_event', event.type, f.eventsUrl, event.id, event));
     }
   }
-  await insertJobs(db, jobs, context.store);
-  await insertRuns(db, runs, context.store);
-  await insertMessages(db, messages, context.store);
+  await insertJobs(db, context.dialect, jobs);
+  await insertRuns(db, context.dialect, runs);
+  await insertMessages(db, context.dialect, messages);
   await alerts.write(db);
   return { followUpJobs: jobs.length, messages: messages.length };
 }

@@ -30,7 +30,7 @@ const noEffects: EffectsWritten = { followUpJobs: 0, messages: 0 };
  */
 export function writeBatch(store: Store, batch: OutcomeBatch, publicUrl: string | null): Promise<BatchWritten> {
   return store.db.transaction().execute(async (trx) => {
-    const kept = await recordOutcomes(trx, store, batch.outcomes);
+    const kept = await recordOutcomes(trx, store.dialect, batch.outcomes);
     await addUsage(trx, usageOf(kept));
     let effects = noEffects;
     if (kept.length > 0) {
@@ -39,10 +39,10 @@ export function writeBatch(store: Store, batch: OutcomeBatch, publicUrl: string 
         trx,
         kept.map((recorded) => ({ recorded, job: jobOf.get(recorded.outcome)! })),
         Date.now(),
-        { store, publicUrl },
+        { dialect: store.dialect, publicUrl },
       );
     }
-    const inserted = await materializeRuns(trx, store, batch.runs);
+    const inserted = await materializeRuns(trx, store.dialect, batch.runs);
     return { kept: kept.length, inserted: [...inserted], effects };
   });
 }

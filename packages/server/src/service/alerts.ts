@@ -61,7 +61,7 @@ function ruleColumns(rule: AlertRuleSpec) {
 export function createAlertsService(deps: AlertsServiceDeps) {
   const { store, plans } = deps;
   const serialise = async (db: Executor, projectId: string) => {
-    if (store.kind === 'postgres') await lockProject(db, projectId);
+    await lockProject(db, store.dialect, projectId);
   };
 
   async function loadChannel(db: Executor, projectId: string, id: string): Promise<AlertChannelRow> {

@@ -49,7 +49,7 @@ export function createExecutionsService({ store, engine }: { store: Store; engin
           created_at: now,
           replay_of: original.id,
         };
-        await insertRuns(trx, [run], store);
+        await insertRuns(trx, store.dialect, [run]);
         return { run, job };
       });
       engine.deliver(run, job);

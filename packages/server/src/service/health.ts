@@ -5,8 +5,8 @@ import { pingDatabase } from '../store/sql/health.js';
 const databaseTimeoutMs = 2_000;
 
 export type DatabaseHealth =
-  | { status: 'ok'; kind: Store['kind']; latencyMs: number }
-  | { status: 'down'; kind: Store['kind']; latencyMs: number; error: string };
+  | { status: 'ok'; kind: Store['dialect']['kind']; latencyMs: number }
+  | { status: 'down'; kind: Store['dialect']['kind']; latencyMs: number; error: string };
 
 export type HealthService = ReturnType<typeof createHealthService>;
 
@@ -22,9 +22,9 @@ export function createHealthService(store: Store) {
       const started = performance.now();
       try {
         await answerWithin(pingDatabase(store.db), databaseTimeoutMs);
-        return { status: 'ok', kind: store.kind, latencyMs: round(performance.now() - started) };
+        return { status: 'ok', kind: store.dialect.kind, latencyMs: round(performance.now() - started) };
       } catch (err) {
-        return { status: 'down', kind: store.kind, latencyMs: round(performance.now() - started), error: (err as Error).message };
+        return { status: 'down', kind: store.dialect.kind, latencyMs: round(performance.now() - started), error: (err as Error).message };
       }
     },
   };

@@ -214,8 +214,8 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     const jobs: JobRow[] = [];
     const runs: RunRow[] = [];
     const views = newRows(changes, projectId, defs, now, jobs, runs, links);
-    await insertJobs(trx, jobs, store);
-    await insertRuns(trx, runs, store);
+    await insertJobs(trx, store.dialect, jobs);
+    await insertRuns(trx, store.dialect, runs);
     return views;
   }
 
@@ -250,7 +250,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     const schedule = JSON.parse(job.schedule) as Schedule;
     const dueAt = isRecurring(schedule) ? firstRunAt(schedule, now) : Math.max(now, schedule.at);
     if (dueAt !== null) {
-      await insertRuns(trx, [newRunRow(job, dueAt, now)], store);
+      await insertRuns(trx, store.dialect, [newRunRow(job, dueAt, now)]);
       changes.added(dueAt);
     }
     await updateJob(trx, job.id, { status: statusWithSchedule(dueAt !== null), paused_by: null, updated_at: now });
@@ -291,7 +291,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         const dueAt = newSchedule || !first ? firstRunAt(def.schedule, now) : first.due_at;
         if (dueAt !== null) {
           const keep = !newSchedule && first ? { attempt: first.attempt, delivery_id: first.delivery_id } : {};
-          await insertRuns(trx, [newRunRow(current, dueAt, now, keep)], store);
+          await insertRuns(trx, store.dialect, [newRunRow(current, dueAt, now, keep)]);
           changes.added(dueAt);
         }
         jobStatus = statusAfterEdit(current.status, dueAt !== null);
@@ -346,8 +346,8 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         const runs: RunRow[] = [];
         const gathered = new Map<string, number>();
         const write = async () => {
-          await insertJobs(trx, jobs.splice(0), store);
-          await insertRuns(trx, runs.splice(0), store);
+          await insertJobs(trx, store.dialect, jobs.splice(0));
+          await insertRuns(trx, store.dialect, runs.splice(0));
           gathered.clear();
         };
         for (const { projectId, input, urlCheck, links } of batch) {
@@ -417,7 +417,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         return await transact(now, async (trx, changes) => {
           // Two imports of one source at once would each find no origin and both create: on
           // PostgreSQL they take turns on the project row (SQLite runs one transaction at a time).
-          if (store.kind === 'postgres') await lockProject(trx, projectId);
+          await lockProject(trx, store.dialect, projectId);
           const fingerprints = items.map((item) => createHash('sha256').update(canonical({ input: item.input, status: item.status })).digest('hex'));
           const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
           // Only the jobs that change are locked: locking raises a job's revision, which would drop
@@ -436,8 +436,8 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
           const newRuns: RunRow[] = [];
           const newOrigins: JobOriginRow[] = [];
           const writeNew = async () => {
-            await insertJobs(trx, newJobs.splice(0), store);
-            await insertRuns(trx, newRuns.splice(0), store);
+            await insertJobs(trx, store.dialect, newJobs.splice(0));
+            await insertRuns(trx, store.dialect, newRuns.splice(0));
           };
           const seen = new Set<string>();
           const outcomes: ImportOutcome[] = [];
@@ -659,7 +659,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         // Not a change to the job: no lock, so its schedule goes on undisturbed.
         const job = await load(trx, projectId, id);
         const run = newRunRow(job, now, now, { triggered_by: 'manual', lease_owner: engine.nodeId, lease_until: now + 60_000 });
-        await insertRuns(trx, [run], store);
+        await insertRuns(trx, store.dialect, [run]);
         return { run, job };
       });
       engine.deliver(run, job);

@@ -59,7 +59,7 @@ interface Subscription {
  */
 export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
   const subscriptions = new Set<Subscription>();
-  const viaSignals = store.kind === 'postgres';
+  const viaSignals = store.dialect.liveFeed.viaSignals;
   let timer: NodeJS.Timeout | undefined;
 
   function poke(sub: Subscription): void {

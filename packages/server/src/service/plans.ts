@@ -49,7 +49,7 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
       if (plan.maxJobs !== null && added > 0) {
         // Creates that race would each count the others' jobs as absent: on PostgreSQL they take
         // turns on the project row (SQLite runs one transaction at a time anyway).
-        if (store.kind === 'postgres') await lockProject(db, projectId);
+        await lockProject(db, store.dialect, projectId);
         const n = await countLiveJobs(db, projectId);
         if (n + added > plan.maxJobs) {
           throw new AppError('max_jobs_exceeded', `The ${plan.name} plan allows at most ${plan.maxJobs} active or paused jobs; this project has ${n}.`);

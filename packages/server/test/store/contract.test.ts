@@ -13,12 +13,14 @@ import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from
 import { materializeRuns } from '../../src/store/sql/materializeRuns.js';
 import { type Outcome, recordOutcomes } from '../../src/store/sql/recordOutcomes.js';
 import { deleteRuns, deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../../src/store/sql/runs.js';
+import { inTransaction } from '../../src/store/transaction.js';
 import { createPostgresSignals, forgetMessages, jobsMessages, type SignalMessage, type Signals } from '../../src/store/signals.js';
 
 /**
  * The store's contract: each SQL operation of store/sql/ called directly, with the same
- * expectations on SQLite and on PostgreSQL. On SQLite an operation takes its prepared-statement
- * path (sqliteHot.ts) inside a transaction and Kysely's outside one; both are held to it.
+ * expectations on SQLite and on PostgreSQL, whichever dialect (store/dialects/) runs it. Each is
+ * called inside a transaction and on the database: the SQLite dialect's prepared statements run
+ * in the transaction they are given, or else in one of their own; both are held to it.
  */
 
 const t0 = 1_900_000_000_000;
@@ -65,7 +67,7 @@ const done = (run: RunRow, fields: Partial<ExecutionRow> = {}, status: JobRow['s
   job: { id: run.job_id, status },
 });
 
-/** Where an operation runs: in a transaction (SQLite's prepared statements) or straight on the database. */
+/** Where an operation runs: in a transaction, or straight on the database. */
 const paths = [
   { name: 'in a transaction', run: <T>(store: Store, work: (db: Executor) => Promise<T>) => store.db.transaction().execute(work) },
   { name: 'on the database', run: <T>(store: Store, work: (db: Executor) => Promise<T>) => work(store.db) },
@@ -91,8 +93,8 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
   });
 
   async function seed(jobs: JobRow[], runs: RunRow[] = []): Promise<void> {
-    await insertJobs(store.db, jobs);
-    await insertRuns(store.db, runs);
+    await insertJobs(store.db, store.dialect, jobs);
+    await insertRuns(store.db, store.dialect, runs);
   }
 
   const runsById = async () => new Map((await store.db.selectFrom('runs').selectAll().execute()).map((r) => [r.id, r]));
@@ -108,11 +110,11 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         const notDue = newRunRow(job, t0 + 5_000, t0);
         await seed([job], [late, early, expired, held, notDue]);
 
-        const claimed = await on(store, (db) => claimRuns(db, store, { owner: 'node_a', now: t0, dueBefore: t0, leaseUntil: t0 + 30_000, limit: 2 }));
+        const claimed = await on(store, (db) => claimRuns(db, store.dialect, { owner: 'node_a', now: t0, dueBefore: t0, leaseUntil: t0 + 30_000, limit: 2 }));
         expect(claimed.map((r) => r.id).sort()).toEqual([early.id, expired.id].sort());
         for (const r of claimed) expect(r).toMatchObject({ lease_owner: 'node_a', lease_until: t0 + 30_000, job_id: job.id, due_at: expect.any(Number) });
 
-        const rest = await on(store, (db) => claimRuns(db, store, { owner: 'node_a', now: t0, dueBefore: t0 + 1_000, leaseUntil: t0 + 30_000, limit: 10 }));
+        const rest = await on(store, (db) => claimRuns(db, store.dialect, { owner: 'node_a', now: t0, dueBefore: t0 + 1_000, leaseUntil: t0 + 30_000, limit: 10 }));
         expect(rest.map((r) => r.id)).toEqual([late.id]);
         const rows = await runsById();
         expect(rows.get(held.id)).toMatchObject({ lease_owner: 'node_other', lease_until: t0 + 10_000 });
@@ -122,7 +124,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       it('claims nothing when nothing is due', async () => {
         const job = jobRow();
         await seed([job], [newRunRow(job, t0 + 1_000, t0)]);
-        expect(await on(store, (db) => claimRuns(db, store, { owner: 'node_a', now: t0, dueBefore: t0, leaseUntil: t0 + 30_000, limit: 10 }))).toEqual([]);
+        expect(await on(store, (db) => claimRuns(db, store.dialect, { owner: 'node_a', now: t0, dueBefore: t0, leaseUntil: t0 + 30_000, limit: 10 }))).toEqual([]);
       });
     });
 
@@ -134,8 +136,8 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         const theirs = newRunRow(job, t0 + 3, t0, { lease_owner: 'node_b', lease_until: t0 + 1_000 });
         await seed([job], [mine, mineNotAsked, theirs]);
 
-        expect(await on(store, (db) => renewLeases(db, store, 'node_a', [mine.id, theirs.id, 'run_gone'], t0 + 9_000))).toBe(1);
-        expect(await on(store, (db) => renewLeases(db, store, 'node_a', [], t0 + 9_000))).toBe(0);
+        expect(await on(store, (db) => renewLeases(db, store.dialect, 'node_a', [mine.id, theirs.id, 'run_gone'], t0 + 9_000))).toBe(1);
+        expect(await on(store, (db) => renewLeases(db, store.dialect, 'node_a', [], t0 + 9_000))).toBe(0);
         const rows = await runsById();
         expect(rows.get(mine.id)!.lease_until).toBe(t0 + 9_000);
         expect(rows.get(mineNotAsked.id)!.lease_until).toBe(t0 + 1_000);
@@ -168,12 +170,12 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         const first = newRunRow(job, t0 + 1_000, t0);
         const manual = newRunRow(job, t0, t0, { triggered_by: 'manual' });
         await seed([job]);
-        await on(store, (db) => insertRuns(db, [second, first, manual], store));
+        await on(store, (db) => insertRuns(db, store.dialect, [second, first, manual]));
 
         expect((await scheduledRunsOf(store.db, job.id)).map((r) => r.id)).toEqual([first.id, second.id]);
         expect((await on(store, (db) => deleteRunsOfJob(db, job.id, 'schedule'))).sort()).toEqual([first.id, second.id].sort());
         expect([...(await runsById()).keys()]).toEqual([manual.id]);
-        await on(store, (db) => insertRuns(db, [first], store));
+        await on(store, (db) => insertRuns(db, store.dialect, [first]));
         await on(store, (db) => deleteRuns(db, [first.id]));
         expect(await on(store, (db) => deleteRunsOfJob(db, job.id))).toEqual([manual.id]);
         expect((await runsById()).size).toBe(0);
@@ -183,7 +185,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         const job = jobRow();
         await seed([job]);
         const run = newRunRow(job, t0 + 1, t0, { attempt: 3, lease_owner: 'node_a', lease_until: t0 + 2, triggered_by: 'replay', replay_of: 'exe_1' });
-        await on(store, (db) => insertRuns(db, [run], store));
+        await on(store, (db) => insertRuns(db, store.dialect, [run]));
         expect((await runsById()).get(run.id)).toEqual(run);
       });
     });
@@ -192,10 +194,10 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       it('inserts jobs and reads them back whole, by id, with their next due instant', async () => {
         const job = jobRow({ name: 'contract', tags: '["a"]' });
         const other = jobRow();
-        await on(store, (db) => insertJobs(db, [job, other], store));
-        await insertRuns(store.db, [newRunRow(job, t0 + 7_000, t0), newRunRow(job, t0 + 3_000, t0)]);
+        await on(store, (db) => insertJobs(db, store.dialect, [job, other]));
+        await insertRuns(store.db, store.dialect, [newRunRow(job, t0 + 7_000, t0), newRunRow(job, t0 + 3_000, t0)]);
 
-        const byIds = await on(store, (db) => getJobsByIds(db, [job.id, other.id, 'job_gone'], store));
+        const byIds = await on(store, (db) => getJobsByIds(db, store.dialect, [job.id, other.id, 'job_gone']));
         expect(byIds.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([job, other].sort((a, b) => (a.id < b.id ? -1 : 1)));
         expect(await getJob(store.db, project, job.id)).toEqual({ ...job, next_run_at: t0 + 3_000 });
         expect(await getJob(store.db, project, other.id)).toEqual({ ...other, next_run_at: null });
@@ -238,7 +240,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         const ofPaused = newRunRow(paused, t0 + 60_000, t0);
 
         const inserted = await on(store, (db) =>
-          materializeRuns(db, store, [
+          materializeRuns(db, store.dialect, [
             { run: next, revision: job.revision },
             { run: stale, revision: 3 },
             { run: ofPaused, revision: paused.revision },
@@ -247,97 +249,100 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         expect([...inserted]).toEqual([next.id]);
         expect((await runsById()).get(next.id)).toEqual(next);
         // Written again (a batch retried after a lost commit): nothing new, nothing changed.
-        expect([...(await on(store, (db) => materializeRuns(db, store, [{ run: { ...next, due_at: t0 }, revision: job.revision }])))]).toEqual([]);
+        expect([...(await on(store, (db) => materializeRuns(db, store.dialect, [{ run: { ...next, due_at: t0 }, revision: job.revision }])))]).toEqual([]);
         expect((await runsById()).get(next.id)!.due_at).toBe(t0 + 60_000);
-        expect(await on(store, (db) => materializeRuns(db, store, []))).toEqual(new Set());
+        expect(await on(store, (db) => materializeRuns(db, store.dialect, []))).toEqual(new Set());
       });
     });
 
-    describe('recordOutcomes', () => {
-      it("stores the execution, ends or reschedules the run, and writes the job's summary", async () => {
-        const job = jobRow();
-        const ended = newRunRow(job, t0 + 1, t0, { lease_owner: 'node_a', lease_until: t0 + 1_000 });
-        const retried = newRunRow(job, t0 + 2, t0, { lease_owner: 'node_a', lease_until: t0 + 1_000 });
-        await seed([job], [ended, retried]);
-        const first = execution(retried, { status: 'failed', status_code: 500, completed_at: t0 + 5 });
-        const last = execution(ended, { status: 'success', status_code: 201, started_at: t0 + 7, duration_ms: 3, completed_at: t0 + 10 });
 
-        const recorded = await on(store, (db) =>
-          recordOutcomes(db, store, [
-            { execution: last, run: { kind: 'done', id: ended.id }, job: { id: job.id, status: null, state: '{"n":1}' } },
-            { execution: first, run: { kind: 'retry', id: retried.id, dueAt: t0 + 500, attempt: 2, leaseOwner: null, leaseUntil: null }, job: { id: job.id, status: null } },
-          ]),
-        );
-        // In order of completion.
-        expect(recorded.map((r) => r.outcome.execution.id)).toEqual([first.id, last.id]);
-        const executions = await store.db.selectFrom('executions').selectAll().orderBy('completed_at').execute();
-        expect(executions).toEqual([first, last]);
-        const rows = await runsById();
-        expect(rows.has(ended.id)).toBe(false);
-        expect(rows.get(retried.id)).toMatchObject({ due_at: t0 + 500, attempt: 2, lease_owner: null, lease_until: null });
-        expect(await store.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow()).toMatchObject({
-          status: 'active',
-          last_run_at: t0 + 7,
-          last_status: 'success',
-          last_status_code: 201,
-          last_duration_ms: 3,
-          updated_at: t0 + 10,
-          state: '{"n":1}',
-        });
-      });
+  });
 
-      it('is idempotent: a batch written again records nothing and changes nothing', async () => {
-        const job = jobRow();
-        const run = newRunRow(job, t0, t0);
-        await seed([job], [run]);
-        const outcome = done(run);
-        expect(await on(store, (db) => recordOutcomes(db, store, [outcome]))).toHaveLength(1);
-        await insertRuns(store.db, [run]);
-        expect(await on(store, (db) => recordOutcomes(db, store, [outcome]))).toEqual([]);
-        expect((await runsById()).has(run.id)).toBe(true);
-        expect(await store.db.selectFrom('executions').selectAll().execute()).toHaveLength(1);
-        expect(await on(store, (db) => recordOutcomes(db, store, []))).toEqual([]);
-      });
+  describe('recordOutcomes', () => {
+    it("stores the execution, ends or reschedules the run, and writes the job's summary", async () => {
+      const job = jobRow();
+      const ended = newRunRow(job, t0 + 1, t0, { lease_owner: 'node_a', lease_until: t0 + 1_000 });
+      const retried = newRunRow(job, t0 + 2, t0, { lease_owner: 'node_a', lease_until: t0 + 1_000 });
+      await seed([job], [ended, retried]);
+      const first = execution(retried, { status: 'failed', status_code: 500, completed_at: t0 + 5 });
+      const last = execution(ended, { status: 'success', status_code: 201, started_at: t0 + 7, duration_ms: 3, completed_at: t0 + 10 });
 
-      it('drops the outcomes of jobs deleted meanwhile', async () => {
-        const job = jobRow();
-        const run = newRunRow(job, t0, t0);
-        await seed([job], [run]);
-        await store.db.deleteFrom('jobs').where('id', '=', job.id).execute();
-        expect(await on(store, (db) => recordOutcomes(db, store, [done(run)]))).toEqual([]);
-        expect(await store.db.selectFrom('executions').selectAll().execute()).toEqual([]);
+      const recorded = await inTransaction(store, (trx) =>
+        recordOutcomes(trx, store.dialect, [
+          { execution: last, run: { kind: 'done', id: ended.id }, job: { id: job.id, status: null, state: '{"n":1}' } },
+          { execution: first, run: { kind: 'retry', id: retried.id, dueAt: t0 + 500, attempt: 2, leaseOwner: null, leaseUntil: null }, job: { id: job.id, status: null } },
+        ]),
+      );
+      // In order of completion.
+      expect(recorded.map((r) => r.outcome.execution.id)).toEqual([first.id, last.id]);
+      const executions = await store.db.selectFrom('executions').selectAll().orderBy('completed_at').execute();
+      expect(executions).toEqual([first, last]);
+      const rows = await runsById();
+      expect(rows.has(ended.id)).toBe(false);
+      expect(rows.get(retried.id)).toMatchObject({ due_at: t0 + 500, attempt: 2, lease_owner: null, lease_until: null });
+      expect(await store.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow()).toMatchObject({
+        status: 'active',
+        last_run_at: t0 + 7,
+        last_status: 'success',
+        last_status_code: 201,
+        last_duration_ms: 3,
+        updated_at: t0 + 10,
+        state: '{"n":1}',
       });
+    });
 
-      it('moves a one-time job on only while it is active', async () => {
-        const active = jobRow({}, false);
-        const paused = jobRow({ status: 'paused' }, false);
-        const runA = newRunRow(active, t0, t0);
-        const runP = newRunRow(paused, t0, t0);
-        await seed([active, paused], [runA, runP]);
-        await on(store, (db) => recordOutcomes(db, store, [done(runA, {}, 'completed'), done(runP, {}, 'completed')]));
-        const statuses = Object.fromEntries((await store.db.selectFrom('jobs').select(['id', 'status']).execute()).map((j) => [j.id, j.status]));
-        expect(statuses).toEqual({ [active.id]: 'completed', [paused.id]: 'paused' });
-      });
+    it('is idempotent: a batch written again records nothing and changes nothing', async () => {
+      const job = jobRow();
+      const run = newRunRow(job, t0, t0);
+      await seed([job], [run]);
+      const outcome = done(run);
+      expect(await inTransaction(store, (trx) => recordOutcomes(trx, store.dialect, [outcome]))).toHaveLength(1);
+      await insertRuns(store.db, store.dialect, [run]);
+      expect(await inTransaction(store, (trx) => recordOutcomes(trx, store.dialect, [outcome]))).toEqual([]);
+      expect((await runsById()).has(run.id)).toBe(true);
+      expect(await store.db.selectFrom('executions').selectAll().execute()).toHaveLength(1);
+      expect(await inTransaction(store, (trx) => recordOutcomes(trx, store.dialect, []))).toEqual([]);
+    });
 
-      it('counts dead-lettered runs in a row as failures and a success after them as a recovery', async () => {
-        const job = jobRow();
-        await seed([job]);
-        let due = t0;
-        const attempt = async (status: ExecutionRow['status']) => {
-          const run = newRunRow(job, due++, t0);
-          await insertRuns(store.db, [run]);
-          const [r] = await on(store, (db) => recordOutcomes(db, store, [done(run, { id: newId('exe', t0), status })]));
-          return { transition: r!.transition, consecutiveFailures: r!.consecutiveFailures };
-        };
-        expect(await attempt('dead_letter')).toEqual({ transition: 'failed', consecutiveFailures: 1 });
-        expect(await attempt('failed')).toEqual({ transition: null, consecutiveFailures: 1 });
-        expect(await attempt('dead_letter')).toEqual({ transition: 'failed', consecutiveFailures: 2 });
-        expect(await attempt('success')).toEqual({ transition: 'recovered', consecutiveFailures: 2 });
-        expect(await attempt('success')).toEqual({ transition: null, consecutiveFailures: 0 });
-        expect((await store.db.selectFrom('jobs').select('consecutive_failures').executeTakeFirstOrThrow()).consecutive_failures).toBe(0);
-      });
+    it('drops the outcomes of jobs deleted meanwhile', async () => {
+      const job = jobRow();
+      const run = newRunRow(job, t0, t0);
+      await seed([job], [run]);
+      await store.db.deleteFrom('jobs').where('id', '=', job.id).execute();
+      expect(await inTransaction(store, (trx) => recordOutcomes(trx, store.dialect, [done(run)]))).toEqual([]);
+      expect(await store.db.selectFrom('executions').selectAll().execute()).toEqual([]);
+    });
+
+    it('moves a one-time job on only while it is active', async () => {
+      const active = jobRow({}, false);
+      const paused = jobRow({ status: 'paused' }, false);
+      const runA = newRunRow(active, t0, t0);
+      const runP = newRunRow(paused, t0, t0);
+      await seed([active, paused], [runA, runP]);
+      await inTransaction(store, (trx) => recordOutcomes(trx, store.dialect, [done(runA, {}, 'completed'), done(runP, {}, 'completed')]));
+      const statuses = Object.fromEntries((await store.db.selectFrom('jobs').select(['id', 'status']).execute()).map((j) => [j.id, j.status]));
+      expect(statuses).toEqual({ [active.id]: 'completed', [paused.id]: 'paused' });
+    });
+
+    it('counts dead-lettered runs in a row as failures and a success after them as a recovery', async () => {
+      const job = jobRow();
+      await seed([job]);
+      let due = t0;
+      const attempt = async (status: ExecutionRow['status']) => {
+        const run = newRunRow(job, due++, t0);
+        await insertRuns(store.db, store.dialect, [run]);
+        const [r] = await inTransaction(store, (trx) => recordOutcomes(trx, store.dialect, [done(run, { id: newId('exe', t0), status })]));
+        return { transition: r!.transition, consecutiveFailures: r!.consecutiveFailures };
+      };
+      expect(await attempt('dead_letter')).toEqual({ transition: 'failed', consecutiveFailures: 1 });
+      expect(await attempt('failed')).toEqual({ transition: null, consecutiveFailures: 1 });
+      expect(await attempt('dead_letter')).toEqual({ transition: 'failed', consecutiveFailures: 2 });
+      expect(await attempt('success')).toEqual({ transition: 'recovered', consecutiveFailures: 2 });
+      expect(await attempt('success')).toEqual({ transition: null, consecutiveFailures: 0 });
+      expect((await store.db.selectFrom('jobs').select('consecutive_failures').executeTakeFirstOrThrow()).consecutive_failures).toBe(0);
     });
   });
+
 
   it('answers a health probe', async () => {
     await expect(pingDatabase(store.db)).resolves.toBeUndefined();

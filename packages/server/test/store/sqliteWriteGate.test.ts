@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteGate } from '../../src/store/sqliteWriteGate.js';
+import { WriteGate } from '../../src/store/dialects/sqlite/writeGate.js';
 import { useSqliteStore } from '../support/store.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -28,7 +28,7 @@ describe('the SQLite write gate', () => {
 
     it('holds a transaction back while another writer has its turn, with the event loop free', async () => {
       const { store } = fixture;
-      const gate = store.writeGate!;
+      const gate = store.dialect.engineThread!.writeTurns;
       // The engine SQL thread's turn, as engine/engineSql.ts takes it.
       await gate.acquire();
       let began = false;

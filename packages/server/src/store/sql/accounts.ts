@@ -1,4 +1,5 @@
 import type { ApiKeyRow, ProjectRow } from '../schema.js';
+import type { Dialect } from '../dialect.js';
 import type { Executor } from './executor.js';
 import { type Page, readPage } from './page.js';
 
@@ -82,6 +83,6 @@ export async function touchApiKey(db: Executor, id: string, now: number, interva
  * Makes changes that count a project's things against its plan take turns: the project row is
  * locked until the transaction ends (PostgreSQL; SQLite runs one transaction at a time anyway).
  */
-export async function lockProject(db: Executor, projectId: string): Promise<void> {
-  await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
+export function lockProject(db: Executor, dialect: Dialect, projectId: string): Promise<void> {
+  return dialect.lockProject(db, projectId);
 }

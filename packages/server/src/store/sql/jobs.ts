@@ -2,16 +2,13 @@ import { type Kysely, sql } from 'kysely';
 import { finishedStatuses, liveStatuses } from '../../domain/jobState.js';
 import type { Database, JobRow, JobStatus, JobWithNextRun } from '../schema.js';
 import { anyOf } from './anyOf.js';
-import { chunks, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
 import { containsPattern } from './like.js';
 import { readPage } from './page.js';
-import { hotFor } from '../sqliteHot.js';
+import type { Dialect } from '../dialect.js';
 
-/** Pass the store to let SQLite write them with a prepared statement inside a transaction. */
-export async function insertJobs(db: Executor, jobs: readonly JobRow[], store?: object): Promise<void> {
-  const hot = store && hotFor(store, db);
-  if (hot) return hot.insertRows('jobs', jobs);
-  for (const part of chunks(jobs, 500)) await db.insertInto('jobs').values(part).execute();
+export function insertJobs(db: Executor, dialect: Dialect, jobs: readonly JobRow[]): Promise<void> {
+  return dialect.insertRows(db, 'jobs', jobs);
 }
 
 /** Jobs with their next due instant: the earliest run still owed, whether scheduled or a retry. */
@@ -104,12 +101,10 @@ export async function deleteJob(db: Executor, projectId: string, id: string): Pr
   return runs.map((r) => r.id);
 }
 
-/** Pass the store to let SQLite read them with a prepared statement inside a transaction. */
-export async function getJobsByIds(db: Executor, ids: readonly string[], store?: object): Promise<JobRow[]> {
+/** The jobs with these ids, whatever their project (a deleted one is absent). */
+export async function getJobsByIds(db: Executor, dialect: Dialect, ids: readonly string[]): Promise<JobRow[]> {
   if (ids.length === 0) return [];
-  const hot = store && hotFor(store, db);
-  if (hot) return hot.jobsByIds(ids);
-  return db.selectFrom('jobs').selectAll().where('id', 'in', anyOf(db, ids)).execute();
+  return dialect.jobsByIds(db, ids);
 }
 
 /**

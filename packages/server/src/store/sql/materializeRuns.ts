@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { schedulingStatus } from '../../domain/jobState.js';
-import type { Store } from '../connect.js';
+import type { Dialect } from '../dialect.js';
 import type { RunRow } from '../schema.js';
 import { chunks, type Executor } from './executor.js';
 
@@ -16,9 +16,8 @@ export interface NextRun {
  * predecessor fired twice after a lost lease) is left as it is. On PostgreSQL the job rows are
  * share-locked, so a change to a job waits for this write and then sees (and replaces) the run.
  */
-export async function materializeRuns(db: Executor, store: Pick<Store, 'kind'>, next: readonly NextRun[]): Promise<Set<string>> {
+export async function materializeRuns(db: Executor, dialect: Dialect, next: readonly NextRun[]): Promise<Set<string>> {
   const inserted = new Set<string>();
-  const lock = sql.raw(store.kind === 'postgres' ? 'FOR SHARE OF jobs' : '');
   for (const part of chunks(next, 400)) {
     const values = sql.join(
       part.map(
@@ -33,7 +32,7 @@ export async function materializeRuns(db: Executor, store: Pick<Store, 'kind'>, 
       FROM (VALUES ${values}) AS v
       JOIN jobs ON jobs.id = v.column2
       WHERE jobs.status = ${sql.lit(schedulingStatus)} AND jobs.revision = v.column11
-      ${lock}
+      ${dialect.jobShareLock}
       ON CONFLICT DO NOTHING
       RETURNING id`.execute(db);
     for (const r of rows.rows) inserted.add(r.id);

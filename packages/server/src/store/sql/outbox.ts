@@ -1,16 +1,12 @@
 import { sql } from 'kysely';
-import type { Store } from '../connect.js';
+import type { Dialect } from '../dialect.js';
 import type { OutboxRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
-import { hotFor } from '../sqliteHot.js';
-import { chunks, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
 import { type Page, readPage } from './page.js';
 
-/** Pass the store to let SQLite write them with a prepared statement inside a transaction. */
-export async function insertMessages(db: Executor, rows: readonly OutboxRow[], store?: object): Promise<void> {
-  const hot = store && hotFor(store, db);
-  if (hot) return hot.insertRows('outbox', rows);
-  for (const part of chunks(rows, 300)) await db.insertInto('outbox').values(part).execute();
+export function insertMessages(db: Executor, dialect: Dialect, rows: readonly OutboxRow[]): Promise<void> {
+  return dialect.insertRows(db, 'outbox', rows);
 }
 
 export interface MessageClaim {
@@ -21,7 +17,7 @@ export interface MessageClaim {
 }
 
 /** Leases up to `limit` pending messages that are due and not held by a live lease, oldest first. */
-export async function claimMessages(db: Executor, store: Pick<Store, 'claimLock'>, p: MessageClaim): Promise<OutboxRow[]> {
+export async function claimMessages(db: Executor, dialect: Dialect, p: MessageClaim): Promise<OutboxRow[]> {
   const result = await sql<OutboxRow>`
     UPDATE outbox SET lease_owner = ${p.owner}, lease_until = ${p.leaseUntil}
     WHERE id IN (
@@ -29,7 +25,7 @@ export async function claimMessages(db: Executor, store: Pick<Store, 'claimLock'
       WHERE status = 'pending' AND due_at <= ${p.now} AND (lease_until IS NULL OR lease_until < ${p.now})
       ORDER BY due_at, id
       LIMIT ${p.limit}
-      ${sql.raw(store.claimLock)}
+      ${dialect.claimLock}
     )
     RETURNING *`.execute(db);
   return result.rows.sort((a, b) => (a.due_at - b.due_at) || (a.id < b.id ? -1 : 1));

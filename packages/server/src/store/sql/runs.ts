@@ -1,13 +1,10 @@
+import type { Dialect } from '../dialect.js';
 import type { RunRow } from '../schema.js';
 import { anyOf } from './anyOf.js';
-import { hotFor } from '../sqliteHot.js';
-import { chunks, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
 
-/** Pass the store to let SQLite write them with a prepared statement inside a transaction. */
-export async function insertRuns(db: Executor, runs: readonly RunRow[], store?: object): Promise<void> {
-  const hot = store && hotFor(store, db);
-  if (hot) return hot.insertRows('runs', runs);
-  for (const part of chunks(runs, 500)) await db.insertInto('runs').values(part).execute();
+export function insertRuns(db: Executor, dialect: Dialect, runs: readonly RunRow[]): Promise<void> {
+  return dialect.insertRows(db, 'runs', runs);
 }
 
 export async function deleteRuns(db: Executor, ids: readonly string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
+import type { WriteTurns } from '../../dialect.js';
 
 /**
  * Turns at SQLite's one write lock, taken in JavaScript. This process writes a SQLite file from
@@ -7,7 +8,7 @@ import type { DatabaseConnection, Driver, TransactionSettings } from 'kysely';
  * sleeps with the event loop stopped, for as long as a group commit takes. Queued here, it waits
  * with the loop free: deliveries go on while a claim or a create waits for its turn.
  */
-export class WriteGate {
+export class WriteGate implements WriteTurns {
   private held = false;
   private readonly queue: (() => void)[] = [];
 

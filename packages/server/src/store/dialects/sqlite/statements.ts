@@ -1,8 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Insertable } from 'kysely';
-import { runEndingMovesFrom } from '../domain/jobState.js';
-import type { Database, ExecutionRow, JobRow, RunRow } from './schema.js';
-import type { Executor } from './sql/executor.js';
+import { runEndingMovesFrom } from '../../../domain/jobState.js';
+import type { Database, ExecutionRow, JobRow, RunRow } from '../../schema.js';
 
 /**
  * The engine's hot statements on SQLite, prepared once and run straight on better-sqlite3: at
@@ -10,11 +9,11 @@ import type { Executor } from './sql/executor.js';
  * parameters to a multi-row statement) costs more than the statements themselves, and one
  * prepared single-row statement run in a loop is SQLite's fastest way to write many rows.
  *
- * Only ever used inside a Kysely transaction (`hotFor` checks): the transaction holds the
- * dialect's connection lock, so these synchronous calls are part of that transaction and never
- * of someone else's. PostgreSQL has none of this and goes through Kysely as before.
+ * Only ever used inside a Kysely transaction of the same connection (the SQLite dialect sees to
+ * it): the transaction holds the driver's connection lock, so these synchronous calls are part of
+ * that transaction and never of someone else's.
  */
-export class SqliteHot {
+export class PreparedStatements {
   private readonly cache = new Map<string, SqliteDatabase.Statement>();
 
   constructor(private readonly db: SqliteDatabase.Database) {}
@@ -129,10 +128,4 @@ export class SqliteHot {
     for (const id of ids) n += s.run(leaseUntil, id, owner).changes;
     return n;
   }
-}
-
-/** The hot statements when `store` is SQLite's and `db` is a transaction holding its connection. */
-export function hotFor(store: object, db: Executor): SqliteHot | undefined {
-  const hot = (store as { hot?: SqliteHot }).hot;
-  return hot && db.isTransaction ? hot : undefined;
 }
