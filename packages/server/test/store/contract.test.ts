@@ -3,14 +3,16 @@ import { createDatabase, databaseKinds, type TestDatabase } from '@kairos/testki
 import { compileJobDefinition } from '../../src/domain/jobDefinition.js';
 import { newId } from '../../src/domain/ids.js';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { newJobRow, newRunRow } from '../../src/store/rows.js';
-import type { ExecutionRow, JobRow, RunRow } from '../../src/store/schema.js';
+import { newJobRow, newOutboxRow, newRunRow } from '../../src/store/rows.js';
+import type { ExecutionRow, JobRow, OutboxRow, RunRow } from '../../src/store/schema.js';
+import { lockProject } from '../../src/store/sql/accounts.js';
 import { claimRuns } from '../../src/store/sql/claimRuns.js';
 import type { Executor } from '../../src/store/sql/executor.js';
 import { pingDatabase } from '../../src/store/sql/health.js';
 import { countLiveJobs, getJob, getJobsByIds, insertJobs, lockJobs, pruneFinishedJobs, updateJob } from '../../src/store/sql/jobs.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../../src/store/sql/leases.js';
 import { materializeRuns } from '../../src/store/sql/materializeRuns.js';
+import { claimMessages, insertMessages } from '../../src/store/sql/outbox.js';
 import { type Outcome, recordOutcomes } from '../../src/store/sql/recordOutcomes.js';
 import { deleteRuns, deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../../src/store/sql/runs.js';
 import { inTransaction } from '../../src/store/transaction.js';
@@ -87,6 +89,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
     await database?.drop();
   });
   beforeEach(async () => {
+    await store.db.deleteFrom('outbox').execute();
     await store.db.deleteFrom('executions').execute();
     await store.db.deleteFrom('runs').execute();
     await store.db.deleteFrom('jobs').execute();
@@ -255,6 +258,32 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       });
     });
 
+    describe('outbox', () => {
+      it('leases the pending messages that are due and not held by a live lease, oldest first, up to the limit', async () => {
+        const message = (due: number, fields: Partial<OutboxRow> = {}): OutboxRow => ({
+          ...newOutboxRow({ id: newId('msg', t0), projectId: project, jobId: null, kind: 'callback', event: 'callback', url: 'https://example.com/cb', body: {}, now: t0 }),
+          due_at: due,
+          ...fields,
+        });
+        const later = message(t0 - 100);
+        const first = message(t0 - 300);
+        const expired = message(t0 - 200, { lease_owner: 'node_dead', lease_until: t0 - 1 });
+        const held = message(t0 - 400, { lease_owner: 'node_other', lease_until: t0 + 10_000 });
+        const delivered = message(t0 - 500, { status: 'delivered' });
+        const notDue = message(t0 + 5_000);
+        await on(store, (db) => insertMessages(db, store.dialect, [later, first, expired, held, delivered, notDue]));
+        expect(await store.db.selectFrom('outbox').selectAll().where('id', '=', held.id).executeTakeFirst()).toEqual(held);
+
+        const claim = { owner: 'node_a', now: t0, leaseUntil: t0 + 30_000 };
+        const claimed = await on(store, (db) => claimMessages(db, store.dialect, { ...claim, limit: 2 }));
+        expect(claimed.map((m) => m.id)).toEqual([first.id, expired.id]);
+        for (const m of claimed) expect(m).toMatchObject({ lease_owner: 'node_a', lease_until: t0 + 30_000 });
+        expect((await on(store, (db) => claimMessages(db, store.dialect, { ...claim, limit: 10 }))).map((m) => m.id)).toEqual([later.id]);
+        expect(await on(store, (db) => claimMessages(db, store.dialect, { ...claim, limit: 10 }))).toEqual([]);
+        const owners = Object.fromEntries((await store.db.selectFrom('outbox').select(['id', 'lease_owner']).execute()).map((m) => [m.id, m.lease_owner]));
+        expect(owners).toEqual({ [later.id]: 'node_a', [first.id]: 'node_a', [expired.id]: 'node_a', [held.id]: 'node_other', [delivered.id]: null, [notDue.id]: null });
+      });
+    });
 
   });
 
@@ -340,6 +369,55 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       expect(await attempt('success')).toEqual({ transition: 'recovered', consecutiveFailures: 2 });
       expect(await attempt('success')).toEqual({ transition: null, consecutiveFailures: 0 });
       expect((await store.db.selectFrom('jobs').select('consecutive_failures').executeTakeFirstOrThrow()).consecutive_failures).toBe(0);
+    });
+  });
+
+  describe('claims and locks that take turns', () => {
+    it('never gives two claims at once the same run', async () => {
+      const job = jobRow();
+      const runs = [1, 2, 3, 4].map((n) => newRunRow(job, t0 - n, t0));
+      await seed([job], runs);
+      const claim = { now: t0, dueBefore: t0, leaseUntil: t0 + 30_000, limit: 2 };
+      let secondStarted!: () => void;
+      const started = new Promise<void>((r) => (secondStarted = r));
+      // The first claim's transaction stays open while the second claims: PostgreSQL's skips the
+      // rows the first locked, SQLite's waits for its turn and then sees the first's leases.
+      const first = inTransaction(store, async (trx) => {
+        const mine = await claimRuns(trx, store.dialect, { ...claim, owner: 'node_a' });
+        secondStarted();
+        await new Promise((r) => setTimeout(r, 100));
+        return mine;
+      });
+      await started;
+      const second = await inTransaction(store, (trx) => claimRuns(trx, store.dialect, { ...claim, owner: 'node_b' }));
+      const a = (await first).map((r) => r.id);
+      const b = second.map((r) => r.id);
+      expect(a).toHaveLength(2);
+      expect(b).toHaveLength(2);
+      expect([...a, ...b].sort()).toEqual(runs.map((r) => r.id).sort());
+      const owners = Object.fromEntries([...(await runsById())].map(([id, r]) => [id, r.lease_owner]));
+      expect(owners).toEqual(Object.fromEntries([...a.map((id) => [id, 'node_a']), ...b.map((id) => [id, 'node_b'])]));
+    });
+
+    it('makes a second transaction that locks the project wait until the first has ended', async () => {
+      const order: string[] = [];
+      let firstLocked!: () => void;
+      const locked = new Promise<void>((r) => (firstLocked = r));
+      const first = inTransaction(store, async (trx) => {
+        await lockProject(trx, store.dialect, project);
+        order.push('first locked');
+        firstLocked();
+        // Long enough for the second to reach its lock, were it not held back.
+        await new Promise((r) => setTimeout(r, 200));
+        order.push('first ends');
+      });
+      await locked;
+      const second = inTransaction(store, async (trx) => {
+        await lockProject(trx, store.dialect, project);
+        order.push('second locked');
+      });
+      await Promise.all([first, second]);
+      expect(order).toEqual(['first locked', 'first ends', 'second locked']);
     });
   });
 

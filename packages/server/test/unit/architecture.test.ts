@@ -151,6 +151,30 @@ describe('the import arrows of packages/server/src', () => {
   });
 });
 
+describe('the store', () => {
+  const dialects = 'store/dialects/';
+  const dialectOf = (path: string) => path.slice(dialects.length).split('/')[0];
+
+  it('opens a dialect in connect.ts only: everything else reaches one through the Dialect interface (store/dialect.ts)', () => {
+    const into = arrows.filter(({ from, to }) => to.startsWith(dialects) && !from.startsWith(dialects));
+    expect(into.length).toBeGreaterThan(0);
+    expect([...new Set(into.map(({ from }) => from))]).toEqual(['store/connect.ts']);
+  });
+
+  it('keeps each dialect to itself: sqlite/ and postgres/ never import each other', () => {
+    const across = arrows.filter(({ from, to }) => from.startsWith(dialects) && to.startsWith(dialects) && dialectOf(from) !== dialectOf(to));
+    expect(across).toEqual([]);
+    expect([...new Set(arrows.filter(({ from }) => from.startsWith(dialects)).map(({ from }) => dialectOf(from)))].sort()).toEqual(['postgres', 'sqlite']);
+  });
+
+  it("lets no code outside the store branch on the database: its kind is only reported (health, the start's log line)", () => {
+    const readers = [...texts].filter(([file, text]) => !file.startsWith('store/') && /\b(dialect|store)\.kind\b/.test(text)).map(([file]) => file);
+    expect(readers.sort()).toEqual(['main.ts', 'service/health.ts']);
+    const branching = [...texts].filter(([, text]) => /(dialect|store)\.kind\s*[!=]==/.test(text)).map(([file]) => file);
+    expect(branching).toEqual([]);
+  });
+});
+
 describe('the service layer', () => {
   it('writes in transactions through inTransaction, which retries one PostgreSQL aborted for a deadlock', () => {
     const direct = [...texts].filter(([file, text]) => file.startsWith('service/') && text.includes('.transaction()')).map(([file]) => file);
