@@ -41,7 +41,7 @@ export interface Dialect {
   lockProject(db: Executor, projectId: string): Promise<void>;
   /** Leases due runs: see store/sql/claimRuns.ts. */
   claimRuns(db: Executor, p: ClaimParams): Promise<RunRow[]>;
-  /** Extends the leases of the given runs still leased to `owner` (some at least); returns how many. */
+  /** Extends the leases of the given runs (one at least) still leased to `owner`; returns how many. */
   renewLeases(db: Executor, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number>;
   /** Writes rows that share one set of columns (made by one row constructor). */
   insertRows<T extends InsertTable>(db: Executor, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void>;

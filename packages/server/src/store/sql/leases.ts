@@ -7,8 +7,8 @@ import { anyOf } from './anyOf.js';
  * run leased to the node but not held (its claim's commit was lost on the way back) is left to
  * lapse, so whoever claims next delivers it.
  */
-export async function renewLeases(db: Executor, dialect: Dialect, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number> {
-  if (runIds.length === 0) return 0;
+export function renewLeases(db: Executor, dialect: Dialect, owner: string, runIds: readonly string[], leaseUntil: number): Promise<number> {
+  if (runIds.length === 0) return Promise.resolve(0);
   return dialect.renewLeases(db, owner, runIds, leaseUntil);
 }
 
