@@ -173,6 +173,12 @@ describe('the store', () => {
     const branching = [...texts].filter(([, text]) => /(dialect|store)\.kind\s*[!=]==/.test(text)).map(([file]) => file);
     expect(branching).toEqual([]);
   });
+
+  it('runs SQL of a dialect only from the store: elsewhere a dialect is handed to an operation of store/sql/', () => {
+    const statements = /\bdialect\.(lockProject|claimRuns|renewLeases|insertRows|jobsByIds|lockFailureCounts|insertExecutions|endRuns|writeJobSummaries)\(/;
+    expect([...texts].filter(([file, text]) => !file.startsWith('store/') && statements.test(text)).map(([file]) => file)).toEqual([]);
+    expect([...texts].filter(([file, text]) => file.startsWith('store/sql/') && statements.test(text)).length).toBeGreaterThan(5);
+  });
 });
 
 describe('the service layer', () => {
