@@ -6,8 +6,9 @@ import type { Executor } from './sql/executor.js';
  * Everything that differs between SQLite and PostgreSQL, each difference named for what it does;
  * one implementation per database under dialects/<name>/ (as kysely's src/dialect/<name>/).
  * store/sql/ writes every other statement once, and calls these where the two part ways. Outside
- * store/, only the capabilities that are not SQL are read (the claim batch bound, the live feed's
- * way of hearing other nodes, the engine's SQL thread), and `kind` only to report it.
+ * store/, a dialect is only handed to the operations of store/sql/, and of its own members only
+ * those that are not SQL are read (the claim batch bound, the live feed's way of hearing other
+ * nodes, the engine's SQL thread), `kind` only to report it.
  *
  * SQLite runs its hot statements prepared once, straight on better-sqlite3, and only inside a
  * transaction of the store (which holds the connection and the process's turn at the write
