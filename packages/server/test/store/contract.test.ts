@@ -284,9 +284,9 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         expect(owners).toEqual({ [later.id]: 'node_a', [first.id]: 'node_a', [expired.id]: 'node_a', [held.id]: 'node_other', [delivered.id]: null, [notDue.id]: null });
       });
     });
-
   });
 
+  // Several statements that stand or fall together: it takes a transaction, by its type.
   describe('recordOutcomes', () => {
     it("stores the execution, ends or reschedules the run, and writes the job's summary", async () => {
       const job = jobRow();
