@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, startSink } from '@kairos/testkit';
-import { eventually, startTestServer, useTestServer } from '../support/server.js';
+import { databaseKinds } from '@kairos/testkit';
+import { eventually, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
   const t = useTestServer(kind, {
@@ -92,23 +92,16 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
 });
 
 describe('delivery refuses private addresses a name resolves to', () => {
+  // Loopback not allowed, as in production, and every name resolving to it.
+  const t = useTestServer('sqlite', { config: { allowTargets: undefined }, start: { resolver: async () => ['127.0.0.1'] } });
+
   it('does not connect when the target host resolves to loopback', async () => {
-    const db = await createDatabase('sqlite');
-    const sink = await startSink();
-    const server = await startTestServer(db.url, {}, { allowTargets: undefined }, { resolver: async () => ['127.0.0.1'] });
-    try {
-      const api = new Api(server.url);
-      await api.register();
-      // The name passes the static check at creation; only its resolution shows it is local.
-      const job = await api.createJob({ url: `http://sink.example:${sink.port}/rebind`, schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
-      const e = await eventually(async () => (await api.request('GET', `/v1/jobs/${job.id}/executions`)).body.data[0]);
-      expect(e.status).toBe('dead_letter');
-      expect(e.error).toMatch(/refused.*127\.0\.0\.1/);
-      expect(sink.arrivals).toHaveLength(0);
-    } finally {
-      await server.close();
-      await sink.close();
-      await db.drop();
-    }
+    const { api, sink } = t;
+    // The name passes the static check at creation; only its resolution shows it is local.
+    const job = await api.createJob({ url: `http://sink.example:${sink.port}/rebind`, schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
+    const e = await eventually(async () => (await api.request('GET', `/v1/jobs/${job.id}/executions`)).body.data[0]);
+    expect(e.status).toBe('dead_letter');
+    expect(e.error).toMatch(/refused.*127\.0\.0\.1/);
+    expect(sink.arrivals).toHaveLength(0);
   });
 });
