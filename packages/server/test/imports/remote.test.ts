@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase } from '@kairos/testkit';
-import { startTestServer, useTestServer } from '../support/server.js';
+import { Api } from '@kairos/testkit';
+import { useServers, useTestServer } from '../support/server.js';
 
 /** A local server answering as a remote API's public document shows; records what it was asked. */
 async function fakeApi(answer: (req: http.IncomingMessage, url: URL) => { status?: number; body: unknown }) {
@@ -84,6 +84,8 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
     await easycron?.close();
   });
   const t = useTestServer('sqlite', { project: 'remote', config: () => ({ cronjobOrgApiUrl: cronjobOrg.url, easycronApiUrl: easycron.url }) });
+  /** Servers pointed at other fakes, for one test each. */
+  const others = useServers('sqlite');
 
   it('lists the cron-job.org jobs, reads each one\'s details, and imports them', async () => {
     const r = await t.api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'cjo_key' });
@@ -121,8 +123,7 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
       if (url.pathname === '/jobs/12346' && limited) return { status: 429, body: {} };
       return { body: { jobDetails: cronjobOrgDetails[url.pathname.replace('/jobs/', '')] } };
     });
-    const otherDb = await createSqliteDatabase();
-    const other = await startTestServer(otherDb.url, {}, { cronjobOrgApiUrl: strict.url });
+    const { server: other } = await others.start({ config: { cronjobOrgApiUrl: strict.url } });
     try {
       const c = new Api(other.url);
       await c.register('rate limited');
@@ -133,8 +134,6 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
       const later = (await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' })).body.data;
       expect(later).toMatchObject({ imported: 1, skipped: 1, errors: [], jobs: [{ outcome: 'unchanged' }, { outcome: 'created', name: 'Nightly sync' }] });
     } finally {
-      await other.close();
-      await otherDb.drop();
       await strict.close();
     }
   });
@@ -142,18 +141,12 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
   it('says when the service cannot be reached, as a 503', async () => {
     const closed = await fakeApi(() => ({ body: {} }));
     await closed.close();
-    const otherDb = await createSqliteDatabase();
-    const other = await startTestServer(otherDb.url, {}, { cronjobOrgApiUrl: closed.url });
-    try {
-      const c = new Api(other.url);
-      await c.register('down');
-      const r = await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' });
-      expect(r.status).toBe(503);
-      expect(r.body.error.message).toMatch(/^cron-job.org could not be reached/);
-    } finally {
-      await other.close();
-      await otherDb.drop();
-    }
+    const { server: other } = await others.start({ config: { cronjobOrgApiUrl: closed.url } });
+    const c = new Api(other.url);
+    await c.register('down');
+    const r = await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' });
+    expect(r.status).toBe(503);
+    expect(r.body.error.message).toMatch(/^cron-job.org could not be reached/);
   });
   describe("JustRun's /v1/migrate/* over the same imports", () => {
     let jr: Api;
