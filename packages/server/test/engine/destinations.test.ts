@@ -1,18 +1,11 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { type Api, databaseKinds } from '@kairos/testkit';
+import { databaseKinds } from '@kairos/testkit';
 import { useDestinationSinks } from '../support/destinationSinks.js';
-import { eventually, useTestServer } from '../support/server.js';
+import { eventually, executionsOf, useTestServer } from '../support/server.js';
 
 const botToken = '123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0';
 const once = { type: 'once', delay: 50 };
-
-async function executionsOf(api: Api, jobId: string, total: number): Promise<any[]> {
-  return eventually(async () => {
-    const r = await api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
-    return r.body.meta.total >= total ? (r.body.data as any[]).slice().reverse() : undefined;
-  }, 10_000, `${total} executions of ${jobId}`);
-}
 
 describe.each(databaseKinds)('built-in destinations on %s', (kind) => {
   const sinks = useDestinationSinks();

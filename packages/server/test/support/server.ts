@@ -41,6 +41,14 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/** Waits until a job has `total` executions (or more), and gives them oldest first. */
+export function executionsOf(api: Api, jobId: string, total: number): Promise<any[]> {
+  return eventually(async () => {
+    const r = await api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
+    return r.body.meta.total >= total ? (r.body.data as any[]).slice().reverse() : undefined;
+  }, 10_000, `${total} executions of ${jobId}`);
+}
+
 /** What a test server is started with besides its database: each part over the test defaults. */
 export interface ServerSettings {
   /** Engine settings other than the test defaults. */
