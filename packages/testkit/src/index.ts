@@ -1,5 +1,6 @@
 export * from './children.js';
 export * from './databases.js';
+export * from './fakeApi.js';
 export * from './jsonClient.js';
 export * from './paths.js';
 export * from './serverProcess.js';

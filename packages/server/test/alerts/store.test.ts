@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
-import { openStore, type Store } from '../../src/store/connect.js';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '@kairos/testkit';
 import type { AlertRuleRow } from '../../src/store/schema.js';
 import { alertRuleOf, covers } from '../../src/alerts/decideAlerts.js';
 import { alertRulesUsingChannel, deleteAlertRule, enabledAlertRules, insertAlertRule } from '../../src/store/sql/alertRules.js';
 import { alertStates, saveAlertStates } from '../../src/store/sql/alertStates.js';
+import { useStore } from '../support/store.js';
 
 describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
-  let db: TestDatabase;
-  let store: Store;
-
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    store = await openStore(db.url);
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const fixture = useStore(kind);
 
   let n = 0;
   const rule = async (fields: Partial<AlertRuleRow>): Promise<string> => {
@@ -39,7 +28,7 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
       updated_at: n,
       ...fields,
     };
-    await insertAlertRule(store.db, row);
+    await insertAlertRule(fixture.store.db, row);
     return row.id;
   };
 
@@ -53,28 +42,28 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
     await rule({ enabled: 0 });
     await rule({ project_id: 'prj_b' });
     const ids = async (j: { id: string; spaceId: string | null; tags: string[] }) =>
-      (await enabledAlertRules(store.db, ['prj_a'])).filter((r) => covers(alertRuleOf(r), j)).map((r) => r.id);
+      (await enabledAlertRules(fixture.store.db, ['prj_a'])).filter((r) => covers(alertRuleOf(r), j)).map((r) => r.id);
     expect(await ids({ id: 'job_1', spaceId: 'sp_1', tags: ['billing', 'eu'] })).toEqual([all, job, space, tag]);
     expect(await ids({ id: 'job_3', spaceId: null, tags: [] })).toEqual([all]);
   });
 
   it('finds the rules that send to a channel by its exact id', async () => {
-    const users = await alertRulesUsingChannel(store.db, 'prj_a', 'ch_10');
+    const users = await alertRulesUsingChannel(fixture.store.db, 'prj_a', 'ch_10');
     expect(users.map((r) => r.name)).toEqual(['rule 5']);
-    expect(await alertRulesUsingChannel(store.db, 'prj_a', 'ch_')).toEqual([]);
+    expect(await alertRulesUsingChannel(fixture.store.db, 'prj_a', 'ch_')).toEqual([]);
   });
 
   it('keeps cooldown marks per rule, job and event, and drops a rule\'s with it', async () => {
     const kept = await rule({});
     const gone = await rule({});
-    await saveAlertStates(store.db, [
+    await saveAlertStates(fixture.store.db, [
       { rule_id: kept, job_id: 'job_1', event: 'job.failed', last_sent_at: 1 },
       { rule_id: gone, job_id: 'job_1', event: 'job.failed', last_sent_at: 2 },
     ]);
     // Saving again moves the mark on rather than adding one.
-    await saveAlertStates(store.db, [{ rule_id: kept, job_id: 'job_1', event: 'job.failed', last_sent_at: 3 }]);
-    await deleteAlertRule(store.db, gone);
-    const marks = await alertStates(store.db, [kept, gone], ['job_1']);
+    await saveAlertStates(fixture.store.db, [{ rule_id: kept, job_id: 'job_1', event: 'job.failed', last_sent_at: 3 }]);
+    await deleteAlertRule(fixture.store.db, gone);
+    const marks = await alertStates(fixture.store.db, [kept, gone], ['job_1']);
     expect(marks.map((m) => [m.rule_id, Number(m.last_sent_at)])).toEqual([[kept, 3]]);
   });
 });

@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { Api, databaseKinds } from '@kairos/testkit';
-import { startTestServer, useServer } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
 const password = 'correct horse battery';
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -176,8 +176,7 @@ describe.each(databaseKinds)('accounts and sessions on %s', (kind) => {
 
   it('keeps access tokens valid across a restart: the generated secret is stored in the database', async () => {
     const { accessToken, refreshToken } = await anonymous().registerUser('restart@example.com');
-    await t.server.close();
-    t.server = await startTestServer(t.db.url);
+    await t.restart();
     expect((await as(accessToken).request('GET', '/v1/auth/me')).status).toBe(200);
     expect((await anonymous().request('POST', '/v1/auth/refresh', { refreshToken })).status).toBe(200);
   });
@@ -185,7 +184,7 @@ describe.each(databaseKinds)('accounts and sessions on %s', (kind) => {
 
 describe.each(databaseKinds)('access tokens signed with KAIROS_JWT_SECRET on %s', (kind) => {
   const secret = 'an operator secret that is long enough for HS256';
-  const t = useServer(kind, {}, { jwtSecret: secret });
+  const t = useServer(kind, { config: { jwtSecret: secret } });
 
   const sign = (claims: Record<string, unknown>, key: string, exp: number, sub: string) =>
     new SignJWT(claims)

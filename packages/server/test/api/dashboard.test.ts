@@ -2,32 +2,26 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type TestDatabase } from '@kairos/testkit';
-import { startTestServer } from '../support/server.js';
-import type { RunningServer } from '../../src/main.js';
+import { useServer } from '../support/server.js';
 
 describe('the dashboard served at /', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
   let dir: string;
   const page = '<!doctype html><title>Kairos</title><div id="root"></div>';
 
-  beforeAll(async () => {
+  // The dashboard's built files, written before the server starts and removed after it stops.
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'kairos-web-'));
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), page);
     writeFileSync(join(dir, 'assets', 'app-1a2b3c.js'), 'console.log(1)');
     writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-    db = await createDatabase('sqlite');
-    server = await startTestServer(db.url, {}, {}, { dashboardDir: dir });
   });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
+  afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
+  const t = useServer('sqlite', { start: () => ({ dashboardDir: dir }) });
 
-  const get = (path: string) => fetch(server.url + path);
+  const get = (path: string) => fetch(t.server.url + path);
 
   it('serves the page at / and for deep links, never cached stale', async () => {
     for (const path of ['/', '/jobs/job_01abc', '/settings/keys?tab=2', '/calendar']) {
@@ -69,7 +63,7 @@ describe('the dashboard served at /', () => {
   });
 
   it('answers only GET and HEAD with the page', async () => {
-    expect((await fetch(`${server.url}/jobs`, { method: 'POST' })).status).toBe(404);
-    expect((await fetch(`${server.url}/jobs`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${t.server.url}/jobs`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${t.server.url}/jobs`, { method: 'HEAD' })).status).toBe(200);
   });
 });

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds } from '@kairos/testkit';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
-import { eventually, startTestServer, useTestServer } from '../support/server.js';
+import { eventually, useServer, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('inbound webhooks on %s', (kind) => {
   const t = useTestServer(kind, { project: 'inbound' });
@@ -187,6 +187,7 @@ describe.each(databaseKinds)('inbound webhooks on %s', (kind) => {
 
 describe('inbound webhook URLs', () => {
   const t = useTestServer('sqlite');
+  const withPublicUrl = useServer('sqlite', { config: { publicUrl: 'https://kairos.example.com' } });
 
   it('are built from the request host when no public URL is configured', async () => {
     // fetch will not send another Host, so a plain node:http request does.
@@ -211,16 +212,9 @@ describe('inbound webhook URLs', () => {
   it('are built on KAIROS_PUBLIC_URL when it is set', async () => {
     expect(loadConfig({ KAIROS_PUBLIC_URL: 'https://kairos.example.com/' }).publicUrl).toBe('https://kairos.example.com');
     expect(() => loadConfig({ KAIROS_PUBLIC_URL: 'kairos.example.com' })).toThrow(/KAIROS_PUBLIC_URL/);
-    const db = await createDatabase('sqlite');
-    const server = await startTestServer(db.url, {}, { publicUrl: 'https://kairos.example.com' });
-    try {
-      const api = new Api(server.url);
-      await api.register();
-      const r = await api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${t.sink.url}/x` });
-      expect(r.body.data.url).toBe(`https://kairos.example.com/v1/inbound/${r.body.data.slug}`);
-    } finally {
-      await server.close();
-      await db.drop();
-    }
+    const api = new Api(withPublicUrl.server.url);
+    await api.register();
+    const r = await api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${t.sink.url}/x` });
+    expect(r.body.data.url).toBe(`https://kairos.example.com/v1/inbound/${r.body.data.slug}`);
   });
 });

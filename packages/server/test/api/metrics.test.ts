@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase } from '@kairos/testkit';
-import { eventually, startTestServer, useTestServer } from '../support/server.js';
+import { Api } from '@kairos/testkit';
+import { eventually, useServers, useTestServer } from '../support/server.js';
 
 /** The value of one sample line, e.g. `kairos_executions_total{status="success"}`; 0 when absent. */
 function sample(text: string, series: string): number {
@@ -10,6 +10,7 @@ function sample(text: string, series: string): number {
 
 describe('/metrics', () => {
   const t = useTestServer('sqlite', { project: 'metrics', respond: (a) => (a.path.startsWith('/fail') ? { status: 500 } : {}) });
+  const others = useServers('sqlite');
 
   const scrape = async () => {
     const r = await new Api(t.server.url).request('GET', '/metrics');
@@ -52,21 +53,15 @@ describe('/metrics', () => {
   });
 
   it('wants the token when KAIROS_METRICS_TOKEN is set', async () => {
-    const guardedDb = await createSqliteDatabase();
-    const guarded = await startTestServer(guardedDb.url, {}, { metricsToken: 'scrape-me-please' });
-    try {
-      const none = await new Api(guarded.url).request('GET', '/metrics');
-      expect(none.status).toBe(401);
-      expect(none.body.error.code).toBe('unauthorized');
-      expect((await new Api(guarded.url, 'wrong').request('GET', '/metrics')).status).toBe(401);
-      const ok = await new Api(guarded.url, 'scrape-me-please').request('GET', '/metrics');
-      expect(ok.status).toBe(200);
-      expect(ok.body).toContain('kairos_executions_total');
-      const doc = (await new Api(guarded.url).request('GET', '/openapi.json')).body;
-      expect(doc.paths['/metrics'].get.security).toBeUndefined();
-    } finally {
-      await guarded.close();
-      await guardedDb.drop();
-    }
+    const { server: guarded } = await others.start({ config: { metricsToken: 'scrape-me-please' } });
+    const none = await new Api(guarded.url).request('GET', '/metrics');
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('unauthorized');
+    expect((await new Api(guarded.url, 'wrong').request('GET', '/metrics')).status).toBe(401);
+    const ok = await new Api(guarded.url, 'scrape-me-please').request('GET', '/metrics');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain('kairos_executions_total');
+    const doc = (await new Api(guarded.url).request('GET', '/openapi.json')).body;
+    expect(doc.paths['/metrics'].get.security).toBeUndefined();
   });
 });

@@ -1,46 +1,38 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createPostgresDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
+import { Api } from '@kairos/testkit';
 import { routesOf } from '../../src/api/app.js';
 import { Execution, Job } from '../../src/api/v1/schemas/jobs.js';
 import { version } from '../../src/config.js';
-import type { RunningServer } from '../../src/main.js';
 import { executionView, jobView } from '../../src/service/views.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { listExecutions } from '../../src/store/sql/executions.js';
 import { getJob } from '../../src/store/sql/jobs.js';
-import { eventually, startTestServer } from '../support/server.js';
+import { eventually, useServer, useSink } from '../support/server.js';
 
 // PostgreSQL lets the test open the server's database beside it, to compare the API's bodies with
 // what the views make of the same rows.
 describe('OpenAPI document, reference and response schemas', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const t = useServer('postgres');
+  const sinkFixture = useSink();
   let store: Store;
-  let sink: Sink;
   let api: Api;
   let projectId: string;
 
   beforeAll(async () => {
-    db = await createPostgresDatabase();
-    server = await startTestServer(db.url);
-    store = await openStore(db.url);
-    sink = await startSink();
-    api = new Api(server.url);
+    store = await openStore(t.db.url);
+    api = new Api(t.server.url);
     const r = await api.request('POST', '/v1/auth/register-anonymous', { name: 'openapi' });
     api.key = r.body.data.apiKey;
     projectId = r.body.data.project.id;
   });
 
   afterAll(async () => {
-    await server?.close();
     await store?.close();
-    await sink?.close();
-    await db?.drop();
   });
 
   it('serves a valid OpenAPI 3.1 document without credentials', async () => {
-    const r = await new Api(server.url).request('GET', '/openapi.json');
+    const r = await new Api(t.server.url).request('GET', '/openapi.json');
     expect(r.status).toBe(200);
     const doc = r.body;
     const result = await new Validator().validate(doc);
@@ -55,7 +47,7 @@ describe('OpenAPI document, reference and response schemas', () => {
 
   it('describes every registered route, with a tag, and marks the public ones', async () => {
     const doc = (await api.request('GET', '/openapi.json')).body;
-    const routes = routesOf(server.app).filter((r) => !r.hidden && r.method !== 'HEAD');
+    const routes = routesOf(t.server.app).filter((r) => !r.hidden && r.method !== 'HEAD');
     expect(routes.length).toBeGreaterThan(15);
     for (const { method, url } of routes) {
       const operation = doc.paths[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
@@ -66,7 +58,7 @@ describe('OpenAPI document, reference and response schemas', () => {
     // Only our own routes are hidden: the document itself, the reference's pages and assets, the
     // other products' dialects (their clients do not use the SDK the document feeds), and, once
     // built, the dashboard's files and its page for deep links.
-    const hidden = routesOf(server.app).filter((r) => r.hidden);
+    const hidden = routesOf(t.server.app).filter((r) => r.hidden);
     for (const { url } of hidden) expect(url).toMatch(/^\/(openapi\.json$|docs|compat\/|$|\*$|index\.html$|assets\/)/);
     for (const path of ['/v1/auth/login', '/v1/auth/register', '/v1/auth/refresh', '/v1/auth/register-anonymous']) {
       expect(doc.paths[path].post.security, path).toEqual([]);
@@ -78,12 +70,12 @@ describe('OpenAPI document, reference and response schemas', () => {
   });
 
   it('serves a browsable reference at /docs from the package, without credentials', async () => {
-    const anonymous = new Api(server.url);
+    const anonymous = new Api(t.server.url);
     const page = await anonymous.request('GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.body).toContain('swagger-ui');
-    const bundle = await fetch(`${server.url}/docs/static/swagger-ui-bundle.js`);
+    const bundle = await fetch(`${t.server.url}/docs/static/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
     expect((await bundle.text()).length).toBeGreaterThan(100_000);
     const init = await anonymous.request('GET', '/docs/static/swagger-initializer.js');
@@ -93,7 +85,7 @@ describe('OpenAPI document, reference and response schemas', () => {
   });
 
   it('lists in the Job schema every field jobView returns', async () => {
-    const job = await api.createJob({ url: `${sink.url}/x`, payload: { a: 1 }, schedule: { type: 'cron', expression: '@yearly' } });
+    const job = await api.createJob({ url: `${sinkFixture.sink.url}/x`, payload: { a: 1 }, schedule: { type: 'cron', expression: '@yearly' } });
     const row = await getJob(store.db, projectId, job.id);
     const view = jobView(row!);
     const listed = Object.keys(Job.properties);
@@ -103,11 +95,11 @@ describe('OpenAPI document, reference and response schemas', () => {
 
   it('returns a job exactly as the view makes it: payload, body, neither, headers and query', async () => {
     const cases = [
-      { url: `${sink.url}/a`, payload: { nested: { list: [1, 'two', null, true], n: 1.5 } }, headers: { 'X-One': '1' }, query: { b: 2, c: true }, schedule: { type: 'once', delay: '1h' } },
-      { name: 'raw', url: `${sink.url}/b`, body: 'plain text', method: 'PUT', schedule: { type: 'daily', times: ['08:00', '14:30'], timezone: 'Europe/Berlin' }, retryPolicy: { strategy: 'exponential', multiplier: 1.5 } },
-      { url: `${sink.url}/c`, method: 'GET', schedule: { type: 'interval', every: '90s' }, retryPolicy: { strategy: 'none' } },
-      { url: `${sink.url}/d`, payload: 'just a string', schedule: { type: 'weekly', day: 'monday', hour: 9, minute: 30 } },
-      { url: `${sink.url}/e`, payload: null, schedule: { type: 'preset', preset: 'morning' }, timeoutMs: 5_000 },
+      { url: `${sinkFixture.sink.url}/a`, payload: { nested: { list: [1, 'two', null, true], n: 1.5 } }, headers: { 'X-One': '1' }, query: { b: 2, c: true }, schedule: { type: 'once', delay: '1h' } },
+      { name: 'raw', url: `${sinkFixture.sink.url}/b`, body: 'plain text', method: 'PUT', schedule: { type: 'daily', times: ['08:00', '14:30'], timezone: 'Europe/Berlin' }, retryPolicy: { strategy: 'exponential', multiplier: 1.5 } },
+      { url: `${sinkFixture.sink.url}/c`, method: 'GET', schedule: { type: 'interval', every: '90s' }, retryPolicy: { strategy: 'none' } },
+      { url: `${sinkFixture.sink.url}/d`, payload: 'just a string', schedule: { type: 'weekly', day: 'monday', hour: 9, minute: 30 } },
+      { url: `${sinkFixture.sink.url}/e`, payload: null, schedule: { type: 'preset', preset: 'morning' }, timeoutMs: 5_000 },
     ];
     for (const input of cases) {
       const created = await api.request('POST', '/v1/jobs', input);
@@ -125,8 +117,8 @@ describe('OpenAPI document, reference and response schemas', () => {
   });
 
   it('returns executions exactly as the view makes them', async () => {
-    sink.respond = (a) => (a.path === '/exec' ? { status: 500, body: 'nope', headers: { 'x-multi': 'a', 'content-type': 'text/plain' } } : {});
-    const job = await api.createJob({ url: `${sink.url}/exec`, schedule: { type: 'once', delay: 20 }, retryPolicy: { strategy: 'fixed', maxRetries: 1, initialDelayMs: 20 } });
+    sinkFixture.sink.respond = (a) => (a.path === '/exec' ? { status: 500, body: 'nope', headers: { 'x-multi': 'a', 'content-type': 'text/plain' } } : {});
+    const job = await api.createJob({ url: `${sinkFixture.sink.url}/exec`, schedule: { type: 'once', delay: 20 }, retryPolicy: { strategy: 'fixed', maxRetries: 1, initialDelayMs: 20 } });
     const r = await eventually(async () => {
       const page = await api.request('GET', `/v1/jobs/${job.id}/executions`);
       return page.body.data.length === 2 ? page : undefined;
@@ -142,7 +134,7 @@ describe('OpenAPI document, reference and response schemas', () => {
     const asKey = await api.request('GET', '/v1/auth/me');
     expect(Object.keys(asKey.body.data).sort()).toEqual(['apiKey', 'project', 'scopes']);
     expect(Object.keys(asKey.body.data.apiKey).sort()).toEqual(['createdAt', 'id', 'lastFour', 'lastUsedAt', 'name', 'prefix', 'scopes']);
-    const user = new Api(server.url);
+    const user = new Api(t.server.url);
     const registered = await user.registerUser('me@example.com');
     expect(Object.keys(registered).sort()).toEqual(['accessToken', 'accessTokenExpiresAt', 'apiKey', 'project', 'refreshToken', 'user']);
     const asUser = await user.request('GET', '/v1/auth/me');

@@ -1,26 +1,21 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
+import { describe, expect, it } from 'vitest';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
 import { parsePlans } from '../../src/domain/plans.js';
 import { pruneHistory } from '../../src/service/retention.js';
 import { openStore } from '../../src/store/connect.js';
-import type { RunningServer } from '../../src/main.js';
-import { eventually, startTestServer } from '../support/server.js';
+import { eventually, useServers, useSink, useTestServer } from '../support/server.js';
 
 const yearly = { type: 'cron', expression: '@yearly' };
 
 describe.each(databaseKinds)('plans, quotas and usage on %s', (kind) => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const servers = useServers(kind);
+  const quotaSink = useSink();
 
-  async function serverWith(env: Record<string, string>): Promise<{ server: RunningServer; db: TestDatabase }> {
-    const db = await createDatabase(kind);
+  /** A server of its own with the plans an environment gives. */
+  function serverWith(env: Record<string, string>) {
     const { plans, defaultPlan } = loadConfig(env);
-    const server = await startTestServer(db.url, {}, { plans, defaultPlan });
-    cleanup.push(() => db.drop(), () => server.close());
-    return { server, db };
+    return servers.start({ config: { plans, defaultPlan } });
   }
 
   it('gives a self-hosted project the unlimited plan and shows its usage', async () => {
@@ -75,8 +70,7 @@ describe.each(databaseKinds)('plans, quotas and usage on %s', (kind) => {
   });
 
   it('records runs past the daily quota as quota_exceeded without delivering them', async () => {
-    const sink: Sink = await startSink();
-    cleanup.push(() => sink.close());
+    const { sink } = quotaSink;
     const { server } = await serverWith({ KAIROS_PLANS: '{"tiny":{"maxDailyRuns":2}}', KAIROS_DEFAULT_PLAN: 'tiny' });
     const api = new Api(server.url);
     await api.register();
@@ -120,76 +114,65 @@ describe.each(databaseKinds)('plans, quotas and usage on %s', (kind) => {
 });
 
 describe('retention', () => {
+  const plans = parsePlans('{"short":{"retentionDays":1}}');
+  const t = useTestServer('postgres', { project: 'kept', config: { plans, defaultPlan: plans.get('unlimited')! } });
+
   it('prunes execution history and finished one-time jobs past the plan\'s retention, and only those', async () => {
-    const db = await createDatabase('postgres');
-    const sink = await startSink();
-    const plans = parsePlans('{"short":{"retentionDays":1}}');
-    const server = await startTestServer(db.url, {}, { plans, defaultPlan: plans.get('unlimited')! });
+    const { db, server, sink, api: kept } = t;
+    const admin = new Api(server.url);
+    const pruned = await admin.registerUser('ops@example.com');
+    await admin.request('PUT', `/v1/projects/${pruned.project.id}/plan`, { plan: 'short' });
+    await admin.createJob({ url: `${sink.url}/a`, schedule: { type: 'once', delay: 10 } });
+    const waiting = await admin.createJob({ url: `${sink.url}/later`, schedule: { type: 'once', delay: 30 * 86_400_000 } });
+    await kept.createJob({ url: `${sink.url}/b`, schedule: { type: 'once', delay: 10 } });
+    await eventually(async () => ((await admin.request('GET', '/v1/executions')).body.meta.total === 1 && (await kept.request('GET', '/v1/executions')).body.meta.total === 1 ? true : undefined));
+    const store = await openStore(db.url);
     try {
-      const admin = new Api(server.url);
-      const pruned = await admin.registerUser('ops@example.com');
-      const kept = new Api(server.url);
-      await kept.register('kept');
-      await admin.request('PUT', `/v1/projects/${pruned.project.id}/plan`, { plan: 'short' });
-      await admin.createJob({ url: `${sink.url}/a`, schedule: { type: 'once', delay: 10 } });
-      const waiting = await admin.createJob({ url: `${sink.url}/later`, schedule: { type: 'once', delay: 30 * 86_400_000 } });
-      await kept.createJob({ url: `${sink.url}/b`, schedule: { type: 'once', delay: 10 } });
-      await eventually(async () => ((await admin.request('GET', '/v1/executions')).body.meta.total === 1 && (await kept.request('GET', '/v1/executions')).body.meta.total === 1 ? true : undefined));
-      const store = await openStore(db.url);
-      try {
-        expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now())).toBe(0);
-        // The execution and the one-time job it completed; the job still to run stays.
-        expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now() + 86_400_000 + 1_000)).toBe(2);
-      } finally {
-        await store.close();
-      }
-      expect((await admin.request('GET', '/v1/executions')).body.meta.total).toBe(0);
-      expect((await admin.request('GET', '/v1/jobs')).body.data.map((j: { id: string }) => j.id)).toEqual([waiting.id]);
-      expect((await kept.request('GET', '/v1/executions')).body.meta.total).toBe(1);
-      expect((await kept.request('GET', '/v1/jobs')).body.meta.total).toBe(1);
+      expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now())).toBe(0);
+      // The execution and the one-time job it completed; the job still to run stays.
+      expect(await pruneHistory(store, plans, plans.get('unlimited')!, Date.now() + 86_400_000 + 1_000)).toBe(2);
     } finally {
-      await server.close();
-      await sink.close();
-      await db.drop();
+      await store.close();
     }
+    expect((await admin.request('GET', '/v1/executions')).body.meta.total).toBe(0);
+    expect((await admin.request('GET', '/v1/jobs')).body.data.map((j: { id: string }) => j.id)).toEqual([waiting.id]);
+    expect((await kept.request('GET', '/v1/executions')).body.meta.total).toBe(1);
+    expect((await kept.request('GET', '/v1/jobs')).body.meta.total).toBe(1);
   });
 });
 
 describe('plan delivery concurrency', () => {
-  it('keeps a project\'s deliveries in flight within its plan\'s concurrency, others unaffected', async () => {
-    const db = await createDatabase('sqlite');
-    const sink = await startSink();
-    let inFlight = 0;
-    let most = 0;
-    sink.respond = (a) => {
+  let inFlight = 0;
+  let most = 0;
+  const t = useTestServer('sqlite', {
+    project: 'unbounded',
+    respond: (a) => {
       if (!a.path.startsWith('/slow')) return {};
       inFlight++;
       most = Math.max(most, inFlight);
       setTimeout(() => inFlight--, 300);
       return { delayMs: 300 };
-    };
-    const { plans, defaultPlan } = loadConfig({ KAIROS_PLANS: '{"pair":{"concurrency":2}}' });
-    const server = await startTestServer(db.url, {}, { plans, defaultPlan });
-    try {
-      const admin = new Api(server.url);
-      const limited = await admin.registerUser('limits@example.com');
-      await admin.request('PUT', `/v1/projects/${limited.project.id}/plan`, { plan: 'pair' });
-      const free = new Api(server.url);
-      await free.register('unbounded');
-      const at = Date.now() + 500;
-      for (let i = 0; i < 6; i++) await admin.createJob({ url: `${sink.url}/slow/${i}`, schedule: { type: 'once', at } });
-      for (let i = 0; i < 4; i++) await free.createJob({ url: `${sink.url}/fast/${i}`, schedule: { type: 'once', at } });
-      await sink.waitFor(10, 10_000);
-      expect(most).toBe(2);
-      const slow = sink.arrivals.filter((a) => a.path.startsWith('/slow')).map((a) => a.at - at);
-      const fast = sink.arrivals.filter((a) => a.path.startsWith('/fast')).map((a) => a.at - at);
-      // Six runs two at a time take three rounds of 300 ms; the other project is not held back.
-      expect(Math.max(...slow)).toBeGreaterThanOrEqual(550);
-      expect(Math.max(...fast)).toBeLessThan(250);
-    } finally {
-      await server.close();
-      await sink.close();
-      await db.drop();
-    }
+    },
+    config: () => {
+      const { plans, defaultPlan } = loadConfig({ KAIROS_PLANS: '{"pair":{"concurrency":2}}' });
+      return { plans, defaultPlan };
+    },
+  });
+
+  it('keeps a project\'s deliveries in flight within its plan\'s concurrency, others unaffected', async () => {
+    const { server, sink, api: free } = t;
+    const admin = new Api(server.url);
+    const limited = await admin.registerUser('limits@example.com');
+    await admin.request('PUT', `/v1/projects/${limited.project.id}/plan`, { plan: 'pair' });
+    const at = Date.now() + 500;
+    for (let i = 0; i < 6; i++) await admin.createJob({ url: `${sink.url}/slow/${i}`, schedule: { type: 'once', at } });
+    for (let i = 0; i < 4; i++) await free.createJob({ url: `${sink.url}/fast/${i}`, schedule: { type: 'once', at } });
+    await sink.waitFor(10, 10_000);
+    expect(most).toBe(2);
+    const slow = sink.arrivals.filter((a) => a.path.startsWith('/slow')).map((a) => a.at - at);
+    const fast = sink.arrivals.filter((a) => a.path.startsWith('/fast')).map((a) => a.at - at);
+    // Six runs two at a time take three rounds of 300 ms; the other project is not held back.
+    expect(Math.max(...slow)).toBeGreaterThanOrEqual(550);
+    expect(Math.max(...fast)).toBeLessThan(250);
   });
 });

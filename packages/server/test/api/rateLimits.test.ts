@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
+import { Api } from '@kairos/testkit';
 import { classifyRoute } from '../../src/api/plugins/rateLimits.js';
-import { loadConfig, type RateLimits, rateProfiles } from '../../src/config.js';
-import type { RunningServer } from '../../src/main.js';
-import { startTestServer } from '../support/server.js';
+import { type Config, loadConfig, type RateLimits, rateProfiles } from '../../src/config.js';
+import { useServers } from '../support/server.js';
 
 const redisUrl = process.env.KAIROS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Nothing listens here: a Redis that is down. */
@@ -15,21 +14,12 @@ const limitsWith = (overrides: Partial<RateLimits>): RateLimits => ({ ...ratePro
 /** Keys of this test run only, so parallel files and earlier runs never share a counter. */
 const uniquePrefix = () => `kairos-test:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`;
 
-/** Servers started by a test, closed with their databases afterwards. */
+/** Servers started by the tests of a describe block, each with its settings on a fresh SQLite database. */
 function servers() {
-  const started: { server: RunningServer; db: TestDatabase }[] = [];
+  const started = useServers('sqlite');
   return {
-    async start(overrides: Parameters<typeof startTestServer>[2] = {}) {
-      const db = await createSqliteDatabase();
-      const server = await startTestServer(db.url, {}, overrides);
-      started.push({ server, db });
-      return server;
-    },
-    async closeAll() {
-      for (const { server, db } of started.splice(0)) {
-        await server.close();
-        await db.drop();
-      }
+    async start(config: Partial<Config> = {}) {
+      return (await started.start({ config })).server;
     },
   };
 }
@@ -98,7 +88,6 @@ describe('route classes', () => {
 
 describe('rate limits in memory', () => {
   const pool = servers();
-  afterAll(() => pool.closeAll());
 
   it('puts both spellings of the headers on every response, the 401s and 404s too', async () => {
     const server = await pool.start();
@@ -229,7 +218,6 @@ describe('rate limits in Redis', () => {
     await redis.connect();
   });
   afterAll(async () => {
-    await pool.closeAll();
     await redis?.quit();
   });
 

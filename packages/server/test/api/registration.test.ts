@@ -6,7 +6,7 @@ import { useServer } from '../support/server.js';
 const password = 'correct horse battery';
 
 describe.each(databaseKinds)('closed registration on %s', (kind) => {
-  const t = useServer(kind, {}, { registration: 'closed' });
+  const t = useServer(kind, { config: { registration: 'closed' } });
   let admin: { accessToken: string; apiKey: string; user: { isAdmin: boolean } };
   const anonymous = () => new Api(t.server.url);
   const as = (bearer: string) => new Api(t.server.url, bearer);

@@ -1,9 +1,8 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { EventStreamClient } from '../support/eventStream.js';
-import { eventually, startTestServer, useTestServer } from '../support/server.js';
-import type { RunningServer } from '../../src/main.js';
+import { eventually, usePeer, useTestServer } from '../support/server.js';
 import { drainTimeoutMs } from '../../src/api/v1/routes/stream.js';
 
 describe.each(databaseKinds)('GET /v1/stream on %s', (kind) => {
@@ -128,28 +127,13 @@ describe.each(databaseKinds)('GET /v1/stream on %s', (kind) => {
 });
 
 describe('GET /v1/stream across two postgres nodes', () => {
-  let db: TestDatabase;
-  let a: RunningServer;
-  let b: RunningServer;
-  let sink: Sink;
-  beforeAll(async () => {
-    db = await createDatabase('postgres');
-    a = await startTestServer(db.url);
-    b = await startTestServer(db.url);
-    sink = await startSink();
-  });
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await sink?.close();
-    await db?.drop();
-  });
+  const a = useTestServer('postgres', { project: 'cluster' });
+  const b = usePeer(a);
 
   it('shows on one node the executions and job changes made on the other', async () => {
-    const onA = new Api(a.url);
-    await onA.register('cluster');
-    const onB = new Api(b.url, onA.key);
-    const s = await EventStreamClient.open(`${a.url}/v1/stream`, { authorization: `Bearer ${onA.key}` });
+    const { api: onA, sink } = a;
+    const onB = new Api(b.server.url, onA.key);
+    const s = await EventStreamClient.open(`${a.server.url}/v1/stream`, { authorization: `Bearer ${onA.key}` });
     try {
       const job = await onB.createJob({ name: 'on b', url: `${sink.url}/b`, method: 'POST', schedule: { type: 'cron', expression: '@yearly' } });
       await s.waitFor((e) => e.event === 'job' && e.data.id === job.id);

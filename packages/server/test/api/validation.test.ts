@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase } from '@kairos/testkit';
-import { startTestServer, useTestServer } from '../support/server.js';
+import { Api } from '@kairos/testkit';
+import { useServer, useTestServer } from '../support/server.js';
 
 // Validation is the same code on either database, so one is enough here.
 describe('job validation', () => {
   const t = useTestServer('sqlite');
+  // As an operator runs it: loopback and private targets not allowed.
+  const strictServer = useServer('sqlite', { config: { allowTargets: undefined } });
   const url = 'http://127.0.0.1:9/x';
 
   async function rejected(body: unknown, field: string, status = 422) {
@@ -81,17 +83,12 @@ describe('job validation', () => {
     expect(r.body.error.code).toBe('invalid_json');
   });
   it('refuses loopback targets unless the operator allows them', async () => {
-    const strictServer = await startTestServer((await createSqliteDatabase()).url, {}, { allowTargets: undefined });
-    try {
-      const strict = new Api(strictServer.url);
-      await strict.register();
-      for (const target of ['http://127.0.0.1:8080/', 'http://localhost/', 'http://[::1]/', 'http://10.0.0.1/', 'http://169.254.169.254/latest']) {
-        const r = await strict.request('POST', '/v1/jobs', { url: target, schedule: { type: 'once', delay: 1000 } });
-        expect(r.status, target).toBe(422);
-        expect(r.body.error.details[0].field).toBe('url');
-      }
-    } finally {
-      await strictServer.close();
+    const strict = new Api(strictServer.server.url);
+    await strict.register();
+    for (const target of ['http://127.0.0.1:8080/', 'http://localhost/', 'http://[::1]/', 'http://10.0.0.1/', 'http://169.254.169.254/latest']) {
+      const r = await strict.request('POST', '/v1/jobs', { url: target, schedule: { type: 'once', delay: 1000 } });
+      expect(r.status, target).toBe(422);
+      expect(r.body.error.details[0].field).toBe('url');
     }
   });
   it('gives a JSON 404 for unknown routes and jobs', async () => {

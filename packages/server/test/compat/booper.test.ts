@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { idOfUuid } from '../../src/api/compat/ids.js';
 import { loadConfig } from '../../src/config.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/domain/retry.js';
-import type { RunningServer } from '../../src/main.js';
-import { eventually, startTestServer, useTestServer } from '../support/server.js';
+import { eventually, useServer, useTestServer } from '../support/server.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -323,25 +322,13 @@ describe.each(databaseKinds)('Booper dialect on %s', (kind) => {
 });
 
 describe('Booper dialect under rate limits', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createDatabase('sqlite');
-    const limits = loadConfig({}).rateLimits;
-    server = await startTestServer(db.url, {}, { rateLimits: { ...limits, general: { max: 3, windowMs: 60_000 } } });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const t = useServer('sqlite', { config: { rateLimits: { ...loadConfig({}).rateLimits, general: { max: 3, windowMs: 60_000 } } } });
 
   it('answers 429 with Retry-After as { errors: { detail } }', async () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 5; i++) {
-      last = await fetch(`${server.url}/compat/booper/api/jobs/x`, { headers: { authorization: 'kr_live_unknown' } });
+      last = await fetch(`${t.server.url}/compat/booper/api/jobs/x`, { headers: { authorization: 'kr_live_unknown' } });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { loadConfig } from '../../src/config.js';
-import type { RunningServer } from '../../src/main.js';
-import { startTestServer, useTestServer } from '../support/server.js';
+import { useServer, useTestServer } from '../support/server.js';
 
 /** Every field of a listed job runner, with its type. */
 function expectJobRunner(e: any) {
@@ -225,22 +224,10 @@ describe.each(databaseKinds)('Donutwork Job Runner dialect on %s', (kind) => {
 });
 
 describe('Donutwork dialect under rate limits', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    db = await createDatabase('sqlite');
-    const limits = loadConfig({}).rateLimits;
-    server = await startTestServer(db.url, {}, { rateLimits: { ...limits, general: { max: 2, windowMs: 60_000 } } });
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const t = useServer('sqlite', { config: { rateLimits: { ...loadConfig({}).rateLimits, general: { max: 2, windowMs: 60_000 } } } });
 
   it('answers 429 with Retry-After as { error }', async () => {
-    const get = () => fetch(`${server.url}/compat/donutwork/2026-02-01/job-runner.json`, { headers: { 'x-api-key': 'kr_live_unknown' } });
+    const get = () => fetch(`${t.server.url}/compat/donutwork/2026-02-01/job-runner.json`, { headers: { 'x-api-key': 'kr_live_unknown' } });
     expect((await get()).status).toBe(401);
     expect((await get()).status).toBe(401);
     const over = await get();

@@ -7,11 +7,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
+import { Api } from '@kairos/testkit';
 import { parsePlans } from '../../src/domain/plans.js';
-import type { RunningServer } from '../../src/main.js';
-import { eventually, startTestServer } from '../support/server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
+import { eventually, useTestServer } from '../support/server.js';
+import { useSmtpSink } from '../support/smtp.js';
 
 const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 const secret = 'whsec_your_signing_secret';
@@ -33,13 +32,17 @@ async function startReceiver(): Promise<{ url: string; output: string[]; stop: (
 }
 
 describe('JustRun API', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let smtp: SmtpSink;
+  const mail = useSmtpSink();
+  const t = useTestServer('sqlite', {
+    project: 'justrun',
+    respond: (a) => (a.path.startsWith('/fail') ? { status: 503, body: 'down' } : { status: 200, body: '{"ok":true}' }),
+    tuning: { messageRetryMs: 100 },
+    config: () => ({ smtpUrl: mail.smtp.url, emailFrom: 'Kairos <kairos@example.com>' }),
+  });
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let base: string;
   let key: string;
+  /** The native project's key. */
   let kairosKey: string;
   let example: string;
 
@@ -54,22 +57,12 @@ describe('JustRun API', () => {
   };
 
   beforeAll(async () => {
-    sink = await startSink();
-    sink.respond = (a) => (a.path.startsWith('/fail') ? { status: 503, body: 'down' } : { status: 200, body: '{"ok":true}' });
-    smtp = await startSmtpSink();
     receiver = await startReceiver();
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url, { messageRetryMs: 100 }, { smtpUrl: smtp.url, emailFrom: 'Kairos <kairos@example.com>' });
-    base = `${server.url}/compat/justrun`;
-    example = sink.url;
-    const native = new Api(server.url);
-    kairosKey = await native.register('justrun');
+    base = `${t.server.url}/compat/justrun`;
+    example = t.sink.url;
+    kairosKey = t.api.key!;
   });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-    await sink?.close();
-    await smtp?.close();
+  afterAll(() => {
     receiver?.stop();
   });
 
@@ -297,7 +290,7 @@ describe('JustRun API', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { execution_id: expect.any(String), job_id: nightly.id, status: 'pending', triggered_by: 'manual', started_at: iso } });
     const executionId = res.body.data.execution_id;
-    const arrival = await eventually(() => sink.arrivals.find((a) => a.path === '/reports/generate'), 10_000, 'the run');
+    const arrival = await eventually(() => t.sink.arrivals.find((a) => a.path === '/reports/generate'), 10_000, 'the run');
     expect(arrival.headers['x-correlation-id']).toBe(`jr-${executionId}`);
     expect(arrival.body).toBe('{"format": "pdf", "recipients": ["team@example.com"]}');
 
@@ -317,7 +310,7 @@ describe('JustRun API', () => {
     const job = (await call('POST', '/v1/jobs', { name: 'Retried', cron_expression: '0 0 1 1 *', url: `${example}/fail/retried`, retry_policy: 'fixed', retry_max: 2, retry_delay_sec: 1 })).body.data;
     const executionId = (await call('POST', `/v1/jobs/${job.id}/run`)).body.data.execution_id;
     // /v1 lists every attempt.
-    const native = new Api(server.url, key);
+    const native = new Api(t.server.url, key);
     const attempts = await eventually(async () => {
       const r = await native.request('GET', `/v1/jobs/${job.id}/executions`);
       return r.body.data.length === 3 ? r.body.data : undefined;
@@ -334,11 +327,11 @@ describe('JustRun API', () => {
     const run = await fetch(`${base}/v1/jobs/${job.id}/run`, { method: 'POST', headers });
     expect(run.status).toBe(200);
     expect(((await run.json()) as any).data).toMatchObject({ job_id: job.id, status: 'pending' });
-    await eventually(() => sink.arrivals.find((a) => a.path === '/wrapper'), 10_000, 'the run');
+    await eventually(() => t.sink.arrivals.find((a) => a.path === '/wrapper'), 10_000, 'the run');
     expect((await fetch(`${base}/v1/jobs/${job.id}/pause`, { method: 'POST', headers })).status).toBe(200);
     // A paused job can still be run by hand.
     expect((await fetch(`${base}/v1/jobs/${job.id}/run`, { method: 'POST', headers })).status).toBe(200);
-    await eventually(() => (sink.arrivals.filter((a) => a.path === '/wrapper').length === 2 ? true : undefined), 10_000, 'the manual run of the paused job');
+    await eventually(() => (t.sink.arrivals.filter((a) => a.path === '/wrapper').length === 2 ? true : undefined), 10_000, 'the manual run of the paused job');
     expect((await call('DELETE', `/v1/jobs/${job.id}`)).status).toBe(204);
     const portal = await fetch(`${base}/v1/billing/portal`, { method: 'POST', headers, body: '' });
     expect(portal.status).toBe(501);
@@ -469,7 +462,7 @@ describe('JustRun API', () => {
     expect(receiver.output).toContain('Received event: job.executed');
     expect(receiver.output).toContain('Received event: job.failed');
 
-    const native = new Api(server.url, key);
+    const native = new Api(t.server.url, key);
     const notices = await eventually(async () => {
       const r = await native.request('GET', `/v1/alerts/notices?jobId=${jobId}&perPage=100`);
       const settled = r.body.data.filter((n: any) => n.status !== 'pending');
@@ -482,7 +475,7 @@ describe('JustRun API', () => {
     expect(refused.length).toBeGreaterThan(0);
     for (const n of refused) expect(n.lastAttempt.statusCode).toBe(401);
 
-    const sent = await eventually(() => sink.arrivals.find((a) => a.path === '/events' && a.body.includes('"job.failed"')), 10_000, 'the copy');
+    const sent = await eventually(() => t.sink.arrivals.find((a) => a.path === '/events' && a.body.includes('"job.failed"')), 10_000, 'the copy');
     expect(sent.headers['x-justrun-signature']).toBe(`sha256=${createHmac('sha256', secret).update(sent.body).digest('hex')}`);
     expect(JSON.parse(sent.body)).toEqual({
       id: expect.any(String),
@@ -502,7 +495,7 @@ describe('JustRun API', () => {
   });
 
   it('a channel made here is a channel and a project-wide rule in /v1', async () => {
-    const native = new Api(server.url, key);
+    const native = new Api(t.server.url, key);
     const rules = await native.request('GET', '/v1/alerts/rules');
     const rule = rules.body.data.find((r: any) => r.channelIds.includes(webhook.id));
     expect(rule).toMatchObject({ jobId: null, spaceId: null, tag: null, events: ['job.failed', 'job.recovered', 'job.executed'], consecutiveFailuresThreshold: 1, cooldownMinutes: 0 });
@@ -552,7 +545,7 @@ describe('JustRun API', () => {
   });
 
   it('jobs, spaces and keys made here are Kairos ones, visible in /v1', async () => {
-    const native = new Api(server.url, kairosKey);
+    const native = new Api(t.server.url, kairosKey);
     expect((await native.request('GET', `/v1/jobs/${nightly.id}`)).body.data).toMatchObject({ id: nightly.id, name: 'Nightly Report Generator', spaceId: staging.id });
     expect((await native.request('GET', `/v1/spaces/${staging.id}`)).status).toBe(200);
     const keys = await native.request('GET', '/v1/api-keys');
@@ -564,26 +557,13 @@ describe('JustRun API', () => {
 });
 
 describe('JustRun API with per-plan rate limits', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-
-  beforeAll(async () => {
-    sink = await startSink();
-    db = await createSqliteDatabase();
-    // JustRun's Free row: 60 requests and 5 runs a minute.
-    const plans = parsePlans(JSON.stringify({ free: { requestsPerMinute: 60, runNowPerMinute: 5 } }));
-    server = await startTestServer(db.url, {}, { plans, defaultPlan: plans.get('free')! });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-    await sink?.close();
-  });
+  // JustRun's Free row: 60 requests and 5 runs a minute.
+  const plans = parsePlans(JSON.stringify({ free: { requestsPerMinute: 60, runNowPerMinute: 5 } }));
+  const t = useTestServer('sqlite', { project: 'limited', config: { plans, defaultPlan: plans.get('free')! } });
 
   it('counts general requests and runs by the plan, and answers 429 with retry_after', async () => {
-    const native = new Api(server.url);
-    const key = await native.register('limited');
+    const { api: native, sink, server } = t;
+    const key = native.key!;
     const job = await native.createJob({ name: 'limited', url: `${sink.url}/x`, schedule: { type: 'cron', expression: '0 0 1 1 *' }, retryPolicy: { maxRetries: 0 } });
     const base = `${server.url}/compat/justrun/v1`;
     const headers = { authorization: `Bearer ${key}` };

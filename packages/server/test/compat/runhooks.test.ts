@@ -6,21 +6,22 @@
 import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
+import { Api } from '@kairos/testkit';
 import { rateProfiles } from '../../src/config.js';
-import type { RunningServer } from '../../src/main.js';
-import { eventually, startTestServer } from '../support/server.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
+import { eventually, useServer, useServers, useSink } from '../support/server.js';
+import { useSmtpSink } from '../support/smtp.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
 const jwtSecret = 'runhooks-test-secret-0123456789abcdef';
 const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 
 describe('Runhooks API', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let smtp: SmtpSink;
+  // No native project: every account here is made through the dialect.
+  const targets = useSink((a) => (a.path.startsWith('/fail') ? { status: 500, body: 'boom' } : { status: 200, body: '{"ok":true}' }));
+  const mail = useSmtpSink();
+  const t = useServer('sqlite', { tuning: { messageRetryMs: 100 }, config: () => ({ smtpUrl: mail.smtp.url, emailFrom: 'Kairos <kairos@example.com>', jwtSecret }) });
+  /** A server of other settings, for one test. */
+  const others = useServers('sqlite');
   let base: string;
   let apiKey: string;
   /** The document's example target hosts, as the local sink. */
@@ -36,20 +37,9 @@ describe('Runhooks API', () => {
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   };
 
-  beforeAll(async () => {
-    sink = await startSink();
-    sink.respond = (a) => (a.path.startsWith('/fail') ? { status: 500, body: 'boom' } : { status: 200, body: '{"ok":true}' });
-    smtp = await startSmtpSink();
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url, { messageRetryMs: 100 }, { smtpUrl: smtp.url, emailFrom: 'Kairos <kairos@example.com>', jwtSecret });
-    base = `${server.url}/compat/runhooks/api/v1`;
-    example = sink.url;
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-    await sink?.close();
-    await smtp?.close();
+  beforeAll(() => {
+    base = `${t.server.url}/compat/runhooks/api/v1`;
+    example = targets.sink.url;
   });
 
   it('quick start 1: register-anonymous answers a user and an rh_live_ key', async () => {
@@ -284,7 +274,7 @@ describe('Runhooks API', () => {
     webhookAlert = alert.body.data;
     expect(webhookAlert).toMatchObject({ channel: 'webhook', jobId: failing.id, consecutiveFailuresThreshold: 1, cooldownMinutes: 0, enabled: true });
 
-    const notice = await eventually(() => sink.arrivals.find((a) => a.path === '/alert'), 15_000, 'an alert at the webhook');
+    const notice = await eventually(() => targets.sink.arrivals.find((a) => a.path === '/alert'), 15_000, 'an alert at the webhook');
     const envelope = JSON.parse(notice.body);
     expect(envelope).toMatchObject({ type: 'job.failed', data: { jobId: failing.id, statusCode: 500 } });
 
@@ -380,7 +370,7 @@ describe('Runhooks API', () => {
 
   it('alert configs count against the plan, and /v1 sees them as rules with channels', async () => {
     const rules = await call('GET', '/alerts');
-    const native = await new Api(server.url, apiKey).request('GET', '/v1/alerts/rules');
+    const native = await new Api(t.server.url, apiKey).request('GET', '/v1/alerts/rules');
     expect(native.status).toBe(200);
     expect(native.body.data.map((r: any) => r.id).sort()).toEqual(rules.body.data.map((a: any) => a.id).sort());
   });
@@ -461,7 +451,7 @@ describe('Runhooks API', () => {
     const login = await call('POST', '/auth/login', { email: 'me@example.com', password: 'securepass' }, null);
     const refreshToken = login.body.data.tokens.refreshToken;
     // The server's own file, opened beside it (WAL allows a second connection) to read and age the token.
-    const file = new Database(db.url.slice('sqlite:'.length));
+    const file = new Database(t.db.url.slice('sqlite:'.length));
     try {
       file.pragma('busy_timeout = 5000');
       const row = file.prepare('SELECT id, created_at, expires_at FROM refresh_tokens ORDER BY created_at DESC, id DESC LIMIT 1').get() as { id: string; created_at: number; expires_at: number };
@@ -517,11 +507,11 @@ describe('Runhooks API', () => {
   });
 
   it('jobs made here are Kairos jobs: /v1 sees them, and a /v1 key works here', async () => {
-    const native = new Api(server.url, apiKey);
+    const native = new Api(t.server.url, apiKey);
     const seen = await native.request('GET', `/v1/jobs/${syncJob.id}`);
     expect(seen.status).toBe(200);
     expect(seen.body.data).toMatchObject({ id: syncJob.id, name: 'Sync inventory', url: `${example}/sync` });
-    const other = new Api(server.url);
+    const other = new Api(t.server.url);
     const kairosKey = await other.register('native');
     const made = await other.createJob({ name: 'native job', url: `${example}/n`, schedule: { type: 'cron', expression: '0 0 1 1 *' } });
     const res = await call('GET', `/jobs/${made.id}`, undefined, kairosKey);
@@ -545,43 +535,37 @@ describe('Runhooks API', () => {
   });
 
   it('a new account gets the server\'s default plan', async () => {
-    const other = await startTestServer(db.url.replace('kairos.db', 'free.db'), {}, { defaultPlan: (await import('../../src/domain/plans.js')).builtInPlans.find((p) => p.name === 'free')! });
-    try {
-      const reg = await fetch(`${other.url}/compat/runhooks/api/v1/auth/register-anonymous`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      const { data } = (await reg.json()) as any;
-      expect(data.user.plan).toBe('free');
-      const usage = (await (await fetch(`${other.url}/compat/runhooks/api/v1/usage/me`, { headers: { authorization: `Bearer ${data.apiKey}` } })).json()) as any;
-      expect(usage.data.limits).toEqual({ maxJobs: 3, maxDailyRuns: 200, maxMonthlyRuns: 2000, maxRetries: 3, maxRequestTimeoutMs: 30000, maxAlertConfigs: 1, retentionDays: 1, concurrency: 1 });
-      expect(usage.data.usage.jobs).toEqual({ used: 0, limit: 3, unlimited: false });
-      const tooMany = await fetch(`${other.url}/compat/runhooks/api/v1/jobs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${data.apiKey}` },
-        body: JSON.stringify({ name: 'a', schedule: { type: 'cron', expression: '0 0 1 1 *' }, httpConfig: { url: `${example}/a` }, retryPolicy: { maxRetries: 4 } }),
-      });
-      expect(tooMany.status).toBe(403);
-      expect(await tooMany.json()).toEqual({ success: false, error: expect.stringMatching(/retries/) });
-    } finally {
-      await other.close();
-    }
+    const { server: other } = await others.start({ config: { defaultPlan: (await import('../../src/domain/plans.js')).builtInPlans.find((p) => p.name === 'free')! } });
+    const reg = await fetch(`${other.url}/compat/runhooks/api/v1/auth/register-anonymous`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const { data } = (await reg.json()) as any;
+    expect(data.user.plan).toBe('free');
+    const usage = (await (await fetch(`${other.url}/compat/runhooks/api/v1/usage/me`, { headers: { authorization: `Bearer ${data.apiKey}` } })).json()) as any;
+    expect(usage.data.limits).toEqual({ maxJobs: 3, maxDailyRuns: 200, maxMonthlyRuns: 2000, maxRetries: 3, maxRequestTimeoutMs: 30000, maxAlertConfigs: 1, retentionDays: 1, concurrency: 1 });
+    expect(usage.data.usage.jobs).toEqual({ used: 0, limit: 3, unlimited: false });
+    const tooMany = await fetch(`${other.url}/compat/runhooks/api/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${data.apiKey}` },
+      body: JSON.stringify({ name: 'a', schedule: { type: 'cron', expression: '0 0 1 1 *' }, httpConfig: { url: `${example}/a` }, retryPolicy: { maxRetries: 4 } }),
+    });
+    expect(tooMany.status).toBe(403);
+    expect(await tooMany.json()).toEqual({ success: false, error: expect.stringMatching(/retries/) });
   });
 });
 
 describe('Runhooks API under the strict profile, with Redis', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
   let proxy: TcpProxy;
   let base: string;
 
+  // Redis through a proxy the test can cut.
   beforeAll(async () => {
     proxy = await startTcpProxy({ host: '127.0.0.1', port: 6379 });
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url, {}, { rateLimits: rateProfiles.strict, redisUrl: `redis://127.0.0.1:${proxy.port}`, redisPrefix: `rh-test-${process.pid}-${Date.now()}:` });
-    base = `${server.url}/compat/runhooks/api/v1`;
   });
   afterAll(async () => {
-    await server?.close();
-    await db?.drop();
     await proxy?.close();
+  });
+  const t = useServer('sqlite', { config: () => ({ rateLimits: rateProfiles.strict, redisUrl: `redis://127.0.0.1:${proxy.port}`, redisPrefix: `rh-test-${process.pid}-${Date.now()}:` }) });
+  beforeAll(() => {
+    base = `${t.server.url}/compat/runhooks/api/v1`;
   });
 
   it('registration is limited to 5 an hour per address, with draft-7 headers and its envelope on 429', async () => {
@@ -618,21 +602,11 @@ describe('Runhooks API under the strict profile, with Redis', () => {
 });
 
 describe('Runhooks API under the strict profile: the document\'s per-route table', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
+  const targets = useSink();
+  const t = useServer('sqlite', { config: { rateLimits: rateProfiles.strict } });
   let base: string;
-
-  beforeAll(async () => {
-    sink = await startSink();
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url, {}, { rateLimits: rateProfiles.strict });
-    base = `${server.url}/compat/runhooks/api/v1`;
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-    await sink?.close();
+  beforeAll(() => {
+    base = `${t.server.url}/compat/runhooks/api/v1`;
   });
 
   const send = async (method: string, path: string, body?: unknown, key?: string) => {
@@ -652,14 +626,14 @@ describe('Runhooks API under the strict profile: the document\'s per-route table
 
   it('replays 10 a minute, job writes 30 a minute, logins 10 a minute and all routes 100 in 15 minutes, then 429', async () => {
     const key = (await send('POST', '/auth/register-anonymous', { name: 'strict' })).body.data.apiKey;
-    const job = await send('POST', '/jobs', { name: 'Ticks', schedule: { type: 'interval', expression: '1000' }, httpConfig: { url: `${sink.url}/tick` } }, key);
+    const job = await send('POST', '/jobs', { name: 'Ticks', schedule: { type: 'interval', expression: '1000' }, httpConfig: { url: `${targets.sink.url}/tick` } }, key);
     expect(job.status).toBe(201);
     const executionId = await eventually(async () => (await send('GET', `/jobs/${job.body.data.id}/executions`, undefined, key)).body.data.data[0]?.id, 10_000, 'an execution');
     for (let i = 0; i < 10; i++) expect((await send('POST', `/executions/${executionId}/replay`, undefined, key)).status).toBe(202);
     refused(await send('POST', `/executions/${executionId}/replay`, undefined, key), '10;w=60');
 
     for (let i = 1; i < 30; i++) expect((await send('PATCH', `/jobs/${job.body.data.id}`, { name: `Ticks ${i}` }, key)).status).toBe(200);
-    refused(await send('POST', '/jobs', { name: 'One more', schedule: { type: 'cron', expression: '0 0 1 1 *' }, httpConfig: { url: `${sink.url}/x` } }, key), '30;w=60');
+    refused(await send('POST', '/jobs', { name: 'One more', schedule: { type: 'cron', expression: '0 0 1 1 *' }, httpConfig: { url: `${targets.sink.url}/x` } }, key), '30;w=60');
     // Reads are counted by the general limit only.
     expect((await send('GET', '/jobs', undefined, key)).status).toBe(200);
 

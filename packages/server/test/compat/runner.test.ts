@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Api, type Arrival, databaseKinds } from '@kairos/testkit';
 import { idOfUuid } from '../../src/api/compat/ids.js';
-import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
+import { useSmtpSink } from '../support/smtp.js';
 import { eventually, useTestServer } from '../support/server.js';
 // The document's own verify(), unchanged (see the fixture).
 import { verify } from './fixtures/runnerVerify.mjs';
@@ -29,14 +29,8 @@ function expectRunnerJob(job: any) {
 }
 
 describe.each(databaseKinds)('Runner dialect on %s', (kind) => {
-  let smtp: SmtpSink;
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-  });
-  afterAll(async () => {
-    await smtp?.close();
-  });
-  const t = useTestServer(kind, { config: () => ({ smtpUrl: smtp.url }) });
+  const mail = useSmtpSink();
+  const t = useTestServer(kind, { config: () => ({ smtpUrl: mail.smtp.url }) });
   /** Runner's base URL: the document's https://runner.q1w2.dev. */
   let runner: Api;
   beforeAll(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, startSink } from '@kairos/testkit';
-import { eventually, startTestServer, useTestServer } from '../support/server.js';
+import { databaseKinds } from '@kairos/testkit';
+import { eventually, executionsOf, useTestServer } from '../support/server.js';
 
 describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
   const t = useTestServer(kind, {
@@ -16,17 +16,12 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
     },
   });
 
-  const executionsOf = async (jobId: string, total: number) =>
-    eventually(async () => {
-      const r = await t.api.request('GET', `/v1/jobs/${jobId}/executions?perPage=100`);
-      return r.body.meta.total >= total ? (r.body.data as any[]).slice().reverse() : undefined;
-    }, 10_000, `${total} executions of ${jobId}`);
 
   const arrivalsAt = (path: string) => t.sink.arrivals.filter((a) => a.path === path);
 
   it('retries a failing target with fixed backoff, then dead-letters the run and fails the job', async () => {
     const job = await t.api.createJob({ url: `${t.sink.url}/fail-fixed`, payload: {}, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 2, strategy: 'fixed', initialDelayMs: 200 } });
-    const executions = await executionsOf(job.id, 3);
+    const executions = await executionsOf(t.api, job.id, 3);
     expect(executions.map((e) => [e.attempt, e.status, e.statusCode])).toEqual([
       [1, 'failed', 500],
       [2, 'failed', 500],
@@ -50,7 +45,7 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
 
   it('spaces exponential retries by the multiplier', async () => {
     const job = await t.api.createJob({ url: `${t.sink.url}/fail-exp`, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 2, strategy: 'exponential', initialDelayMs: 150, multiplier: 3 } });
-    await executionsOf(job.id, 3);
+    await executionsOf(t.api, job.id, 3);
     const [a, b, c] = arrivalsAt('/fail-exp');
     expect(b!.at - a!.at).toBeGreaterThanOrEqual(150);
     expect(b!.at - a!.at).toBeLessThan(450);
@@ -59,7 +54,7 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
 
   it('completes a job whose retry succeeds', async () => {
     const job = await t.api.createJob({ url: `${t.sink.url}/flaky`, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 3, strategy: 'fixed', initialDelayMs: 100 } });
-    const executions = await executionsOf(job.id, 2);
+    const executions = await executionsOf(t.api, job.id, 2);
     expect(executions.map((e) => [e.attempt, e.status, e.statusCode])).toEqual([
       [1, 'failed', 503],
       [2, 'success', 204],
@@ -69,7 +64,7 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
 
   it('times out a target that answers too late', async () => {
     const job = await t.api.createJob({ url: `${t.sink.url}/slow`, timeoutMs: 1_000, schedule: { type: 'once', delay: 50 }, retryPolicy: { maxRetries: 1, strategy: 'fixed', initialDelayMs: 100 } });
-    const executions = await executionsOf(job.id, 2);
+    const executions = await executionsOf(t.api, job.id, 2);
     expect(executions[0]).toMatchObject({ attempt: 1, status: 'timeout', statusCode: null, error: 'timed out after 1000 ms' });
     expect(executions[0].durationMs).toBeGreaterThanOrEqual(990);
     expect(executions[0].durationMs).toBeLessThan(1_400);
@@ -78,37 +73,30 @@ describe.each(databaseKinds)('delivery outcomes on %s', (kind) => {
 
   it('keeps the first 100 KiB of a response body', async () => {
     const job = await t.api.createJob({ url: `${t.sink.url}/big`, schedule: { type: 'once', delay: 50 } });
-    const [e] = await executionsOf(job.id, 1);
+    const [e] = await executionsOf(t.api, job.id, 1);
     expect(e.status).toBe('success');
     expect(e.responseBody).toHaveLength(100 * 1024);
   });
 
   it('records a refused connection as a failure with its reason', async () => {
     const job = await t.api.createJob({ url: 'http://127.0.0.1:1/nothing-listens', schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
-    const [e] = await executionsOf(job.id, 1);
+    const [e] = await executionsOf(t.api, job.id, 1);
     expect(e.status).toBe('dead_letter');
     expect(e.error).toMatch(/ECONNREFUSED/);
   });
 });
 
 describe('delivery refuses private addresses a name resolves to', () => {
+  // Loopback not allowed, as in production, and every name resolving to it.
+  const t = useTestServer('sqlite', { config: { allowTargets: undefined }, start: { resolver: async () => ['127.0.0.1'] } });
+
   it('does not connect when the target host resolves to loopback', async () => {
-    const db = await createDatabase('sqlite');
-    const sink = await startSink();
-    const server = await startTestServer(db.url, {}, { allowTargets: undefined }, { resolver: async () => ['127.0.0.1'] });
-    try {
-      const api = new Api(server.url);
-      await api.register();
-      // The name passes the static check at creation; only its resolution shows it is local.
-      const job = await api.createJob({ url: `http://sink.example:${sink.port}/rebind`, schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
-      const e = await eventually(async () => (await api.request('GET', `/v1/jobs/${job.id}/executions`)).body.data[0]);
-      expect(e.status).toBe('dead_letter');
-      expect(e.error).toMatch(/refused.*127\.0\.0\.1/);
-      expect(sink.arrivals).toHaveLength(0);
-    } finally {
-      await server.close();
-      await sink.close();
-      await db.drop();
-    }
+    const { api, sink } = t;
+    // The name passes the static check at creation; only its resolution shows it is local.
+    const job = await api.createJob({ url: `http://sink.example:${sink.port}/rebind`, schedule: { type: 'once', delay: 50 }, retryPolicy: { strategy: 'none' } });
+    const e = await eventually(async () => (await api.request('GET', `/v1/jobs/${job.id}/executions`)).body.data[0]);
+    expect(e.status).toBe('dead_letter');
+    expect(e.error).toMatch(/refused.*127\.0\.0\.1/);
+    expect(sink.arrivals).toHaveLength(0);
   });
 });

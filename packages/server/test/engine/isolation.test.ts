@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
-import type { RunningServer } from '../../src/main.js';
-import { startTestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { useSink, useTestServer } from '../support/server.js';
 
 describe('a hanging target and the claim bound', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let hanging: Sink;
-  let healthy: Sink;
-
-  beforeAll(async () => {
-    db = await createDatabase('sqlite');
-    hanging = await startSink();
-    hanging.respond = () => ({ delayMs: 4_000 });
-    healthy = await startSink();
-    // Memory for 20 runs, 2 at a time per origin: 40 runs for a target that hangs would hold
-    // every place if they counted.
-    server = await startTestServer(db.url, { maxHeld: 20, claimBatch: 10, perOriginConcurrency: 2, globalConcurrency: 8 });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await hanging?.close();
-    await healthy?.close();
-    await db?.drop();
-  });
+  // Memory for 20 runs, 2 at a time per origin: 40 runs for a target that hangs would hold
+  // every place if they counted.
+  const t = useTestServer('sqlite', { respond: () => ({ delayMs: 4_000 }), tuning: { maxHeld: 20, claimBatch: 10, perOriginConcurrency: 2, globalConcurrency: 8 } });
+  const healthySink = useSink();
 
   it('keeps claiming for healthy targets while runs queue behind a hanging one', async () => {
-    const api = new Api(server.url);
-    await api.register();
+    const { api, sink: hanging } = t;
+    const { sink: healthy } = healthySink;
     const at = Date.now() + 1_000;
     const jobs = [];
     for (let i = 0; i < 40; i++) jobs.push({ url: `${hanging.url}/hang/${i}`, schedule: { type: 'once', at }, timeoutMs: 5_000, retryPolicy: { strategy: 'none' } });

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
-import type { RunningServer } from '../../src/main.js';
 import { rawRequest } from '../support/rawHttp.js';
-import { startTestServer } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
 /**
  * Issue 6, fault 6: bad input on every endpoint. Generated bodies (any JSON, objects, valid jobs
@@ -23,20 +21,17 @@ interface Answer {
 }
 
 describe('bad input fuzz', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const fixture = useServer('sqlite');
   let pool: Pool;
   let key: string;
   let jobId: string;
 
   beforeAll(async () => {
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url);
     // Input that happens to be valid makes real jobs, to any URL the generators come up with:
     // with the engine stopped nothing is ever delivered, so no traffic leaves 127.0.0.1. The
     // API is unaffected (a stopped engine ignores wake-ups).
-    await server.engine.stop();
-    pool = new Pool(server.url, { connections: 8 });
+    await fixture.server.engine.stop();
+    pool = new Pool(fixture.server.url, { connections: 8 });
     const r = await send('POST', '/v1/auth/register-anonymous', { 'content-type': 'application/json' }, JSON.stringify({ name: 'fuzz' }));
     key = JSON.parse(r.text).data.apiKey;
     const job = await send('POST', '/v1/jobs', json(key), JSON.stringify(validJob()));
@@ -48,8 +43,6 @@ describe('bad input fuzz', () => {
     const common = [...seen.entries()].filter(([k]) => /^(GET|POST|PATCH|DELETE) \/v1\/(jobs|auth|alerts)/.test(k)).sort();
     console.info(`fuzz answers:\n${common.map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
     await pool?.close();
-    await server?.close();
-    await db?.drop();
   });
 
   /** How often each status came back, per endpoint: shows the generators reach past auth and parsing. */
@@ -347,7 +340,7 @@ describe('bad input fuzz', () => {
     await fc.assert(
       fc.asyncProperty(fc.tuple(endpoint, text, fc.boolean(), fc.constantFrom('GET', 'POST', 'DELETE')), async ([path, t, inPath, method]) => {
         const target = (inPath ? `${path}/${t}` : `${path}?q=${t}&page=1`).replace('REAL', jobId);
-        const r = await rawRequest(server.url, method, target, { authorization: `Bearer ${key}` });
+        const r = await rawRequest(fixture.server.url, method, target, { authorization: `Bearer ${key}` });
         check({ status: r.status, text: r.body }, `${method} ${target} (raw)`);
         expect(r.status, target).toBe(400);
       }),

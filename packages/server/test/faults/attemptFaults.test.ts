@@ -1,10 +1,8 @@
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createDatabase, databaseKinds, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
-import { defaultEngineTuning, loadConfig } from '../../src/config.js';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '@kairos/testkit';
+import { loadConfig } from '../../src/config.js';
 import type { EngineSeams } from '../../src/engine/engine.js';
-import { type RunningServer, startServer } from '../../src/main.js';
-import { eventually } from '../support/server.js';
+import { eventually, useTestServer } from '../support/server.js';
 
 /**
  * Issue 14, defect 1: nothing thrown while an attempt is prepared, sent or recorded may hold its
@@ -13,10 +11,6 @@ import { eventually } from '../support/server.js';
  * on a plan with one delivery in flight, so a slot that is never given back stops the project.
  */
 describe.each(databaseKinds)('a throw anywhere in an attempt on %s', (kind) => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let sink: Sink;
-  let api: Api;
   /** Which stage throws now; set by each test for its own job. */
   const faults = { observer: false };
   const deepJson = '['.repeat(25_000) + ']'.repeat(25_000);
@@ -53,34 +47,18 @@ describe.each(databaseKinds)('a throw anywhere in an attempt on %s', (kind) => {
     },
   });
 
-  beforeAll(async () => {
-    db = await createDatabase(kind);
-    sink = await startSink();
+  const t = useTestServer(kind, {
     // A real target whose answer is too deep to keep as `$previous` (JSON.stringify overflows on it).
-    sink.respond = (a) => (a.path === '/deep-answer' ? { status: 200, body: deepJson, headers: { 'content-type': 'application/json' } } : { status: 200, body: 'ok' });
-    const planned = loadConfig({ KAIROS_PLANS: '{"single":{"concurrency":1}}', KAIROS_DEFAULT_PLAN: 'single' });
-    const config = {
-      ...loadConfig({}),
-      port: 0,
-      databaseUrl: db.url,
-      allowTargets: '127.0.0.0/8',
-      logLevel: 'silent',
-      plans: planned.plans,
-      defaultPlan: planned.defaultPlan,
-      engine: { ...defaultEngineTuning, leaseMs: 3_000, shutdownGraceMs: 2_000 },
-    };
-    server = await startServer(config, { logger: pino({ level: 'silent' }), engineSeams: seams });
-    api = new Api(server.url);
-    await api.register();
+    respond: (a) => (a.path === '/deep-answer' ? { status: 200, body: deepJson, headers: { 'content-type': 'application/json' } } : { status: 200, body: 'ok' }),
+    config: () => {
+      const planned = loadConfig({ KAIROS_PLANS: '{"single":{"concurrency":1}}', KAIROS_DEFAULT_PLAN: 'single' });
+      return { allowTargets: '127.0.0.0/8', plans: planned.plans, defaultPlan: planned.defaultPlan };
+    },
+    tuning: { shutdownGraceMs: 2_000 },
+    start: { engineSeams: seams },
   });
 
-  afterAll(async () => {
-    await server?.close();
-    await sink?.close();
-    await db?.drop();
-  });
-
-  const executions = async (jobId: string) => (await api.request('GET', `/v1/jobs/${jobId}/executions`)).body.data as any[];
+  const executions = async (jobId: string) => (await t.api.request('GET', `/v1/jobs/${jobId}/executions`)).body.data as any[];
   const retryOnce = { strategy: 'fixed', maxRetries: 1, initialDelayMs: 100 };
 
   /** The job's two attempts failed with `error` and it was dead-lettered; then the project still delivers. */
@@ -93,65 +71,65 @@ describe.each(databaseKinds)('a throw anywhere in an attempt on %s', (kind) => {
     for (const e of done) expect(e.error).toMatch(error);
     // The project's one slot is free: another job of it is delivered.
     const path = `/after-${jobId}`;
-    await api.createJob({ url: `${sink.url}${path}`, schedule: { type: 'once', delay: 0 }, retryPolicy: { strategy: 'none' } });
-    await eventually(() => (sink.arrivals.some((a) => a.path === path) ? true : undefined), 10_000, 'a delivery after the faulty job');
+    await t.api.createJob({ url: `${t.sink.url}${path}`, schedule: { type: 'once', delay: 0 }, retryPolicy: { strategy: 'none' } });
+    await eventually(() => (t.sink.arrivals.some((a) => a.path === path) ? true : undefined), 10_000, 'a delivery after the faulty job');
     // And nothing is held: no run leased for ever, no slot taken.
     await eventually(() => {
-      const stats = server.engine.stats();
+      const stats = t.server.engine.stats();
       return stats.held === 0 && stats.inFlight === 0 && stats.waiting === 0 ? true : undefined;
     }, 10_000, 'the engine to hold nothing');
   }
 
   it('a plan that throws (the $job view): each attempt fails with the error, is retried, and frees its slot', async () => {
-    const job = await api.createJob({ url: `${sink.url}/plan-throws`, payload: { job: '$job' }, schedule: { type: 'once', delay: '1h' }, retryPolicy: retryOnce });
+    const job = await t.api.createJob({ url: `${t.sink.url}/plan-throws`, payload: { job: '$job' }, schedule: { type: 'once', delay: '1h' }, retryPolicy: retryOnce });
     // A manual run is planned on the main thread, where the view is called (on SQLite a scheduled
     // run is planned on the engine's SQL thread).
-    expect((await api.request('POST', `/v1/jobs/${job.id}/run`)).status).toBe(202);
+    expect((await t.api.request('POST', `/v1/jobs/${job.id}/run`)).status).toBe(202);
     await expectFailedAndFreed(job.id, /could not be prepared: the job cannot be planned: injected: the \$job view failed/);
   });
 
   it('a request that cannot be built: failed attempts, retried, slot freed', async () => {
-    const job = await api.createJob({ url: `${sink.url}/serialize-throws`, payload: { job: '$job' }, schedule: { type: 'once', delay: '1h' }, retryPolicy: retryOnce });
-    expect((await api.request('POST', `/v1/jobs/${job.id}/run`)).status).toBe(202);
+    const job = await t.api.createJob({ url: `${t.sink.url}/serialize-throws`, payload: { job: '$job' }, schedule: { type: 'once', delay: '1h' }, retryPolicy: retryOnce });
+    expect((await t.api.request('POST', `/v1/jobs/${job.id}/run`)).status).toBe(202);
     await expectFailedAndFreed(job.id, /could not be prepared: injected: \$job cannot be serialized/);
   });
 
   it('a delivery that throws, or rejects: failed attempts, retried, slot freed', async () => {
-    const throws = await api.createJob({ url: `${sink.url}/send-throws`, schedule: { type: 'once', delay: 0 }, retryPolicy: retryOnce });
+    const throws = await t.api.createJob({ url: `${t.sink.url}/send-throws`, schedule: { type: 'once', delay: 0 }, retryPolicy: retryOnce });
     await expectFailedAndFreed(throws.id, /injected: the delivery threw/);
-    const rejects = await api.createJob({ url: `${sink.url}/send-rejects`, schedule: { type: 'once', delay: 0 }, retryPolicy: retryOnce });
+    const rejects = await t.api.createJob({ url: `${t.sink.url}/send-rejects`, schedule: { type: 'once', delay: 0 }, retryPolicy: retryOnce });
     await expectFailedAndFreed(rejects.id, /injected: the delivery rejected/);
   });
 
   it('an answer whose outcome cannot be made: failed attempts with that error, retried, slot freed', async () => {
-    const job = await api.createJob({ url: `${sink.url}/answer-unrecordable`, schedule: { type: 'once', delay: 0 }, retryPolicy: retryOnce });
+    const job = await t.api.createJob({ url: `${t.sink.url}/answer-unrecordable`, schedule: { type: 'once', delay: 0 }, retryPolicy: retryOnce });
     await expectFailedAndFreed(job.id, /the outcome could not be recorded: injected: the answer cannot be recorded/);
   });
 
   it('an observer that throws while the outcome is recorded: the outcome is recorded all the same', async () => {
     faults.observer = true;
     try {
-      const job = await api.createJob({ url: `${sink.url}/observed`, schedule: { type: 'once', delay: 0 }, retryPolicy: { strategy: 'none' } });
+      const job = await t.api.createJob({ url: `${t.sink.url}/observed`, schedule: { type: 'once', delay: 0 }, retryPolicy: { strategy: 'none' } });
       const [execution] = await eventually(async () => {
         const list = await executions(job.id);
         return list.length > 0 ? list : undefined;
       }, 10_000, 'the attempt recorded');
       expect(execution.status).toBe('success');
-      await eventually(() => (server.engine.stats().held === 0 ? true : undefined), 10_000, 'the engine to hold nothing');
+      await eventually(() => (t.server.engine.stats().held === 0 ? true : undefined), 10_000, 'the engine to hold nothing');
     } finally {
       faults.observer = false;
     }
   });
 
   it('an answer too deep to keep as $previous: recorded (its body as text), the next attempt sends it', async () => {
-    const job = await api.createJob({ url: `${sink.url}/deep-answer`, payload: { previous: '$previous' }, schedule: { type: 'once', delay: '1h' }, retryPolicy: { strategy: 'none' } });
+    const job = await t.api.createJob({ url: `${t.sink.url}/deep-answer`, payload: { previous: '$previous' }, schedule: { type: 'once', delay: '1h' }, retryPolicy: { strategy: 'none' } });
     for (let round = 1; round <= 2; round++) {
-      expect((await api.request('POST', `/v1/jobs/${job.id}/run`)).status).toBe(202);
+      expect((await t.api.request('POST', `/v1/jobs/${job.id}/run`)).status).toBe(202);
       await eventually(async () => ((await executions(job.id)).length >= round ? true : undefined), 10_000, `attempt ${round} recorded`);
     }
     expect((await executions(job.id)).map((e) => e.status)).toEqual(['success', 'success']);
-    const second = sink.arrivals.filter((a) => a.path === '/deep-answer')[1]!;
+    const second = t.sink.arrivals.filter((a) => a.path === '/deep-answer')[1]!;
     expect(JSON.parse(second.body).previous).toEqual({ status: 'success', statusCode: 200, body: deepJson });
-    await eventually(() => (server.engine.stats().held === 0 ? true : undefined), 10_000, 'the engine to hold nothing');
+    await eventually(() => (t.server.engine.stats().held === 0 ? true : undefined), 10_000, 'the engine to hold nothing');
   });
 });

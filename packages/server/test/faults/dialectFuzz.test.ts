@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
-import type { RunningServer } from '../../src/main.js';
-import { startTestServer } from '../support/server.js';
+import { useServer } from '../support/server.js';
 
 /**
  * Bad input on every route of the Runhooks and JustRun doors: valid requests with one field
@@ -26,8 +24,7 @@ const justRunShape = (body: any) => {
 };
 
 describe('dialect bad input fuzz', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
+  const t = useServer('sqlite');
   let pool: Pool;
   let key: string;
   const ids: Record<string, string> = {};
@@ -56,11 +53,9 @@ describe('dialect bad input fuzz', () => {
   const json = () => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });
 
   beforeAll(async () => {
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url);
     // Valid input makes real jobs and channels; with the engine stopped nothing is delivered.
-    await server.engine.stop();
-    pool = new Pool(server.url, { connections: 8 });
+    await t.server.engine.stop();
+    pool = new Pool(t.server.url, { connections: 8 });
     const r = await send('POST', '/compat/runhooks/api/v1/auth/register-anonymous', { 'content-type': 'application/json' }, '{"name":"fuzz"}');
     key = JSON.parse(r.text).data.apiKey;
     const job = await send('POST', '/compat/justrun/v1/jobs', json(), JSON.stringify({ name: 'fuzz', cron_expression: '0 0 1 1 *', url: 'http://127.0.0.1:9/x' }));
@@ -73,8 +68,6 @@ describe('dialect bad input fuzz', () => {
     const body = [...seen.entries()].filter(([k]) => /^(POST|PATCH|PUT) \S*(\/:id|\/jobs|\/alerts|\/spaces|\/channels|\/api-keys|\/bulk|\/login|\/refresh|\/checkout) ->/.test(k)).sort();
     console.info(`dialect fuzz answers:\n${body.map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
     await pool?.close();
-    await server?.close();
-    await db?.drop();
   });
 
   const anything = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined), fc.string({ maxLength: 300 }), fc.double(), fc.constant(-1), fc.constant(1e309 as number), fc.constant(''));

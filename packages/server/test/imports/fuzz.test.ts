@@ -1,8 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
-import type { RunningServer } from '../../src/main.js';
-import { startTestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server.js';
 
 /**
  * Sources are whatever the user pastes: every generated source, of every format, is answered with
@@ -10,26 +8,15 @@ import { startTestServer } from '../support/server.js';
  * generated is ever kept or delivered.
  */
 describe('imports of generated sources', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let api: Api;
+  const t = useTestServer('sqlite', { project: 'fuzz' });
   const numRuns = 60;
 
   beforeAll(async () => {
-    db = await createSqliteDatabase();
-    server = await startTestServer(db.url);
-    await server.engine.stop();
-    api = new Api(server.url);
-    await api.register('fuzz');
-  });
-
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
+    await t.server.engine.stop();
   });
 
   async function check(body: unknown): Promise<void> {
-    const r = await api.request('POST', '/v1/imports', body);
+    const r = await t.api.request('POST', '/v1/imports', body);
     const what = JSON.stringify(body).slice(0, 300);
     expect(r.status, `${what} -> ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`).toBeLessThan(500);
     if (r.status >= 400) expect(r.body, what).toEqual({ error: { code: expect.any(String), message: expect.any(String), details: expect.any(Array) } });

@@ -140,7 +140,7 @@ TOKEN=tok_live_7f3a9c
 });
 
 describe('POST /v1/imports on a plan with a job limit', () => {
-  const s = useServer('sqlite', {}, { defaultPlan: loadConfig({ KAIROS_DEFAULT_PLAN: 'free' }).defaultPlan });
+  const s = useServer('sqlite', { config: { defaultPlan: loadConfig({ KAIROS_DEFAULT_PLAN: 'free' }).defaultPlan } });
 
   it('imports up to the limit and reports each job past it as an error entry, not a half-import', async () => {
     const api = new Api(s.server.url);

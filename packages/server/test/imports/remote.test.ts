@@ -1,22 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createSqliteDatabase } from '@kairos/testkit';
-import { startTestServer, useTestServer } from '../support/server.js';
-
-/** A local server answering as a remote API's public document shows; records what it was asked. */
-async function fakeApi(answer: (req: http.IncomingMessage, url: URL) => { status?: number; body: unknown }) {
-  const seen: Array<{ path: string; authorization?: string }> = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    seen.push({ path: url.pathname + url.search, authorization: req.headers.authorization });
-    const { status = 200, body } = answer(req, url);
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { Api, type FakeApi, startFakeApi } from '@kairos/testkit';
+import { useServers, useTestServer } from '../support/server.js';
 
 // GET /jobs and GET /jobs/<jobId> as https://docs.cron-job.org/rest-api.html shows them.
 const cronjobOrgJobs = [
@@ -53,18 +37,18 @@ const cronjobOrgDetails: Record<string, unknown> = {
 };
 
 describe('imports fetched from cron-job.org and EasyCron with the user\'s key', () => {
-  let cronjobOrg: Awaited<ReturnType<typeof fakeApi>>;
-  let easycron: Awaited<ReturnType<typeof fakeApi>>;
+  let cronjobOrg: FakeApi;
+  let easycron: FakeApi;
 
   beforeAll(async () => {
-    cronjobOrg = await fakeApi((req, url) => {
+    cronjobOrg = await startFakeApi((req, url) => {
       if (req.headers.authorization !== 'Bearer cjo_key') return { status: 401, body: {} };
       if (url.pathname === '/jobs') return { body: { jobs: cronjobOrgJobs, someFailed: false } };
       const detail = cronjobOrgDetails[url.pathname.replace('/jobs/', '')];
       return detail ? { body: { jobDetails: detail } } : { status: 404, body: {} };
     });
     // /rest/list?token=… as https://www.easycron.com/document/list shows it, one page of two jobs.
-    easycron = await fakeApi((_req, url) => {
+    easycron = await startFakeApi((_req, url) => {
       if (url.pathname !== '/rest/list') return { status: 404, body: {} };
       if (url.searchParams.get('token') !== 'ec_token') return { body: { status: 'error', error: { code: 25, message: 'Invalid token.' } } };
       if (url.searchParams.get('page') !== '1') return { body: { status: 'success', cron_jobs: [] } };
@@ -84,6 +68,8 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
     await easycron?.close();
   });
   const t = useTestServer('sqlite', { project: 'remote', config: () => ({ cronjobOrgApiUrl: cronjobOrg.url, easycronApiUrl: easycron.url }) });
+  /** Servers pointed at other fakes, for one test each. */
+  const others = useServers('sqlite');
 
   it('lists the cron-job.org jobs, reads each one\'s details, and imports them', async () => {
     const r = await t.api.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'cjo_key' });
@@ -116,13 +102,12 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
 
   it("imports the jobs read before cron-job.org's rate limit, and names the others as not read, for an import later", async () => {
     let limited = true;
-    const strict = await fakeApi((_req, url) => {
+    const strict = await startFakeApi((_req, url) => {
       if (url.pathname === '/jobs') return { body: { jobs: cronjobOrgJobs, someFailed: false } };
       if (url.pathname === '/jobs/12346' && limited) return { status: 429, body: {} };
       return { body: { jobDetails: cronjobOrgDetails[url.pathname.replace('/jobs/', '')] } };
     });
-    const otherDb = await createSqliteDatabase();
-    const other = await startTestServer(otherDb.url, {}, { cronjobOrgApiUrl: strict.url });
+    const { server: other } = await others.start({ config: { cronjobOrgApiUrl: strict.url } });
     try {
       const c = new Api(other.url);
       await c.register('rate limited');
@@ -133,27 +118,19 @@ describe('imports fetched from cron-job.org and EasyCron with the user\'s key', 
       const later = (await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' })).body.data;
       expect(later).toMatchObject({ imported: 1, skipped: 1, errors: [], jobs: [{ outcome: 'unchanged' }, { outcome: 'created', name: 'Nightly sync' }] });
     } finally {
-      await other.close();
-      await otherDb.drop();
       await strict.close();
     }
   });
 
   it('says when the service cannot be reached, as a 503', async () => {
-    const closed = await fakeApi(() => ({ body: {} }));
+    const closed = await startFakeApi(() => ({ body: {} }));
     await closed.close();
-    const otherDb = await createSqliteDatabase();
-    const other = await startTestServer(otherDb.url, {}, { cronjobOrgApiUrl: closed.url });
-    try {
-      const c = new Api(other.url);
-      await c.register('down');
-      const r = await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' });
-      expect(r.status).toBe(503);
-      expect(r.body.error.message).toMatch(/^cron-job.org could not be reached/);
-    } finally {
-      await other.close();
-      await otherDb.drop();
-    }
+    const { server: other } = await others.start({ config: { cronjobOrgApiUrl: closed.url } });
+    const c = new Api(other.url);
+    await c.register('down');
+    const r = await c.request('POST', '/v1/imports', { format: 'cronjob-org', apiKey: 'k' });
+    expect(r.status).toBe(503);
+    expect(r.body.error.message).toMatch(/^cron-job.org could not be reached/);
   });
   describe("JustRun's /v1/migrate/* over the same imports", () => {
     let jr: Api;

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, createPostgresDatabase, createSqliteDatabase, type Sink, startSink, type TestDatabase } from '@kairos/testkit';
-import type { RunningServer } from '../../src/main.js';
-import { eventually, startTestServer } from '../support/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Api } from '@kairos/testkit';
+import { eventually, useTestServer } from '../support/server.js';
 
 type Job = Record<string, any>;
 
@@ -12,66 +11,50 @@ const portable = (j: Job) => {
 };
 
 describe('export from SQLite, import into PostgreSQL', () => {
-  let sourceDb: TestDatabase;
-  let targetDb: TestDatabase;
-  let source: RunningServer;
-  let target: RunningServer;
-  let sink: Sink;
-  const a = { api: undefined as unknown as Api };
-  const b = { api: undefined as unknown as Api };
+  let cursor = 0;
+  // The source's sink is every job's target; at /stateful it keeps a cursor in the job's state,
+  // each answer moving it on.
+  const a = useTestServer('sqlite', {
+    project: 'moving out',
+    respond: (arrival) => {
+      if (!arrival.path.startsWith('/stateful')) return {};
+      cursor++;
+      return { headers: { 'kairos-state': JSON.stringify({ cursor }), 'content-type': 'application/json' }, body: JSON.stringify({ answered: cursor }) };
+    },
+  });
+  const b = useTestServer('postgres', { project: 'moving in' });
   let exported: any;
   let masked: any;
   let slug: string;
 
   beforeAll(async () => {
-    sink = await startSink();
-    let cursor = 0;
-    // The target keeps a cursor in the job's state: each answer moves it on.
-    sink.respond = (arrival) => {
-      if (!arrival.path.startsWith('/stateful')) return {};
-      cursor++;
-      return { headers: { 'kairos-state': JSON.stringify({ cursor }), 'content-type': 'application/json' }, body: JSON.stringify({ answered: cursor }) };
-    };
-    [sourceDb, targetDb] = await Promise.all([createSqliteDatabase(), createPostgresDatabase()]);
-    [source, target] = await Promise.all([startTestServer(sourceDb.url), startTestServer(targetDb.url)]);
-    a.api = new Api(source.url);
-    b.api = new Api(target.url);
-    await a.api.register('moving out');
-    await b.api.register('moving in');
-
     const api = a.api;
     const space = (await api.request('POST', '/v1/spaces', { name: 'billing', timezone: 'America/New_York' })).body.data;
     const jobs = [
-      { name: 'cron in a zone', url: `${sink.url}/cron`, schedule: { type: 'cron', expression: '15 9 * * 1-5', timezone: 'Asia/Tokyo' }, headers: { Authorization: 'Bearer mv_secret_123456789' }, tags: ['a', 'b'] },
-      { name: 'interval', url: `${sink.url}/interval`, method: 'POST', payload: { n: 1 }, schedule: { type: 'interval', every: '17m' }, retryPolicy: { strategy: 'linear', maxRetries: 5, initialDelayMs: 2000 }, timeoutMs: 12_000 },
-      { name: 'daily in space', url: `${sink.url}/daily`, schedule: { type: 'daily', times: ['08:00', '17:30'] }, spaceId: space.id, query: { x: '1' } },
-      { name: 'weekly', url: `${sink.url}/weekly`, body: 'raw text', method: 'PUT', schedule: { type: 'weekly', day: 'friday', hour: 16, minute: 45, timezone: 'Europe/Berlin' }, followRedirects: true, callbackUrl: `${sink.url}/callback` },
-      { name: 'once later', url: `${sink.url}/once`, schedule: { type: 'once', at: new Date(Date.now() + 3 * 3_600_000).toISOString() } },
-      { name: 'to slack', destination: { type: 'slack', webhookUrl: `${sink.url}/services/T1/B2/slacksecretvalue` }, payload: { text: 'hello' }, schedule: { type: 'preset', preset: 'evening' } },
+      { name: 'cron in a zone', url: `${a.sink.url}/cron`, schedule: { type: 'cron', expression: '15 9 * * 1-5', timezone: 'Asia/Tokyo' }, headers: { Authorization: 'Bearer mv_secret_123456789' }, tags: ['a', 'b'] },
+      { name: 'interval', url: `${a.sink.url}/interval`, method: 'POST', payload: { n: 1 }, schedule: { type: 'interval', every: '17m' }, retryPolicy: { strategy: 'linear', maxRetries: 5, initialDelayMs: 2000 }, timeoutMs: 12_000 },
+      { name: 'daily in space', url: `${a.sink.url}/daily`, schedule: { type: 'daily', times: ['08:00', '17:30'] }, spaceId: space.id, query: { x: '1' } },
+      { name: 'weekly', url: `${a.sink.url}/weekly`, body: 'raw text', method: 'PUT', schedule: { type: 'weekly', day: 'friday', hour: 16, minute: 45, timezone: 'Europe/Berlin' }, followRedirects: true, callbackUrl: `${a.sink.url}/callback` },
+      { name: 'once later', url: `${a.sink.url}/once`, schedule: { type: 'once', at: new Date(Date.now() + 3 * 3_600_000).toISOString() } },
+      { name: 'to slack', destination: { type: 'slack', webhookUrl: `${a.sink.url}/services/T1/B2/slacksecretvalue` }, payload: { text: 'hello' }, schedule: { type: 'preset', preset: 'evening' } },
     ];
     for (const job of jobs) await api.createJob(job);
-    const paused = await api.createJob({ name: 'paused', url: `${sink.url}/paused`, schedule: { type: 'cron', expression: '0 0 1 * *' } });
+    const paused = await api.createJob({ name: 'paused', url: `${a.sink.url}/paused`, schedule: { type: 'cron', expression: '0 0 1 * *' } });
     await api.request('POST', `/v1/jobs/${paused.id}/pause`);
     // A job that has run and carries state: it is paused before the export and resumed after the import.
-    const stateful = await api.createJob({ name: 'stateful', url: `${sink.url}/stateful`, payload: { cursor: '$state', last: '$previous' }, schedule: { type: 'interval', every: '1s' } });
+    const stateful = await api.createJob({ name: 'stateful', url: `${a.sink.url}/stateful`, payload: { cursor: '$state', last: '$previous' }, schedule: { type: 'interval', every: '1s' } });
     await eventually(async () => ((await api.request('GET', `/v1/jobs/${stateful.id}`)).body.data.lastStatus === 'success' ? true : undefined), 15_000, 'a stateful run');
     await api.request('POST', `/v1/jobs/${stateful.id}/pause`);
-    await eventually(() => (sink.arrivals.filter((x) => x.path.startsWith('/stateful')).length === cursor ? true : undefined), 5_000, 'the last answer');
+    await eventually(() => (a.sink.arrivals.filter((x) => x.path.startsWith('/stateful')).length === cursor ? true : undefined), 5_000, 'the last answer');
 
-    const channel = (await api.request('POST', '/v1/alerts/channels', { type: 'webhook', name: 'pager', config: { url: `${sink.url}/pager`, headers: { 'x-pager-key': 'pk_1234567890abcdef' } } })).body.data;
+    const channel = (await api.request('POST', '/v1/alerts/channels', { type: 'webhook', name: 'pager', config: { url: `${a.sink.url}/pager`, headers: { 'x-pager-key': 'pk_1234567890abcdef' } } })).body.data;
     await api.request('POST', '/v1/alerts/rules', { name: 'billing breaks', channelIds: [channel.id], spaceId: space.id, consecutiveFailuresThreshold: 2 });
-    slug = (await api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${sink.url}/inbound`, name: 'payments', delayMs: 0 })).body.data.slug;
-    await api.request('PATCH', '/v1/project', { badgesEnabled: false, eventsUrl: `${sink.url}/events` });
+    slug = (await api.request('POST', '/v1/inbound-webhooks', { targetUrl: `${a.sink.url}/inbound`, name: 'payments', delayMs: 0 })).body.data.slug;
+    await api.request('PATCH', '/v1/project', { badgesEnabled: false, eventsUrl: `${a.sink.url}/events` });
 
-    const r = await fetch(`${source.url}/v1/export?secrets=true`, { headers: { authorization: `Bearer ${api.key}` } });
+    const r = await fetch(`${a.server.url}/v1/export?secrets=true`, { headers: { authorization: `Bearer ${api.key}` } });
     exported = await r.json();
-    masked = await (await fetch(`${source.url}/v1/export`, { headers: { authorization: `Bearer ${api.key}` } })).json();
-  });
-
-  afterAll(async () => {
-    await Promise.all([source?.close(), target?.close()]);
-    await Promise.all([sourceDb?.drop(), targetDb?.drop()]);
-    await sink?.close();
+    masked = await (await fetch(`${a.server.url}/v1/export`, { headers: { authorization: `Bearer ${api.key}` } })).json();
   });
 
   it('gives the same jobs, with the same next run instants, on the new server', async () => {
@@ -97,18 +80,18 @@ describe('export from SQLite, import into PostgreSQL', () => {
     const rules = (await b.api.request('GET', '/v1/alerts/rules')).body.data;
     expect(rules).toMatchObject([{ name: 'billing breaks', channelIds: [channels[0].id], spaceId: spaces[0].id, consecutiveFailuresThreshold: 2 }]);
     const project = (await b.api.request('GET', '/v1/project')).body.data;
-    expect(project).toMatchObject({ badgesEnabled: false, eventsUrl: `${sink.url}/events` });
-    const posted = await new Api(target.url).request('POST', `/v1/inbound/${slug}`, { event: 'moved' });
+    expect(project).toMatchObject({ badgesEnabled: false, eventsUrl: `${a.sink.url}/events` });
+    const posted = await new Api(b.server.url).request('POST', `/v1/inbound/${slug}`, { event: 'moved' });
     expect(posted.status).toBe(202);
   });
 
   it('carries $state and $previous: the imported job, resumed, sends the cursor and the answer its target last gave', async () => {
     const after: Job[] = (await b.api.request('GET', '/v1/jobs?perPage=100')).body.data;
     const stateful = after.find((j) => j.name === 'stateful')!;
-    const last = sink.arrivals.filter((x) => x.path.startsWith('/stateful')).length;
-    const n = sink.arrivals.length;
+    const last = a.sink.arrivals.filter((x) => x.path.startsWith('/stateful')).length;
+    const n = a.sink.arrivals.length;
     await b.api.request('POST', `/v1/jobs/${stateful.id}/resume`);
-    const hit = await eventually(() => sink.arrivals.slice(n).find((x) => x.path.startsWith('/stateful')), 10_000, 'the imported job firing');
+    const hit = await eventually(() => a.sink.arrivals.slice(n).find((x) => x.path.startsWith('/stateful')), 10_000, 'the imported job firing');
     expect(JSON.parse(hit.body)).toEqual({ cursor: { cursor: last }, last: { status: 'success', statusCode: 200, body: { answered: last } } });
     await b.api.request('POST', `/v1/jobs/${stateful.id}/pause`);
   });
@@ -122,7 +105,7 @@ describe('export from SQLite, import into PostgreSQL', () => {
   });
 
   it('restores what a masked export left out as things to fill in', async () => {
-    const c = new Api(target.url);
+    const c = new Api(b.server.url);
     await c.register('from a masked backup');
     const r = (await c.request('POST', '/v1/imports', { format: 'kairos', source: masked })).body.data;
     const keyed = (await c.request('GET', '/v1/jobs?q=cron%20in')).body.data[0];
@@ -149,18 +132,18 @@ describe('export from SQLite, import into PostgreSQL', () => {
   });
 
   it("keeps a job's delivery style: one made through Runner's door still sends Runner's User-Agent on the new server", async () => {
-    const runner = new Api(`${source.url}/compat/runner`, a.api.key);
-    const made = await runner.request('POST', '/api/v1/jobs', { url: `${sink.url}/runner-style`, runAt: Date.now() + 3_600_000, payload: { invoiceId: 'inv_1' } });
+    const runner = new Api(`${a.server.url}/compat/runner`, a.api.key);
+    const made = await runner.request('POST', '/api/v1/jobs', { url: `${a.sink.url}/runner-style`, runAt: Date.now() + 3_600_000, payload: { invoiceId: 'inv_1' } });
     expect(made.status).toBeLessThan(300);
-    const doc = await (await fetch(`${source.url}/v1/export?secrets=true`, { headers: { authorization: `Bearer ${a.api.key}` } })).json();
-    const exportedJob = doc.jobs.find((j: Job) => j.url === `${sink.url}/runner-style`);
+    const doc = await (await fetch(`${a.server.url}/v1/export?secrets=true`, { headers: { authorization: `Bearer ${a.api.key}` } })).json();
+    const exportedJob = doc.jobs.find((j: Job) => j.url === `${a.sink.url}/runner-style`);
     expect(exportedJob).toMatchObject({ deliveryStyle: 'runner' });
-    const c = new Api(target.url);
+    const c = new Api(b.server.url);
     await c.register('runner style');
     const r = (await c.request('POST', '/v1/imports', { format: 'kairos', source: { ...doc, jobs: [exportedJob] } })).body.data;
     expect(r).toMatchObject({ created: 1, errors: [] });
     await c.request('POST', `/v1/jobs/${r.jobIds[0]}/run`);
-    const hit = await eventually(() => sink.arrivals.find((x) => x.path === '/runner-style'), 10_000, 'the imported Runner job firing');
+    const hit = await eventually(() => a.sink.arrivals.find((x) => x.path === '/runner-style'), 10_000, 'the imported Runner job firing');
     expect(hit.headers['user-agent']).toBe('Runner/1.0');
     expect(JSON.parse(hit.body)).toEqual({ invoiceId: 'inv_1' });
   });

@@ -1,16 +1,15 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
+import { describe, expect, it } from 'vitest';
+import { databaseKinds } from '@kairos/testkit';
 import { compileJobDefinition } from '../../src/domain/jobDefinition.js';
-import { openStore, type Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { newJobRow } from '../../src/store/rows.js';
 import type { JobRow } from '../../src/store/schema.js';
 import { listJobsOfInboundWebhook } from '../../src/store/sql/jobs.js';
-import { useSqliteStore } from '../support/store.js';
+import { useStore } from '../support/store.js';
 
 describe('migrations', () => {
-  const fixture = useSqliteStore();
+  const fixture = useStore('sqlite');
 
   it('runs a migration merged after a later-numbered one already ran (branches hold ranges of numbers)', async () => {
     const { db } = fixture.store;
@@ -26,18 +25,8 @@ describe('migrations', () => {
 });
 
 describe.each(databaseKinds)('0050_job_inbound_webhook on %s', (kind) => {
-  let database: TestDatabase;
-  let store: Store;
+  const fixture = useStore(kind);
   const t0 = 1_900_000_000_000;
-
-  beforeAll(async () => {
-    database = await createDatabase(kind);
-    store = await openStore(database.url);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await database?.drop();
-  });
 
   /** A job row as a database before 0050 held it: no link, only the description. */
   function oldJob(id: string, projectId: string, description: string | null): Omit<JobRow, 'inbound_webhook_id'> {
@@ -48,7 +37,7 @@ describe.each(databaseKinds)('0050_job_inbound_webhook on %s', (kind) => {
   }
 
   it('links the jobs that inbound webhooks made before by their description, and indexes the link', async () => {
-    const { db } = store;
+    const { db } = fixture.store;
     // As a database migrated before 0050: no column, no index, the migration not recorded.
     await db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '0050_job_inbound_webhook' as never).execute();
     await sql`DROP INDEX jobs_inbound_webhook`.execute(db);

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { type Sink, startSink } from '@kairos/testkit';
 import type { Config } from '../../src/config.js';
 import { type SmtpSink, startSmtpSink } from './smtp.js';
@@ -11,6 +12,21 @@ export interface DestinationSinks {
   /** The server settings that point Telegram and email at them. */
   config: Partial<Config>;
   close(): Promise<void>;
+}
+
+/**
+ * The {@link DestinationSinks} for the enclosing describe block, started before a server that is
+ * set up after this call (its `config` given as a function) and closed after it.
+ */
+export function useDestinationSinks(): Omit<DestinationSinks, 'close'> {
+  const fixture = {} as DestinationSinks;
+  beforeAll(async () => {
+    Object.assign(fixture, await startDestinationSinks());
+  });
+  afterAll(async () => {
+    await fixture.close?.();
+  });
+  return fixture;
 }
 
 export async function startDestinationSinks(): Promise<DestinationSinks> {

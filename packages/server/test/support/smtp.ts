@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface ReceivedMail {
   from: string;
@@ -59,4 +60,19 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   sink.url = `smtp://kairos:secret-password@127.0.0.1:${sink.port}`;
   sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return sink;
+}
+
+/**
+ * An SMTP sink for the enclosing describe block, started before a server set up after this call
+ * (give the server's `config` as a function to read its URL) and closed after it.
+ */
+export function useSmtpSink(): { smtp: SmtpSink } {
+  const fixture = {} as { smtp: SmtpSink };
+  beforeAll(async () => {
+    fixture.smtp = await startSmtpSink();
+  });
+  afterAll(async () => {
+    await fixture.smtp?.close();
+  });
+  return fixture;
 }
