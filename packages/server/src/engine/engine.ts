@@ -8,6 +8,7 @@ import type { Store } from '../store/connect.js';
 import type { ExecutionRow, ExecutionStatus, JobRow, RunRow } from '../store/schema.js';
 import { releaseAllLeases, releaseLeases, releaseOwnedLeases, renewLeases } from '../store/sql/leases.js';
 import { releaseAllMessageLeases } from '../store/sql/outbox.js';
+import { newRunRow } from '../store/rows.js';
 import { forgottenRuns, type SignalMessage } from '../store/signals.js';
 import { decideOutcome, type QuotaRefusal } from './decideOutcome.js';
 import type { QuotaGate } from './quotaGate.js';
@@ -301,19 +302,7 @@ export class Engine {
     if (dueAt === null) return;
     const { horizonMs, leaseMs } = this.deps.tuning;
     const soon = dueAt <= now + horizonMs;
-    const run: RunRow = {
-      id: newId('run', now),
-      job_id: fired.job.id,
-      project_id: fired.job.projectId,
-      due_at: dueAt,
-      attempt: 1,
-      delivery_id: newId('dlv', now),
-      triggered_by: 'schedule',
-      lease_owner: soon ? this.nodeId : null,
-      lease_until: soon ? now + leaseMs : null,
-      created_at: now,
-      replay_of: null,
-    };
+    const run = newRunRow({ id: fired.job.id, project_id: fired.job.projectId }, dueAt, now, soon ? { lease_owner: this.nodeId, lease_until: now + leaseMs } : undefined);
     this.writer.addRun(run, fired.job.revision, { dueAt, run, job: fired.job });
   }
 

@@ -1,4 +1,4 @@
-import { type DeliveryStyle, isDeliveryStyle, runnerUserAgent } from '../domain/deliveryStyle.js';
+import { type DeliveryStyle, runnerUserAgent } from '../domain/deliveryStyle.js';
 import { type Destination, destinationHttpRequest, type EmailMessage, emailMessage } from '../domain/destinations.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../domain/retry.js';
 import type { Schedule } from '../domain/schedule.js';
@@ -6,7 +6,7 @@ import { isRecurring } from '../domain/schedule.js';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
 import { runnerSignature, webhookSignature } from '../delivery/signature.js';
-import { followUpUrls } from '../store/rows.js';
+import { followUpUrls, jobColumn } from '../store/rows.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 
 /**
@@ -68,12 +68,6 @@ export interface FollowUps {
   style: DeliveryStyle | null;
 }
 
-const noTags: readonly string[] = Object.freeze([]);
-
-function tagsOf(row: JobRow): readonly string[] {
-  return row.tags === '[]' ? noTags : (JSON.parse(row.tags) as string[]);
-}
-
 function followUpsOf(row: JobRow): FollowUps | null {
   // Most jobs have none of the four: they cost no object and the writer skips them at once.
   if (row.on_complete === null && row.callback_url === null && row.failure_callback_url === null && row.events_url === null) return null;
@@ -86,7 +80,7 @@ function followUpsOf(row: JobRow): FollowUps | null {
   };
 }
 
-const styleOf = (row: JobRow): DeliveryStyle | null => (isDeliveryStyle(row.delivery_style) ? row.delivery_style : null);
+const styleOf = (row: JobRow): DeliveryStyle | null => jobColumn.deliveryStyle(row.delivery_style);
 
 /** A run this node holds a lease on, from its claim until its outcome is written. */
 export interface HeldRun {
@@ -106,16 +100,16 @@ export interface PlanSettings {
 }
 
 export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
-  if (row.destination !== null) return planDestination(row, JSON.parse(row.destination) as Destination, settings);
+  if (row.destination !== null) return planDestination(row, jobColumn.destination(row.destination)!, settings);
   const style = styleOf(row);
   const url = new URL(row.url);
-  const query = JSON.parse(row.query) as Record<string, string>;
+  const query = jobColumn.query(row.query);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const headers = new Map<string, string>([['user-agent', style === 'runner' ? runnerUserAgent : settings.userAgent]]);
   // Runner sends every request as JSON, an empty one included.
   if (row.payload !== null || style === 'runner') headers.set('content-type', 'application/json');
-  for (const [k, v] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) headers.set(k.toLowerCase(), v);
-  const schedule = JSON.parse(row.schedule) as Schedule;
+  for (const [k, v] of Object.entries(jobColumn.headers(row.headers))) headers.set(k.toLowerCase(), v);
+  const schedule = jobColumn.schedule(row.schedule);
   const bodiless = row.method === 'GET' || row.method === 'HEAD';
   const dynamic = !bodiless && hasDynamicFields(row.payload);
   const bodyTemplated = !bodiless && row.payload === null && hasPlaceholders(row.body);
@@ -133,14 +127,14 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     headers: [...headers].flat(),
     body: bodiless ? null : (row.payload ?? row.body),
     timeoutMs: row.timeout_ms,
-    retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
+    retryPolicy: jobColumn.retryPolicy(row.retry_policy),
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
     templated,
     bodyTemplated,
-    dynamicPayload: dynamic ? (JSON.parse(row.payload!) as unknown) : undefined,
+    dynamicPayload: dynamic ? jobColumn.payload(row.payload) : undefined,
     view: dynamic ? settings.jobVariable(row) : undefined,
     state: row.state ?? null,
     previousResult: row.previous_result ?? null,
@@ -148,7 +142,7 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     revision: row.revision,
     followUps: followUpsOf(row),
     spaceId: row.space_id,
-    tags: tagsOf(row),
+    tags: jobColumn.tags(row.tags),
     style,
     planError: null,
   };
@@ -168,7 +162,7 @@ export function planJobOrFailure(row: JobRow, settings: PlanSettings): JobPlan {
 }
 
 function failedPlan(row: JobRow, reason: string): JobPlan {
-  const schedule = parsedOr<Schedule>(row.schedule, { type: 'once', at: row.created_at } as Schedule);
+  const schedule = decodedOr(() => jobColumn.schedule(row.schedule), { type: 'once', at: row.created_at } as Schedule);
   let origin = 'invalid:';
   let path = '';
   try {
@@ -191,7 +185,7 @@ function failedPlan(row: JobRow, reason: string): JobPlan {
     headers: [],
     body: null,
     timeoutMs: row.timeout_ms,
-    retryPolicy: parsedOr<RetryPolicy>(row.retry_policy, DEFAULT_RETRY_POLICY),
+    retryPolicy: decodedOr(() => jobColumn.retryPolicy(row.retry_policy), DEFAULT_RETRY_POLICY),
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: false,
@@ -206,15 +200,15 @@ function failedPlan(row: JobRow, reason: string): JobPlan {
     revision: row.revision,
     followUps: null,
     spaceId: row.space_id,
-    tags: parsedOr<readonly string[]>(row.tags, noTags),
+    tags: decodedOr(() => jobColumn.tags(row.tags), []),
     style: null,
     planError: `the job cannot be planned: ${reason}`,
   };
 }
 
-function parsedOr<T>(json: string, fallback: T): T {
+function decodedOr<T>(decode: () => T, fallback: T): T {
   try {
-    return JSON.parse(json) as T;
+    return decode();
   } catch {
     return fallback;
   }
@@ -225,15 +219,15 @@ function parsedOr<T>(json: string, fallback: T): T {
  * (so retries, timeouts and history work as for any URL); email goes to the email channel.
  */
 function planDestination(row: JobRow, destination: Destination, settings: PlanSettings): JobPlan {
-  const schedule = JSON.parse(row.schedule) as Schedule;
-  const payload = row.payload === null ? null : (JSON.parse(row.payload) as unknown);
+  const schedule = jobColumn.schedule(row.schedule);
+  const payload = row.payload === null ? null : jobColumn.payload(row.payload);
   const common = {
     id: row.id,
     name: row.name,
     projectId: row.project_id,
     method: 'POST',
     timeoutMs: row.timeout_ms,
-    retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
+    retryPolicy: jobColumn.retryPolicy(row.retry_policy),
     schedule,
     recurring: isRecurring(schedule),
     storeResponseBody: row.store_response_body === 1,
@@ -249,7 +243,7 @@ function planDestination(row: JobRow, destination: Destination, settings: PlanSe
     revision: row.revision,
     followUps: followUpsOf(row),
     spaceId: row.space_id,
-    tags: tagsOf(row),
+    tags: jobColumn.tags(row.tags),
     // A destination's request is the service's own (Slack's, Telegram's...): no style applies.
     style: null,
     planError: null,

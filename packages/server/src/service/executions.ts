@@ -1,9 +1,9 @@
 import { AppError } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
 import type { Store } from '../store/connect.js';
 import { type ExecutionFilter, getExecution, listExecutions } from '../store/sql/executions.js';
 import { getJob } from '../store/sql/jobs.js';
 import { insertRuns } from '../store/sql/runs.js';
+import { newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { EngineHooks } from './runChanges.js';
@@ -36,19 +36,7 @@ export function createExecutionsService({ store, engine }: { store: Store; engin
         if (!original) throw AppError.notFound(`Execution ${id}`);
         const job = await getJob(trx, projectId, original.job_id);
         if (!job) throw AppError.notFound(`Job ${original.job_id}`);
-        const run = {
-          id: newId('run', now),
-          job_id: job.id,
-          project_id: projectId,
-          due_at: now,
-          attempt: 1,
-          delivery_id: newId('dlv', now),
-          triggered_by: 'replay' as const,
-          lease_owner: engine.nodeId,
-          lease_until: now + 60_000,
-          created_at: now,
-          replay_of: original.id,
-        };
+        const run = newRunRow(job, now, now, { triggered_by: 'replay', lease_owner: engine.nodeId, lease_until: now + 60_000, replay_of: original.id });
         await insertRuns(trx, store.dialect, [run]);
         return { run, job };
       });

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DestinationSettings } from '../domain/destinations.js';
-import { isDeliveryStyle } from '../domain/deliveryStyle.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { nestingIssues } from '../domain/nesting.js';
+import type { Job } from '../domain/job.js';
 import { compileJobDefinition, type JobDefinition, type JobInput } from '../domain/jobDefinition.js';
 import { allows, assertAllowed, editPlansRun, statusAfterEdit, statusWithSchedule, transitions } from '../domain/jobState.js';
 import { compileNamePattern } from '../domain/namePattern.js';
-import { compileSchedule, firstRunAt, isRecurring, type Schedule } from '../domain/schedule.js';
+import { compileSchedule, firstRunAt, isRecurring } from '../domain/schedule.js';
 import type { Store } from '../store/connect.js';
 import type { Database, IdempotencyKeyRow, JobOriginRow, JobRow, JobStatus, JobWithNextRun, RunRow, SpaceRow } from '../store/schema.js';
 import { listExecutions, listLastAttempts } from '../store/sql/executions.js';
@@ -18,7 +18,7 @@ import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.
 import { getSpacesByIds } from '../store/sql/spaces.js';
 import { getJobOrigins, saveJobOrigins } from '../store/sql/jobOrigins.js';
 import { lockProject } from '../store/sql/accounts.js';
-import { definitionColumns, followUpUrls, type JobLinks, newJobRow, newRunRow } from '../store/rows.js';
+import { decodeJob, definitionColumns, type JobLinks, jobColumn, newJobRow, newRunRow } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { PlansService } from './plans.js';
@@ -124,24 +124,27 @@ class RepeatedRequest extends Error {
 }
 
 /** A stored job as the input that would create it again, for merging a change onto it. */
-function inputOf(row: JobRow): JobInput {
+function inputOf(job: Job): JobInput {
   return {
-    name: row.name ?? undefined,
-    ...(row.destination !== null ? { destination: JSON.parse(row.destination) as unknown } : { url: row.url }),
-    method: row.method,
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    query: JSON.parse(row.query) as Record<string, string>,
-    ...(row.payload !== null ? { payload: JSON.parse(row.payload) as unknown } : row.body !== null ? { body: row.body } : {}),
-    schedule: JSON.parse(row.schedule) as unknown,
-    retryPolicy: JSON.parse(row.retry_policy) as unknown,
-    timeoutMs: row.timeout_ms,
-    description: row.description,
-    tags: JSON.parse(row.tags) as string[],
-    spaceId: row.space_id,
-    storeResponseBody: row.store_response_body === 1,
-    followRedirects: row.follow_redirects === 1,
-    ...followUpUrls(row),
-    deliveryStyle: isDeliveryStyle(row.delivery_style) ? row.delivery_style : null,
+    name: job.name ?? undefined,
+    ...(job.destination !== null ? { destination: job.destination } : { url: job.url }),
+    method: job.method,
+    headers: job.headers,
+    query: job.query,
+    ...(job.payload !== undefined ? { payload: job.payload } : job.body !== null ? { body: job.body } : {}),
+    schedule: job.schedule,
+    retryPolicy: job.retryPolicy,
+    timeoutMs: job.timeoutMs,
+    description: job.description,
+    tags: [...job.tags],
+    spaceId: job.spaceId,
+    storeResponseBody: job.storeResponseBody,
+    followRedirects: job.followRedirects,
+    onComplete: job.onComplete,
+    callbackUrl: job.callbackUrl,
+    failureCallbackUrl: job.failureCallbackUrl,
+    eventsUrl: job.eventsUrl,
+    deliveryStyle: job.deliveryStyle,
   };
 }
 
@@ -247,7 +250,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
   /** A recurring job resumes from now; a one-time job keeps its instant (now, if that has passed). */
   async function resumeIn(trx: Trx, changes: RunChanges, job: JobRow, now: number): Promise<void> {
     assertAllowed('resume', job.id, job.status);
-    const schedule = JSON.parse(job.schedule) as Schedule;
+    const schedule = jobColumn.schedule(job.schedule);
     const dueAt = isRecurring(schedule) ? firstRunAt(schedule, now) : Math.max(now, schedule.at);
     if (dueAt !== null) {
       await insertRuns(trx, store.dialect, [newRunRow(job, dueAt, now)]);
@@ -267,7 +270,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
   async function patchIn(trx: Trx, changes: RunChanges, current: JobRow, patch: JobPatch, now: number): Promise<void> {
     const { status, ...fields } = patch;
     if (Object.keys(fields).length > 0) {
-      const merged = { ...inputOf(current), ...fields };
+      const merged = { ...inputOf(decodeJob(current)), ...fields };
       const spaces = await spacesFor(trx, current.project_id, [merged.spaceId]);
       const space = merged.spaceId ? spaces.get(merged.spaceId) : undefined;
       if (merged.spaceId && !space) throw AppError.validation([{ field: 'spaceId', issue: `no space ${merged.spaceId} in this project` }]);
@@ -276,7 +279,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         { ...merged, schedule: newSchedule ? inheritTimezone(fields.schedule, space) : undefined },
         now,
         checkUrl,
-        newSchedule ? undefined : (JSON.parse(current.schedule) as Schedule),
+        newSchedule ? undefined : jobColumn.schedule(current.schedule),
         destinations,
       );
       if (!compiled.ok) throw AppError.validation(compiled.issues);
@@ -460,7 +463,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 // The same schedule is left out of the change, so the pending run keeps its instant
                 // (an interval's grid does not move because a header changed).
                 const schedule = compileSchedule(inheritTimezone(item.input.schedule, spaces.get(item.input.spaceId ?? '')), now);
-                const sameSchedule = schedule.ok && canonical(schedule.value) === canonical(JSON.parse(job.schedule));
+                const sameSchedule = schedule.ok && canonical(schedule.value) === canonical(jobColumn.schedule(job.schedule));
                 const { schedule: _given, ...rest } = item.input;
                 await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...(sameSchedule ? rest : item.input) }, now);
                 const after = await lock(trx, projectId, job.id);
@@ -720,7 +723,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 break;
               case 'add_tags':
               case 'remove_tags': {
-                const tags = new Set(JSON.parse(job.tags) as string[]);
+                const tags = new Set(jobColumn.tags(job.tags));
                 for (const t of request.tags!) request.action === 'add_tags' ? tags.add(t) : tags.delete(t);
                 if (tags.size > 20) throw AppError.validation([{ field: 'tags', issue: 'a job has at most 20 tags' }]);
                 await updateJob(trx, jobId, { tags: JSON.stringify([...tags]), updated_at: now });

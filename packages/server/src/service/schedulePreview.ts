@@ -2,6 +2,7 @@ import { AppError } from '../domain/errors.js';
 import { compileSchedule, firstRunAt, nextRunAfter, type Schedule } from '../domain/schedule.js';
 import { describeSchedule } from '../domain/scheduleDescription.js';
 import type { Store } from '../store/connect.js';
+import { jobColumn } from '../store/rows.js';
 import { upcomingJobs } from '../store/sql/upcomingRuns.js';
 
 export const previewLimits = { maxCount: 50, defaultCount: 10 } as const;
@@ -51,7 +52,7 @@ export function createSchedulePreviewService({ store }: { store: Store }) {
       const jobs = await upcomingJobs(store.db, projectId, to, limit + 1, jobId);
       let truncated = jobs.length > limit;
       const heads = jobs.map((job) => {
-        const schedule = JSON.parse(job.schedule) as Schedule;
+        const schedule = jobColumn.schedule(job.schedule);
         // An overdue run is not in the window: its schedule goes on from the window's start.
         const first = job.next_at >= from ? job.next_at : nextRunAfter(schedule, job.next_at, from - 1);
         const it = occurrences(schedule, first);

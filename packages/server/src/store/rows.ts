@@ -1,8 +1,152 @@
+import { type DeliveryStyle, isDeliveryStyle } from '../domain/deliveryStyle.js';
+import type { Destination } from '../domain/destinations.js';
 import { newId } from '../domain/ids.js';
+import type { Job } from '../domain/job.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import { statusWithSchedule } from '../domain/jobState.js';
 import { messageAttempts } from '../domain/jobEvents.js';
+import type { RetryPolicy } from '../domain/retry.js';
+import type { Schedule } from '../domain/schedule.js';
 import type { JobRow, OutboxKind, OutboxRow, RunRow } from './schema.js';
+
+// The one codec of job rows: every reader of a job's JSON columns goes through these, and every
+// writer through definitionColumns / encodeJob.
+
+const noTags: readonly string[] = Object.freeze([]);
+
+/**
+ * Each structured column of a job, decoded on its own, for a reader that needs only some of them
+ * (the engine plans a job on every claim and reads only what its deliveries need).
+ */
+export const jobColumn = {
+  /** Most jobs have no tags: they cost no parse and share one frozen array. */
+  tags: (text: string): readonly string[] => (text === '[]' ? noTags : (JSON.parse(text) as string[])),
+  destination: (text: string | null): Destination | null => (text === null ? null : (JSON.parse(text) as Destination)),
+  headers: (text: string): Record<string, string> => JSON.parse(text) as Record<string, string>,
+  query: (text: string): Record<string, string> => JSON.parse(text) as Record<string, string>,
+  /** `undefined` when the job has no payload (a JSON `null` payload is `null`). */
+  payload: (text: string | null): unknown => (text === null ? undefined : (JSON.parse(text) as unknown)),
+  schedule: (text: string): Schedule => JSON.parse(text) as Schedule,
+  retryPolicy: (text: string): RetryPolicy => JSON.parse(text) as RetryPolicy,
+  deliveryStyle: (value: string | null): DeliveryStyle | null => (isDeliveryStyle(value) ? value : null),
+};
+
+/** A job row as the domain record; `nextRunAt` from the row when it was read with its next run. */
+export function decodeJob(row: JobRow & { next_run_at?: number | null }, nextRunAt: number | null = row.next_run_at ?? null): Job {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    tags: jobColumn.tags(row.tags),
+    spaceId: row.space_id,
+    url: row.url,
+    destination: jobColumn.destination(row.destination),
+    method: row.method,
+    headers: jobColumn.headers(row.headers),
+    query: jobColumn.query(row.query),
+    body: row.body,
+    payload: jobColumn.payload(row.payload),
+    schedule: jobColumn.schedule(row.schedule),
+    retryPolicy: jobColumn.retryPolicy(row.retry_policy),
+    ...rowTail(row, nextRunAt),
+  };
+}
+
+/**
+ * A job just made from `def` into `row`: its record without reading back the JSON the row was
+ * given (a create answers with it at once).
+ */
+export function newJob(row: JobRow, nextRunAt: number | null, def: JobDefinition): Job {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    description: row.description,
+    status: row.status,
+    tags: def.tags,
+    spaceId: row.space_id,
+    url: row.url,
+    destination: def.destination,
+    method: row.method,
+    headers: def.headers,
+    query: def.query,
+    body: row.body,
+    payload: jobColumn.payload(def.payload),
+    schedule: def.schedule,
+    retryPolicy: def.retryPolicy,
+    ...rowTail(row, nextRunAt),
+  };
+}
+
+/** The plain columns of a job, in the record's order after its definition. */
+function rowTail(row: JobRow, nextRunAt: number | null) {
+  return {
+    timeoutMs: row.timeout_ms,
+    storeResponseBody: row.store_response_body === 1,
+    followRedirects: row.follow_redirects === 1,
+    ...followUpUrls(row),
+    deliveryStyle: jobColumn.deliveryStyle(row.delivery_style),
+    parentJobId: row.parent_job_id,
+    inboundWebhookId: row.inbound_webhook_id,
+    pausedBy: row.paused_by,
+    revision: row.revision,
+    consecutiveFailures: row.consecutive_failures,
+    state: row.state ?? null,
+    previousResult: row.previous_result ?? null,
+    nextRunAt,
+    lastRunAt: row.last_run_at,
+    lastStatus: row.last_status,
+    lastStatusCode: row.last_status_code,
+    lastDurationMs: row.last_duration_ms,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The row of a job record: decodeJob's inverse (the next run lives in `runs`, not here). */
+export function encodeJob(job: Job): JobRow {
+  return {
+    id: job.id,
+    project_id: job.projectId,
+    name: job.name,
+    status: job.status,
+    url: job.url,
+    destination: job.destination === null ? null : JSON.stringify(job.destination),
+    method: job.method,
+    headers: JSON.stringify(job.headers),
+    query: JSON.stringify(job.query),
+    body: job.body,
+    payload: job.payload === undefined ? null : JSON.stringify(job.payload),
+    schedule: JSON.stringify(job.schedule),
+    retry_policy: JSON.stringify(job.retryPolicy),
+    timeout_ms: job.timeoutMs,
+    last_run_at: job.lastRunAt,
+    last_status: job.lastStatus,
+    last_status_code: job.lastStatusCode,
+    last_duration_ms: job.lastDurationMs,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+    description: job.description,
+    tags: JSON.stringify(job.tags),
+    space_id: job.spaceId,
+    store_response_body: job.storeResponseBody ? 1 : 0,
+    paused_by: job.pausedBy,
+    revision: job.revision,
+    follow_redirects: job.followRedirects ? 1 : 0,
+    state: job.state,
+    previous_result: job.previousResult,
+    on_complete: job.onComplete,
+    callback_url: job.callbackUrl,
+    failure_callback_url: job.failureCallbackUrl,
+    events_url: job.eventsUrl,
+    parent_job_id: job.parentJobId,
+    consecutive_failures: job.consecutiveFailures,
+    delivery_style: job.deliveryStyle,
+    inbound_webhook_id: job.inboundWebhookId,
+  };
+}
 
 /** The columns a job definition sets, for a new job or a changed one. */
 export function definitionColumns(def: JobDefinition) {
@@ -70,7 +214,11 @@ export function newJobRow(projectId: string, def: JobDefinition, hasRun: boolean
   };
 }
 
-/** A run of a job due at `dueAt`, pending unless `fields` lease it. */
+/**
+ * The one builder of run rows: a run of `job` due at `dueAt`, its first attempt with a new
+ * delivery id, scheduled and pending unless `fields` say otherwise (a lease for a run its node
+ * delivers at once, `triggered_by`, `replay_of`).
+ */
 export function newRunRow(job: Pick<JobRow, 'id' | 'project_id'>, dueAt: number, now: number, fields: Partial<RunRow> = {}): RunRow {
   return {
     id: newId('run', now),
