@@ -122,7 +122,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     inboundWebhooks,
     projectSettings,
     apis: { cronjobOrgApiUrl: config.cronjobOrgApiUrl, easycronApiUrl: config.easycronApiUrl },
-    publicUrl: config.publicUrl ?? undefined,
   });
   const exports = createExportsService({ store });
 

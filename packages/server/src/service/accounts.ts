@@ -13,7 +13,7 @@ import type { Caller, Principal } from './caller.js';
 import type { Page } from './page.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { refreshTokenTtlMs, type SessionTokens } from './sessions.js';
-import { apiKeyView, projectView, userView } from './views.js';
+import { decodeApiKey, decodeProject, decodeUser } from '../store/rows.js';
 
 // The doors import these from here (api/authenticate.ts).
 export type { Caller, Principal, Scope } from './caller.js';
@@ -98,7 +98,7 @@ export function createAccountsService({ store, sessions, registration }: Account
         await insertProject(trx, project);
         await insertApiKey(trx, row);
       });
-      return { apiKey: key, project: projectView(project) };
+      return { apiKey: key, project: decodeProject(project) };
     },
 
     /**
@@ -126,7 +126,7 @@ export function createAccountsService({ store, sessions, registration }: Account
         await insertApiKey(trx, key.row);
         await insertRefreshToken(trx, refresh.row);
       });
-      return { user: userView(user), project: projectView(project), ...(await tokensFor(user.id, refresh, now)), apiKey: key.key };
+      return { user: decodeUser(user), project: decodeProject(project), ...(await tokensFor(user.id, refresh, now)), apiKey: key.key };
     },
 
     /** A new session for a known email and the right password; one answer for every failure. */
@@ -137,7 +137,7 @@ export function createAccountsService({ store, sessions, registration }: Account
       const now = Date.now();
       const refresh = newRefreshToken(user.id, newId('ses', now), now);
       await insertRefreshToken(store.db, refresh.row);
-      return { user: userView(user), ...(await tokensFor(user.id, refresh, now)) };
+      return { user: decodeUser(user), ...(await tokensFor(user.id, refresh, now)) };
     },
 
     /**
@@ -208,11 +208,11 @@ export function createAccountsService({ store, sessions, registration }: Account
         const user = await getUser(store.db, principal.userId);
         if (!user) throw new AppError('unauthorized', 'This account no longer exists.');
         const { rows } = await listOwnedProjects(store.db, user.id, 0, 1_000);
-        return { user: userView(user), projects: rows.map(projectView) };
+        return { user: decodeUser(user), projects: rows.map(decodeProject) };
       }
-      const [project, key] = await Promise.all([getProject(store.db, principal.projectId), findKeyView(principal)]);
+      const [project, key] = await Promise.all([getProject(store.db, principal.projectId), getApiKey(store.db, principal.projectId, principal.keyId)]);
       if (!project || !key) throw new AppError('unauthorized', 'The API key is not valid or has been revoked.');
-      return { project: projectView(project), scopes: [...principal.scopes], apiKey: key };
+      return { project: decodeProject(project), scopes: [...principal.scopes], apiKey: decodeApiKey(key) };
     },
 
     /**
@@ -227,9 +227,9 @@ export function createAccountsService({ store, sessions, registration }: Account
         caller.keyId === undefined ? undefined : getApiKey(store.db, caller.projectId, caller.keyId),
       ]);
       return {
-        project: projectView(project),
-        user: owner ? { ...userView(owner), updatedAt: new Date(owner.updated_at).toISOString() } : null,
-        apiKey: key ? apiKeyView(key) : null,
+        project: decodeProject(project),
+        user: owner ? decodeUser(owner) : null,
+        apiKey: key ? decodeApiKey(key) : null,
       };
     },
 
@@ -237,10 +237,10 @@ export function createAccountsService({ store, sessions, registration }: Account
     async listProjects(principal: Principal, { page, perPage }: Page) {
       if (principal.kind === 'user') {
         const { rows, total } = await listOwnedProjects(store.db, principal.userId, (page - 1) * perPage, perPage);
-        return { items: rows.map(projectView), total };
+        return { items: rows.map(decodeProject), total };
       }
       const project = await getProject(store.db, principal.projectId);
-      return { items: project && page === 1 ? [projectView(project)] : [], total: project ? 1 : 0 };
+      return { items: project && page === 1 ? [decodeProject(project)] : [], total: project ? 1 : 0 };
     },
 
     /** 403 unless the principal is the operator's admin (signed in; an admin's API key does not count). */
@@ -256,14 +256,9 @@ export function createAccountsService({ store, sessions, registration }: Account
       const now = Date.now();
       const project: ProjectRow = { id: newId('prj', now), name, owner_id: principal.userId, created_at: now };
       await insertProject(store.db, project);
-      return projectView(project);
+      return decodeProject(project);
     },
   };
-
-  async function findKeyView(principal: Extract<Principal, { kind: 'key' }>) {
-    const row = await getApiKey(store.db, principal.projectId, principal.keyId);
-    return row ? apiKeyView(row) : undefined;
-  }
 }
 
 function projectNotFound(id: string): AppError {

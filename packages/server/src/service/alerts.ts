@@ -17,7 +17,8 @@ import { getSpacesByIds } from '../store/sql/spaces.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { PlansService } from './plans.js';
-import { type AlertChannelView, type AlertRuleView, alertChannelView, alertNoticeView, alertRuleView } from './views.js';
+import type { AlertChannel, AlertRule } from '../domain/records.js';
+import { decodeAlertChannel, decodeAlertNotice, decodeAlertRule } from '../store/rows.js';
 
 export interface AlertsServiceDeps {
   store: Store;
@@ -101,18 +102,18 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     const now = Date.now();
     const row: AlertRuleRow = { id: newId('alr', now), project_id: projectId, ...ruleColumns(spec), created_at: now, updated_at: now };
     await insertAlertRule(trx, row);
-    return alertRuleView(row);
+    return decodeAlertRule(row);
   }
 
   /** Changes the given fields; naming one of jobId, spaceId and tag replaces the rule's scope. */
   async function changeRule(trx: Executor, projectId: string, row: AlertRuleRow, input: Record<string, unknown>) {
-    const { id: _id, createdAt: _c, updatedAt: _u, ...stored } = alertRuleView(row);
+    const { id: _id, createdAt: _c, updatedAt: _u, ...stored } = decodeAlertRule(row);
     const rescoped = scopeFields.some((f) => input[f] !== undefined);
     const merged: Record<string, unknown> = { ...stored, ...(rescoped ? { jobId: null, spaceId: null, tag: null } : {}), ...input };
     const spec = compiledRule(merged);
     await checkReferences(trx, projectId, spec);
     await updateAlertRule(trx, row.id, { ...ruleColumns(spec), updated_at: Date.now() });
-    return alertRuleView((await getAlertRule(trx, projectId, row.id))!);
+    return decodeAlertRule((await getAlertRule(trx, projectId, row.id))!);
   }
 
   return {
@@ -121,15 +122,15 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const now = Date.now();
       const row: AlertChannelRow = { id: newId('ch', now), project_id: projectId, type: spec.type, name: spec.name, config: JSON.stringify(spec.config), created_at: now, updated_at: now };
       await insertAlertChannel(store.db, row);
-      return alertChannelView(row);
+      return decodeAlertChannel(row);
     },
 
     async listChannels(projectId: string, { page, perPage }: Page) {
       const { rows, total } = await listAlertChannels(store.db, projectId, (page - 1) * perPage, perPage);
-      return { items: rows.map(alertChannelView), total };
+      return { items: rows.map(decodeAlertChannel), total };
     },
 
-    getChannel: async (projectId: string, id: string) => alertChannelView(await loadChannel(store.db, projectId, id)),
+    getChannel: async (projectId: string, id: string) => decodeAlertChannel(await loadChannel(store.db, projectId, id)),
 
     /**
      * A new name keeps the config; a new config replaces the old one whole (its secrets given
@@ -139,9 +140,9 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const row = await loadChannel(store.db, projectId, id);
       const type = input.type ?? row.type;
       if (type !== row.type && input.config === undefined) throw AppError.validation([{ field: 'config', issue: `is required when the type changes to ${type}` }]);
-      const spec = compiledChannel({ type, name: input.name ?? row.name, config: input.config ?? (JSON.parse(row.config) as unknown) }, deps);
+      const spec = compiledChannel({ type, name: input.name ?? row.name, config: input.config ?? decodeAlertChannel(row).config }, deps);
       await updateAlertChannel(store.db, id, { type: spec.type, name: spec.name, config: JSON.stringify(spec.config), updated_at: Date.now() });
-      return alertChannelView(await loadChannel(store.db, projectId, id));
+      return decodeAlertChannel(await loadChannel(store.db, projectId, id));
     },
 
     /**
@@ -158,7 +159,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           const rest: typeof users = [];
           for (const user of users) {
             const rule = await loadRule(trx, projectId, user.id);
-            if ((JSON.parse(rule.channel_ids) as string[]).length === 1) await deleteAlertRule(trx, rule.id);
+            if (decodeAlertRule(rule).channelIds.length === 1) await deleteAlertRule(trx, rule.id);
             else rest.push(user);
           }
           users = rest;
@@ -195,21 +196,22 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       return inTransaction(store, async (trx) => {
         await insertAlertChannel(trx, channel);
         const rule = await insertRule(trx, projectId, spec);
-        return { rule, channels: [alertChannelView(channel)] };
+        return { rule, channels: [decodeAlertChannel(channel)] };
       });
     },
 
     /** Every rule of the project (at most 1 000) with the channels it sends to. */
     async listRulesWithChannels(projectId: string) {
       const { rows } = await listAlertRules(store.db, projectId, 0, 1_000);
-      const ids = [...new Set(rows.flatMap((r) => JSON.parse(r.channel_ids) as string[]))];
-      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, ids)).map((c) => [c.id, alertChannelView(c)]));
-      return rows.map((r) => withChannels(alertRuleView(r), channels));
+      const rules = rows.map(decodeAlertRule);
+      const ids = [...new Set(rules.flatMap((r) => r.channelIds))];
+      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, ids)).map((c) => [c.id, decodeAlertChannel(c)]));
+      return rules.map((r) => withChannels(r, channels));
     },
 
     async getRuleWithChannels(projectId: string, id: string) {
-      const rule = alertRuleView(await loadRule(store.db, projectId, id));
-      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, rule.channelIds)).map((c) => [c.id, alertChannelView(c)]));
+      const rule = decodeAlertRule(await loadRule(store.db, projectId, id));
+      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, rule.channelIds)).map((c) => [c.id, decodeAlertChannel(c)]));
       return withChannels(rule, channels);
     },
 
@@ -218,16 +220,16 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       return inTransaction(store, async (trx) => {
         await serialise(trx, projectId);
         const row = await loadRule(trx, projectId, id);
-        const channelId = (JSON.parse(row.channel_ids) as string[])[0];
+        const channelId = decodeAlertRule(row).channelIds[0];
         if (channelInput && channelId !== undefined) {
           const channel = await loadChannel(trx, projectId, channelId);
           const type = channelInput.type ?? channel.type;
           if (type !== channel.type && channelInput.config === undefined) throw AppError.validation([{ field: 'config', issue: `is required when the type changes to ${type}` }]);
-          const spec = compiledChannel({ type, name: channelInput.name ?? channel.name, config: channelInput.config ?? (JSON.parse(channel.config) as unknown) }, deps);
+          const spec = compiledChannel({ type, name: channelInput.name ?? channel.name, config: channelInput.config ?? decodeAlertChannel(channel).config }, deps);
           await updateAlertChannel(trx, channelId, { type: spec.type, name: spec.name, config: JSON.stringify(spec.config), updated_at: Date.now() });
         }
         const rule = await changeRule(trx, projectId, row, ruleInput);
-        const channels = new Map((await getAlertChannelsByIds(trx, projectId, rule.channelIds)).map((c) => [c.id, alertChannelView(c)]));
+        const channels = new Map((await getAlertChannelsByIds(trx, projectId, rule.channelIds)).map((c) => [c.id, decodeAlertChannel(c)]));
         return withChannels(rule, channels);
       });
     },
@@ -235,15 +237,15 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     /** The notices the engine sent or tried to send, newest first, each with its last attempt. */
     async listNotices(projectId: string, filter: { status?: OutboxStatus; jobId?: string }, { page, perPage }: Page) {
       const { rows, total } = await listMessages(store.db, projectId, { kind: 'alert', ...filter }, (page - 1) * perPage, perPage);
-      return { items: rows.map(alertNoticeView), total };
+      return { items: rows.map(decodeAlertNotice), total };
     },
 
     async listRules(projectId: string, { page, perPage }: Page) {
       const { rows, total } = await listAlertRules(store.db, projectId, (page - 1) * perPage, perPage);
-      return { items: rows.map(alertRuleView), total };
+      return { items: rows.map(decodeAlertRule), total };
     },
 
-    getRule: async (projectId: string, id: string) => alertRuleView(await loadRule(store.db, projectId, id)),
+    getRule: async (projectId: string, id: string) => decodeAlertRule(await loadRule(store.db, projectId, id)),
 
     /** Changes the given fields; naming one of jobId, spaceId and tag replaces the rule's scope. */
     async updateRule(projectId: string, id: string, input: Record<string, unknown>) {
@@ -260,7 +262,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         const row = await loadRule(trx, projectId, id);
         await deleteAlertRule(trx, id);
         if (!options.ownChannels) return;
-        for (const channelId of JSON.parse(row.channel_ids) as string[]) {
+        for (const channelId of decodeAlertRule(row).channelIds) {
           if ((await alertRulesUsingChannel(trx, projectId, channelId)).length === 0) await deleteAlertChannel(trx, channelId);
         }
       });
@@ -269,8 +271,8 @@ export function createAlertsService(deps: AlertsServiceDeps) {
 }
 
 /** A rule with its channels in the order it names them (a channel deleted meanwhile left out). */
-function withChannels(rule: AlertRuleView, channels: Map<string, AlertChannelView>) {
-  return { rule, channels: rule.channelIds.map((id) => channels.get(id)).filter((c): c is AlertChannelView => c !== undefined) };
+function withChannels(rule: AlertRule, channels: Map<string, AlertChannel>) {
+  return { rule, channels: rule.channelIds.map((id) => channels.get(id)).filter((c): c is AlertChannel => c !== undefined) };
 }
 
 export type AlertsService = ReturnType<typeof createAlertsService>;

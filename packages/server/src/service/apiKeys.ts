@@ -7,7 +7,7 @@ import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/sql
 import { inTransaction } from '../store/transaction.js';
 import type { Caller, Scope } from './caller.js';
 import type { Page } from './page.js';
-import { apiKeyView, newApiKeyView } from './views.js';
+import { decodeApiKey } from '../store/rows.js';
 
 export const keyPrefix = 'kr_live_';
 /**
@@ -64,13 +64,13 @@ export function createApiKeysService(store: Store) {
   return {
     async list(caller: Caller, { page, perPage }: Page) {
       const { rows, total } = await listApiKeys(store.db, caller.projectId, (page - 1) * perPage, perPage);
-      return { items: rows.map(apiKeyView), total };
+      return { items: rows.map(decodeApiKey), total };
     },
 
     async create(caller: Caller, input: { name: string; scopes: readonly Scope[] }, style?: KeyStyle) {
       const { row, key } = mintApiKey(caller.projectId, input.name, input.scopes, Date.now(), style);
       await insertApiKey(store.db, row);
-      return newApiKeyView(row, key);
+      return { apiKey: decodeApiKey(row), key };
     },
 
     /** Revokes a key of the caller's project; its next use is refused. */
@@ -96,7 +96,7 @@ export function createApiKeysService(store: Store) {
         }
         const { row, key } = mintApiKey(caller.projectId, old.name, [...parseScopes(old.scopes)], now, styleOf(old));
         await insertApiKey(trx, row);
-        return newApiKeyView(row, key);
+        return { apiKey: decodeApiKey(row), key };
       });
     },
   };

@@ -3,11 +3,10 @@ import type { Store } from '../store/connect.js';
 import { type ExecutionFilter, getExecution, listExecutions } from '../store/sql/executions.js';
 import { getJob } from '../store/sql/jobs.js';
 import { insertRuns } from '../store/sql/runs.js';
-import { newRunRow } from '../store/rows.js';
+import { decodeExecution, newRunRow, pendingRun } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { EngineHooks } from './runChanges.js';
-import { executionView } from './views.js';
 
 // The doors name a list's filter by this.
 export type { ExecutionFilter };
@@ -16,13 +15,13 @@ export function createExecutionsService({ store, engine }: { store: Store; engin
   return {
     async list(projectId: string, filter: ExecutionFilter, { page, perPage }: Page) {
       const { rows, total } = await listExecutions(store.db, projectId, filter, (page - 1) * perPage, perPage);
-      return { items: rows.map(executionView), total };
+      return { items: rows.map(decodeExecution), total };
     },
 
     async get(projectId: string, id: string) {
       const row = await getExecution(store.db, projectId, id);
       if (!row) throw AppError.notFound(`Execution ${id}`);
-      return executionView(row);
+      return decodeExecution(row);
     },
 
     /**
@@ -41,7 +40,7 @@ export function createExecutionsService({ store, engine }: { store: Store; engin
         return { run, job };
       });
       engine.deliver(run, job);
-      return { runId: run.id, jobId: job.id, deliveryId: run.delivery_id, triggeredBy: 'replay' as const, replayOf: id, status: 'pending' as const, scheduledFor: new Date(now).toISOString() };
+      return pendingRun(run);
     },
   };
 }

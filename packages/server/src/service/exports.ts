@@ -6,7 +6,12 @@
  */
 import { exportVersion, isSecretHeader, mask } from '../domain/imports/kairos.js';
 import type { Store } from '../store/connect.js';
-import type { AlertChannelRow, ExecutionRow, InboundWebhookRow, JobWithNextRun } from '../store/schema.js';
+import type { Job } from '../domain/job.js';
+import type { AlertChannel, AlertRule, Execution, InboundWebhook } from '../domain/records.js';
+import type { Schedule } from '../domain/schedule.js';
+import { describeSchedule } from '../domain/scheduleDescription.js';
+import { decodeAlertChannel, decodeAlertRule, decodeExecution, decodeInboundWebhook, decodeJob, decodeProject } from '../store/rows.js';
+import type { ExecutionRow, JobWithNextRun } from '../store/schema.js';
 import { getProject } from '../store/sql/accounts.js';
 import { listAlertChannels } from '../store/sql/alertChannels.js';
 import { listAlertRules } from '../store/sql/alertRules.js';
@@ -15,7 +20,6 @@ import { listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
 import { liveSigningSecrets } from '../store/sql/signingSecrets.js';
 import { listSpaces } from '../store/sql/spaces.js';
 import { AppError } from '../domain/errors.js';
-import { alertRuleView, executionView, jobView } from './views.js';
 
 export interface ExportOptions {
   /** Include secrets in full; otherwise they are masked. */
@@ -27,48 +31,77 @@ export interface ExportOptions {
 const pageSize = 500;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** A job as the export holds it: the fields of a create, plus what it carries at run time. */
-function exportedJob(row: JobWithNextRun, secrets: boolean) {
-  const view = jobView(row);
-  const { destination: _masked, url, lastStatusCode: _c, lastDurationMs: _d, updatedAt: _u, ...rest } = view;
-  const destination = row.destination === null ? null : (JSON.parse(row.destination) as Record<string, unknown>);
+/** A schedule as the document holds it: a one-time instant in ISO-8601 like every other time. */
+const exportedSchedule = (schedule: Schedule): unknown => (schedule.type === 'once' ? { ...schedule, at: iso(schedule.at) } : schedule);
+
+/**
+ * A job as the export holds it: the fields of a create, plus what it carries at run time. The
+ * document is Kairos's own versioned format (domain/imports/kairos.ts reads it back), so its
+ * fields are written here rather than borrowed from a door's representation, which may change
+ * with that door.
+ */
+function exportedJob(job: Job, secrets: boolean) {
   return {
-    ...rest,
-    url: destination === null ? url : undefined,
-    destination: destination === null ? undefined : secrets ? destination : mask.destination(destination),
-    headers: secrets ? view.headers : mask.headers(view.headers, false),
-    state: row.state == null ? null : (JSON.parse(row.state) as unknown),
-    previous: row.previous_result == null ? null : (JSON.parse(row.previous_result) as unknown),
-    // Not in the API's view, but how the job's receivers expect its requests to look.
-    deliveryStyle: row.delivery_style,
+    id: job.id,
+    name: job.name,
+    description: job.description,
+    status: job.status,
+    tags: job.tags,
+    spaceId: job.spaceId,
+    method: job.method,
+    headers: secrets ? job.headers : mask.headers(job.headers, false),
+    query: job.query,
+    ...(job.payload !== undefined ? { payload: job.payload } : { body: job.body }),
+    schedule: exportedSchedule(job.schedule),
+    scheduleDescription: describeSchedule(job.schedule),
+    retryPolicy: job.retryPolicy,
+    timeoutMs: job.timeoutMs,
+    storeResponseBody: job.storeResponseBody,
+    followRedirects: job.followRedirects,
+    onComplete: job.onComplete,
+    callbackUrl: job.callbackUrl,
+    failureCallbackUrl: job.failureCallbackUrl,
+    eventsUrl: job.eventsUrl,
+    parentJobId: job.parentJobId,
+    nextRunAt: iso(job.nextRunAt),
+    lastRunAt: iso(job.lastRunAt),
+    lastStatus: job.lastStatus,
+    createdAt: iso(job.createdAt),
+    url: job.destination === null ? job.url : undefined,
+    destination: job.destination === null ? undefined : secrets ? job.destination : mask.destination(job.destination as unknown as Record<string, unknown>),
+    state: job.state === null ? null : (JSON.parse(job.state) as unknown),
+    previous: job.previousResult === null ? null : (JSON.parse(job.previousResult) as unknown),
+    // How the job's receivers expect its requests to look.
+    deliveryStyle: job.deliveryStyle,
   };
 }
 
-function exportedChannel(row: AlertChannelRow, secrets: boolean) {
-  const config = JSON.parse(row.config) as Record<string, unknown>;
-  return { id: row.id, type: row.type, name: row.name, config: secrets ? config : mask.channelConfig(row.type, config), createdAt: iso(row.created_at) };
+function exportedChannel(channel: AlertChannel, secrets: boolean) {
+  const config = channel.config as Record<string, unknown>;
+  return { id: channel.id, type: channel.type, name: channel.name, config: secrets ? config : mask.channelConfig(channel.type, config), createdAt: iso(channel.createdAt) };
 }
 
-function exportedInbound(row: InboundWebhookRow, secrets: boolean) {
-  const headers = JSON.parse(row.headers) as Record<string, string>;
+function exportedRule(rule: AlertRule) {
+  return { ...rule, createdAt: iso(rule.createdAt), updatedAt: iso(rule.updatedAt) };
+}
+
+function exportedInbound(webhook: InboundWebhook, secrets: boolean) {
   return {
-    id: row.id,
-    slug: secrets ? row.slug : mask.secret(row.slug),
-    name: row.name,
-    targetUrl: row.target_url,
-    method: row.method,
-    headers: secrets ? headers : mask.headers(headers, false),
-    delayMs: row.delay_ms,
-    secret: row.secret === null ? null : secrets ? row.secret : mask.secret(row.secret),
-    createdAt: iso(row.created_at),
+    id: webhook.id,
+    slug: secrets ? webhook.slug : mask.secret(webhook.slug),
+    name: webhook.name,
+    targetUrl: webhook.targetUrl,
+    method: webhook.method,
+    headers: secrets ? webhook.headers : mask.headers(webhook.headers, false),
+    delayMs: webhook.delayMs,
+    secret: webhook.secret === null ? null : secrets ? webhook.secret : mask.secret(webhook.secret),
+    createdAt: iso(webhook.createdAt),
   };
 }
 
-function exportedExecution(row: ExecutionRow, secrets: boolean) {
-  const view = executionView(row);
-  if (secrets || view.request === null) return view;
-  const headers = Object.fromEntries(Object.entries(view.request.headers).map(([k, v]) => [k, isSecretHeader(k) ? mask.secret(v) : v]));
-  return { ...view, request: { ...view.request, headers } };
+function exportedExecution(e: Execution, secrets: boolean) {
+  const request = secrets || e.request === null ? e.request : { ...e.request, headers: Object.fromEntries(Object.entries(e.request.headers).map(([k, v]) => [k, isSecretHeader(k) ? mask.secret(v) : v])) };
+  return { ...e, scheduledFor: iso(e.scheduledFor), startedAt: iso(e.startedAt), completedAt: iso(e.completedAt), request };
 }
 
 async function all<R>(page: (offset: number, limit: number) => Promise<{ rows: R[]; total: number }>): Promise<R[]> {
@@ -88,20 +121,21 @@ export function createExportsService({ store }: { store: Store }) {
      * error before anything is sent.
      */
     async open(projectId: string, { secrets, history }: ExportOptions): Promise<AsyncIterable<string>> {
-      const project = await getProject(store.db, projectId);
-      if (!project) throw AppError.notFound(`Project ${projectId}`);
+      const row = await getProject(store.db, projectId);
+      if (!row) throw AppError.notFound(`Project ${projectId}`);
+      const project = decodeProject(row);
       const db = store.db;
       const spaces = (await all((o, l) => listSpaces(db, projectId, o, l))).map((s) => ({ id: s.id, name: s.name, timezone: s.timezone }));
-      const channels = (await all((o, l) => listAlertChannels(db, projectId, o, l))).map((c) => exportedChannel(c, secrets));
-      const rules = (await all((o, l) => listAlertRules(db, projectId, o, l))).map(alertRuleView);
-      const inbound = (await all((o, l) => listInboundWebhooks(db, projectId, o, l))).map((w) => exportedInbound(w, secrets));
+      const channels = (await all((o, l) => listAlertChannels(db, projectId, o, l))).map((c) => exportedChannel(decodeAlertChannel(c), secrets));
+      const rules = (await all((o, l) => listAlertRules(db, projectId, o, l))).map((r) => exportedRule(decodeAlertRule(r)));
+      const inbound = (await all((o, l) => listInboundWebhooks(db, projectId, o, l))).map((w) => exportedInbound(decodeInboundWebhook(w), secrets));
       const signing = secrets ? (await liveSigningSecrets(db, [projectId], Date.now())).map((s) => ({ secret: s.secret, createdAt: iso(s.created_at), expiresAt: iso(s.expires_at) })) : undefined;
       const head = {
         kairos: 'export',
         version: exportVersion,
         exportedAt: new Date().toISOString(),
         secrets: secrets ? 'included' : 'masked',
-        project: { id: project.id, name: project.name, badgesEnabled: (project.badges_enabled ?? 1) === 1, eventsUrl: project.events_url ?? null },
+        project: { id: project.id, name: project.name, badgesEnabled: project.badgesEnabled, eventsUrl: project.eventsUrl },
         spaces,
         alertChannels: channels,
         alertRules: rules,
@@ -117,7 +151,7 @@ export function createExportsService({ store }: { store: Store }) {
         for (;;) {
           const rows: JobWithNextRun[] = await jobsAfter(db, projectId, after, pageSize);
           if (rows.length === 0) break;
-          yield rows.map((r) => (first ? ((first = false), '') : ',') + JSON.stringify(exportedJob(r, secrets))).join('');
+          yield rows.map((r) => (first ? ((first = false), '') : ',') + JSON.stringify(exportedJob(decodeJob(r), secrets))).join('');
           after = rows.at(-1)!.id;
           if (rows.length < pageSize) break;
         }
@@ -128,7 +162,7 @@ export function createExportsService({ store }: { store: Store }) {
         for (;;) {
           const rows: ExecutionRow[] = await executionsAfter(db, projectId, after, pageSize);
           if (rows.length === 0) break;
-          yield rows.map((r) => `${JSON.stringify({ type: 'execution', ...exportedExecution(r, secrets) })}\n`).join('');
+          yield rows.map((r) => `${JSON.stringify({ type: 'execution', ...exportedExecution(decodeExecution(r), secrets) })}\n`).join('');
           after = rows.at(-1)!.id;
           if (rows.length < pageSize) break;
         }

@@ -29,7 +29,8 @@ import type { Caller } from './caller.js';
 import type { AlertsService } from './alerts.js';
 import { type Fetched, fetchCronjobOrg, fetchEasycron, type ImportApis } from './importSources.js';
 import type { InboundWebhookInput, InboundWebhooksService } from './inboundWebhooks.js';
-import type { ImportedJobView, ImportItem, JobsService } from './jobs.js';
+import type { Job } from '../domain/job.js';
+import type { ImportItem, JobsService } from './jobs.js';
 import type { ProjectSettingsService } from './projectSettings.js';
 import type { SpacesService } from './spaces.js';
 
@@ -74,12 +75,14 @@ export interface PartError {
 }
 
 /** What an entry of the source became (or, in a dry run, would become). */
-export interface ImportedEntry extends ImportedJobView {
+export interface ImportedEntry {
   index: number;
   originalName: string | null;
   outcome: 'created' | 'updated' | 'unchanged';
-  /** The job; null in a dry run. */
+  /** The job's id; null in a dry run. */
   id: string | null;
+  /** The job as it is (would be). */
+  job: Job;
 }
 
 export interface ImportResult {
@@ -109,8 +112,6 @@ export interface ImportsServiceDeps {
   inboundWebhooks: Pick<InboundWebhooksService, 'create'>;
   projectSettings: Pick<ProjectSettingsService, 'update'>;
   apis: ImportApis;
-  /** What an imported inbound webhook's URL is shown under. */
-  publicUrl?: string;
 }
 
 const sourceKinds: Record<ImportFormat, 'text' | 'json'> = { kairos: 'json', justrun: 'json', 'cronjob-org': 'json', easycron: 'json', crontab: 'text', curl: 'text' };
@@ -257,7 +258,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       }
       // The slug is the URL senders know: kept, unless another webhook on this server has it.
       const slug = w.slug !== null && !(await findInboundWebhookBySlug(store.db, w.slug)) ? w.slug : undefined;
-      const made = await attempt(errors, { what: 'inboundWebhook', originalId: w.originalId, name: w.name }, () => deps.inboundWebhooks.create(caller, w.input as InboundWebhookInput, deps.publicUrl ?? '', slug));
+      const made = await attempt(errors, { what: 'inboundWebhook', originalId: w.originalId, name: w.name }, () => deps.inboundWebhooks.create(caller, w.input as InboundWebhookInput, slug));
       if (made !== undefined) counts.inboundWebhooks++;
     }
 
@@ -327,7 +328,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
         else result[o.outcome]++;
         jobIds.set(item.originalId, o.jobId);
         if (!dryRun) result.jobIds.push(o.jobId);
-        result.jobs.push({ index: item.index, originalName: entry.originalName, outcome: o.outcome, id: dryRun ? null : o.jobId, ...o.job });
+        result.jobs.push({ index: item.index, originalName: entry.originalName, outcome: o.outcome, id: dryRun ? null : o.jobId, job: o.job });
         if (entry.fillIn) toFillInJob(result, entry, dryRun ? null : o.jobId);
       });
       result.imported = result.created + result.updated;

@@ -3,6 +3,8 @@ import { AppError, type FieldIssue } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { compileJobDefinition, type JobInput } from '../domain/jobDefinition.js';
 import type { Store } from '../store/connect.js';
+import type { InboundWebhook } from '../domain/records.js';
+import { decodeInboundWebhook, decodeJob } from '../store/rows.js';
 import type { InboundWebhookRow } from '../store/schema.js';
 import { listJobsOfInboundWebhook } from '../store/sql/jobs.js';
 import { deleteInboundWebhook, findInboundWebhookBySlug, getInboundWebhook, insertInboundWebhook, listInboundWebhooks } from '../store/sql/inboundWebhooks.js';
@@ -10,7 +12,6 @@ import type { DeliveryStyle } from '../domain/deliveryStyle.js';
 import type { Caller } from './caller.js';
 import type { JobsService } from './jobs.js';
 import type { Page } from './page.js';
-import { inboundRequestView, inboundWebhookView } from './views.js';
 
 export const inboundMethods = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const maxInboundDelayMs = 30 * 24 * 60 * 60 * 1000;
@@ -41,16 +42,16 @@ export const newSlug = (): string => `wh_${randomBytes(16).toString('hex')}`;
 const requestJobDescription = (webhookId: string): string => `Created by inbound webhook ${webhookId}`;
 
 /** The job one inbound request makes; `payload` is whatever JSON was posted. */
-function jobInput(row: Pick<InboundWebhookRow, 'id' | 'slug' | 'target_url' | 'method' | 'headers' | 'delay_ms'>, payload: unknown): JobInput {
+function jobInput(webhook: InboundWebhook, payload: unknown): JobInput {
   return {
     // Six hex characters tell webhooks apart in a job list and give away little of the slug.
-    name: `inbound ${row.slug.slice(0, 9)}`,
-    description: requestJobDescription(row.id),
-    url: row.target_url,
-    method: row.method,
-    headers: JSON.parse(row.headers) as Record<string, string>,
+    name: `inbound ${webhook.slug.slice(0, 9)}`,
+    description: requestJobDescription(webhook.id),
+    url: webhook.targetUrl,
+    method: webhook.method,
+    headers: webhook.headers,
     payload,
-    schedule: { type: 'once', delay: row.delay_ms },
+    schedule: { type: 'once', delay: webhook.delayMs },
     tags: ['inbound'],
   };
 }
@@ -71,7 +72,7 @@ export function verifySignature(secret: string, rawBody: Buffer, header: string 
 export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundWebhooksDeps) {
   return {
     /** `slug` keeps a webhook's URL when it is restored from an export (the caller checks it is free). */
-    async create(caller: Caller, input: InboundWebhookInput, baseUrl: string, slug: string = newSlug()) {
+    async create(caller: Caller, input: InboundWebhookInput, slug: string = newSlug()) {
       const now = Date.now();
       const row: InboundWebhookRow = {
         id: newId('ibw', now),
@@ -85,21 +86,22 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
         secret: input.secret ?? null,
         created_at: now,
       };
-      const compiled = compileJobDefinition(jobInput(row, {}), now, checkUrl);
+      const webhook = decodeInboundWebhook(row);
+      const compiled = compileJobDefinition(jobInput(webhook, {}), now, checkUrl);
       if (!compiled.ok) throw AppError.validation(compiled.issues.map((i): FieldIssue => ({ field: fieldOf[i.field] ?? i.field, issue: i.issue })));
       await insertInboundWebhook(store.db, row);
-      return inboundWebhookView(row, baseUrl);
+      return webhook;
     },
 
-    async list(caller: Caller, { page, perPage }: Page, baseUrl: string) {
+    async list(caller: Caller, { page, perPage }: Page) {
       const { rows, total } = await listInboundWebhooks(store.db, caller.projectId, (page - 1) * perPage, perPage);
-      return { items: rows.map((r) => inboundWebhookView(r, baseUrl)), total };
+      return { items: rows.map(decodeInboundWebhook), total };
     },
 
-    async get(caller: Caller, id: string, baseUrl: string) {
+    async get(caller: Caller, id: string) {
       const row = await getInboundWebhook(store.db, caller.projectId, id);
       if (!row) throw AppError.notFound(`Inbound webhook ${id}`);
-      return inboundWebhookView(row, baseUrl);
+      return decodeInboundWebhook(row);
     },
 
     /** The requests it accepted, newest first, as the jobs they made (kept as long as those jobs are). */
@@ -107,7 +109,7 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
       const row = await getInboundWebhook(store.db, caller.projectId, id);
       if (!row) throw AppError.notFound(`Inbound webhook ${id}`);
       const { rows, total } = await listJobsOfInboundWebhook(store.db, caller.projectId, row.id, (page - 1) * perPage, perPage);
-      return { items: rows.map(inboundRequestView), total };
+      return { items: rows.map((job) => decodeJob(job)), total };
     },
 
     async remove(caller: Caller, id: string): Promise<void> {
@@ -127,7 +129,7 @@ export function createInboundWebhooksService({ store, jobs, checkUrl }: InboundW
           { field: signatureHeader, issue: signature === undefined ? 'is required' : 'does not match the body' },
         ]);
       }
-      const { job } = await jobs.create(row.project_id, { ...jobInput(row, payload), deliveryStyle }, undefined, { inboundWebhookId: row.id });
+      const { job } = await jobs.create(row.project_id, { ...jobInput(decodeInboundWebhook(row), payload), deliveryStyle }, undefined, { inboundWebhookId: row.id });
       return { jobId: job.id, scheduledFor: job.nextRunAt };
     },
   };

@@ -18,14 +18,11 @@ import { deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../store/sql/runs.
 import { getSpacesByIds } from '../store/sql/spaces.js';
 import { getJobOrigins, saveJobOrigins } from '../store/sql/jobOrigins.js';
 import { lockProject } from '../store/sql/accounts.js';
-import { decodeJob, definitionColumns, type JobLinks, jobColumn, newJobRow, newRunRow } from '../store/rows.js';
+import { decodeExecution, decodeJob, definitionColumns, type JobLinks, jobColumn, newJob, newJobRow, newRunRow, pendingRun } from '../store/rows.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Page } from './page.js';
 import type { PlansService } from './plans.js';
 import { type EngineHooks, RunChanges } from './runChanges.js';
-import { executionView, importedJobView, type JobView, jobView, newJobView } from './views.js';
-
-export type ImportedJobView = ReturnType<typeof importedJobView>;
 
 export type { EngineHooks } from './runChanges.js';
 
@@ -64,7 +61,7 @@ export interface CreateOptions {
 
 /** Where a job stands in its runs: its outstanding scheduled run, and its latest attempt. */
 export interface JobProgress {
-  job: JobView;
+  job: Job;
   /** The pending scheduled run (or its retry), or null when none is owed. */
   run: { id: string; dueAt: number; attempt: number; leased: boolean; createdAt: number } | null;
   /** The latest recorded attempt, or null before the first. */
@@ -104,7 +101,7 @@ export interface ImportItem {
   sameAs?: string;
 }
 
-export type ImportOutcome = { outcome: 'created' | 'updated' | 'unchanged'; jobId: string; job: ImportedJobView } | { error: AppError };
+export type ImportOutcome = { outcome: 'created' | 'updated' | 'unchanged'; jobId: string; job: Job } | { error: AppError };
 
 /** Thrown at the end of a dry run's transaction so that nothing it wrote is kept. */
 class DryRun extends Error {
@@ -213,18 +210,18 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     return defs;
   }
 
-  async function insertNew(trx: Trx, changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, links?: JobLinks): Promise<JobView[]> {
+  async function insertNew(trx: Trx, changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, links?: JobLinks): Promise<Job[]> {
     const jobs: JobRow[] = [];
     const runs: RunRow[] = [];
-    const views = newRows(changes, projectId, defs, now, jobs, runs, links);
+    const made = newRows(changes, projectId, defs, now, jobs, runs, links);
     await insertJobs(trx, store.dialect, jobs);
     await insertRuns(trx, store.dialect, runs);
-    return views;
+    return made;
   }
 
-  /** The rows of new jobs and their first runs, added to `jobs` and `runs`; their views. */
-  function newRows(changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, jobs: JobRow[], runs: RunRow[], links?: JobLinks): JobView[] {
-    const views: JobView[] = [];
+  /** The rows of new jobs and their first runs, added to `jobs` and `runs`; their records. */
+  function newRows(changes: RunChanges, projectId: string, defs: readonly JobDefinition[], now: number, jobs: JobRow[], runs: RunRow[], links?: JobLinks): Job[] {
+    const made: Job[] = [];
     for (const def of defs) {
       const dueAt = firstRunAt(def.schedule, now);
       const job = newJobRow(projectId, def, dueAt !== null, now, links);
@@ -234,9 +231,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         runs.push(newRunRow(job, dueAt, now));
         changes.added(dueAt);
       }
-      views.push(newJobView(job, dueAt, def));
+      made.push(newJob(job, dueAt, def));
     }
-    return views;
+    return made;
   }
 
   /** Stops a job's schedule: its pending scheduled run and retries are deleted. */
@@ -323,12 +320,12 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     input: JobInput;
     urlCheck: (url: string) => string | null;
     links: JobLinks;
-    resolve: (job: JobView) => void;
+    resolve: (job: Job) => void;
     reject: (err: unknown) => void;
   }> = [];
   const maxCreatesTogether = 200;
 
-  function createTogether(projectId: string, input: JobInput, urlCheck = checkUrl, links: JobLinks = {}): Promise<JobView> {
+  function createTogether(projectId: string, input: JobInput, urlCheck = checkUrl, links: JobLinks = {}): Promise<Job> {
     return new Promise((resolve, reject) => {
       pendingCreates.push({ projectId, input, urlCheck, links, resolve, reject });
       if (pendingCreates.length === 1) setImmediate(() => void flushCreates());
@@ -342,7 +339,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     const now = Date.now();
     try {
       const results = await transact(now, async (trx, changes) => {
-        const out: Array<{ job: JobView } | { error: AppError }> = [];
+        const out: Array<{ job: Job } | { error: AppError }> = [];
         // The batch's rows are written together at the end (one statement per table rather than
         // two per job); jobs gathered so far count against the project's plan as if written.
         const jobs: JobRow[] = [];
@@ -385,11 +382,11 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     }
   }
 
-  async function transition(projectId: string, id: string, act: (trx: Trx, changes: RunChanges, job: JobRow, now: number) => Promise<void>): Promise<JobView> {
+  async function transition(projectId: string, id: string, act: (trx: Trx, changes: RunChanges, job: JobRow, now: number) => Promise<void>): Promise<Job> {
     const now = Date.now();
     return transact(now, async (trx, changes) => {
       await act(trx, changes, await lock(trx, projectId, id), now);
-      return jobView(await load(trx, projectId, id));
+      return decodeJob(await load(trx, projectId, id));
     });
   }
 
@@ -398,7 +395,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
      * Several jobs in one transaction, all or nothing: each is validated as a single create, and
      * the fields of an invalid one are named under `jobs[index]`.
      */
-    async createMany(projectId: string, inputs: readonly JobInput[]): Promise<JobView[]> {
+    async createMany(projectId: string, inputs: readonly JobInput[]): Promise<Job[]> {
       const now = Date.now();
       return transact(now, async (trx, changes) => {
         const defs = compileAll(inputs, await spacesFor(trx, projectId, inputs.map((i) => i.spaceId)), now, 'jobs');
@@ -451,12 +448,12 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
               const fingerprint = fingerprints[i]!;
               const origin = origins.get(item.originalId);
               const job = current.get(origin?.job_id ?? item.sameAs ?? '');
-              let view: ImportedJobView;
+              let made: Job;
               let jobId: string;
               let outcome: 'created' | 'updated';
               if (job && origin?.fingerprint === fingerprint) {
                 // Unchanged jobs are read, not locked (above), so the row carries its next run.
-                outcomes.push({ outcome: 'unchanged', jobId: job.id, job: importedJobView(job, (job as Partial<JobWithNextRun>).next_run_at ?? null) });
+                outcomes.push({ outcome: 'unchanged', jobId: job.id, job: decodeJob(job) });
                 continue;
               }
               if (job) {
@@ -470,7 +467,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, 'user', now);
                 if (item.status === 'active' && after.status === 'paused') await resumeIn(trx, changes, after, now);
                 const updated = await load(trx, projectId, job.id);
-                view = importedJobView(updated, updated.next_run_at);
+                made = decodeJob(updated);
                 jobId = job.id;
                 outcome = 'updated';
               } else {
@@ -497,12 +494,12 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                   newRuns.push(newRunRow(row, dueAt, now));
                   changes.added(dueAt);
                 }
-                view = importedJobView(row, dueAt !== null && row.status === 'active' ? dueAt : null);
+                made = newJob(row, dueAt !== null && row.status === 'active' ? dueAt : null, def);
                 jobId = row.id;
                 outcome = 'created';
               }
               newOrigins.push({ project_id: projectId, source, original_id: item.originalId, job_id: jobId, fingerprint, created_at: now, updated_at: now });
-              outcomes.push({ outcome, jobId, job: view });
+              outcomes.push({ outcome, jobId, job: made });
             } catch (err) {
               if (!(err instanceof AppError)) throw err;
               outcomes.push({ error: err });
@@ -524,7 +521,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
      * one made (`created: false`), also when the two race; what another request under the same
      * key gets depends on `options.idempotency` (a 409 by default, see {@link IdempotencyRule}).
      */
-    async create(projectId: string, input: JobInput, idempotencyKey?: string, options: CreateOptions = {}): Promise<{ job: JobView; created: boolean }> {
+    async create(projectId: string, input: JobInput, idempotencyKey?: string, options: CreateOptions = {}): Promise<{ job: Job; created: boolean }> {
       const now = Date.now();
       const rule = options.idempotency ?? 'sameRequest';
       const urlCheck = urlCheckFor(options);
@@ -534,12 +531,12 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       if (tooDeep.length > 0) throw AppError.validation(tooDeep);
       const requestHash = idempotencyKey === undefined ? '' : createHash('sha256').update(canonical(input)).digest('hex');
       /** The answer a recorded key gives, or null when the key is free to make a new job. */
-      const repeat = async (existing: IdempotencyKeyRow): Promise<{ job: JobView; created: boolean } | null> => {
+      const repeat = async (existing: IdempotencyKeyRow): Promise<{ job: Job; created: boolean } | null> => {
         if (rule === 'sameRequest' && existing.request_hash !== requestHash) {
           throw new AppError('conflict', 'This Idempotency-Key was used for a different request; use a new key for a new job.', [{ field: 'Idempotency-Key', issue: 'was used with another body' }]);
         }
         const job = await getJob(store.db, projectId, existing.job_id);
-        if (job && (rule !== 'untilRun' || (job.last_run_at === null && (job.status === 'active' || job.status === 'paused')))) return { job: jobView(job), created: false };
+        if (job && (rule !== 'untilRun' || (job.last_run_at === null && (job.status === 'active' || job.status === 'paused')))) return { job: decodeJob(job), created: false };
         if (rule !== 'sameRequest') return null;
         throw new AppError('conflict', 'The job made under this Idempotency-Key has been deleted; use a new key.', [{ field: 'Idempotency-Key', issue: 'its job was deleted' }]);
       };
@@ -570,7 +567,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
           throw new AppError('conflict', 'Another request under this Idempotency-Key is being handled; retry.', [{ field: 'Idempotency-Key', issue: 'is in use' }]);
         }
         // The request that won made the job this key names now: that is the answer.
-        return { job: jobView(job), created: false };
+        return { job: decodeJob(job), created: false };
       }
     },
 
@@ -582,15 +579,15 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const e = rows[0];
       const key = await idempotencyKeyOfJob(store.db, projectId, row.id);
       return {
-        job: jobView(row),
+        job: decodeJob(row),
         idempotencyKey: key ?? null,
         run: run ? { id: run.id, dueAt: run.due_at, attempt: run.attempt, leased: run.lease_owner !== null, createdAt: run.created_at } : null,
         last: e ? { runId: e.run_id, status: e.status, attempt: e.attempt, startedAt: e.started_at, completedAt: e.completed_at } : null,
       };
     },
 
-    async get(projectId: string, id: string): Promise<JobView> {
-      return jobView(await load(store.db, projectId, id));
+    async get(projectId: string, id: string): Promise<Job> {
+      return decodeJob(await load(store.db, projectId, id));
     },
 
     /**
@@ -602,17 +599,17 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const { namePattern, ...rest } = filter;
       if (namePattern === undefined) {
         const { rows, total } = await listJobs(store.db, projectId, rest, (page - 1) * perPage, perPage);
-        return { items: rows.map(jobView), total };
+        return { items: rows.map((row) => decodeJob(row)), total };
       }
       const matches = compileNamePattern(namePattern);
       const from = (page - 1) * perPage;
-      const items: JobView[] = [];
+      const items: Job[] = [];
       let total = 0;
       for (let offset = 0; ; offset += patternBatch) {
         const { rows } = await listJobs(store.db, projectId, rest, offset, patternBatch);
         for (const row of rows) {
           if (!matches(row.name ?? '')) continue;
-          if (total >= from && items.length < perPage) items.push(jobView(row));
+          if (total >= from && items.length < perPage) items.push(decodeJob(row));
           total++;
         }
         if (rows.length < patternBatch) break;
@@ -621,7 +618,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     },
 
     /** PATCH merges the change onto the job; PUT (`replace`) takes the body as the whole definition. */
-    async update(projectId: string, id: string, patch: JobPatch, replace = false): Promise<JobView> {
+    async update(projectId: string, id: string, patch: JobPatch, replace = false): Promise<Job> {
       return transition(projectId, id, async (trx, changes, job, now) => {
         const base: JobPatch = replace ? { ...replacedDefinition } : {};
         if (!replace && (patch.body !== undefined || patch.payload !== undefined)) {
@@ -639,7 +636,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
     pause: (projectId: string, id: string) => transition(projectId, id, (trx, changes, job, now) => pauseIn(trx, changes, job, 'user', now)),
     resume: (projectId: string, id: string) => transition(projectId, id, resumeIn),
 
-    async cancel(projectId: string, id: string): Promise<JobView> {
+    async cancel(projectId: string, id: string): Promise<Job> {
       return transition(projectId, id, async (trx, changes, job, now) => {
         assertAllowed('cancel', id, job.status);
         changes.removed(await deleteRunsOfJob(trx, job.id));
@@ -666,23 +663,23 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         return { run, job };
       });
       engine.deliver(run, job);
-      const pending = { runId: run.id, jobId: job.id, deliveryId: run.delivery_id, triggeredBy: 'manual' as const, status: 'pending' as const, scheduledFor: new Date(now).toISOString() };
+      const pending = pendingRun(run);
       if (!wait) return { done: false as const, pending };
       const execution = await engine.firstExecution(run.id, job.timeout_ms + 10_000);
-      return execution ? { done: true as const, execution: executionView(execution) } : { done: false as const, pending };
+      return execution ? { done: true as const, execution: decodeExecution(execution) } : { done: false as const, pending };
     },
 
     async executions(projectId: string, jobId: string, { page, perPage }: Page) {
       await load(store.db, projectId, jobId);
       const { rows, total } = await listExecutions(store.db, projectId, { jobId }, (page - 1) * perPage, perPage);
-      return { items: rows.map(executionView), total };
+      return { items: rows.map(decodeExecution), total };
     },
 
     /** A job's runs, newest first, each as its last attempt so far. */
     async runOutcomes(projectId: string, jobId: string, { page, perPage }: Page) {
       await load(store.db, projectId, jobId);
       const { rows, total } = await listLastAttempts(store.db, projectId, jobId, (page - 1) * perPage, perPage);
-      return { items: rows.map(executionView), total };
+      return { items: rows.map(decodeExecution), total };
     },
 
     /** One action on up to 100 jobs; each succeeds or fails on its own. */

@@ -3,14 +3,15 @@ import type { Store } from '../store/connect.js';
 import { changedJobs } from '../store/signals.js';
 import { getJobs } from '../store/sql/jobs.js';
 import { executionIdsAfter, executionsByIds, latestExecutionId } from '../store/sql/liveFeed.js';
-import { executionView, jobView } from './views.js';
+import type { Job } from '../domain/job.js';
+import type { Execution } from '../domain/records.js';
+import { decodeExecution, decodeJob } from '../store/rows.js';
 
-/** One server-sent event: `event`, `data` (JSON), and `id` for executions (what Last-Event-ID resumes from). */
-export interface FeedEvent {
-  event: 'execution' | 'job' | 'job.deleted';
-  id?: string;
-  data: unknown;
-}
+/**
+ * One server-sent event: `event`, the record it is about, and `id` for executions (what
+ * Last-Event-ID resumes from). The door that streams it shows the record in its representation.
+ */
+export type FeedEvent = { event: 'execution'; id: string; data: Execution } | { event: 'job'; id?: undefined; data: Job } | { event: 'job.deleted'; id?: undefined; data: { id: string } };
 
 /** Where a subscription's events go; resolves false once the client is gone (or was dropped), which ends it. */
 export type FeedSink = (events: FeedEvent[]) => Promise<boolean>;
@@ -104,7 +105,7 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
     const jobIds = new Set(sub.pendingJobs);
     sub.pendingJobs.clear();
     for (const row of await executionsByIds(store.db, sub.projectId, fresh)) {
-      events.push({ event: 'execution', id: row.id, data: executionView(row) });
+      events.push({ event: 'execution', id: row.id, data: decodeExecution(row) });
       // An attempt changes its job too (last status, next run, completed or failed).
       jobIds.add(row.job_id);
     }
@@ -113,7 +114,7 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
       const found = new Map((await getJobs(store.db, sub.projectId, ids)).map((j) => [j.id, j]));
       for (const id of ids) {
         const job = found.get(id);
-        events.push(job ? { event: 'job', data: jobView(job) } : { event: 'job.deleted', data: { id } });
+        events.push(job ? { event: 'job', data: decodeJob(job) } : { event: 'job.deleted', data: { id } });
       }
     }
     for (const id of fresh) {
@@ -193,7 +194,7 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
           const ids = (await executionIdsAfter(store.db, projectId, from, sub.jobId, maxResumed)).filter((id) => id <= latest);
           const rows = await executionsByIds(store.db, projectId, ids);
           // Whatever is read here precedes `latest`, which the live part starts after.
-          if (rows.length > 0 && !(await sink(rows.map((row) => ({ event: 'execution' as const, id: row.id, data: executionView(row) }))))) close(sub);
+          if (rows.length > 0 && !(await sink(rows.map((row) => ({ event: 'execution' as const, id: row.id, data: decodeExecution(row) }))))) close(sub);
         } finally {
           sub.reading = false;
         }

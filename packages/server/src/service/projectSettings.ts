@@ -5,7 +5,7 @@ import { getProject } from '../store/sql/accounts.js';
 import { type ProjectSettingsChange, updateProjectSettings } from '../store/sql/projectSettings.js';
 import type { Caller } from './caller.js';
 import type { PlansService } from './plans.js';
-import { projectSettingsView } from './views.js';
+import { decodeProject } from '../store/rows.js';
 
 export interface ProjectSettingsDeps {
   store: Store;
@@ -26,7 +26,7 @@ export function createProjectSettingsService({ store, plans, checkUrl }: Project
   async function read(projectId: string) {
     const row = await getProject(store.db, projectId);
     if (!row) throw AppError.notFound(`Project ${projectId}`);
-    return projectSettingsView(row, (await plans.planOf(store.db, projectId)).name);
+    return { project: decodeProject(row), planName: (await plans.planOf(store.db, projectId)).name };
   }
 
   return {

@@ -6,7 +6,7 @@ import type { SigningSecretRow } from '../store/schema.js';
 import { expireCurrentSigningSecrets, insertSigningSecret, liveSigningSecrets, revokeSigningSecret } from '../store/sql/signingSecrets.js';
 import { inTransaction } from '../store/transaction.js';
 import type { Caller } from './caller.js';
-import { newSigningSecretView, signingSecretView } from './views.js';
+import { decodeSigningSecret } from '../store/rows.js';
 
 /** How long a rotated secret keeps signing, so receivers can move to the new one. */
 export const rotationOverlapMs = 24 * 60 * 60 * 1000;
@@ -29,7 +29,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
   return {
     async list(caller: Caller) {
       const rows = await liveSigningSecrets(store.db, [caller.projectId], Date.now());
-      return rows.reverse().map(signingSecretView);
+      return rows.reverse().map(decodeSigningSecret);
     },
 
     /** The project's first secret; one that already has a current secret rotates instead. */
@@ -46,7 +46,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
         return row;
       });
       changed?.(caller.projectId);
-      return newSigningSecretView(row);
+      return decodeSigningSecret(row);
     },
 
     /** A new secret; the current one keeps signing (beside it) for 24 hours. */
@@ -59,7 +59,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
         return row;
       });
       changed?.(caller.projectId);
-      return newSigningSecretView(row);
+      return decodeSigningSecret(row);
     },
 
     /** Stops signing with a secret at once. */

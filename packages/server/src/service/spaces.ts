@@ -5,7 +5,7 @@ import type { Store } from '../store/connect.js';
 import { deleteSpace, getSpace, insertSpace, jobIdsInSpace, listSpaces, updateSpace } from '../store/sql/spaces.js';
 import type { JobsService } from './jobs.js';
 import type { Page } from './page.js';
-import { spaceView } from './views.js';
+import { decodeSpace } from '../store/rows.js';
 
 export const spaceNameLength = 50;
 
@@ -28,21 +28,21 @@ export function createSpacesService({ store, jobs }: { store: Store; jobs: JobsS
       const now = Date.now();
       const row = { id: newId('sp', now), project_id: projectId, name: input.name, timezone: timezoneOf(input.timezone, 'UTC'), created_at: now, updated_at: now };
       await insertSpace(store.db, row);
-      return spaceView({ ...row, job_count: 0, active_count: 0, paused_count: 0 });
+      return decodeSpace({ ...row, job_count: 0, active_count: 0, paused_count: 0 });
     },
 
     async list(projectId: string, { page, perPage }: Page) {
       const { rows, total } = await listSpaces(store.db, projectId, (page - 1) * perPage, perPage);
-      return { items: rows.map(spaceView), total };
+      return { items: rows.map(decodeSpace), total };
     },
 
-    get: async (projectId: string, id: string) => spaceView(await load(projectId, id)),
+    get: async (projectId: string, id: string) => decodeSpace(await load(projectId, id)),
 
     /** A new default time zone applies to jobs created in the space from now on. */
     async update(projectId: string, id: string, input: { name?: string; timezone?: string }) {
       const space = await load(projectId, id);
       await updateSpace(store.db, id, { name: input.name ?? space.name, timezone: timezoneOf(input.timezone, space.timezone), updated_at: Date.now() });
-      return spaceView(await load(projectId, id));
+      return decodeSpace(await load(projectId, id));
     },
 
     async remove(projectId: string, id: string): Promise<void> {
@@ -57,14 +57,14 @@ export function createSpacesService({ store, jobs }: { store: Store; jobs: JobsS
     async pause(projectId: string, id: string) {
       await load(projectId, id);
       const paused = await jobs.pauseOrResumeMany(projectId, await jobIdsInSpace(store.db, id, 'active'), 'pause', 'space');
-      return { space: spaceView(await load(projectId, id)), jobsAffected: paused };
+      return { space: decodeSpace(await load(projectId, id)), jobsAffected: paused };
     },
 
     /** Resumes the jobs the space's pause paused; jobs paused on their own stay paused. */
     async resume(projectId: string, id: string) {
       await load(projectId, id);
       const resumed = await jobs.pauseOrResumeMany(projectId, await jobIdsInSpace(store.db, id, 'paused', 'space'), 'resume', 'space');
-      return { space: spaceView(await load(projectId, id)), jobsAffected: resumed };
+      return { space: decodeSpace(await load(projectId, id)), jobsAffected: resumed };
     },
   };
 }

@@ -5,9 +5,13 @@ import type { Job } from '../domain/job.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import { statusWithSchedule } from '../domain/jobState.js';
 import { messageAttempts } from '../domain/jobEvents.js';
+import type { AlertChannelTarget } from '../domain/alertChannel.js';
+import type { AlertEvent } from '../domain/alertRule.js';
+import type { AlertChannel, AlertNotice, AlertRule, ApiKey, Execution, InboundWebhook, PendingRun, Project, SigningSecret, Space, User } from '../domain/records.js';
 import type { RetryPolicy } from '../domain/retry.js';
 import type { Schedule } from '../domain/schedule.js';
-import type { JobRow, OutboxKind, OutboxRow, RunRow } from './schema.js';
+import type { SpaceWithCounts } from './sql/spaces.js';
+import type { AlertChannelRow, AlertRuleRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, OutboxKind, OutboxRow, ProjectRow, RunRow, SigningSecretRow, UserRow } from './schema.js';
 
 // The one codec of job rows: every reader of a job's JSON columns goes through these, and every
 // writer through definitionColumns / encodeJob.
@@ -31,8 +35,9 @@ export const jobColumn = {
   deliveryStyle: (value: string | null): DeliveryStyle | null => (isDeliveryStyle(value) ? value : null),
 };
 
-/** A job row as the domain record; `nextRunAt` from the row when it was read with its next run. */
-export function decodeJob(row: JobRow & { next_run_at?: number | null }, nextRunAt: number | null = row.next_run_at ?? null): Job {
+/** A job row as the domain record; its next run when the row was read with it (`next_run_at`), else null. */
+export function decodeJob(row: JobRow & { next_run_at?: number | null }): Job {
+  const nextRunAt = row.next_run_at ?? null;
   return {
     id: row.id,
     projectId: row.project_id,
@@ -273,5 +278,125 @@ export function newOutboxRow(m: MessageFields): OutboxRow {
     last_response: null,
     created_at: m.now,
     updated_at: m.now,
+  };
+}
+
+// The other rows the use cases hand on, each read one way.
+
+export function decodeExecution(row: ExecutionRow): Execution {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    runId: row.run_id,
+    deliveryId: row.delivery_id,
+    attempt: row.attempt,
+    triggeredBy: row.triggered_by,
+    replayOf: row.replay_of,
+    status: row.status,
+    statusCode: row.status_code,
+    durationMs: row.duration_ms,
+    error: row.error,
+    scheduledFor: row.scheduled_for,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    responseHeaders: row.response_headers === null ? null : (JSON.parse(row.response_headers) as Record<string, string | string[]>),
+    responseBody: row.response_body,
+    request:
+      row.request_method === null
+        ? null
+        : { method: row.request_method, url: row.request_url, headers: JSON.parse(row.request_headers ?? '{}') as Record<string, string>, body: row.request_body },
+  };
+}
+
+/** A run just written to be delivered at once, as its caller is answered before the attempt. */
+export function pendingRun(run: RunRow): PendingRun {
+  return { runId: run.id, jobId: run.job_id, deliveryId: run.delivery_id, triggeredBy: run.triggered_by, replayOf: run.replay_of, scheduledFor: run.due_at };
+}
+
+export function decodeProject(row: ProjectRow): Project {
+  return { id: row.id, name: row.name, createdAt: row.created_at, badgesEnabled: (row.badges_enabled ?? 1) === 1, eventsUrl: row.events_url ?? null };
+}
+
+export function decodeUser(row: UserRow): User {
+  return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin === 1, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+export function decodeApiKey(row: ApiKeyRow): ApiKey {
+  return { id: row.id, name: row.name, prefix: row.prefix, lastFour: row.last_four, scopes: row.scopes.split(','), lastUsedAt: row.last_used_at, createdAt: row.created_at };
+}
+
+export function decodeSpace(row: SpaceWithCounts): Space {
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    jobCount: row.job_count,
+    activeJobCount: row.active_count,
+    pausedJobCount: row.paused_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function decodeSigningSecret(row: SigningSecretRow): SigningSecret {
+  return { id: row.id, secret: row.secret, lastFour: row.last_four, createdAt: row.created_at, expiresAt: row.expires_at };
+}
+
+export function decodeInboundWebhook(row: InboundWebhookRow): InboundWebhook {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    targetUrl: row.target_url,
+    method: row.method,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    delayMs: row.delay_ms,
+    secret: row.secret,
+    createdAt: row.created_at,
+  };
+}
+
+export function decodeAlertChannel(row: AlertChannelRow): AlertChannel {
+  const target = { type: row.type, config: JSON.parse(row.config) as unknown } as AlertChannelTarget;
+  return { id: row.id, ...target, name: row.name, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+export function decodeAlertRule(row: AlertRuleRow): AlertRule {
+  return {
+    id: row.id,
+    name: row.name,
+    channelIds: JSON.parse(row.channel_ids) as string[],
+    jobId: row.job_id,
+    spaceId: row.space_id,
+    tag: row.tag,
+    events: JSON.parse(row.events) as AlertEvent[],
+    consecutiveFailuresThreshold: row.consecutive_failures_threshold,
+    cooldownMinutes: row.cooldown_minutes,
+    enabled: row.enabled === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** An alert notice's message row: what the notice it carries said, and how its delivery went. */
+export function decodeAlertNotice(row: OutboxRow): AlertNotice {
+  const notice = JSON.parse(row.body) as { execution: { statusCode: number | null; error: string | null } | null; consecutiveFailures: number };
+  return {
+    id: row.id,
+    event: row.event,
+    ruleId: row.rule_id,
+    channelId: row.channel_id,
+    jobId: row.job_id,
+    consecutiveFailures: notice.consecutiveFailures,
+    statusCode: notice.execution?.statusCode ?? null,
+    error: notice.execution?.error ?? null,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    lastResponse: row.last_response,
+    dueAt: row.due_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }

@@ -1,4 +1,5 @@
 import type { JobStatus } from '../domain/jobState.js';
+import type { ExecutionStatus, TriggeredBy } from '../domain/records.js';
 
 /**
  * The database rows: the one definition of what is stored. Instants are epoch milliseconds
@@ -184,7 +185,7 @@ export interface JobRow {
   inbound_webhook_id: string | null;
 }
 
-export type TriggeredBy = 'schedule' | 'manual' | 'replay';
+export type { TriggeredBy };
 
 /** A due occurrence of a job, from when it is scheduled until its last attempt is recorded. */
 export interface RunRow {
@@ -203,8 +204,8 @@ export interface RunRow {
   replay_of: string | null;
 }
 
-/** `quota_exceeded`: not delivered, the project had used its plan's runs for the day or month. */
-export type ExecutionStatus = 'success' | 'failed' | 'timeout' | 'dead_letter' | 'quota_exceeded';
+/** An attempt's outcome (domain/records.ts). */
+export type { ExecutionStatus };
 
 /** One delivery attempt, kept as history. */
 export interface ExecutionRow {

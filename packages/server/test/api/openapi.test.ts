@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '@kairos/testkit';
 import { routesOf } from '../../src/api/app.js';
 import { Execution, Job } from '../../src/api/v1/schemas/jobs.js';
+import { executionView, jobView } from '../../src/api/v1/views.js';
 import { version } from '../../src/config.js';
-import { executionView, jobView } from '../../src/service/views.js';
 import { openStore, type Store } from '../../src/store/connect.js';
+import { decodeExecution, decodeJob } from '../../src/store/rows.js';
 import { listExecutions } from '../../src/store/sql/executions.js';
 import { getJob } from '../../src/store/sql/jobs.js';
 import { eventually, useServer, useSink } from '../support/server.js';
@@ -87,7 +88,7 @@ describe('OpenAPI document, reference and response schemas', () => {
   it('lists in the Job schema every field jobView returns', async () => {
     const job = await api.createJob({ url: `${sinkFixture.sink.url}/x`, payload: { a: 1 }, schedule: { type: 'cron', expression: '@yearly' } });
     const row = await getJob(store.db, projectId, job.id);
-    const view = jobView(row!);
+    const view = jobView(decodeJob(row!));
     const listed = Object.keys(Job.properties);
     for (const key of Object.keys(view)) expect(listed, key).toContain(key);
     expect(listed).toContain('body');
@@ -106,7 +107,7 @@ describe('OpenAPI document, reference and response schemas', () => {
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const got = await api.request('GET', `/v1/jobs/${created.body.data.id}`);
       expect(got.status).toBe(200);
-      const expected = JSON.parse(JSON.stringify(jobView((await getJob(store.db, projectId, created.body.data.id))!)));
+      const expected = JSON.parse(JSON.stringify(jobView(decodeJob((await getJob(store.db, projectId, created.body.data.id))!))));
       expect(got.body.data).toEqual(expected);
       expect(Object.keys(got.body.data).sort()).toEqual(Object.keys(expected).sort());
       expect(created.body.data).toEqual({ ...expected, updatedAt: created.body.data.updatedAt });
@@ -124,9 +125,9 @@ describe('OpenAPI document, reference and response schemas', () => {
       return page.body.data.length === 2 ? page : undefined;
     });
     const { rows } = await listExecutions(store.db, projectId, { jobId: job.id }, 0, 20);
-    expect(r.body.data).toEqual(JSON.parse(JSON.stringify(rows.map(executionView))));
+    expect(r.body.data).toEqual(JSON.parse(JSON.stringify(rows.map((row) => executionView(decodeExecution(row))))));
     const listed = Object.keys(Execution.properties);
-    for (const key of Object.keys(executionView(rows[0]!))) expect(listed, key).toContain(key);
+    for (const key of Object.keys(executionView(decodeExecution(rows[0]!)))) expect(listed, key).toContain(key);
     expect(r.body.data[0]).toMatchObject({ status: 'dead_letter', statusCode: 500, responseBody: 'nope', error: 'HTTP 500' });
   });
 

@@ -17,7 +17,8 @@ import {
 import { renderJustRunEnvelope } from '../../src/alerts/notice.js';
 import { compileAlertChannel } from '../../src/domain/alertChannel.js';
 import { defaultDestinationSettings } from '../../src/domain/destinations.js';
-import type { AlertChannelView, ExecutionView, JobView, SpaceView } from '../../src/service/views.js';
+import type { Job } from '../../src/domain/job.js';
+import type { AlertChannel, Execution, Space } from '../../src/domain/records.js';
 
 // The document's GET /v1/jobs/:id example, as Kairos's service returns it.
 const dailyBackup = {
@@ -30,18 +31,20 @@ const dailyBackup = {
   spaceId: 'sp_xyz789',
   headers: {},
   body: null,
+  payload: undefined,
+  destination: null,
   schedule: { type: 'cron', expression: '0 3 * * *', timezone: 'UTC' },
   retryPolicy: { strategy: 'exponential', maxRetries: 3, initialDelayMs: 60000, multiplier: 2, maxDelayMs: 3600000 },
   timeoutMs: 30000,
   storeResponseBody: false,
-  nextRunAt: '2026-04-11T03:00:00Z',
-  lastRunAt: '2026-04-10T03:00:01Z',
+  nextRunAt: Date.parse('2026-04-11T03:00:00.000Z'),
+  lastRunAt: Date.parse('2026-04-10T03:00:01.000Z'),
   lastStatus: 'success',
   lastDurationMs: 1245,
   lastStatusCode: 200,
-  createdAt: '2026-01-15T10:30:00Z',
-  updatedAt: '2026-04-10T03:00:01Z',
-} as unknown as JobView;
+  createdAt: Date.parse('2026-01-15T10:30:00.000Z'),
+  updatedAt: Date.parse('2026-04-10T03:00:01.000Z'),
+} as unknown as Job;
 
 describe('JustRun translation', () => {
   it('a job answers as the document\'s GET /v1/jobs/:id example', () => {
@@ -62,13 +65,13 @@ describe('JustRun translation', () => {
       headers: {},
       body: null,
       store_response_body: false,
-      next_run_at: '2026-04-11T03:00:00Z',
-      last_run_at: '2026-04-10T03:00:01Z',
+      next_run_at: '2026-04-11T03:00:00.000Z',
+      last_run_at: '2026-04-10T03:00:01.000Z',
       last_status: 'success',
       last_duration_ms: 1245,
       last_status_code: 200,
-      created_at: '2026-01-15T10:30:00Z',
-      updated_at: '2026-04-10T03:00:01Z',
+      created_at: '2026-01-15T10:30:00.000Z',
+      updated_at: '2026-04-10T03:00:01.000Z',
     });
   });
 
@@ -103,7 +106,7 @@ describe('JustRun translation', () => {
       spaceId: 'sp_xyz789',
       storeResponseBody: true,
     });
-    const view = jobView({ ...dailyBackup, headers: { 'X-Correlation-ID': 'jr-{{run.id}}' } } as unknown as JobView);
+    const view = jobView({ ...dailyBackup, headers: { 'X-Correlation-ID': 'jr-{{run.id}}' } } as unknown as Job);
     expect(view.headers).toEqual({ 'X-Correlation-ID': 'jr-{{execution_id}}' });
   });
 
@@ -131,7 +134,7 @@ describe('JustRun translation', () => {
   });
 
   it('an execution is a run, as the document\'s executions example', () => {
-    const e = { id: 'exe_1', runId: 'run_3jL9qYvN1p', jobId: 'job_7kR3mNxQ2v', status: 'dead_letter', statusCode: 503, durationMs: 30012, triggeredBy: 'schedule', responseBody: null, error: 'Request timed out after 30s', startedAt: '2026-04-09T03:00:01Z' } as unknown as ExecutionView;
+    const e = { id: 'exe_1', runId: 'run_3jL9qYvN1p', jobId: 'job_7kR3mNxQ2v', status: 'dead_letter', statusCode: 503, durationMs: 30012, triggeredBy: 'schedule', responseBody: null, error: 'Request timed out after 30s', startedAt: Date.parse('2026-04-09T03:00:01Z') } as unknown as Execution;
     expect(executionView(e)).toEqual({
       id: 'run_3jL9qYvN1p',
       job_id: 'job_7kR3mNxQ2v',
@@ -141,13 +144,13 @@ describe('JustRun translation', () => {
       triggered_by: 'schedule',
       response_body: null,
       error: 'Request timed out after 30s',
-      executed_at: '2026-04-09T03:00:01Z',
+      executed_at: '2026-04-09T03:00:01.000Z',
     });
   });
 
   it('a space is paused while all its jobs are', () => {
-    const s = { id: 'sp_xyz789', name: 'Production', timezone: 'UTC', jobCount: 12, activeJobCount: 12, pausedJobCount: 0, createdAt: '2026-01-10T08:00:00Z', updatedAt: '2026-01-10T08:00:00Z' } as SpaceView;
-    expect(spaceView(s)).toEqual({ id: 'sp_xyz789', name: 'Production', timezone: 'UTC', status: 'active', job_count: 12, created_at: '2026-01-10T08:00:00Z', updated_at: '2026-01-10T08:00:00Z' });
+    const s = { id: 'sp_xyz789', name: 'Production', timezone: 'UTC', jobCount: 12, activeJobCount: 12, pausedJobCount: 0, createdAt: Date.parse('2026-01-10T08:00:00Z'), updatedAt: Date.parse('2026-01-10T08:00:00Z') } satisfies Space;
+    expect(spaceView(s)).toEqual({ id: 'sp_xyz789', name: 'Production', timezone: 'UTC', status: 'active', job_count: 12, created_at: '2026-01-10T08:00:00.000Z', updated_at: '2026-01-10T08:00:00.000Z' });
     expect(spaceView({ ...s, activeJobCount: 0, pausedJobCount: 12 }).status).toBe('paused');
   });
 
@@ -161,8 +164,9 @@ describe('JustRun translation', () => {
     expect(compileAlertChannel({ type: 'webhook', name: 'x', config: { url: 'https://h.example.com', format: 'xml' } }, () => null, defaultDestinationSettings)).toMatchObject({ ok: false, issues: [{ field: 'config.format' }] });
     expect(channelEvents('webhook')).toEqual(['job.executed', 'job.failed', 'job.recovered']);
     expect(channelEvents('slack')).toEqual(['job.failed', 'job.recovered']);
-    const view = { id: 'ch_sL3kNm9wR2', type: 'slack', name: 'Engineering Alerts', config: { webhookUrl: 'https://hooks.slack.com/…xxx' }, createdAt: '2026-03-01T10:00:00Z' } as unknown as AlertChannelView;
-    expect(channelView(view)).toEqual({ id: 'ch_sL3kNm9wR2', type: 'slack', name: 'Engineering Alerts', config: { webhook_url: 'https://hooks.slack.com/…xxx' }, created_at: '2026-03-01T10:00:00Z' });
+    // The webhook URL is a secret: shown masked, as every door shows it.
+    const channel: AlertChannel = { id: 'ch_sL3kNm9wR2', type: 'slack', name: 'Engineering Alerts', config: { webhookUrl: 'https://hooks.slack.com/services/T00/B00/xxx' }, createdAt: Date.parse('2026-03-01T10:00:00Z'), updatedAt: Date.parse('2026-03-01T10:00:00Z') };
+    expect(channelView(channel)).toEqual({ id: 'ch_sL3kNm9wR2', type: 'slack', name: 'Engineering Alerts', config: { webhook_url: 'https://hooks.slack.com/…/xxx' }, created_at: '2026-03-01T10:00:00.000Z' });
   });
 
   it('the event envelope is the document\'s, its execution the run', () => {

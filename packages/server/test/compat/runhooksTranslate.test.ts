@@ -1,7 +1,8 @@
 /** The Runhooks translation against the seed document's own examples. */
 import { describe, expect, it } from 'vitest';
 import { alertView, channelInput, createInput, executionView, jobView, limitsView, pageOf, patchInput, rateLimitHeaders, runhooksField, ruleInput, scheduleIssue, scheduleView } from '../../src/api/compat/runhooks/translate.js';
-import type { AlertChannelView, AlertRuleView, ExecutionView, JobView } from '../../src/service/views.js';
+import type { Job } from '../../src/domain/job.js';
+import type { AlertChannel, AlertRule, Execution } from '../../src/domain/records.js';
 
 // The document's POST /jobs example.
 const refreshCache = {
@@ -19,17 +20,19 @@ const nativeJob = {
   status: 'active',
   tags: ['prod', 'cache'],
   url: 'https://api.example.com/refresh',
+  destination: null,
   method: 'POST',
   headers: { 'X-Api-Key': 'secret' },
   body: null,
+  payload: undefined,
   schedule: { type: 'cron', expression: '0 * * * *', timezone: 'America/New_York' },
   retryPolicy: { strategy: 'exponential', maxRetries: 5, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 300000 },
   timeoutMs: 30000,
-  createdAt: '2025-01-15T12:00:00.000Z',
-  updatedAt: '2025-01-15T12:00:00.000Z',
-  nextRunAt: '2025-01-15T13:00:00.000Z',
+  createdAt: Date.parse('2025-01-15T12:00:00.000Z'),
+  updatedAt: Date.parse('2025-01-15T12:00:00.000Z'),
+  nextRunAt: Date.parse('2025-01-15T13:00:00.000Z'),
   lastRunAt: null,
-} as unknown as JobView;
+} as unknown as Job;
 
 describe('Runhooks translation', () => {
   it('a create takes the document\'s defaults: GET, retries 3 from 1 s doubling up to 5 min', () => {
@@ -95,8 +98,8 @@ describe('Runhooks translation', () => {
       id: '665b2c3d4e5f6a7b8c9d0e1f',
       jobId: '665a1b2c3d4e5f6a7b8c9d0e',
       status: 'success',
-      startedAt: '2025-01-15T13:00:00.000Z',
-      completedAt: '2025-01-15T13:00:01.234Z',
+      startedAt: Date.parse('2025-01-15T13:00:00.000Z'),
+      completedAt: Date.parse('2025-01-15T13:00:01.234Z'),
       durationMs: 1234,
       statusCode: 200,
       responseBody: '{"ok":true}',
@@ -104,7 +107,7 @@ describe('Runhooks translation', () => {
       error: null,
       triggeredBy: 'schedule',
       replayOf: null,
-    } as unknown as ExecutionView;
+    } as unknown as Execution;
     expect(executionView(e)).toEqual({
       id: '665b2c3d4e5f6a7b8c9d0e1f',
       jobId: '665a1b2c3d4e5f6a7b8c9d0e',
@@ -134,8 +137,8 @@ describe('Runhooks translation', () => {
       cooldownMinutes: 30,
     });
     expect(ruleInput({ enabled: false }, false)).toEqual({ enabled: false });
-    const rule = { id: '665c3d4e5f6a7b8c9d0e1f2a', name: 'All failures', channelIds: ['ch_1'], jobId: null, consecutiveFailuresThreshold: 3, cooldownMinutes: 30, enabled: true, createdAt: '2025-01-15T12:00:00.000Z', updatedAt: '2025-01-15T12:00:00.000Z' } as unknown as AlertRuleView;
-    const channel = { id: 'ch_1', type: 'email', name: 'All failures', config: { addresses: ['ops@example.com'] } } as unknown as AlertChannelView;
+    const rule = { id: '665c3d4e5f6a7b8c9d0e1f2a', name: 'All failures', channelIds: ['ch_1'], jobId: null, consecutiveFailuresThreshold: 3, cooldownMinutes: 30, enabled: true, createdAt: Date.parse('2025-01-15T12:00:00.000Z'), updatedAt: Date.parse('2025-01-15T12:00:00.000Z') } as unknown as AlertRule;
+    const channel = { id: 'ch_1', type: 'email', name: 'All failures', config: { addresses: ['ops@example.com'] } } as unknown as AlertChannel;
     expect(alertView({ rule, channels: [channel] }, '665a0a1b2c3d4e5f6a7b8c9d')).toEqual({
       id: '665c3d4e5f6a7b8c9d0e1f2a',
       userId: '665a0a1b2c3d4e5f6a7b8c9d',

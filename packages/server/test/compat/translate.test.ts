@@ -6,12 +6,14 @@ import { runnerIssue, runnerJobInput, runnerJobView, runnerRetryPolicy } from '.
 import { newId } from '../../src/domain/ids.js';
 import { retryDelay } from '../../src/domain/retry.js';
 import type { JobProgress } from '../../src/service/jobs.js';
-import type { ExecutionView, JobView } from '../../src/service/views.js';
+import type { Job } from '../../src/domain/job.js';
+import type { Execution } from '../../src/domain/records.js';
 
-/** A native job view with the fields the dialects read; the rest as an API would fill them. */
-function jobView(fields: Partial<JobView> & Record<string, unknown>): JobView {
+/** A job record with the fields the dialects read; the rest as a stored job would have them. */
+function jobView(fields: Partial<Job>): Job {
   return {
     id: newId('job', 0),
+    projectId: 'prj_1',
     name: null,
     description: null,
     status: 'active',
@@ -23,7 +25,8 @@ function jobView(fields: Partial<JobView> & Record<string, unknown>): JobView {
     headers: {},
     query: {},
     body: null,
-    schedule: { type: 'once', at: '2026-06-01T10:00:00.000Z' },
+    payload: undefined,
+    schedule: { type: 'once', at: Date.parse('2026-06-01T10:00:00.000Z') },
     retryPolicy: runnerRetryPolicy,
     timeoutMs: 30_000,
     storeResponseBody: true,
@@ -32,16 +35,23 @@ function jobView(fields: Partial<JobView> & Record<string, unknown>): JobView {
     callbackUrl: null,
     failureCallbackUrl: null,
     eventsUrl: null,
+    deliveryStyle: null,
     parentJobId: null,
+    inboundWebhookId: null,
+    pausedBy: null,
+    revision: 0,
+    consecutiveFailures: 0,
+    state: null,
+    previousResult: null,
     nextRunAt: null,
     lastRunAt: null,
     lastStatus: null,
     lastStatusCode: null,
     lastDurationMs: null,
-    createdAt: '2026-05-31T18:00:00.000Z',
-    updatedAt: '2026-05-31T18:00:00.000Z',
+    createdAt: Date.parse('2026-05-31T18:00:00.000Z'),
+    updatedAt: Date.parse('2026-05-31T18:00:00.000Z'),
     ...fields,
-  } as JobView;
+  };
 }
 
 describe('ids: UUIDs one-to-one with Kairos ids', () => {
@@ -122,7 +132,7 @@ describe('Runner translation', () => {
   });
 
   it('shows a job exactly as the "Create-job response" does', () => {
-    const job = jobView({ id: idOfUuid('job', '550e8400-e29b-41d4-a716-446655440000')!, nextRunAt: '2026-06-01T10:00:00.000Z' });
+    const job = jobView({ id: idOfUuid('job', '550e8400-e29b-41d4-a716-446655440000')!, nextRunAt: Date.parse('2026-06-01T10:00:00.000Z') });
     expect(runnerJobView(job)).toEqual({
       id: '550e8400-e29b-41d4-a716-446655440000',
       url: 'https://myapp.com/api/welcome-email',
@@ -134,10 +144,10 @@ describe('Runner translation', () => {
       nextRunAt: '2026-06-01T10:00:00.000Z',
       createdAt: '2026-05-31T18:00:00.000Z',
     });
-    const weekly = runnerJobView(jobView({ status: 'paused', url: null, destination: { type: 'discord', webhookUrl: 'https://discord.com/…' }, schedule: { type: 'weekly', day: 'monday', hour: 9, minute: 30, timezone: 'UTC' } }));
+    const weekly = runnerJobView(jobView({ status: 'paused', url: '', destination: { type: 'discord', webhookUrl: 'https://discord.com/…' }, schedule: { type: 'weekly', day: 'monday', hour: 9, minute: 30, timezone: 'UTC' } }));
     expect(weekly).toMatchObject({ status: 'paused', url: null, scheduleType: 'recurring', destinationType: 'discord', runAt: null, runEvery: { day: 'monday', hour: 9, minute: 30 } });
     for (const [status, shown] of [['active', 'scheduled'], ['completed', 'completed'], ['failed', 'failed'], ['cancelled', 'cancelled']]) {
-      expect(runnerJobView(jobView({ status: status as JobView['status'] })).status).toBe(shown);
+      expect(runnerJobView(jobView({ status: status as Job['status'] })).status).toBe(shown);
     }
   });
 });
@@ -187,7 +197,7 @@ describe('Booper translation', () => {
     const projectId = idOfUuid('prj', 'bd2aa099-6eb7-4dbb-9178-32141def1355')!;
     const inserted = Date.UTC(2023, 8, 1, 18, 25, 49, 705);
     const progress: JobProgress = {
-      job: jobView({ id: jobId, createdAt: '2023-09-01T18:25:49.705Z', payload: example.body, schedule: { type: 'once', at: '2023-09-01T18:26:19.707Z' } }),
+      job: jobView({ id: jobId, createdAt: Date.parse('2023-09-01T18:25:49.705Z'), payload: example.body, schedule: { type: 'once', at: Date.parse('2023-09-01T18:26:19.707Z') } }),
       run: { id: newId('run', inserted), dueAt: inserted + 30_002, attempt: 1, leased: false, createdAt: inserted },
       last: null,
       idempotencyKey: null,
@@ -270,7 +280,7 @@ describe('Donutwork translation', () => {
   });
 
   it('answers a run as the document shows it', () => {
-    const execution = { status: 'success', statusCode: 200, responseHeaders: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }, responseBody: '{"ok":true}', durationMs: 122.45, error: null } as unknown as ExecutionView;
+    const execution = { status: 'success', statusCode: 200, responseHeaders: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] }, responseBody: '{"ok":true}', durationMs: 122.45, error: null } as unknown as Execution;
     expect(runResult('681f10', execution)).toEqual({
       job_runner_id: '681f10',
       status: 'success',
@@ -278,7 +288,7 @@ describe('Donutwork translation', () => {
       response: '{"ok":true}',
       ms: 122.45,
     });
-    const refused = { status: 'failed', statusCode: null, responseHeaders: null, responseBody: null, durationMs: 3, error: 'connect ECONNREFUSED' } as unknown as ExecutionView;
+    const refused = { status: 'failed', statusCode: null, responseHeaders: null, responseBody: null, durationMs: 3, error: 'connect ECONNREFUSED' } as unknown as Execution;
     expect(runResult('x', refused)).toEqual({ job_runner_id: 'x', status: 'failed', headers: [], response: 'connect ECONNREFUSED', ms: 3 });
   });
 });

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 /**
  * The arrows between the server's parts (../shared/DESIGN.md): domain/ is pure and imports nothing
  * else of the server; the engine never reaches into the use cases; the store is below both; a
- * door (api/) calls services and never the store or the engine behind them.
+ * door (api/) calls services and never the store or the engine behind them; the use cases return
+ * domain records and know no door (each door owns its representation) nor the engine (they
+ * declare what they need of it, main.ts wires it).
  */
 
 const src = fileURLToPath(new URL('../../src', import.meta.url));
@@ -19,6 +21,7 @@ const partOf = (path: string): string => path.split('/')[0]!.replace(/\.ts$/, ''
 const forbidden: Record<string, (target: string) => boolean> = {
   domain: (target) => target !== 'domain',
   engine: (target) => target === 'service',
+  service: (target) => ['api', 'engine'].includes(target),
   store: (target) => ['service', 'engine', 'api'].includes(target),
   api: (target) => ['store', 'engine'].includes(target),
 };
@@ -122,7 +125,11 @@ describe('the import arrows of packages/server/src', () => {
       ['domain/a.ts', 'domain/b.ts', false],
       ['domain/a.ts', 'store/schema.ts', true],
       ['domain/a.ts', 'config.ts', true],
-      ['engine/a.ts', 'service/views.ts', true],
+      ['engine/a.ts', 'service/jobs.ts', true],
+      ['service/jobs.ts', 'api/v1/views.ts', true],
+      ['service/jobs.ts', 'engine/engine.ts', true],
+      ['service/jobs.ts', 'domain/job.ts', false],
+      ['api/compat/runner/translate.ts', 'domain/job.ts', false],
       ['engine/a.ts', 'store/connect.ts', false],
       ['store/a.ts', 'engine/b.ts', true],
       ['store/sql/a.ts', 'service/b.ts', true],
@@ -178,6 +185,19 @@ describe('the store', () => {
     const statements = /\bdialect\.(lockProject|claimRuns|renewLeases|insertRows|jobsByIds|lockFailureCounts|insertExecutions|endRuns|writeJobSummaries)\(/;
     expect([...texts].filter(([file, text]) => !file.startsWith('store/') && statements.test(text)).map(([file]) => file)).toEqual([]);
     expect([...texts].filter(([file, text]) => file.startsWith('store/sql/') && statements.test(text)).length).toBeGreaterThan(5);
+  });
+});
+
+describe('the native representation', () => {
+  it('lives in the native door (api/v1/views.ts), not among the use cases: service/views.ts is gone and nothing imports it', () => {
+    expect(texts.has('api/v1/views.ts')).toBe(true);
+    expect(texts.has('service/views.ts')).toBe(false);
+    expect(arrows.filter(({ to }) => to === 'service/views.ts')).toEqual([]);
+  });
+
+  it("is not what a dialect's translator reads: translators take the domain records", () => {
+    const native = arrows.filter(({ from, to }) => /^api\/compat\/[^/]+\/translate\.ts$/.test(from) && to.startsWith('api/v1/'));
+    expect(native).toEqual([]);
   });
 });
 

@@ -49,7 +49,7 @@ describe('the job row codec (store/rows.ts)', () => {
 
   it('makes the same record of a new job from its definition as from its row', () => {
     const row = newJobRow('prj_1', def, true, now);
-    expect(newJob(row, now + 5, def)).toEqual(decodeJob(row, now + 5));
+    expect(newJob(row, now + 5, def)).toEqual(decodeJob({ ...row, next_run_at: now + 5 }));
   });
 
   it('tells no payload (undefined) from a JSON null payload, and a string body from both', () => {

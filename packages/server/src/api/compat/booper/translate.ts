@@ -3,6 +3,8 @@
  * passed in where a state depends on it).
  */
 import type { FieldIssue, Result } from '../../../domain/errors.js';
+import { isoOf } from '../../../domain/instant.js';
+import type { Schedule } from '../../../domain/schedule.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { present } from '../../../domain/input.js';
 import type { JobProgress } from '../../../service/jobs.js';
@@ -124,12 +126,12 @@ export function booperJobInput(body: BooperCreate, now: number): Result<JobInput
 }
 
 /** The schedule fields a stored job was made with, as Booper's `args` names them. */
-function scheduleArgs(schedule: Record<string, unknown>): Record<string, unknown> {
+function scheduleArgs(schedule: Schedule): Record<string, unknown> {
   switch (schedule.type) {
     case 'once':
-      return { scheduled_at: schedule.at };
+      return { scheduled_at: isoOf(schedule.at) };
     case 'interval':
-      return { repeat_every: (schedule.every as number) / 1000 };
+      return { repeat_every: schedule.every / 1000 };
     case 'cron':
       return { cron: schedule.expression };
     default:
@@ -140,7 +142,6 @@ function scheduleArgs(schedule: Record<string, unknown>): Record<string, unknown
 
 /** `2023-09-01T18:25:49`: Booper's top-level `inserted_at`, UTC without a zone or fractions. */
 const naive = (iso: string) => iso.slice(0, 19);
-const isoOf = (ms: number) => new Date(ms).toISOString();
 
 /** Oban's states: where a job's current run stands. */
 export function runState(progress: Pick<JobProgress, 'job' | 'run' | 'last'>, now: number): string {
@@ -162,7 +163,7 @@ export function runState(progress: Pick<JobProgress, 'job' | 'run' | 'last'>, no
  */
 export function booperJobView(progress: JobProgress, now: number, options: { args?: Record<string, unknown>; conflict?: boolean; projectId: string }) {
   const { job, run, last } = progress;
-  const schedule = job.schedule as Record<string, unknown>;
+  const schedule = job.schedule;
   const recurring = schedule.type !== 'once';
   const runId = run?.id ?? last?.runId ?? null;
   // A one-time job is one Oban job: its number is the job's, the same before and after its run
@@ -171,17 +172,17 @@ export function booperJobView(progress: JobProgress, now: number, options: { arg
   const ended = run === null && last !== null && last.runId === runId;
   const state = runState(progress, now);
   const args = options.args ?? {
-    body: 'payload' in job ? job.payload : null,
+    body: job.payload !== undefined ? job.payload : null,
     headers: job.headers,
     method: job.method.toLowerCase(),
     query: job.query,
-    url: job.url,
+    url: job.destination === null ? job.url : null,
     ...scheduleArgs(schedule),
   };
   return {
     id: uuidOf(job.id) ?? job.id,
     idempotency_key: progress.idempotencyKey,
-    inserted_at: naive(job.createdAt),
+    inserted_at: naive(isoOf(job.createdAt)),
     name: job.name,
     description: job.description,
     user_id: uuidOf(options.projectId) ?? options.projectId,
@@ -189,14 +190,14 @@ export function booperJobView(progress: JobProgress, now: number, options: { arg
     job_id: number,
     job: {
       attempted_at: last !== null && last.runId === runId ? isoOf(last.startedAt) : null,
-      cancelled_at: job.status === 'cancelled' ? job.updatedAt : null,
+      cancelled_at: job.status === 'cancelled' ? isoOf(job.updatedAt) : null,
       completed_at: ended && state === 'completed' ? isoOf(last.completedAt) : null,
       discarded_at: ended && state === 'discarded' ? isoOf(last.completedAt) : null,
       has_confict: options.conflict ?? false,
       id: number,
-      inserted_at: run ? isoOf(run.createdAt) : last ? isoOf(last.startedAt) : job.createdAt,
+      inserted_at: run ? isoOf(run.createdAt) : last ? isoOf(last.startedAt) : isoOf(job.createdAt),
       // A one-time job keeps its instant; a recurring one without a run shows its last attempt's.
-      scheduled_at: run ? isoOf(run.dueAt) : schedule.type === 'once' ? (schedule.at as string) : last ? isoOf(last.startedAt) : null,
+      scheduled_at: run ? isoOf(run.dueAt) : schedule.type === 'once' ? isoOf(schedule.at) : last ? isoOf(last.startedAt) : null,
       state,
     },
     args,

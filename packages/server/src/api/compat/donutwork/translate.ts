@@ -4,7 +4,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { FieldIssue } from '../../../domain/errors.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
-import type { ExecutionView, JobView } from '../../../service/views.js';
+import type { Job } from '../../../domain/job.js';
+import type { Execution } from '../../../domain/records.js';
 
 /** What `POST /2026-02-01/job-runner.json` takes under `jobrunner`; the schema has checked the types. */
 export interface JobRunnerInput {
@@ -46,16 +47,17 @@ export function donutworkError(issues: readonly FieldIssue[], input: JobRunnerIn
 }
 
 /** A job as Donutwork lists it. */
-export function jobRunnerView(job: JobView) {
-  const schedule = job.schedule as { type: string; times?: string[] };
+export function jobRunnerView(job: Job) {
+  const schedule = job.schedule;
   const contentType = Object.entries(job.headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-  const hasBody = 'payload' in job ? job.payload !== undefined : job.body !== null && job.body !== '';
+  const hasPayload = job.payload !== undefined;
+  const hasBody = hasPayload || (job.body !== null && job.body !== '');
   return {
     id: job.id,
     title: job.name,
     method: job.method,
-    url: job.url,
-    content_type: contentType ?? (hasBody && 'payload' in job ? 'application/json' : null),
+    url: job.destination === null ? job.url : null,
+    content_type: contentType ?? (hasPayload ? 'application/json' : null),
     has_body: hasBody,
     // A job made through another door on another kind of schedule has no daily times.
     schedulation: schedule.type === 'daily' ? (schedule.times ?? []) : [],
@@ -63,7 +65,7 @@ export function jobRunnerView(job: JobView) {
 }
 
 /** Donutwork's list envelope. */
-export function jobRunnerList(items: readonly JobView[], total: number, page: number, size: number) {
+export function jobRunnerList(items: readonly Job[], total: number, page: number, size: number) {
   return {
     entities: 'JobRunner',
     count: total,
@@ -74,7 +76,7 @@ export function jobRunnerList(items: readonly JobView[], total: number, page: nu
 }
 
 /** The answer of a synchronous run: the status line and headers as text lines, the body, the time taken. */
-export function runResult(jobId: string, e: ExecutionView) {
+export function runResult(jobId: string, e: Execution) {
   const headers: string[] = [];
   if (e.statusCode !== null) {
     headers.push(`HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode] ?? ''}`.trimEnd());

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
+import { isoOf } from '../../../domain/instant.js';
 import type { AlertsService } from '../../../service/alerts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
 import type { BadgesService } from '../../../service/badges.js';
@@ -151,17 +152,17 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
     const r = await jobs.runNow(requireScope(request, 'write').projectId, request.params.id, false);
     const pending = r.done ? undefined : r.pending;
     if (!pending) throw new AppError('internal', 'The run was recorded before it could be described.');
-    return { data: { execution_id: pending.runId, job_id: pending.jobId, status: 'pending', triggered_by: 'manual', started_at: pending.scheduledFor } };
+    return { data: { execution_id: pending.runId, job_id: pending.jobId, status: 'pending', triggered_by: 'manual', started_at: isoOf(pending.scheduledFor) } };
   });
 
   app.post<{ Params: { id: string } }>('/v1/jobs/:id/pause', { schema: hidden({ params: IdParams }), config: { ...authed, rateClass: 'jobWrites' } }, async (request) => {
     const job = await jobs.pause(requireScope(request, 'write').projectId, request.params.id);
-    return { data: { id: job.id, status: job.status, paused_at: job.updatedAt } };
+    return { data: { id: job.id, status: job.status, paused_at: isoOf(job.updatedAt) } };
   });
 
   app.post<{ Params: { id: string } }>('/v1/jobs/:id/resume', { schema: hidden({ params: IdParams }), config: { ...authed, rateClass: 'jobWrites' } }, async (request) => {
     const job = await jobs.resume(requireScope(request, 'write').projectId, request.params.id);
-    return { data: { id: job.id, status: job.status, next_run_at: job.nextRunAt, resumed_at: job.updatedAt } };
+    return { data: { id: job.id, status: job.status, next_run_at: isoOf(job.nextRunAt), resumed_at: isoOf(job.updatedAt) } };
   });
 
   app.get<{ Params: { id: string }; Querystring: { page: number; per_page: number } }>(
@@ -252,8 +253,8 @@ export async function justRunPlugin(app: FastifyInstance, deps: JustRunOptions):
   });
 
   app.post<{ Body: { name: string } }>('/v1/api-keys', { schema: hidden({ body: CreateKeyBody }), config: authed }, async (request, res) => {
-    const key = await apiKeys.create(requireScope(request, 'admin'), { name: request.body.name, scopes: ['read', 'write', 'admin'] }, keyStyle);
-    return res.status(201).send({ data: { id: key.id, name: key.name, key: key.key, created_at: key.createdAt } });
+    const { apiKey, key } = await apiKeys.create(requireScope(request, 'admin'), { name: request.body.name, scopes: ['read', 'write', 'admin'] }, keyStyle);
+    return res.status(201).send({ data: { id: apiKey.id, name: apiKey.name, key, created_at: isoOf(apiKey.createdAt) } });
   });
 
   app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { schema: hidden({ params: IdParams }), config: authed }, async (request, res) => {

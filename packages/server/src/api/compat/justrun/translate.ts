@@ -9,7 +9,10 @@ import type { Failure } from '../door.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { cronPatternsOf, type Schedule } from '../../../domain/schedule.js';
 import type { ImportResult } from '../../../service/imports.js';
-import type { AlertChannelView, ExecutionView, JobView, SpaceView } from '../../../service/views.js';
+import { maskAlertChannelConfig } from '../../../domain/alertChannel.js';
+import { isoOf } from '../../../domain/instant.js';
+import type { Job } from '../../../domain/job.js';
+import type { AlertChannel, ApiKey, Execution, Space } from '../../../domain/records.js';
 
 export const justRunMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const retryPolicies = ['none', 'fixed', 'linear', 'exponential'] as const;
@@ -66,7 +69,7 @@ export function createInput(b: JustRunJobBody & { name: string; cron_expression:
 }
 
 /** A change laid over the job as it is: a new cron expression keeps its time zone, a new retry field the others. */
-export function patchInput(b: JustRunJobBody, current: JobView): Partial<JobInput> {
+export function patchInput(b: JustRunJobBody, current: Job): Partial<JobInput> {
   const now = jobView(current);
   const patch: Partial<JobInput> = {};
   if (b.name !== undefined) patch.name = b.name;
@@ -103,14 +106,14 @@ export function cronExpressionOf(schedule: unknown): string | null {
   }
 }
 
-export function jobView(job: JobView) {
+export function jobView(job: Job) {
   const schedule = job.schedule as { timezone?: string };
   const retry = job.retryPolicy as { strategy: JustRunRetryPolicy; maxRetries: number; initialDelayMs: number };
   return {
     id: job.id,
     name: job.name ?? '',
     cron_expression: cronExpressionOf(job.schedule),
-    url: job.url ?? '',
+    url: job.destination === null ? job.url : '',
     method: job.method,
     timezone: schedule.timezone ?? 'UTC',
     status: job.status,
@@ -121,15 +124,15 @@ export function jobView(job: JobView) {
     tags: job.tags,
     space_id: job.spaceId,
     headers: mapValues(job.headers, toJustRunTemplate),
-    body: 'body' in job && typeof job.body === 'string' ? toJustRunTemplate(job.body) : null,
+    body: job.payload === undefined && typeof job.body === 'string' ? toJustRunTemplate(job.body) : null,
     store_response_body: job.storeResponseBody,
-    next_run_at: job.nextRunAt,
-    last_run_at: job.lastRunAt,
+    next_run_at: isoOf(job.nextRunAt),
+    last_run_at: isoOf(job.lastRunAt),
     last_status: job.lastStatus,
     last_duration_ms: job.lastDurationMs,
     last_status_code: job.lastStatusCode,
-    created_at: job.createdAt,
-    updated_at: job.updatedAt,
+    created_at: isoOf(job.createdAt),
+    updated_at: isoOf(job.updatedAt),
   };
 }
 
@@ -140,7 +143,7 @@ export function executionStatus(status: string): string {
   return 'failed';
 }
 
-export function executionView(e: ExecutionView) {
+export function executionView(e: Execution) {
   return {
     id: e.runId,
     job_id: e.jobId,
@@ -150,20 +153,20 @@ export function executionView(e: ExecutionView) {
     triggered_by: e.triggeredBy,
     response_body: e.responseBody,
     error: e.error,
-    executed_at: e.startedAt,
+    executed_at: isoOf(e.startedAt),
   };
 }
 
 /** A space is paused while its jobs are all paused (what pausing the space does). */
-export function spaceView(s: SpaceView) {
+export function spaceView(s: Space) {
   return {
     id: s.id,
     name: s.name,
     timezone: s.timezone,
     status: s.jobCount > 0 && s.activeJobCount === 0 && s.pausedJobCount > 0 ? 'paused' : 'active',
     job_count: s.jobCount,
-    created_at: s.createdAt,
-    updated_at: s.updatedAt,
+    created_at: isoOf(s.createdAt),
+    updated_at: isoOf(s.updatedAt),
   };
 }
 
@@ -193,19 +196,20 @@ export function channelEvents(type: JustRunChannelType): string[] {
   return type === 'webhook' ? ['job.executed', 'job.failed', 'job.recovered'] : ['job.failed', 'job.recovered'];
 }
 
-export function channelView(c: AlertChannelView) {
-  const config = c.config as Record<string, unknown>;
+/** A channel as JustRun shows it: its config's secrets masked, as every door masks them. */
+export function channelView(c: AlertChannel) {
+  const config = maskAlertChannelConfig(c);
   let shown: Record<string, unknown> = config;
   if (c.type === 'slack' || c.type === 'discord') shown = { webhook_url: config.webhookUrl };
   else if (c.type === 'webhook') {
     const { format: _format, ...rest } = config;
     shown = rest;
   } else if (c.type === 'telegram') shown = { bot_token: config.botToken, chat_id: config.chatId };
-  return { id: c.id, type: c.type, name: c.name, config: shown, created_at: c.createdAt };
+  return { id: c.id, type: c.type, name: c.name, config: shown, created_at: isoOf(c.createdAt) };
 }
 
-export function apiKeyView(k: { id: string; name: string; prefix: string; lastFour: string; lastUsedAt: string | null; createdAt: string }) {
-  return { id: k.id, name: k.name, prefix: k.prefix, last_four: k.lastFour, last_used_at: k.lastUsedAt, created_at: k.createdAt };
+export function apiKeyView(k: ApiKey) {
+  return { id: k.id, name: k.name, prefix: k.prefix, last_four: k.lastFour, last_used_at: isoOf(k.lastUsedAt), created_at: isoOf(k.createdAt) };
 }
 
 /** The calendar month (UTC) a billing period is: its first instant and its last second. */

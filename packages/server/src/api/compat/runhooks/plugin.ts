@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { version } from '../../../config.js';
 import { AppError } from '../../../domain/errors.js';
+import { isoOf } from '../../../domain/instant.js';
 import type { JobStatus } from '../../../domain/jobState.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { AlertsService } from '../../../service/alerts.js';
@@ -160,8 +161,8 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
       plan: plan.name,
       isAnonymous: user === null,
       apiKeyPrefix: key?.prefix ?? null,
-      createdAt: user?.createdAt ?? profile.project.createdAt,
-      updatedAt: user?.updatedAt ?? profile.project.createdAt,
+      createdAt: isoOf(user?.createdAt ?? profile.project.createdAt),
+      updatedAt: isoOf(user?.updatedAt ?? profile.project.createdAt),
     });
   });
 
@@ -169,8 +170,8 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     const caller = requireScope(request, 'admin');
     // Signed in with a session (Runhooks' dashboard), it is the account's key: its newest live one.
     const keyId = caller.keyId ?? (await apiKeys.list(caller, { page: 1, perPage: 1 })).items[0]?.id;
-    const key = await apiKeys.rotate(caller, keyId);
-    return ok({ apiKey: key.key, apiKeyPrefix: key.prefix }, 'API key rotated. Save the new key -- it cannot be retrieved again.');
+    const { apiKey, key } = await apiKeys.rotate(caller, keyId);
+    return ok({ apiKey: key, apiKeyPrefix: apiKey.prefix }, 'API key rotated. Save the new key -- it cannot be retrieved again.');
   });
 
   // --- jobs -----------------------------------------------------------------------------------
@@ -247,7 +248,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     { schema: hidden({ params: IdParams }), config: { ...authed, rateClass: 'replay' } },
     async (request, reply) => {
       const r = await executions.replay(requireScope(request, 'write').projectId, request.params.id);
-      return reply.status(202).send(ok({ jobId: r.jobId, replayOf: r.replayOf, status: r.status }, 'Execution replay enqueued'));
+      return reply.status(202).send(ok({ jobId: r.jobId, replayOf: r.replayOf, status: 'pending' }, 'Execution replay enqueued'));
     },
   );
 

@@ -7,7 +7,10 @@ import type { FieldIssue } from '../../../domain/errors.js';
 import type { Failure } from '../door.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { cronPatternsOf, type Schedule } from '../../../domain/schedule.js';
-import type { AlertChannelView, AlertRuleView, ExecutionView, JobView } from '../../../service/views.js';
+import { maskAlertChannelConfig } from '../../../domain/alertChannel.js';
+import { isoOf } from '../../../domain/instant.js';
+import type { Job } from '../../../domain/job.js';
+import type { AlertChannel, AlertRule, Execution } from '../../../domain/records.js';
 
 export const runhooksDefaults = {
   method: 'GET',
@@ -91,7 +94,7 @@ export function createInput(body: RunhooksJobBody & { name: string; schedule: Ru
  * A change. `current` is the job as it is: a partial `httpConfig` or `retryPolicy` is laid over
  * the job's own, as the document's "only include the fields you want to change" says.
  */
-export function patchInput(body: RunhooksJobBody, current: JobView): Partial<JobInput> & { status?: 'active' | 'paused' } {
+export function patchInput(body: RunhooksJobBody, current: Job): Partial<JobInput> & { status?: 'active' | 'paused' } {
   const patch: Partial<JobInput> & { status?: 'active' | 'paused' } = {};
   if (body.name !== undefined) patch.name = body.name;
   if (body.description !== undefined) patch.description = body.description;
@@ -145,50 +148,49 @@ function retryView(policy: unknown): Required<RunhooksRetryPolicy> {
 }
 
 /** A schedule as Runhooks shows it: cron or interval; Kairos's other kinds as the cron they amount to. */
-export function scheduleView(schedule: unknown): { type: string; expression: string; timezone?: string } {
-  const s = schedule as Schedule | { type: 'once'; at: string };
+export function scheduleView(s: Schedule): { type: string; expression: string; timezone?: string } {
   switch (s.type) {
     case 'interval':
       return { type: 'interval', expression: String(s.every) };
     case 'cron':
       return { type: 'cron', expression: s.expression, timezone: s.timezone };
     case 'once':
-      return { type: 'once', expression: String(s.at) };
+      return { type: 'once', expression: isoOf(s.at) };
     default:
       return { type: 'cron', expression: cronPatternsOf(s).join(', '), timezone: s.timezone };
   }
 }
 
-export function jobView(job: JobView) {
+export function jobView(job: Job) {
   return {
     id: job.id,
     name: job.name ?? '',
     ...(job.description !== null ? { description: job.description } : {}),
     schedule: scheduleView(job.schedule),
     httpConfig: {
-      url: job.url ?? '',
+      url: job.destination === null ? job.url : '',
       method: job.method,
       headers: job.headers,
-      ...('body' in job && job.body !== null ? { body: job.body } : {}),
+      ...(job.payload === undefined && job.body !== null ? { body: job.body } : {}),
       timeoutMs: job.timeoutMs,
     },
     retryPolicy: retryView(job.retryPolicy),
     status: job.status,
     tags: job.tags,
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-    nextExecutionAt: job.nextRunAt,
-    lastExecutionAt: job.lastRunAt,
+    createdAt: isoOf(job.createdAt),
+    updatedAt: isoOf(job.updatedAt),
+    nextExecutionAt: isoOf(job.nextRunAt),
+    lastExecutionAt: isoOf(job.lastRunAt),
   };
 }
 
-export function executionView(e: ExecutionView) {
+export function executionView(e: Execution) {
   return {
     id: e.id,
     jobId: e.jobId,
     status: e.status,
-    startedAt: e.startedAt,
-    completedAt: e.completedAt,
+    startedAt: isoOf(e.startedAt),
+    completedAt: isoOf(e.completedAt),
     durationMs: e.durationMs,
     httpStatusCode: e.statusCode,
     responseBody: e.responseBody,
@@ -232,9 +234,10 @@ export function ruleInput(body: RunhooksAlertBody, creating: boolean): Record<st
   return rule;
 }
 
-function targetOf(channel: AlertChannelView | undefined): { channel: string; target: string } {
+/** A channel's target as Runhooks shows it, its secrets masked as every door masks them. */
+function targetOf(channel: AlertChannel | undefined): { channel: string; target: string } {
   if (!channel) return { channel: 'webhook', target: '' };
-  const config = channel.config as { addresses?: string[]; url?: string; webhookUrl?: string; botToken?: string; chatId?: string | number };
+  const config = maskAlertChannelConfig(channel) as { addresses?: string[]; url?: string; webhookUrl?: string; botToken?: string; chatId?: string | number };
   switch (channel.type) {
     case 'email':
       return { channel: 'email', target: config.addresses?.join(', ') ?? '' };
@@ -248,7 +251,7 @@ function targetOf(channel: AlertChannelView | undefined): { channel: string; tar
 }
 
 /** An alert config: a rule and the channel it sends to. `userId` is the account's id as `/auth/me` shows it. */
-export function alertView({ rule, channels }: { rule: AlertRuleView; channels: AlertChannelView[] }, userId: string) {
+export function alertView({ rule, channels }: { rule: AlertRule; channels: AlertChannel[] }, userId: string) {
   return {
     id: rule.id,
     userId,
@@ -258,8 +261,8 @@ export function alertView({ rule, channels }: { rule: AlertRuleView; channels: A
     consecutiveFailuresThreshold: rule.consecutiveFailuresThreshold,
     cooldownMinutes: rule.cooldownMinutes,
     enabled: rule.enabled,
-    createdAt: rule.createdAt,
-    updatedAt: rule.updatedAt,
+    createdAt: isoOf(rule.createdAt),
+    updatedAt: isoOf(rule.updatedAt),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
+import { isoOf } from '../../../domain/instant.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { InboundWebhooksService } from '../../../service/inboundWebhooks.js';
 import type { JobsService } from '../../../service/jobs.js';
@@ -124,7 +125,7 @@ export async function runnerPlugin(scope: FastifyInstance, options: RunnerOption
         if (raw === undefined) throw new AppError('bad_request', 'Send a JSON body with Content-Type: application/json.');
         const signature = request.headers[signatureHeader];
         const accepted = await webhooksReceive(options.inboundWebhooks, request.params.slug, raw, request.body, typeof signature === 'string' ? signature : undefined);
-        return reply.status(202).send({ id: uuidOf(accepted.jobId) ?? accepted.jobId, status: 'scheduled', nextRunAt: accepted.scheduledFor });
+        return reply.status(202).send({ id: uuidOf(accepted.jobId) ?? accepted.jobId, status: 'scheduled', nextRunAt: isoOf(accepted.scheduledFor) });
       },
     );
   });

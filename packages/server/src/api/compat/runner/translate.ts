@@ -2,12 +2,13 @@
  * Runner's REST dialect (seed 000) to and from Kairos's jobs. Pure: no I/O, no clock reads.
  */
 import type { FieldIssue, Result } from '../../../domain/errors.js';
+import { isoOf } from '../../../domain/instant.js';
+import type { Job } from '../../../domain/job.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { isPlainObject, present } from '../../../domain/input.js';
 import type { RetryPolicy } from '../../../domain/retry.js';
 import { normaliseTimeZone, PRESETS } from '../../../domain/schedule.js';
 import { isLocalDateTime, parseWallClock } from '../../../domain/wallClock.js';
-import type { JobView } from '../../../service/views.js';
 import { uuidOf } from '../ids.js';
 
 /** What `POST /api/v1/jobs` takes (its "Create-job fields" table); the schema has checked the types. */
@@ -111,18 +112,18 @@ function runEveryOf(schedule: Record<string, unknown>): unknown {
 }
 
 /** A job as Runner's "Create-job response" shows it: the bare object, its id in UUID form. */
-export function runnerJobView(job: JobView) {
-  const schedule = job.schedule as Record<string, unknown>;
+export function runnerJobView(job: Job) {
+  const schedule = job.schedule;
   return {
     id: uuidOf(job.id) ?? job.id,
-    url: job.url,
+    url: job.destination === null ? job.url : null,
     status: statusOf[job.status] ?? job.status,
     scheduleType: schedule.type === 'once' ? 'once' : 'recurring',
     destinationType: job.destination?.type ?? 'http',
-    runAt: schedule.type === 'once' ? (schedule.at as string) : null,
-    runEvery: runEveryOf(schedule),
-    nextRunAt: job.nextRunAt,
-    createdAt: job.createdAt,
+    runAt: schedule.type === 'once' ? isoOf(schedule.at) : null,
+    runEvery: runEveryOf(schedule as unknown as Record<string, unknown>),
+    nextRunAt: isoOf(job.nextRunAt),
+    createdAt: isoOf(job.createdAt),
   };
 }
 

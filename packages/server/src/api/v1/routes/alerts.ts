@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AlertsService } from '../../../service/alerts.js';
 import { callerOf } from '../../authenticate.js';
 import { AlertChannel, AlertNotice, AlertRule, NoticeQuery, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
+import { alertChannelView, alertNoticeView, alertRuleView } from '../views.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 
 const tags = ['alerts'];
@@ -14,7 +15,7 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     async (request) => {
       const { page, perPage, status, jobId } = request.query;
       const { items, total } = await alerts.listNotices(callerOf(request).projectId, { status, jobId }, { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(alertNoticeView), meta: { page, perPage, total } };
     },
   );
 
@@ -24,26 +25,26 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await alerts.listChannels(callerOf(request).projectId, { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(alertChannelView), meta: { page, perPage, total } };
     },
   );
 
   app.post<{ Body: CreateAlertChannelBody }>(
     '/v1/alerts/channels',
     { schema: { tags, summary: 'Create an alert channel: slack, discord, email, webhook or telegram', body: CreateAlertChannelBody, response: { 201: Data(AlertChannel), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await alerts.createChannel(callerOf(request).projectId, request.body) }),
+    async (request, reply) => reply.status(201).send({ data: alertChannelView(await alerts.createChannel(callerOf(request).projectId, request.body)) }),
   );
 
   app.get<{ Params: IdParams }>(
     '/v1/alerts/channels/:id',
     { schema: { tags, summary: 'Read an alert channel (secrets masked)', params: IdParams, response: { 200: Data(AlertChannel), ...clientErrors } } },
-    async (request) => ({ data: await alerts.getChannel(callerOf(request).projectId, request.params.id) }),
+    async (request) => ({ data: alertChannelView(await alerts.getChannel(callerOf(request).projectId, request.params.id)) }),
   );
 
   app.patch<{ Params: IdParams; Body: PatchAlertChannelBody }>(
     '/v1/alerts/channels/:id',
     { schema: { tags, summary: 'Rename an alert channel or replace its config (secrets in full)', params: IdParams, body: PatchAlertChannelBody, response: { 200: Data(AlertChannel), ...clientErrors } } },
-    async (request) => ({ data: await alerts.updateChannel(callerOf(request).projectId, request.params.id, request.body) }),
+    async (request) => ({ data: alertChannelView(await alerts.updateChannel(callerOf(request).projectId, request.params.id, request.body)) }),
   );
 
   app.delete<{ Params: IdParams }>(
@@ -67,26 +68,26 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await alerts.listRules(callerOf(request).projectId, { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(alertRuleView), meta: { page, perPage, total } };
     },
   );
 
   app.post<{ Body: CreateAlertRuleBody }>(
     '/v1/alerts/rules',
     { schema: { tags, summary: "Create an alert rule (counts against the plan's maxAlertConfigs)", body: CreateAlertRuleBody, response: { 201: Data(AlertRule), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await alerts.createRule(callerOf(request).projectId, request.body) }),
+    async (request, reply) => reply.status(201).send({ data: alertRuleView(await alerts.createRule(callerOf(request).projectId, request.body)) }),
   );
 
   app.get<{ Params: IdParams }>(
     '/v1/alerts/rules/:id',
     { schema: { tags, summary: 'Read an alert rule', params: IdParams, response: { 200: Data(AlertRule), ...clientErrors } } },
-    async (request) => ({ data: await alerts.getRule(callerOf(request).projectId, request.params.id) }),
+    async (request) => ({ data: alertRuleView(await alerts.getRule(callerOf(request).projectId, request.params.id)) }),
   );
 
   app.patch<{ Params: IdParams; Body: PatchAlertRuleBody }>(
     '/v1/alerts/rules/:id',
     { schema: { tags, summary: 'Change an alert rule; naming one of jobId, spaceId, tag replaces its scope', params: IdParams, body: PatchAlertRuleBody, response: { 200: Data(AlertRule), ...clientErrors } } },
-    async (request) => ({ data: await alerts.updateRule(callerOf(request).projectId, request.params.id, request.body) }),
+    async (request) => ({ data: alertRuleView(await alerts.updateRule(callerOf(request).projectId, request.params.id, request.body)) }),
   );
 
   app.delete<{ Params: IdParams }>(

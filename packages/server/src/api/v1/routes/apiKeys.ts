@@ -3,6 +3,7 @@ import type { ApiKeysService } from '../../../service/apiKeys.js';
 import { callerOf } from '../../authenticate.js';
 import { ApiKey, CreateApiKeyBody, NewApiKey } from '../schemas/accounts.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
+import { apiKeyView, newApiKeyView } from '../views.js';
 
 const tags = ['api-keys'];
 
@@ -14,14 +15,14 @@ export function apiKeyRoutes(app: FastifyInstance, apiKeys: ApiKeysService): voi
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await apiKeys.list(callerOf(request), { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(apiKeyView), meta: { page, perPage, total } };
     },
   );
 
   app.post<{ Body: CreateApiKeyBody }>(
     '/v1/api-keys',
     { schema: { tags, summary: 'A new API key, shown once', body: CreateApiKeyBody, response: { 201: Data(NewApiKey), ...clientErrors } }, config: { scope: 'admin' } },
-    async (request, reply) => reply.status(201).send({ data: await apiKeys.create(callerOf(request), request.body) }),
+    async (request, reply) => reply.status(201).send({ data: newApiKeyView(await apiKeys.create(callerOf(request), request.body)) }),
   );
 
   app.delete<{ Params: IdParams }>(

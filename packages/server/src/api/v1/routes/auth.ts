@@ -15,6 +15,7 @@ import {
   Tokens,
 } from '../schemas/accounts.js';
 import { clientErrors, Data } from '../schemas/common.js';
+import { meView, newApiKeyView, projectView, userView } from '../views.js';
 
 const tags = ['auth'];
 /** No bearer needed (one may still be sent, see register). */
@@ -34,7 +35,10 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
       },
       config: { public: true, identify: true },
     },
-    async (request, reply) => reply.status(201).send({ data: await accounts.registerAnonymous(request.body.name, request.principal) }),
+    async (request, reply) => {
+      const made = await accounts.registerAnonymous(request.body.name, request.principal);
+      return reply.status(201).send({ data: { ...made, project: projectView(made.project) } });
+    },
   );
 
   app.post<{ Body: RegisterBody }>(
@@ -49,13 +53,19 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
       },
       config: { public: true, identify: true },
     },
-    async (request, reply) => reply.status(201).send({ data: await accounts.register(request.body, request.principal) }),
+    async (request, reply) => {
+      const made = await accounts.register(request.body, request.principal);
+      return reply.status(201).send({ data: { ...made, user: userView(made.user), project: projectView(made.project) } });
+    },
   );
 
   app.post<{ Body: LoginBody }>(
     '/v1/auth/login',
     { schema: { tags, security, summary: 'Sign in', body: LoginBody, response: { 200: Data(Session), ...clientErrors } }, config: { public: true } },
-    async (request) => ({ data: await accounts.login(request.body) }),
+    async (request) => {
+      const session = await accounts.login(request.body);
+      return { data: { ...session, user: userView(session.user) } };
+    },
   );
 
   app.post<{ Body: RefreshBody }>(
@@ -70,7 +80,7 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
   app.get(
     '/v1/auth/me',
     { schema: { tags, summary: 'The signed-in user and their projects, or the API key and its project', response: { 200: Data(Me), ...clientErrors } }, config: { account: true } },
-    async (request) => ({ data: await accounts.me(principalOf(request)) }),
+    async (request) => ({ data: meView(await accounts.me(principalOf(request))) }),
   );
 
   // An account route: a key has its caller, a signed-in user has none (no key to rotate).
@@ -78,7 +88,7 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
     '/v1/auth/rotate-key',
     { schema: { tags, summary: 'Replace the calling API key with a new one', response: { 201: Data(NewApiKey), ...clientErrors } }, config: { account: true, scope: 'admin' } },
     async (request, reply) => {
-      return reply.status(201).send({ data: await apiKeys.rotate(request.caller) });
+      return reply.status(201).send({ data: newApiKeyView(await apiKeys.rotate(request.caller)) });
     },
   );
 }

@@ -4,6 +4,7 @@ import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, Paged } from '../schemas/common.js';
 import { ExecutionListQuery } from '../schemas/executions.js';
 import { Execution, PendingRun } from '../schemas/jobs.js';
+import { executionView, pendingRunView } from '../views.js';
 
 export function executionRoutes(app: FastifyInstance, executions: ExecutionsService): void {
   app.get<{ Querystring: ExecutionListQuery }>('/v1/executions', { schema: { tags: ['executions'], summary: 'Delivery attempts across the project, newest first', querystring: ExecutionListQuery, response: { 200: Paged(Execution), ...clientErrors } } }, async (request) => {
@@ -13,14 +14,14 @@ export function executionRoutes(app: FastifyInstance, executions: ExecutionsServ
       { ...(filter as Parameters<ExecutionsService['list']>[1]), from: from === undefined ? undefined : Date.parse(from), to: to === undefined ? undefined : Date.parse(to) },
       { page, perPage },
     );
-    return { data: items, meta: { page, perPage, total } };
+    return { data: items.map(executionView), meta: { page, perPage, total } };
   });
 
   app.get<{ Params: IdParams }>('/v1/executions/:id', { schema: { tags: ['executions'], summary: 'One attempt: the request sent, the response received, timings', params: IdParams, response: { 200: Data(Execution, 'The attempt'), ...clientErrors } } }, async (request) => ({
-    data: await executions.get(callerOf(request).projectId, request.params.id),
+    data: executionView(await executions.get(callerOf(request).projectId, request.params.id)),
   }));
 
   app.post<{ Params: IdParams }>('/v1/executions/:id/replay', { schema: { tags: ['executions'], summary: 'Run the job again now, linked to this attempt (202)', params: IdParams, response: { 202: Data(PendingRun, 'The run, pending'), ...clientErrors } } }, async (request, reply) =>
-    reply.status(202).send({ data: await executions.replay(callerOf(request).projectId, request.params.id) }),
+    reply.status(202).send({ data: pendingRunView(await executions.replay(callerOf(request).projectId, request.params.id)) }),
   );
 }

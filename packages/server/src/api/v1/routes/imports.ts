@@ -6,6 +6,7 @@ import type { ImportsService } from '../../../service/imports.js';
 import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { ExportQuery, ImportBody, importBodyLimit, ImportResultSchema } from '../schemas/imports.js';
+import { importResultView } from '../views.js';
 
 const tags = ['imports'];
 
@@ -21,7 +22,7 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
       },
       bodyLimit: importBodyLimit,
     },
-    async (request) => ({ data: await imports.run(callerOf(request), request.body) }),
+    async (request) => ({ data: importResultView(await imports.run(callerOf(request), request.body)) }),
   );
 
   app.get<{ Querystring: ExportQuery }>(

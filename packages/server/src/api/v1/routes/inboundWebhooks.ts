@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { CreateInboundWebhookBody, InboundAccepted, InboundRequest, InboundWebhook, SlugParams } from '../schemas/inboundWebhooks.js';
+import { inboundRequestView, inboundWebhookView, iso } from '../views.js';
 
 const tags = ['inbound-webhooks'];
 
@@ -27,7 +28,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
   app.post<{ Body: CreateInboundWebhookBody }>(
     '/v1/inbound-webhooks',
     { schema: { tags, summary: 'Create an inbound webhook: a public URL whose JSON POSTs become one-time jobs', body: CreateInboundWebhookBody, response: { 201: Data(InboundWebhook), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await webhooks.create(callerOf(request), request.body, baseUrl(request)) }),
+    async (request, reply) => reply.status(201).send({ data: inboundWebhookView(await webhooks.create(callerOf(request), request.body), baseUrl(request)) }),
   );
 
   app.get<{ Querystring: Pagination }>(
@@ -35,15 +36,15 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     { schema: { tags, summary: "The project's inbound webhooks, newest first", querystring: Pagination, response: { 200: Paged(InboundWebhook), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
-      const { items, total } = await webhooks.list(callerOf(request), { page, perPage }, baseUrl(request));
-      return { data: items, meta: { page, perPage, total } };
+      const { items, total } = await webhooks.list(callerOf(request), { page, perPage });
+      return { data: items.map((w) => inboundWebhookView(w, baseUrl(request))), meta: { page, perPage, total } };
     },
   );
 
   app.get<{ Params: IdParams }>(
     '/v1/inbound-webhooks/:id',
     { schema: { tags, summary: 'Read an inbound webhook', params: IdParams, response: { 200: Data(InboundWebhook), ...clientErrors } } },
-    async (request) => ({ data: await webhooks.get(callerOf(request), request.params.id, baseUrl(request)) }),
+    async (request) => ({ data: inboundWebhookView(await webhooks.get(callerOf(request), request.params.id), baseUrl(request)) }),
   );
 
   app.get<{ Params: IdParams; Querystring: Pagination }>(
@@ -62,7 +63,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await webhooks.requests(callerOf(request), request.params.id, { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(inboundRequestView), meta: { page, perPage, total } };
     },
   );
 
@@ -113,7 +114,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
         if (raw === undefined) throw new AppError('bad_request', 'Send a JSON body with Content-Type: application/json.');
         const signature = request.headers[signatureHeader];
         const accepted = await webhooks.receive(request.params.slug, raw, request.body, typeof signature === 'string' ? signature : undefined);
-        return reply.status(202).send({ data: accepted });
+        return reply.status(202).send({ data: { jobId: accepted.jobId, scheduledFor: iso(accepted.scheduledFor) } });
       },
     );
   });

@@ -4,6 +4,7 @@ import type { JobsService } from '../../../service/jobs.js';
 import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../schemas/common.js';
 import { batchBodyLimit, BulkBody, BulkResult, CreateJobBody, CreateJobsBatchBody, Execution, Job, JobListQuery, PatchJobBody, PendingRun, RunNowQuery } from '../schemas/jobs.js';
+import { executionView, jobView, pendingRunView } from '../views.js';
 
 const tags = ['jobs'];
 
@@ -24,7 +25,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
       const header = request.headers['idempotency-key'];
       const key = (typeof header === 'string' && header !== '' ? header : undefined) ?? fieldKey;
       const { job, created } = await jobs.create(caller.projectId, input, key);
-      return reply.status(created ? 201 : 200).send({ data: job });
+      return reply.status(created ? 201 : 200).send({ data: jobView(job) });
     },
   );
 
@@ -42,7 +43,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     async (request, reply) => {
       const caller = callerOf(request);
       const inputs = request.body.jobs.map(({ idempotencyKey: _ignored, ...input }) => input);
-      return reply.status(201).send({ data: await jobs.createMany(caller.projectId, inputs) });
+      return reply.status(201).send({ data: (await jobs.createMany(caller.projectId, inputs)).map(jobView) });
     },
   );
 
@@ -61,20 +62,20 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     async (request) => {
       const { page, perPage, ...filter } = request.query;
       const { items, total } = await jobs.list(callerOf(request).projectId, filter as Parameters<JobsService['list']>[1], { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(jobView), meta: { page, perPage, total } };
     },
   );
 
   app.get<{ Params: IdParams }>(
     '/v1/jobs/:id',
     { schema: { tags, summary: 'Read a job', params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
-    async (request) => ({ data: await jobs.get(callerOf(request).projectId, request.params.id) }),
+    async (request) => ({ data: jobView(await jobs.get(callerOf(request).projectId, request.params.id)) }),
   );
 
   app.patch<{ Params: IdParams; Body: PatchJobBody }>(
     '/v1/jobs/:id',
     { schema: { tags, summary: 'Change some fields of a job (status: active or paused too)', params: IdParams, body: PatchJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
-    async (request) => ({ data: await jobs.update(callerOf(request).projectId, request.params.id, request.body) }),
+    async (request) => ({ data: jobView(await jobs.update(callerOf(request).projectId, request.params.id, request.body)) }),
   );
 
   app.put<{ Params: IdParams; Body: CreateJobBody }>(
@@ -82,7 +83,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     { schema: { tags, summary: 'Replace a job\'s definition', params: IdParams, body: CreateJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
     async (request) => {
       const { idempotencyKey: _ignored, ...input } = request.body;
-      return { data: await jobs.update(callerOf(request).projectId, request.params.id, input, true) };
+      return { data: jobView(await jobs.update(callerOf(request).projectId, request.params.id, input, true)) };
     },
   );
 
@@ -100,7 +101,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     app.post<{ Params: IdParams }>(
       `/v1/jobs/:id/${action}`,
       { schema: { tags, summary: transitions[action], params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
-      async (request) => ({ data: await jobs[action](callerOf(request).projectId, request.params.id) }),
+      async (request) => ({ data: jobView(await jobs[action](callerOf(request).projectId, request.params.id)) }),
     );
   }
 
@@ -117,7 +118,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
     async (request, reply) => {
       const result = await jobs.runNow(callerOf(request).projectId, request.params.id, request.query.wait === true);
-      return result.done ? reply.status(200).send({ data: result.execution }) : reply.status(202).send({ data: result.pending });
+      return result.done ? reply.status(200).send({ data: executionView(result.execution) }) : reply.status(202).send({ data: pendingRunView(result.pending) });
     },
   );
 
@@ -127,7 +128,7 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await jobs.executions(callerOf(request).projectId, request.params.id, { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(executionView), meta: { page, perPage, total } };
     },
   );
 }

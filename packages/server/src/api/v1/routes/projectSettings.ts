@@ -3,6 +3,7 @@ import type { ProjectSettingsService } from '../../../service/projectSettings.js
 import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { PatchProjectBody, ProjectSettings } from '../schemas/projectSettings.js';
+import { projectSettingsView } from '../views.js';
 
 const tags = ['projects'];
 
@@ -11,7 +12,7 @@ export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSet
   app.get(
     '/v1/project',
     { schema: { tags, summary: "The caller's current project and its settings", response: { 200: Data(ProjectSettings), ...clientErrors } } },
-    async (request) => ({ data: await settings.get(callerOf(request)) }),
+    async (request) => ({ data: projectSettingsView(await settings.get(callerOf(request))) }),
   );
 
   app.patch<{ Body: PatchProjectBody }>(
@@ -24,6 +25,6 @@ export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSet
         response: { 200: Data(ProjectSettings), ...clientErrors },
       },
     },
-    async (request) => ({ data: await settings.update(callerOf(request), request.body) }),
+    async (request) => ({ data: projectSettingsView(await settings.update(callerOf(request), request.body)) }),
   );
 }

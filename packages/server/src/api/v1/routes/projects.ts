@@ -3,6 +3,7 @@ import type { AccountsService } from '../../../service/accounts.js';
 import { principalOf } from '../../authenticate.js';
 import { CreateProjectBody, Project } from '../schemas/accounts.js';
 import { clientErrors, Data, Paged, Pagination } from '../schemas/common.js';
+import { projectView } from '../views.js';
 
 const tags = ['projects'];
 
@@ -14,7 +15,7 @@ export function projectRoutes(app: FastifyInstance, accounts: AccountsService): 
     async (request) => {
       const { page, perPage } = request.query;
       const { items, total } = await accounts.listProjects(principalOf(request), { page, perPage });
-      return { data: items, meta: { page, perPage, total } };
+      return { data: items.map(projectView), meta: { page, perPage, total } };
     },
   );
 
@@ -24,6 +25,6 @@ export function projectRoutes(app: FastifyInstance, accounts: AccountsService): 
       schema: { tags, summary: 'Another project for a signed-in user', body: CreateProjectBody, response: { 201: Data(Project), ...clientErrors } },
       config: { account: true },
     },
-    async (request, reply) => reply.status(201).send({ data: await accounts.createProject(principalOf(request), request.body.name) }),
+    async (request, reply) => reply.status(201).send({ data: projectView(await accounts.createProject(principalOf(request), request.body.name)) }),
   );
 }

@@ -4,6 +4,7 @@ import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data, IdParams, NoContent } from '../schemas/common.js';
 import { NewSigningSecret, SigningSecret } from '../schemas/signingSecrets.js';
 import { Type } from 'typebox';
+import { newSigningSecretView, signingSecretView } from '../views.js';
 
 const tags = ['signing-secrets'];
 
@@ -12,19 +13,19 @@ export function signingSecretRoutes(app: FastifyInstance, secrets: SigningSecret
   app.get(
     '/v1/signing-secrets',
     { schema: { tags, summary: "The project's live signing secrets (never the secrets themselves)", response: { 200: Data(Type.Array(SigningSecret)), ...clientErrors } } },
-    async (request) => ({ data: await secrets.list(callerOf(request)) }),
+    async (request) => ({ data: (await secrets.list(callerOf(request))).map(signingSecretView) }),
   );
 
   app.post(
     '/v1/signing-secrets',
     { schema: { tags, summary: "The project's first signing secret, shown once", response: { 201: Data(NewSigningSecret), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await secrets.create(callerOf(request)) }),
+    async (request, reply) => reply.status(201).send({ data: newSigningSecretView(await secrets.create(callerOf(request))) }),
   );
 
   app.post(
     '/v1/signing-secrets/rotate',
     { schema: { tags, summary: 'A new signing secret, shown once; the previous one keeps signing for 24 hours', response: { 201: Data(NewSigningSecret), ...clientErrors } } },
-    async (request, reply) => reply.status(201).send({ data: await secrets.rotate(callerOf(request)) }),
+    async (request, reply) => reply.status(201).send({ data: newSigningSecretView(await secrets.rotate(callerOf(request))) }),
   );
 
   app.delete<{ Params: IdParams }>(

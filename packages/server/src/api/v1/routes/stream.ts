@@ -9,6 +9,7 @@ import type { StreamTokens } from '../../../service/streamTokens.js';
 import { callerOf, principalOf, projectHeader, requireScope } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
 import { StreamQuery, StreamToken } from '../schemas/live.js';
+import { executionView, jobView } from '../views.js';
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 export const keepAliveMs = 15_000;
@@ -28,8 +29,14 @@ export interface StreamRouteDeps {
   jobs: Pick<JobsService, 'get'>;
 }
 
+/** The event's record as the native API shows it (GET /v1/executions/:id, GET /v1/jobs/:id). */
+function dataOf(e: FeedEvent): unknown {
+  if (e.event === 'execution') return executionView(e.data);
+  return e.event === 'job' ? jobView(e.data) : e.data;
+}
+
 function frame(e: FeedEvent): string {
-  return `event: ${e.event}\n${e.id === undefined ? '' : `id: ${e.id}\n`}data: ${JSON.stringify(e.data)}\n\n`;
+  return `event: ${e.event}\n${e.id === undefined ? '' : `id: ${e.id}\n`}data: ${JSON.stringify(dataOf(e))}\n\n`;
 }
 
 /** `text/event-stream` of the project's attempts and job changes: see service/liveFeed.ts. */

@@ -40,7 +40,7 @@ export const CreateApiKeyBody = Type.Object(
 );
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 
-// Response shapes, one per view in service/views.ts; every field listed, or serialization drops it.
+// Response shapes, one per view in api/v1/views.ts; every field listed, or serialization drops it.
 
 const ScopeName = StringEnum(['read', 'write', 'admin']);
 

@@ -120,7 +120,7 @@ export const NoticeQuery = Type.Object(
 );
 export type NoticeQuery = Static<typeof NoticeQuery>;
 
-/** One notice as service/views.ts `alertNoticeView` returns it. */
+/** One notice as api/v1/views.ts `alertNoticeView` returns it. */
 export const AlertNotice = Type.Object({
   id: Type.String({ description: 'msg_…; the webhook-id of a webhook channel’s delivery' }),
   event: StringEnum([...alertEvents]),

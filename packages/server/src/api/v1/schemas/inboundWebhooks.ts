@@ -20,7 +20,7 @@ export type CreateInboundWebhookBody = Static<typeof CreateInboundWebhookBody>;
 export const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) });
 export type SlugParams = Static<typeof SlugParams>;
 
-// Response shapes of the views in service/views.ts; every field listed, or serialization drops it.
+// Response shapes of the views in api/v1/views.ts; every field listed, or serialization drops it.
 export const InboundWebhook = Type.Object({
   id: Type.String({ description: 'ibw_…' }),
   slug: Type.String({ description: 'wh_…: the secret part of the URL' }),

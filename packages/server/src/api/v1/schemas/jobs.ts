@@ -139,7 +139,7 @@ const RetryPolicyView = Type.Object(
   { additionalProperties: true },
 );
 
-/** A job as service/views.ts `jobView` returns it; every field listed, or serialization drops it. */
+/** A job as api/v1/views.ts `jobView` returns it; every field listed, or serialization drops it. */
 export const Job = Type.Object({
   id: Type.String({ description: 'job_…' }),
   name: nullable(Type.String()),
@@ -187,7 +187,7 @@ export const Job = Type.Object({
 });
 export type Job = Static<typeof Job>;
 
-/** One delivery attempt as service/views.ts `executionView` returns it. */
+/** One delivery attempt as api/v1/views.ts `executionView` returns it. */
 export const Execution = Type.Object({
   id: Type.String({ description: 'exe_…' }),
   jobId: Type.String(),

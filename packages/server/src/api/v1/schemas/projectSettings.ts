@@ -13,7 +13,7 @@ export const PatchProjectBody = Type.Object(
 );
 export type PatchProjectBody = Static<typeof PatchProjectBody>;
 
-// Response shape of projectSettingsView in service/views.ts; every field listed, or serialization drops it.
+// Response shape of projectSettingsView in api/v1/views.ts; every field listed, or serialization drops it.
 export const ProjectSettings = Type.Object({
   id: Type.String({ description: 'prj_…' }),
   name: Type.String(),

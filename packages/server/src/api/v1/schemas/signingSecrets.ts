@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { nullable, Timestamp } from './common.js';
 
-// Response shapes, one per view in service/views.ts; every field listed, or serialization drops it.
+// Response shapes, one per view in api/v1/views.ts; every field listed, or serialization drops it.
 
 const signingSecretFields = {
   id: Type.String({ description: 'ss_…' }),
