@@ -37,26 +37,17 @@ export const jobColumn = {
 
 /** A job row as the domain record; its next run when the row was read with it (`next_run_at`), else null. */
 export function decodeJob(row: JobRow & { next_run_at?: number | null }): Job {
-  const nextRunAt = row.next_run_at ?? null;
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    name: row.name,
-    description: row.description,
-    status: row.status,
-    tags: jobColumn.tags(row.tags),
-    spaceId: row.space_id,
-    url: row.url,
-    destination: jobColumn.destination(row.destination),
-    method: row.method,
-    headers: jobColumn.headers(row.headers),
-    query: jobColumn.query(row.query),
-    body: row.body,
-    payload: jobColumn.payload(row.payload),
-    schedule: jobColumn.schedule(row.schedule),
-    retryPolicy: jobColumn.retryPolicy(row.retry_policy),
-    ...rowTail(row, nextRunAt),
-  };
+  return jobRecord(
+    row,
+    row.next_run_at ?? null,
+    jobColumn.tags(row.tags),
+    jobColumn.destination(row.destination),
+    jobColumn.headers(row.headers),
+    jobColumn.query(row.query),
+    jobColumn.payload(row.payload),
+    jobColumn.schedule(row.schedule),
+    jobColumn.retryPolicy(row.retry_policy),
+  );
 }
 
 /**
@@ -64,34 +55,45 @@ export function decodeJob(row: JobRow & { next_run_at?: number | null }): Job {
  * given (a create answers with it at once).
  */
 export function newJob(row: JobRow, nextRunAt: number | null, def: JobDefinition): Job {
+  return jobRecord(row, nextRunAt, def.tags, def.destination, def.headers, def.query, jobColumn.payload(def.payload), def.schedule, def.retryPolicy);
+}
+
+// One object literal, no spreads: lists and creates make one of these per job.
+function jobRecord(
+  row: JobRow,
+  nextRunAt: number | null,
+  tags: readonly string[],
+  destination: Destination | null,
+  headers: Record<string, string>,
+  query: Record<string, string>,
+  payload: unknown,
+  schedule: Schedule,
+  retryPolicy: RetryPolicy,
+): Job {
   return {
     id: row.id,
     projectId: row.project_id,
     name: row.name,
     description: row.description,
     status: row.status,
-    tags: def.tags,
+    tags,
     spaceId: row.space_id,
     url: row.url,
-    destination: def.destination,
+    destination,
     method: row.method,
-    headers: def.headers,
-    query: def.query,
+    headers,
+    query,
     body: row.body,
-    payload: jobColumn.payload(def.payload),
-    schedule: def.schedule,
-    retryPolicy: def.retryPolicy,
-    ...rowTail(row, nextRunAt),
-  };
-}
-
-/** The plain columns of a job, in the record's order after its definition. */
-function rowTail(row: JobRow, nextRunAt: number | null) {
-  return {
+    payload,
+    schedule,
+    retryPolicy,
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,
     followRedirects: row.follow_redirects === 1,
-    ...followUpUrls(row),
+    onComplete: row.on_complete,
+    callbackUrl: row.callback_url,
+    failureCallbackUrl: row.failure_callback_url,
+    eventsUrl: row.events_url,
     deliveryStyle: jobColumn.deliveryStyle(row.delivery_style),
     parentJobId: row.parent_job_id,
     inboundWebhookId: row.inbound_webhook_id,
