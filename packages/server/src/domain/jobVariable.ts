@@ -1,40 +1,35 @@
-import { type Destination, maskDestination } from './destinations.js';
+import { maskDestination } from './destinations.js';
+import type { Job } from './job.js';
 
-/**
- * What `$job` reads of a stored job: its columns as the store keeps them (JSON text for the
- * structured fields, epoch milliseconds for instants). A job row has every one of them.
- */
-export interface JobVariableSource {
-  id: string;
-  name: string | null;
-  description: string | null;
-  status: string;
-  /** JSON array of strings. */
-  tags: string;
-  space_id: string | null;
-  url: string;
-  /** JSON of a destination, secrets included; null for a URL job. */
-  destination: string | null;
-  method: string;
-  /** JSON of the job's schedule. */
-  schedule: string;
-  /** JSON of the job's retry policy. */
-  retry_policy: string;
-  timeout_ms: number;
-  store_response_body: number;
-  follow_redirects: number;
-  on_complete: string | null;
-  callback_url: string | null;
-  failure_callback_url: string | null;
-  events_url: string | null;
-  parent_job_id: string | null;
-  last_run_at: number | null;
-  last_status: string | null;
-  last_status_code: number | null;
-  last_duration_ms: number | null;
-  created_at: number;
-  updated_at: number;
-}
+/** What `$job` reads of a job: the fields it shows (a job record has every one of them). */
+export type JobVariableSource = Pick<
+  Job,
+  | 'id'
+  | 'name'
+  | 'description'
+  | 'status'
+  | 'tags'
+  | 'spaceId'
+  | 'url'
+  | 'destination'
+  | 'method'
+  | 'schedule'
+  | 'retryPolicy'
+  | 'timeoutMs'
+  | 'storeResponseBody'
+  | 'followRedirects'
+  | 'onComplete'
+  | 'callbackUrl'
+  | 'failureCallbackUrl'
+  | 'eventsUrl'
+  | 'parentJobId'
+  | 'lastRunAt'
+  | 'lastStatus'
+  | 'lastStatusCode'
+  | 'lastDurationMs'
+  | 'createdAt'
+  | 'updatedAt'
+>;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -45,34 +40,34 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * through any dialect sends the same `$job`. The keys keep the order receivers have been sent.
  */
 export function jobVariable(job: JobVariableSource): Record<string, unknown> {
-  const schedule = JSON.parse(job.schedule) as { type: string; at?: unknown };
+  const schedule = job.schedule as { type: string; at?: unknown };
   return {
     id: job.id,
     name: job.name,
     description: job.description,
     status: job.status,
-    tags: JSON.parse(job.tags) as string[],
-    spaceId: job.space_id,
+    tags: job.tags,
+    spaceId: job.spaceId,
     url: job.destination === null ? job.url : null,
-    destination: job.destination === null ? null : maskDestination(JSON.parse(job.destination) as Destination),
+    destination: job.destination === null ? null : maskDestination(job.destination),
     method: job.method,
     // A one-time instant in ISO-8601, like every other time.
     schedule: schedule.type === 'once' && typeof schedule.at === 'number' ? { ...schedule, at: iso(schedule.at) } : schedule,
-    retryPolicy: JSON.parse(job.retry_policy) as unknown,
-    timeoutMs: job.timeout_ms,
-    storeResponseBody: job.store_response_body === 1,
-    followRedirects: job.follow_redirects === 1,
-    onComplete: job.on_complete,
-    callbackUrl: job.callback_url,
-    failureCallbackUrl: job.failure_callback_url,
-    eventsUrl: job.events_url,
-    parentJobId: job.parent_job_id,
+    retryPolicy: job.retryPolicy,
+    timeoutMs: job.timeoutMs,
+    storeResponseBody: job.storeResponseBody,
+    followRedirects: job.followRedirects,
+    onComplete: job.onComplete,
+    callbackUrl: job.callbackUrl,
+    failureCallbackUrl: job.failureCallbackUrl,
+    eventsUrl: job.eventsUrl,
+    parentJobId: job.parentJobId,
     nextRunAt: null,
-    lastRunAt: iso(job.last_run_at),
-    lastStatus: job.last_status,
-    lastStatusCode: job.last_status_code,
-    lastDurationMs: job.last_duration_ms,
-    createdAt: iso(job.created_at),
-    updatedAt: iso(job.updated_at),
+    lastRunAt: iso(job.lastRunAt),
+    lastStatus: job.lastStatus,
+    lastStatusCode: job.lastStatusCode,
+    lastDurationMs: job.lastDurationMs,
+    createdAt: iso(job.createdAt),
+    updatedAt: iso(job.updatedAt),
   };
 }

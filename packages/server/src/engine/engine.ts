@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EngineTuning } from '../config.js';
+import type { Job } from '../domain/job.js';
 import { newId } from '../domain/ids.js';
 import { nextRunAfter } from '../domain/schedule.js';
 import type { EmailDelivery } from '../delivery/email.js';
@@ -29,8 +30,8 @@ export interface EngineDeps {
   email: EmailDelivery;
   /** Telegram's Bot API base, for planning Telegram destinations. */
   telegramApiUrl: string;
-  /** `$job` of dynamic payloads, given by the API layer so the engine does not depend on it. */
-  jobVariable(row: JobRow): unknown;
+  /** `$job` of dynamic payloads (domain/jobVariable.ts), given by main.ts so that tests can make it fail. */
+  jobVariable(job: Job): unknown;
   tuning: EngineTuning;
   logger: Logger;
   userAgent: string;

@@ -6,7 +6,8 @@ import { isRecurring } from '../domain/schedule.js';
 import { fillDynamicFields, hasDynamicFields, hasPlaceholders, renderTemplate, type TemplateValues } from '../domain/template.js';
 import type { DeliveryRequest } from '../delivery/httpDelivery.js';
 import { runnerSignature, webhookSignature } from '../delivery/signature.js';
-import { followUpUrls, jobColumn } from '../store/rows.js';
+import type { Job } from '../domain/job.js';
+import { decodeJob, followUpUrls, jobColumn } from '../store/rows.js';
 import type { JobRow, RunRow } from '../store/schema.js';
 
 /**
@@ -96,7 +97,7 @@ export interface PlanSettings {
   userAgent: string;
   telegramApiUrl: string;
   /** `$job` of a job's payload: the job as the API shows it, less what may carry secrets. */
-  jobVariable(row: JobRow): unknown;
+  jobVariable(job: Job): unknown;
 }
 
 export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
@@ -114,6 +115,8 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
   const dynamic = !bodiless && hasDynamicFields(row.payload);
   const bodyTemplated = !bodiless && row.payload === null && hasPlaceholders(row.body);
   const templated = bodyTemplated || [...headers.values()].some(hasPlaceholders);
+  // A dynamic payload is filled per attempt, `$job` included: only such a job is decoded whole.
+  const job = dynamic ? decodeJob(row) : undefined;
   return {
     id: row.id,
     name: row.name,
@@ -134,8 +137,8 @@ export function planJob(row: JobRow, settings: PlanSettings): JobPlan {
     followRedirects: row.follow_redirects === 1,
     templated,
     bodyTemplated,
-    dynamicPayload: dynamic ? jobColumn.payload(row.payload) : undefined,
-    view: dynamic ? settings.jobVariable(row) : undefined,
+    dynamicPayload: job?.payload,
+    view: job === undefined ? undefined : settings.jobVariable(job),
     state: row.state ?? null,
     previousResult: row.previous_result ?? null,
     keepsPrevious: dynamic && row.payload!.includes('"$previous"'),

@@ -8,27 +8,27 @@ const stored: JobVariableSource = {
   name: 'nightly',
   description: 'sync',
   status: 'active',
-  tags: '["a","b"]',
-  space_id: 'sp_1',
+  tags: ['a', 'b'],
+  spaceId: 'sp_1',
   url: 'https://example.com/hook',
   destination: null,
   method: 'POST',
-  schedule: '{"type":"cron","expression":"0 * * * *","timezone":"UTC"}',
-  retry_policy: '{"type":"none"}',
-  timeout_ms: 30_000,
-  store_response_body: 1,
-  follow_redirects: 0,
-  on_complete: null,
-  callback_url: 'https://example.com/cb',
-  failure_callback_url: null,
-  events_url: null,
-  parent_job_id: null,
-  last_run_at: at,
-  last_status: 'success',
-  last_status_code: 200,
-  last_duration_ms: 12,
-  created_at: at,
-  updated_at: at + 1_000,
+  schedule: { type: 'cron', expression: '0 * * * *', timezone: 'UTC' },
+  retryPolicy: { type: 'none' } as unknown as JobVariableSource['retryPolicy'],
+  timeoutMs: 30_000,
+  storeResponseBody: true,
+  followRedirects: false,
+  onComplete: null,
+  callbackUrl: 'https://example.com/cb',
+  failureCallbackUrl: null,
+  eventsUrl: null,
+  parentJobId: null,
+  lastRunAt: at,
+  lastStatus: 'success',
+  lastStatusCode: 200,
+  lastDurationMs: 12,
+  createdAt: at,
+  updatedAt: at + 1_000,
 };
 
 describe('$job', () => {
@@ -67,7 +67,7 @@ describe('$job', () => {
   });
 
   it('leaves out what may carry secrets: headers, query, body and payload', () => {
-    const withSecrets = { ...stored, headers: '{"authorization":"Bearer s"}', query: '{"token":"s"}', body: 'secret', payload: '{"k":"s"}' };
+    const withSecrets = { ...stored, headers: { authorization: 'Bearer s' }, query: { token: 's' }, body: 'secret', payload: { k: 's' } };
     const job = jobVariable(withSecrets);
     for (const field of ['headers', 'query', 'body', 'payload']) expect(job).not.toHaveProperty(field);
     expect(JSON.stringify(job)).not.toContain('secret');
@@ -75,7 +75,7 @@ describe('$job', () => {
   });
 
   it("masks a destination's webhook URL and shows no URL for it", () => {
-    const slack = { ...stored, url: '', destination: '{"type":"slack","webhookUrl":"https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"}' };
+    const slack: JobVariableSource = { ...stored, url: '', destination: { type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX' } };
     const job = jobVariable(slack);
     expect(job.url).toBeNull();
     expect(job.destination).toMatchObject({ type: 'slack' });
@@ -83,12 +83,12 @@ describe('$job', () => {
   });
 
   it('shows a one-time instant in ISO-8601 and other schedules as stored', () => {
-    expect(jobVariable({ ...stored, schedule: `{"type":"once","at":${at}}` }).schedule).toEqual({ type: 'once', at: '2026-01-02T03:04:05.000Z' });
-    expect(jobVariable({ ...stored, schedule: '{"type":"interval","everyMs":60000}' }).schedule).toEqual({ type: 'interval', everyMs: 60000 });
+    expect(jobVariable({ ...stored, schedule: { type: 'once', at } }).schedule).toEqual({ type: 'once', at: '2026-01-02T03:04:05.000Z' });
+    expect(jobVariable({ ...stored, schedule: { type: 'interval', every: 60000 } as JobVariableSource['schedule'] }).schedule).toEqual({ type: 'interval', every: 60000 });
   });
 
   it('shows a job that never ran with null last fields', () => {
-    const job = jobVariable({ ...stored, last_run_at: null, last_status: null, last_status_code: null, last_duration_ms: null });
+    const job = jobVariable({ ...stored, lastRunAt: null, lastStatus: null, lastStatusCode: null, lastDurationMs: null });
     expect(job).toMatchObject({ lastRunAt: null, lastStatus: null, lastStatusCode: null, lastDurationMs: null });
   });
 });
