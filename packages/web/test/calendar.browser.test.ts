@@ -58,6 +58,25 @@ describe('dashboard: the calendar week of many runs', () => {
   const upcomingCount = async (name: string) =>
     (await lane(name).locator('.mark.upcoming').evaluateAll((marks) => marks.map((m) => m.getAttribute('aria-label') ?? ''))).reduce((sum, label) => sum + Number(/^(\d+) upcoming/.exec(label)?.[1] ?? 1), 0);
 
+  /** The colour of one pixel of an element as drawn, read back from a screenshot of it. */
+  const pixels = async (selector: string, points: Array<[number, number]>) => {
+    const png = (await page.locator(selector).first().screenshot()).toString('base64');
+    return page.evaluate(
+      async ({ png, points }) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${png}`;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.width;
+        canvas.height = img.height;
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        return points.map(([x, y]) => Array.from(ctx.getImageData(x < 0 ? img.width + x : x, y, 1, 1).data.slice(0, 3)));
+      },
+      { png, points },
+    );
+  };
+
   it('draws every run of a week with more runs than one page of the API', async () => {
     // 1440 runs a day, 10 080 in the week: ten pages of the API's 1000.
     await createJob('every minute', { type: 'cron', expression: '* * * * *', timezone: 'UTC' });
@@ -76,6 +95,19 @@ describe('dashboard: the calendar week of many runs', () => {
     expect(await page.locator('.cut-note').count()).toBe(0);
     await expectAccessible(page, 'the calendar week of many runs');
     await screenshot(page, '06c-calendar-week-full');
+  });
+
+  it('draws the line left of the first day as it does between days', async () => {
+    const track = '.timeline.week .lane .lane-track';
+    const width = (await page.locator(track).first().boundingBox())!.width;
+    // Near the top, where no mark is: the first and the last column, and the middle of Monday.
+    const [left, right, inside] = await pixels(track, [
+      [0, 1],
+      [-1, 1],
+      [Math.round(width / 14), 1],
+    ]);
+    expect(left).not.toEqual(inside);
+    for (const channel of [0, 1, 2]) expect(Math.abs(left![channel]! - right![channel]!)).toBeLessThanOrEqual(12);
   });
 
   it("says which days hold too many runs to read whole, and hatches the rest of each such day", async () => {
