@@ -11,7 +11,7 @@ import type { JobStatus } from '../../../domain/jobState.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { AlertsService } from '../../../service/alerts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
-import type { ExecutionFilter, ExecutionsService } from '../../../service/executions.js';
+import type { ExecutionListFilter, ExecutionsService } from '../../../service/executions.js';
 import type { HealthService } from '../../../service/health.js';
 import type { JobsService } from '../../../service/jobs.js';
 import type { PlansService } from '../../../service/plans.js';
@@ -223,7 +223,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
       const { projectId } = callerOf(request);
       const { page, limit, status } = request.query;
       await jobs.get(projectId, request.params.id);
-      const { items, total } = await executions.list(projectId, { jobId: request.params.id, status: status as ExecutionFilter['status'] }, { page, perPage: limit });
+      const { items, total } = await executions.list(projectId, { jobId: request.params.id, status: status as ExecutionListFilter['status'] }, { page, perPage: limit }, { unfinishedRuns: true });
       return ok(pageOf(items.map(executionView), total, page, limit));
     },
   );
@@ -237,7 +237,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
       const { projectId } = callerOf(request);
       const { page, limit, status, jobId } = request.query;
       if (jobId !== undefined) await jobs.get(projectId, jobId);
-      const { items, total } = await executions.list(projectId, { jobId, status: status as ExecutionFilter['status'] }, { page, perPage: limit });
+      const { items, total } = await executions.list(projectId, { jobId, status: status as ExecutionListFilter['status'] }, { page, perPage: limit }, { unfinishedRuns: true });
       return ok(pageOf(items.map(executionView), total, page, limit));
     },
   );

@@ -7,6 +7,7 @@ import type { FieldIssue } from '../../../domain/errors.js';
 import type { Failure } from '../door.js';
 import type { JobInput } from '../../../domain/jobDefinition.js';
 import { cronPatternsOf, type Schedule } from '../../../domain/schedule.js';
+import type { UnfinishedRunView } from '../../../service/executions.js';
 import type { AlertChannelView, AlertRuleView, ExecutionView, JobView } from '../../../service/views.js';
 
 export const runhooksDefaults = {
@@ -182,7 +183,7 @@ export function jobView(job: JobView) {
   };
 }
 
-export function executionView(e: ExecutionView) {
+export function executionView(e: ExecutionView | UnfinishedRunView) {
   return {
     id: e.id,
     jobId: e.jobId,
