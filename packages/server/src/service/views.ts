@@ -1,10 +1,12 @@
 import { type AlertChannelTarget, maskAlertChannelConfig } from '../domain/alertChannel.js';
 import type { AlertEvent } from '../domain/alertRule.js';
 import { type Destination, maskDestination } from '../domain/destinations.js';
-import type { JobDefinition } from '../domain/jobDefinition.js';
-import type { Schedule } from '../domain/schedule.js';
+import type { HttpMethod, JobDefinition } from '../domain/jobDefinition.js';
+import type { RetryPolicy } from '../domain/retry.js';
+import type { OnceSchedule, Schedule } from '../domain/schedule.js';
 import { describeSchedule } from '../domain/scheduleDescription.js';
 import { followUpUrls } from '../store/rows.js';
+import type { Scope } from './caller.js';
 import type { SpaceWithCounts } from '../store/sql/spaces.js';
 import type { AlertChannelRow, AlertRuleRow, OutboxRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, JobWithNextRun, ProjectRow, SigningSecretRow, UserRow } from '../store/schema.js';
 
@@ -28,19 +30,21 @@ const iso = (ms: number | null): string | null => {
 };
 
 /** A schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
-function scheduleView(schedule: { type: string; at?: number }): unknown {
-  return schedule.type === 'once' && typeof schedule.at === 'number' ? { ...schedule, at: iso(schedule.at) } : schedule;
+type ScheduleView = Exclude<Schedule, OnceSchedule> | { type: 'once'; at: string };
+
+function scheduleView(schedule: Schedule): ScheduleView {
+  return schedule.type === 'once' && typeof schedule.at === 'number' ? { ...schedule, at: iso(schedule.at)! } : (schedule as ScheduleView);
 }
 
 /** The structured fields of a job, which a row holds as JSON text. */
 interface JobParts {
-  tags: readonly string[];
+  tags: string[];
   destination: Destination | null;
   headers: Record<string, string>;
   query: Record<string, string>;
   payload: unknown;
-  schedule: { type: string; at?: number };
-  retryPolicy: unknown;
+  schedule: Schedule;
+  retryPolicy: RetryPolicy;
 }
 
 /** A job as the native API returns it. */
@@ -51,15 +55,16 @@ export function jobView(row: JobWithNextRun) {
     headers: JSON.parse(row.headers) as Record<string, string>,
     query: JSON.parse(row.query) as Record<string, string>,
     payload: row.payload === null ? undefined : (JSON.parse(row.payload) as unknown),
-    schedule: JSON.parse(row.schedule) as JobParts['schedule'],
-    retryPolicy: JSON.parse(row.retry_policy) as unknown,
+    schedule: JSON.parse(row.schedule) as Schedule,
+    retryPolicy: JSON.parse(row.retry_policy) as RetryPolicy,
   });
 }
 
 /** A job just made from `def`: its view without reading back the JSON its row was given. */
 export function newJobView(row: JobRow, nextRunAt: number | null, def: JobDefinition) {
   return viewOf(row, nextRunAt, {
-    tags: def.tags,
+    // Only read (serialised) from here on: no copy of the definition's array.
+    tags: def.tags as string[],
     destination: def.destination,
     headers: def.headers,
     query: def.query,
@@ -80,12 +85,12 @@ function viewOf(row: JobRow, nextRunAt: number | null, parts: JobParts) {
     url: row.destination === null ? row.url : null,
     /** Secrets (webhook URLs, bot tokens) are masked: the API never returns them in full. */
     destination: parts.destination === null ? null : maskDestination(parts.destination),
-    method: row.method,
+    method: row.method as HttpMethod,
     headers: parts.headers,
     query: parts.query,
     ...(parts.payload !== undefined ? { payload: parts.payload } : { body: row.body }),
     schedule: scheduleView(parts.schedule),
-    scheduleDescription: describeSchedule(parts.schedule as Schedule),
+    scheduleDescription: describeSchedule(parts.schedule),
     retryPolicy: parts.retryPolicy,
     timeoutMs: row.timeout_ms,
     storeResponseBody: row.store_response_body === 1,
@@ -152,7 +157,7 @@ export function apiKeyView(row: ApiKeyRow) {
     name: row.name,
     prefix: row.prefix,
     lastFour: row.last_four,
-    scopes: row.scopes.split(','),
+    scopes: row.scopes.split(',') as Scope[],
     lastUsedAt: iso(row.last_used_at),
     createdAt: iso(row.created_at)!,
   };
@@ -163,7 +168,7 @@ export function newApiKeyView(row: ApiKeyRow, key: string) {
   return {
     id: row.id,
     name: row.name,
-    scopes: row.scopes.split(','),
+    scopes: row.scopes.split(',') as Scope[],
     key,
     prefix: row.prefix,
     lastFour: row.last_four,
@@ -276,7 +281,7 @@ export function alertNoticeView(row: OutboxRow) {
   const notice = JSON.parse(row.body) as { execution: { statusCode: number | null; error: string | null } | null; consecutiveFailures: number };
   return {
     id: row.id,
-    event: row.event,
+    event: row.event as AlertEvent,
     ruleId: row.rule_id,
     channelId: row.channel_id,
     jobId: row.job_id,
