@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
 import { principalOf } from '../../authenticate.js';
@@ -20,10 +20,10 @@ const tags = ['auth'];
 /** No bearer needed (one may still be sent, see register). */
 const security: never[] = [];
 
-export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiKeys: ApiKeysService): void {
+export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService; apiKeys: ApiKeysService }> = async (app, { accounts, apiKeys }) => {
   // Public, but a bearer sent along is checked: on a closed server an admin may still register.
-  app.post<{ Body: RegisterAnonymousBody }>(
-    '/v1/auth/register-anonymous',
+  app.post(
+    '/auth/register-anonymous',
     {
       schema: {
         tags,
@@ -37,8 +37,8 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
     async (request, reply) => reply.status(201).send({ data: await accounts.registerAnonymous(request.body.name, request.principal) }),
   );
 
-  app.post<{ Body: RegisterBody }>(
-    '/v1/auth/register',
+  app.post(
+    '/auth/register',
     {
       schema: {
         tags,
@@ -52,14 +52,14 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
     async (request, reply) => reply.status(201).send({ data: await accounts.register(request.body, request.principal) }),
   );
 
-  app.post<{ Body: LoginBody }>(
-    '/v1/auth/login',
+  app.post(
+    '/auth/login',
     { schema: { tags, security, summary: 'Sign in', body: LoginBody, response: { 200: Data(Session), ...clientErrors } }, config: { public: true } },
     async (request) => ({ data: await accounts.login(request.body) }),
   );
 
-  app.post<{ Body: RefreshBody }>(
-    '/v1/auth/refresh',
+  app.post(
+    '/auth/refresh',
     {
       schema: { tags, security, summary: 'Exchange a refresh token for new tokens', body: RefreshBody, response: { 200: Data(Tokens), ...clientErrors } },
       config: { public: true },
@@ -68,17 +68,17 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
   );
 
   app.get(
-    '/v1/auth/me',
+    '/auth/me',
     { schema: { tags, summary: 'The signed-in user and their projects, or the API key and its project', response: { 200: Data(Me), ...clientErrors } }, config: { account: true } },
     async (request) => ({ data: await accounts.me(principalOf(request)) }),
   );
 
   // An account route: a key has its caller, a signed-in user has none (no key to rotate).
   app.post(
-    '/v1/auth/rotate-key',
+    '/auth/rotate-key',
     { schema: { tags, summary: 'Replace the calling API key with a new one', response: { 201: Data(NewApiKey), ...clientErrors } }, config: { account: true, scope: 'admin' } },
     async (request, reply) => {
       return reply.status(201).send({ data: await apiKeys.rotate(request.caller) });
     },
   );
-}
+};

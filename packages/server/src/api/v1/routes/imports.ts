@@ -1,5 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ExportsService } from '../../../service/exports.js';
 import type { ImportsService } from '../../../service/imports.js';
@@ -9,9 +9,9 @@ import { ExportQuery, ImportBody, importBodyLimit, ImportResultSchema } from '..
 
 const tags = ['imports'];
 
-export function importRoutes(app: FastifyInstance, imports: ImportsService, exports: ExportsService): void {
-  app.post<{ Body: ImportBody }>(
-    '/v1/imports',
+export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; exports: ExportsService }> = async (app, { imports, exports }) => {
+  app.post(
+    '/imports',
     {
       schema: {
         tags,
@@ -24,8 +24,8 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
     async (request) => ({ data: await imports.run(callerOf(request), request.body) }),
   );
 
-  app.get<{ Querystring: ExportQuery }>(
-    '/v1/export',
+  app.get(
+    '/export',
     {
       schema: {
         tags,
@@ -48,4 +48,4 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
         .send(Readable.from(chunks));
     },
   );
-}
+};
