@@ -250,6 +250,22 @@ describe('Runhooks API', () => {
     expect(huge.body).toEqual({ success: false, error: expect.any(String) });
   });
 
+  it('holds each key to the scope its route declares: reads with read, writes with write, rotate-key with admin; 403 otherwise', async () => {
+    const native = new Api(t.server.url, apiKey);
+    const keyWith = async (scopes: string[]) => (await native.request('POST', '/v1/api-keys', { name: scopes.join('+'), scopes })).body.data.key as string;
+    const [reader, writer] = [await keyWith(['read']), await keyWith(['write'])];
+    expect((await call('GET', '/jobs', undefined, reader)).status).toBe(200);
+    for (const [method, path] of [['DELETE', '/jobs/job_7kR3mNxQ2v'], ['POST', '/executions/exe_7kR3mNxQ2v/replay'], ['DELETE', '/alerts/al_7kR3mNxQ2v']]) {
+      const refused = await call(method!, path!, undefined, reader);
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(refused.body).toEqual({ success: false, error: expect.stringMatching(/write/) });
+      expect((await call(method!, path!, undefined, writer)).status, `${method} ${path}`).toBe(404);
+    }
+    const rotate = await call('POST', '/auth/rotate-key', undefined, writer);
+    expect(rotate.status).toBe(403);
+    expect(rotate.body).toEqual({ success: false, error: expect.stringMatching(/admin/) });
+  });
+
   it('an interval job first runs one interval after it is made', async () => {
     const res = await call('POST', '/jobs', { name: 'Every hour', schedule: { type: 'interval', expression: '3600000' }, httpConfig: { url: `${example}/hourly` } });
     expect(res.status).toBe(201);
