@@ -91,7 +91,7 @@ function scopeOf(request: FastifyRequest): Scope | undefined {
 }
 
 /** The caller, when its scopes include `needed` (`admin` ⊃ `write` ⊃ `read`); a 403 naming the scope otherwise. */
-export function assertScope(caller: Caller, needed: Scope): Caller {
+function assertScope(caller: Caller, needed: Scope): Caller {
   if (!hasScope(caller.scopes, needed)) {
     throw new AppError('forbidden', `This API key lacks the "${needed}" scope.`, [{ field: 'scopes', issue: `must include "${needed}"` }]);
   }
@@ -110,7 +110,7 @@ export function callerOf(request: FastifyRequest): Caller {
 
 /**
  * For a route that resolves its caller itself (the event stream, which also takes a token in the
- * query): every other route declares its scope and the hook above enforces it.
+ * query): every other route declares its scope and {@link enforceScopes} holds the caller to it.
  */
 export function requireScope(request: FastifyRequest, scope: Scope): Caller {
   return assertScope(callerOf(request), scope);
