@@ -27,6 +27,8 @@ export function schemasOf(text) {
     alertChannel: answer('/v1/alerts/channels/{id}', 'get', '200'),
     alertNotice: item(answer('/v1/alerts/notices', 'get', '200')),
     schedulePreview: answer('/v1/schedules/preview', 'post', '200'),
+    importResult: answer('/v1/imports', 'post', '200'),
+    importFormat: document.paths['/v1/imports'].post.requestBody.content['application/json'].schema.properties.format,
     retryPolicy: document.paths['/v1/jobs'].post.requestBody.content['application/json'].schema.properties.retryPolicy,
     destination: document.paths['/v1/jobs'].post.requestBody.content['application/json'].schema.properties.destination,
   };

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { getExecution, getExecutions, replayExecution } from './tools/executions.js';
 import { createJob, deleteJob, getJob, listJobs, pauseJob, resumeJob, runJob, updateJob } from './tools/jobs.js';
 import { createSpace, explainSchedule, getUsage, listAlerts, listSpaces } from './tools/project.js';
+import { exportProject, importJobs } from './tools/transfers.js';
 import { register, type Tool } from './tool.js';
 import { version } from './version.js';
 
@@ -25,6 +26,8 @@ export const tools = [
   getUsage,
   listAlerts,
   explainSchedule,
+  importJobs,
+  exportProject,
 ] as unknown as Tool<z.ZodRawShape, z.ZodRawShape>[];
 
 export interface ServerOptions {

@@ -5,6 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useClientFixture } from '../../sdk/test/support/fixture.js';
+import { maxListItems } from '../src/tool.js';
 
 const bin = fileURLToPath(new URL('../bin/kairos-mcp.js', import.meta.url));
 
@@ -35,6 +36,7 @@ describe('kairos-mcp over stdio against a real server', () => {
     expect(tools.map((t) => t.name)).toEqual([
       'list_jobs', 'get_job', 'create_job', 'update_job', 'delete_job', 'run_job', 'pause_job', 'resume_job',
       'get_executions', 'get_execution', 'replay_execution', 'list_spaces', 'create_space', 'get_usage', 'list_alerts', 'explain_schedule',
+      'import_jobs', 'export_project',
     ]);
     for (const tool of tools) {
       expect(tool.description!.length, tool.name).toBeGreaterThan(40);
@@ -126,11 +128,55 @@ describe('kairos-mcp over stdio against a real server', () => {
     expect((await call('list_jobs', { tag: 'many', limit: 100 })).structuredContent).toMatchObject({ total: 25, truncated: false });
   });
 
+  it('previews an import with nothing written, imports it once however often it is sent, and exports what it can import back', async () => {
+    const total = async () => (await f.kairos.jobs.list({ perPage: 1 })).meta.total;
+    const before = await total();
+    const crontab = ['CRON_TZ=Europe/Berlin', '# nightly report', `0 2 * * * curl -s -X POST ${f.sink.url}/report`, '*/5 * * * * /usr/bin/php /srv/task.php'].join('\n');
+    const preview = await call('import_jobs', { format: 'crontab', source: crontab, dryRun: true });
+    expect(preview.isError, text(preview)).toBeFalsy();
+    expect(preview.structuredContent).toMatchObject({
+      import: { dryRun: true, created: 1, skipped: 1, jobIds: [], jobs: [{ outcome: 'created', id: null, name: 'nightly report', method: 'POST', url: `${f.sink.url}/report` }] },
+    });
+    expect(await total()).toBe(before);
+
+    const space = (await call('create_space', { name: 'imported' })).structuredContent as { space: { id: string } };
+    const done = (await call('import_jobs', { format: 'crontab', source: crontab, spaceId: space.space.id })).structuredContent as { import: { created: number; jobIds: string[] } };
+    expect(done.import).toMatchObject({ created: 1, jobIds: [expect.stringMatching(/^job_/)] });
+    expect((await call('get_job', { jobId: done.import.jobIds[0] })).structuredContent).toMatchObject({ job: { name: 'nightly report', spaceId: space.space.id } });
+    expect((await call('import_jobs', { format: 'crontab', source: crontab, spaceId: space.space.id })).structuredContent).toMatchObject({ import: { created: 0, jobIds: done.import.jobIds } });
+    expect(await total()).toBe(before + 1);
+
+    // A curl command runs when the schedule fields say; without one the API names the field.
+    const curl = await call('import_jobs', { format: 'curl', source: `curl -X PUT ${f.sink.url}/hook -d 'x=1'`, every: '1h', dryRun: true });
+    expect(curl.structuredContent).toMatchObject({ import: { jobs: [{ method: 'PUT', schedule: { type: 'interval', every: 3_600_000 } }] } });
+    expect(text(await call('import_jobs', { format: 'curl', source: `curl ${f.sink.url}/hook`, dryRun: true }))).toMatch(/422[\s\S]*- schedule: /);
+    // A JSON format given as the file's text is read as JSON; text that is not JSON is refused before the API.
+    const justrun = JSON.stringify({ jobs: [{ name: 'from justrun', url: `${f.sink.url}/jr`, cron_expression: '*/15 * * * *', method: 'POST' }] });
+    expect((await call('import_jobs', { format: 'justrun', source: justrun, dryRun: true })).structuredContent).toMatchObject({ import: { created: 1, jobs: [{ name: 'from justrun' }] } });
+    expect(text(await call('import_jobs', { format: 'justrun', source: 'buy milk', dryRun: true }))).toMatch(/^Invalid arguments: source: .* not JSON/);
+
+    // A long source's lists are cut, with a note; the counts stay whole.
+    const many = Array.from({ length: maxListItems + 5 }, (_, i) => `${i % 60} * * * * curl ${f.sink.url}/m${i}`).join('\n');
+    const long = await call('import_jobs', { format: 'crontab', source: many, dryRun: true });
+    expect(long.structuredContent).toMatchObject({ import: { created: maxListItems + 5 } });
+    expect((long.structuredContent as { import: { jobs: unknown[] } }).import.jobs).toHaveLength(maxListItems);
+    expect(text(long)).toContain(`Note: Only the first ${maxListItems} items of jobs (${maxListItems} of ${maxListItems + 5})`);
+
+    const exported = await call('export_project');
+    expect(exported.isError, text(exported)).toBeFalsy();
+    const { counts, document } = exported.structuredContent as { counts: Record<string, number>; document: Record<string, unknown> };
+    expect(document).toMatchObject({ kairos: 'export', secrets: 'masked' });
+    expect(counts).toMatchObject({ jobs: await total(), spaces: 2 });
+    const back = await call('import_jobs', { format: 'kairos', source: document, dryRun: true });
+    expect(back.isError, text(back)).toBeFalsy();
+    expect(back.structuredContent).toMatchObject({ import: { dryRun: true, errors: [] } });
+  });
+
   it('offers only the reading tools with --read-only', async () => {
     const reader = await connect({ KAIROS_API_KEY: f.apiKey, KAIROS_URL: f.server.url }, ['--read-only']);
     try {
       const { tools } = await reader.listTools();
-      expect(tools.map((t) => t.name)).toEqual(['list_jobs', 'get_job', 'get_executions', 'get_execution', 'list_spaces', 'get_usage', 'list_alerts', 'explain_schedule']);
+      expect(tools.map((t) => t.name)).toEqual(['list_jobs', 'get_job', 'get_executions', 'get_execution', 'list_spaces', 'get_usage', 'list_alerts', 'explain_schedule', 'export_project']);
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
       const refused = (await reader.callTool({ name: 'delete_job', arguments: { jobId: 'job_x' } })) as CallToolResult;
       expect(refused.isError).toBe(true);

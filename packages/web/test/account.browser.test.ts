@@ -263,8 +263,17 @@ describe('dashboard: keys, alerts, projects and sign-in', () => {
     expect(create.status).toBe(201);
     // Made elsewhere, the job shows up through the stream.
     await page.getByRole('link', { name: 'phone check' }).waitFor();
-    // Nothing is wider than the screen but the table, which scrolls inside its own box.
+    // Nothing is wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Nor is any of the jobs' cells cut at the table's right edge: each job is a card that fits.
+    const wrap = page.locator('.table-wrap').filter({ has: page.locator('table.jobs') });
+    const cut = await wrap.evaluate((box) => {
+      const right = box.getBoundingClientRect().right;
+      const cells = Array.from(box.querySelectorAll('tbody td')).filter((td) => td.getBoundingClientRect().right > right + 0.5);
+      return { cells: cells.length, scrolls: box.scrollWidth > box.clientWidth };
+    });
+    expect(cut).toEqual({ cells: 0, scrolls: false });
+    await page.getByRole('row', { name: /phone check/ }).getByText('every day at 07:30').waitFor();
     await expectAccessible(page, 'the job list on a phone');
     await screenshot(page, '11-phone-jobs');
   });

@@ -7,7 +7,7 @@ const job = fromOpenApi(schemas.job);
 const jobId = z.string().min(1).describe('The job id (job_…), as list_jobs or create_job returned it');
 
 /** The ways to say when; exactly one of cron, every, runAt, runIn. */
-const when = {
+export const when = {
   cron: z.string().optional().describe('Recurring on a cron expression, e.g. "0 9 * * 1-5" (5 fields; 6 with seconds first). Use explain_schedule to check one.'),
   every: z.string().optional().describe('Recurring at a fixed interval: a duration such as "30s", "5m", "1h", "1d"'),
   runAt: z.string().optional().describe('Once, at this ISO-8601 instant, e.g. "2026-12-24T18:00:00Z"'),
@@ -32,7 +32,7 @@ const request = {
   spaceId: z.string().optional().describe('The space (sp_…) to put it in'),
 };
 
-function scheduleOf(args: { cron?: string | undefined; every?: string | undefined; runAt?: string | undefined; runIn?: string | undefined; timezone?: string | undefined }): JobSchedule | undefined {
+export function scheduleOf(args: { cron?: string | undefined; every?: string | undefined; runAt?: string | undefined; runIn?: string | undefined; timezone?: string | undefined }): JobSchedule | undefined {
   const given = (['cron', 'every', 'runAt', 'runIn'] as const).filter((k) => args[k] !== undefined);
   if (given.length === 0) {
     if (args.timezone !== undefined) throw new TypeError('timezone goes with a cron or every schedule: give one of them too');

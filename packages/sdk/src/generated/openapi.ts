@@ -103,160 +103,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Same as /v1/health */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The server and its dependencies */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: {
-                                /**
-                                 * @description degraded (with status 503) when a dependency is down
-                                 * @enum {string}
-                                 */
-                                status: "ok" | "degraded";
-                                version: string;
-                                uptimeSeconds: number;
-                                database: {
-                                    /** @enum {string} */
-                                    status: "ok" | "down";
-                                    latencyMs: number;
-                                    /** @description Why it is down */
-                                    error?: string;
-                                    /** @enum {string} */
-                                    kind: "sqlite" | "postgres";
-                                };
-                                /** @description Present when KAIROS_REDIS_URL is set */
-                                redis?: {
-                                    /** @enum {string} */
-                                    status: "ok" | "down";
-                                    latencyMs: number;
-                                    /** @description Why it is down */
-                                    error?: string;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description The server and its dependencies */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: {
-                                /**
-                                 * @description degraded (with status 503) when a dependency is down
-                                 * @enum {string}
-                                 */
-                                status: "ok" | "degraded";
-                                version: string;
-                                uptimeSeconds: number;
-                                database: {
-                                    /** @enum {string} */
-                                    status: "ok" | "down";
-                                    latencyMs: number;
-                                    /** @description Why it is down */
-                                    error?: string;
-                                    /** @enum {string} */
-                                    kind: "sqlite" | "postgres";
-                                };
-                                /** @description Present when KAIROS_REDIS_URL is set */
-                                redis?: {
-                                    /** @enum {string} */
-                                    status: "ok" | "down";
-                                    latencyMs: number;
-                                    /** @description Why it is down */
-                                    error?: string;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics: executions by status, delivery duration and lateness, queue depth, claim sizes */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Prometheus text exposition format */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": string;
-                    };
-                };
-                /** @description An error */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
-                                code: string;
-                                message: string;
-                                details: {
-                                    field: string;
-                                    issue: string;
-                                }[];
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/auth/register-anonymous": {
         parameters: {
             query?: never;
@@ -5205,76 +5051,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/badges/{jobId}/status.svg": {
+    "/v1/inbound/{slug}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A job's status badge: passing, failing, paused (or pending before its first run) */
-        get: {
+        get?: never;
+        put?: never;
+        /** Send a JSON payload to an inbound webhook (no API key; signed with x-kairos-signature when the webhook has a secret): it becomes a one-time job */
+        post: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    jobId: string;
+                    slug: string;
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Any JSON value, at most 256 KiB: the payload of the job */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
             responses: {
-                /** @description An SVG image; a grey "unknown" badge for a job that does not exist or whose project turned badges off */
-                200: {
+                /** @description The job that will deliver the payload */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "image/svg+xml": string;
+                        "application/json": {
+                            data: {
+                                /** @description The one-time job made from the request */
+                                jobId: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO-8601, UTC
+                                 */
+                                scheduledFor: string | null;
+                            };
+                        };
                     };
                 };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/badges/{jobId}/uptime.svg": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A job's uptime badge: the share of its attempts over the last 30 days that succeeded */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    jobId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description An SVG image; a grey "unknown" badge for a job that does not exist or whose project turned badges off */
-                200: {
+                /** @description An error */
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "image/svg+xml": string;
+                        "application/json": {
+                            error: {
+                                /** @description bad_request, validation_failed, unauthorized, forbidden, registration_closed, not_found, conflict, payload_too_large, rate_limited, internal… */
+                                code: string;
+                                message: string;
+                                details: {
+                                    field: string;
+                                    issue: string;
+                                }[];
+                            };
+                        };
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6759,49 +6601,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/inbound/{slug}": {
+    "/health": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Send a JSON payload to an inbound webhook (no API key; signed with x-kairos-signature when the webhook has a secret): it becomes a one-time job */
-        post: {
+        /** Same as /v1/health */
+        get: {
             parameters: {
                 query?: never;
                 header?: never;
-                path: {
-                    slug: string;
-                };
+                path?: never;
                 cookie?: never;
             };
-            /** @description Any JSON value, at most 256 KiB: the payload of the job */
-            requestBody: {
-                content: {
-                    "application/json": unknown;
-                };
-            };
+            requestBody?: never;
             responses: {
-                /** @description The job that will deliver the payload */
-                202: {
+                /** @description The server and its dependencies */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
                             data: {
-                                /** @description The one-time job made from the request */
-                                jobId: string;
                                 /**
-                                 * Format: date-time
-                                 * @description ISO-8601, UTC
+                                 * @description degraded (with status 503) when a dependency is down
+                                 * @enum {string}
                                  */
-                                scheduledFor: string | null;
+                                status: "ok" | "degraded";
+                                version: string;
+                                uptimeSeconds: number;
+                                database: {
+                                    /** @enum {string} */
+                                    status: "ok" | "down";
+                                    latencyMs: number;
+                                    /** @description Why it is down */
+                                    error?: string;
+                                    /** @enum {string} */
+                                    kind: "sqlite" | "postgres";
+                                };
+                                /** @description Present when KAIROS_REDIS_URL is set */
+                                redis?: {
+                                    /** @enum {string} */
+                                    status: "ok" | "down";
+                                    latencyMs: number;
+                                    /** @description Why it is down */
+                                    error?: string;
+                                };
                             };
                         };
+                    };
+                };
+                /** @description The server and its dependencies */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description degraded (with status 503) when a dependency is down
+                                 * @enum {string}
+                                 */
+                                status: "ok" | "degraded";
+                                version: string;
+                                uptimeSeconds: number;
+                                database: {
+                                    /** @enum {string} */
+                                    status: "ok" | "down";
+                                    latencyMs: number;
+                                    /** @description Why it is down */
+                                    error?: string;
+                                    /** @enum {string} */
+                                    kind: "sqlite" | "postgres";
+                                };
+                                /** @description Present when KAIROS_REDIS_URL is set */
+                                redis?: {
+                                    /** @enum {string} */
+                                    status: "ok" | "down";
+                                    latencyMs: number;
+                                    /** @description Why it is down */
+                                    error?: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics: executions by status, delivery duration and lateness, queue depth, claim sizes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text exposition format */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
                     };
                 };
                 /** @description An error */
@@ -6825,6 +6747,84 @@ export interface paths {
                 };
             };
         };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/badges/{jobId}/status.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's status badge: passing, failing, paused (or pending before its first run) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An SVG image; a grey "unknown" badge for a job that does not exist or whose project turned badges off */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/badges/{jobId}/uptime.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's uptime badge: the share of its attempts over the last 30 days that succeeded */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    jobId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An SVG image; a grey "unknown" badge for a job that does not exist or whose project turned badges off */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

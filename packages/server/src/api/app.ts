@@ -18,34 +18,20 @@ import type { HealthService } from '../service/health.js';
 import type { SpacesService } from '../service/spaces.js';
 import type { ExportsService } from '../service/exports.js';
 import type { ImportsService } from '../service/imports.js';
-import { registerAuthentication } from './authenticate.js';
+import { decorateCredentials } from './authenticate.js';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './plugins/openapi.js';
 import { registerRateLimits } from './plugins/rateLimits.js';
-import { alertRoutes } from './v1/routes/alerts.js';
-import { apiKeyRoutes } from './v1/routes/apiKeys.js';
 import { badgeRoutes } from './v1/routes/badges.js';
-import { inboundRate, inboundWebhookRoutes, slugOf } from './v1/routes/inboundWebhooks.js';
-import { projectSettingsRoutes } from './v1/routes/projectSettings.js';
-import { sparklineRoutes } from './v1/routes/sparklines.js';
-import { authRoutes } from './v1/routes/auth.js';
-import { healthRoutes } from './v1/routes/health.js';
-import { executionRoutes } from './v1/routes/executions.js';
-import { jobRoutes } from './v1/routes/jobs.js';
+import { inboundRate, slugOf } from './v1/routes/inboundWebhooks.js';
+import { healthRoute } from './v1/routes/health.js';
+import { v1Plugin } from './v1/plugin.js';
 import { metricsRoutes } from './v1/routes/operations.js';
-import { planRoutes } from './v1/routes/plans.js';
-import { signingSecretRoutes } from './v1/routes/signingSecrets.js';
-import { spaceRoutes } from './v1/routes/spaces.js';
-import { projectRoutes } from './v1/routes/projects.js';
-import { importRoutes } from './v1/routes/imports.js';
 import { validatorCompiler } from './validation.js';
 import type { LiveFeed } from '../service/liveFeed.js';
 import type { SchedulePreviewService } from '../service/schedulePreview.js';
 import type { StreamTokens } from '../service/streamTokens.js';
-import { schedulePreviewRoutes } from './v1/routes/schedulePreview.js';
-import { streamRoutes } from './v1/routes/stream.js';
 import { registerDashboard } from './plugins/dashboard.js';
-import { upcomingRunRoutes } from './v1/routes/upcomingRuns.js';
 import { booperPlugin } from './compat/booper/plugin.js';
 import { donutworkPlugin } from './compat/donutwork/plugin.js';
 import { runnerCreateRate, runnerPlugin } from './compat/runner/plugin.js';
@@ -121,13 +107,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.setValidatorCompiler(validatorCompiler);
-  registerErrorHandling(app, { dashboard: deps.dashboardDir !== undefined });
+  decorateCredentials(app);
   app.decorate('doorErrors', doorErrors);
-  // The native API takes JSON only: a text body is a 415, not a string the schema calls "not an object".
-  app.removeContentTypeParser('text/plain');
   await registerOpenApi(app);
 
-  // Counted per address before the bearer is checked, and per caller once it is known.
+  // Every request counts per address before any door reads its credentials (so a flood of bad
+  // tokens stops early), and per caller once its door has named the caller (see each door below).
   const limits = await registerRateLimits(app, {
     limits: deps.rateLimits,
     redis: deps.redis,
@@ -136,36 +121,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     planRates: (projectId) => deps.plans.currentPlan(projectId),
   });
   app.addHook('onRequest', limits.byAddress);
-  registerAuthentication(app, deps.accounts);
-  app.addHook('onRequest', limits.byCaller);
-
-  healthRoutes(app, { health: deps.health, redis: deps.redis, startedAt: Date.now() });
-  metricsRoutes(app, deps.metrics, deps.metricsToken);
-  authRoutes(app, deps.accounts, deps.apiKeys);
-  projectRoutes(app, deps.accounts);
-  projectSettingsRoutes(app, deps.projectSettings);
-  apiKeyRoutes(app, deps.apiKeys);
-  sparklineRoutes(app, deps.sparklines);
-  jobRoutes(app, deps.jobs);
-  executionRoutes(app, deps.executions);
-  spaceRoutes(app, deps.spaces);
-  planRoutes(app, deps.plans, deps.accounts);
-  signingSecretRoutes(app, deps.signingSecrets);
+  const health = { health: deps.health, redis: deps.redis, startedAt: Date.now() };
   // One count per inbound URL, whichever door it is posted through.
   const limitInbound = limits.keyed('inbound', inboundRate, slugOf);
-  inboundWebhookRoutes(app, deps.inboundWebhooks, { publicUrl: deps.publicUrl, limitPerSlug: limitInbound });
-  badgeRoutes(app, deps.badges);
-  alertRoutes(app, deps.alerts);
-  schedulePreviewRoutes(app, deps.schedulePreviews);
-  upcomingRunRoutes(app, deps.schedulePreviews);
-  streamRoutes(app, { accounts: deps.accounts, tokens: deps.streamTokens, feed: deps.liveFeed, jobs: deps.jobs });
-  importRoutes(app, deps.imports, deps.exports);
+
+  // The native API: its own bearer check, scopes, error envelope and 404s (api/v1/plugin.ts).
+  await app.register(v1Plugin, {
+    prefix: '/v1',
+    accounts: deps.accounts,
+    apiKeys: deps.apiKeys,
+    jobs: deps.jobs,
+    executions: deps.executions,
+    spaces: deps.spaces,
+    plans: deps.plans,
+    signingSecrets: deps.signingSecrets,
+    projectSettings: deps.projectSettings,
+    inboundWebhooks: deps.inboundWebhooks,
+    sparklines: deps.sparklines,
+    alerts: deps.alerts,
+    imports: deps.imports,
+    exports: deps.exports,
+    schedulePreviews: deps.schedulePreviews,
+    streamTokens: deps.streamTokens,
+    liveFeed: deps.liveFeed,
+    health,
+    publicUrl: deps.publicUrl,
+    limitPerCaller: limits.byCaller,
+    limitPerSlug: limitInbound,
+  });
+
   // Other products' APIs, each with its own auth, errors and 404s (src/api/compat/<product>).
-  const callerKey = (r: FastifyRequest) => r.caller?.keyId ?? r.caller?.userId ?? r.ip;
-  await app.register(runnerPlugin, { prefix: '/compat/runner', accounts: deps.accounts, jobs: deps.jobs, inboundWebhooks: deps.inboundWebhooks, limitCreates: limits.keyed('runnerCreates', runnerCreateRate, callerKey), limitPerSlug: limitInbound });
-  await app.register(booperPlugin, { prefix: '/compat/booper', accounts: deps.accounts, jobs: deps.jobs });
-  await app.register(donutworkPlugin, { prefix: '/compat/donutwork', accounts: deps.accounts, jobs: deps.jobs });
-  // Runhooks and JustRun use the shared bearer hook (`config.bearer`): it runs before the per-caller
+  // Runhooks and JustRun take the native bearer check into their own plugin, before the per-caller
   // and per-plan limits, whose headers both documents describe, so those count their callers.
   await app.register(runhooksPlugin, {
     prefix: '/compat/runhooks',
@@ -177,10 +163,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     plans: deps.plans,
     health: deps.health,
     redis: deps.redis,
-    startedAt: Date.now(),
+    startedAt: health.startedAt,
+    limitPerCaller: limits.byCaller,
   });
   await app.register(justRunPlugin, {
     prefix: '/compat/justrun',
+    accounts: deps.accounts,
     jobs: deps.jobs,
     spaces: deps.spaces,
     alerts: deps.alerts,
@@ -189,8 +177,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sparklines: deps.sparklines,
     badges: deps.badges,
     imports: deps.imports,
+    limitPerCaller: limits.byCaller,
   });
-  await registerOpenApiRoutes(app);
-  await registerDashboard(app, deps.dashboardDir);
+
+  // The rest of the server counts per caller before any credential of its own is read: by address,
+  // then, as no door has named a caller yet. Its errors and 404s are the native envelope, and a
+  // path no route takes is a dashboard deep link when the dashboard is served.
+  await app.register(async (site) => {
+    site.addHook('onRequest', limits.byCaller);
+    registerErrorHandling(site, { dashboard: deps.dashboardDir !== undefined });
+    healthRoute(site, health, 'Same as /v1/health');
+    metricsRoutes(site, deps.metrics, deps.metricsToken);
+    badgeRoutes(site, deps.badges);
+    const callerKey = (r: FastifyRequest) => r.caller?.keyId ?? r.caller?.userId ?? r.ip;
+    await site.register(runnerPlugin, { prefix: '/compat/runner', accounts: deps.accounts, jobs: deps.jobs, inboundWebhooks: deps.inboundWebhooks, limitCreates: limits.keyed('runnerCreates', runnerCreateRate, callerKey), limitPerSlug: limitInbound });
+    await site.register(booperPlugin, { prefix: '/compat/booper', accounts: deps.accounts, jobs: deps.jobs });
+    await site.register(donutworkPlugin, { prefix: '/compat/donutwork', accounts: deps.accounts, jobs: deps.jobs });
+    await registerOpenApiRoutes(site);
+    await registerDashboard(site, deps.dashboardDir);
+  });
   return app;
 }

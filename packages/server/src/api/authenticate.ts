@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../domain/errors.js';
 import type { AccountsService } from '../service/accounts.js';
 import { type Caller, hasScope, type Principal, type Scope } from '../service/caller.js';
@@ -20,8 +20,6 @@ declare module 'fastify' {
      * `Kairos-Project` and gets no caller; an API key still gets its project's caller.
      */
     account?: boolean;
-    /** A dialect's route outside `/v1` (`/compat/…`) that wants the same bearer check as `/v1`. */
-    bearer?: boolean;
     /**
      * The least scope the route needs of a caller. Left out, a GET (or HEAD) needs `read` and any
      * other method `write`; an account route (`account`) needs none unless it names one.
@@ -38,19 +36,24 @@ function bearerOf(request: FastifyRequest): string | undefined {
   return header.slice(7).trim() || undefined;
 }
 
-/**
- * Resolves the bearer (an API key or an access token) of every `/v1` request (or dialect route
- * asking for it) that is not public, and the project it acts on; then, once a `/v1` request is
- * validated (so a bad request is a 4xx naming the field whatever the key), holds the caller to the
- * scope the route needs.
- */
-export function registerAuthentication(app: FastifyInstance, accounts: AccountsService): void {
+/** `request.principal` and `request.caller`, declared once on the root for every door to fill. */
+export function decorateCredentials(app: FastifyInstance): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('caller', undefined);
-  app.addHook('onRequest', async (request) => {
+}
+
+/**
+ * The bearer check of a door (the native API, and the dialects that take the same tokens: Runhooks,
+ * JustRun), added to its plugin's own encapsulation context: every route of the door that is not
+ * `public` resolves its bearer (an API key or an access token) and the project it acts on; then
+ * `perCaller` counts the request against the caller's limits, now that the caller is known; and
+ * once the request is validated (so a bad request is a 4xx naming the field whatever the key),
+ * {@link enforceScopes} holds the caller to its route's scope.
+ */
+export function registerBearerAuthentication(scope: FastifyInstance, accounts: AccountsService, perCaller: onRequestAsyncHookHandler): void {
+  scope.addHook('onRequest', async (request) => {
     if (!request.routeOptions.url) return; // unknown route: let it 404
     const config = request.routeOptions.config;
-    if (!(request.url.startsWith('/v1/') || config.bearer) || request.url.startsWith('/v1/health')) return;
     const bearer = bearerOf(request);
     if (config.public) {
       if (config.identify && bearer !== undefined) request.principal = await accounts.authenticate(bearer);
@@ -62,8 +65,18 @@ export function registerAuthentication(app: FastifyInstance, accounts: AccountsS
     const project = request.headers[projectHeader];
     request.caller = await accounts.callerFor(principal, typeof project === 'string' ? project : undefined);
   });
-  app.addHook('preHandler', async (request) => {
-    if (!request.caller || !request.url.startsWith('/v1/')) return;
+  scope.addHook('onRequest', perCaller);
+  enforceScopes(scope);
+}
+
+/**
+ * The one place a caller is held to the scope its route declares (`config.scope`, or the method's
+ * default): every door adds it after its own credential check. A route with no caller (public, or
+ * an account route of a signed-in user) has no scope to meet.
+ */
+export function enforceScopes(scope: FastifyInstance): void {
+  scope.addHook('preHandler', async (request) => {
+    if (!request.caller) return;
     const needed = scopeOf(request);
     if (needed) assertScope(request.caller, needed);
   });
@@ -78,7 +91,7 @@ function scopeOf(request: FastifyRequest): Scope | undefined {
 }
 
 /** The caller, when its scopes include `needed` (`admin` ⊃ `write` ⊃ `read`); a 403 naming the scope otherwise. */
-export function assertScope(caller: Caller, needed: Scope): Caller {
+function assertScope(caller: Caller, needed: Scope): Caller {
   if (!hasScope(caller.scopes, needed)) {
     throw new AppError('forbidden', `This API key lacks the "${needed}" scope.`, [{ field: 'scopes', issue: `must include "${needed}"` }]);
   }
@@ -97,7 +110,7 @@ export function callerOf(request: FastifyRequest): Caller {
 
 /**
  * For a route that resolves its caller itself (the event stream, which also takes a token in the
- * query): every other route declares its scope and the hook above enforces it.
+ * query): every other route declares its scope and {@link enforceScopes} holds the caller to it.
  */
 export function requireScope(request: FastifyRequest, scope: Scope): Caller {
   return assertScope(callerOf(request), scope);

@@ -11,8 +11,12 @@ function body(code: string, message: string, details: FieldIssue[] = []) {
   return { error: { code, message, details } };
 }
 
-/** Every failure leaves as `{ error: { code, message, details } }`; nothing unexpected leaks out. */
-/** `dashboard`: the dashboard is served, so a deep link that no route took gets its page. */
+/**
+ * The native envelope for every failure of the scope it is set on (the `/v1` plugin, and the
+ * context of the server's own routes): `{ error: { code, message, details } }`, nothing unexpected
+ * leaking out; and its 404. `dashboard`: the dashboard is served, so a deep link that no route
+ * took gets its page.
+ */
 export function registerErrorHandling(app: FastifyInstance, { dashboard }: { dashboard: boolean }): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {

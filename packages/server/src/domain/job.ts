@@ -1,3 +1,4 @@
+import type { HttpMethod } from './jobDefinition.js';
 import type { DeliveryStyle } from './deliveryStyle.js';
 import type { Destination } from './destinations.js';
 import type { JobStatus } from './jobState.js';
@@ -21,7 +22,7 @@ export interface Job {
   url: string;
   /** A built-in destination, secrets included; null for a URL job. */
   destination: Destination | null;
-  method: string;
+  method: HttpMethod;
   headers: Record<string, string>;
   query: Record<string, string>;
   /** The string body; null when the job has a payload or no body. */

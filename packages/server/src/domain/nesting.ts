@@ -14,6 +14,8 @@ export const maxNesting = 64;
  */
 export function nestsDeeperThan(value: unknown, limit = maxNesting): boolean {
   if (typeof value !== 'object' || value === null) return false;
+  // Most fields (a payload, a schedule, headers) are one level: told apart without allocating.
+  if (limit >= 1 && !holdsObject(value)) return false;
   const stack: unknown[] = [value];
   const depths: number[] = [1];
   while (stack.length > 0) {
@@ -27,6 +29,23 @@ export function nestsDeeperThan(value: unknown, limit = maxNesting): boolean {
         depths.push(depth + 1);
       }
     }
+  }
+  return false;
+}
+
+/** Whether an object or array has an object or array among its own values. */
+function holdsObject(value: object): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null) return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import type { AlertChannelTarget } from './alertChannel.js';
 import type { AlertEvent } from './alertRule.js';
+import type { Scope } from './scope.js';
 
 /**
  * What the use cases return besides jobs (domain/job.ts): each stored thing as the domain knows
@@ -40,7 +41,7 @@ export interface PendingRun {
   runId: string;
   jobId: string;
   deliveryId: string;
-  triggeredBy: TriggeredBy;
+  triggeredBy: Extract<TriggeredBy, 'manual' | 'replay'>;
   replayOf: string | null;
   scheduledFor: number;
 }
@@ -71,7 +72,7 @@ export interface ApiKey {
   name: string;
   prefix: string;
   lastFour: string;
-  scopes: string[];
+  scopes: Scope[];
   lastUsedAt: number | null;
   createdAt: number;
 }
@@ -137,7 +138,7 @@ export interface AlertRule {
 /** An alert notice: what it said, where it went, how its delivery went so far. */
 export interface AlertNotice {
   id: string;
-  event: string;
+  event: AlertEvent;
   ruleId: string | null;
   channelId: string | null;
   jobId: string | null;

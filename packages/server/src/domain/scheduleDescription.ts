@@ -47,15 +47,16 @@ function plural(n: number, unit: string): string {
   return n === 1 ? `every ${unit}` : `every ${n} ${unit}s`;
 }
 
+const intervalUnits: readonly (readonly [number, string])[] = [
+  [86_400_000, 'day'],
+  [3_600_000, 'hour'],
+  [60_000, 'minute'],
+  [1_000, 'second'],
+];
+
 /** An interval in its largest whole unit: "every 5 minutes", "every 90 seconds", "every 250 ms". */
 export function describeInterval(ms: number): string {
-  const units: [number, string][] = [
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-    [1_000, 'second'],
-  ];
-  for (const [size, unit] of units) if (ms % size === 0) return plural(ms / size, unit);
+  for (const [size, unit] of intervalUnits) if (ms % size === 0) return plural(ms / size, unit);
   return `every ${ms} ms`;
 }
 
@@ -150,14 +151,30 @@ function instant(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`} UTC`;
 }
 
+// Every job of every answer carries its description (a batch of 1 000, a page of a listing), and
+// jobs share schedules: the words are remembered. A one-time instant is shown to the second, so
+// the last second described stands for the jobs due within it (a batch made with one delay);
+// cron expressions, the costliest to describe, are remembered by expression and zone, a bounded
+// number of them.
+let onceSecond = NaN;
+let onceWords = '';
+const cronWords = new Map<string, string>();
+const cronWordsKept = 1_000;
+
 /**
  * A stored schedule in words. Wall-clock forms name their time zone in parentheses; an interval
  * does not depend on one, and a one-time schedule is shown in UTC.
  */
 export function describeSchedule(s: Schedule): string {
   switch (s.type) {
-    case 'once':
-      return `once at ${instant(s.at)}`;
+    case 'once': {
+      const second = Math.floor(s.at / 1000);
+      if (second !== onceSecond) {
+        onceWords = `once at ${instant(s.at)}`;
+        onceSecond = second;
+      }
+      return onceWords;
+    }
     case 'interval':
       return describeInterval(s.every);
     case 'preset':
@@ -167,8 +184,15 @@ export function describeSchedule(s: Schedule): string {
     case 'daily':
       return `${s.times.length === 1 ? `every day at ${s.times[0]}` : `at ${listInWords(s.times)} every day`} (${s.timezone})`;
     case 'cron': {
-      const words = describeCron(s.expression);
-      return `${words ?? `cron "${s.expression}"`} (${s.timezone})`;
+      const key = `${s.timezone} ${s.expression}`;
+      let text = cronWords.get(key);
+      if (text === undefined) {
+        const words = describeCron(s.expression);
+        text = `${words ?? `cron "${s.expression}"`} (${s.timezone})`;
+        if (cronWords.size >= cronWordsKept) cronWords.clear();
+        cronWords.set(key, text);
+      }
+      return text;
     }
   }
 }

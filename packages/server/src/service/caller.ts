@@ -1,5 +1,6 @@
-/** What a key or a signed-in user may do: each scope includes the one before it. */
-export type Scope = 'read' | 'write' | 'admin';
+import type { Scope } from '../domain/scope.js';
+
+export type { Scope };
 
 /**
  * Who is calling and on which project: resolved on every request from an API key (bound to its

@@ -38,7 +38,7 @@ export interface JobsServiceDeps {
   /** Runs due within this window are claimed at once rather than at the next look-ahead. */
   horizonMs: number;
   /** Told of the jobs each committed transaction created, changed or deleted (live streams). */
-  jobsChanged?: (projectId: string, jobIds: readonly string[]) => void;
+  jobsChanged?: (projectId: string, jobIds: Iterable<string>) => void;
 }
 
 /**
@@ -179,7 +179,10 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       return value;
     });
     changes.apply(engine);
-    if (jobsChanged) for (const [projectId, ids] of changes.jobs) jobsChanged(projectId, [...ids]);
+    if (changes.jobs.size > 0) {
+      store.signals.announceJobs(store.db, changes.jobs);
+      if (jobsChanged) for (const [projectId, ids] of changes.jobs) jobsChanged(projectId, ids);
+    }
     return result;
   }
 

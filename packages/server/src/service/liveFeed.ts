@@ -124,7 +124,7 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
     if (events.length > 0 && !(await sub.sink(events))) close(sub);
   }
 
-  function jobsChanged(projectId: string, ids: readonly string[]): void {
+  function jobsChanged(projectId: string, ids: Iterable<string>): void {
     for (const sub of subscriptions) {
       if (sub.projectId !== projectId) continue;
       let any = false;
@@ -168,11 +168,11 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
     },
 
     /**
-     * Jobs changed in a transaction this node committed. With PostgreSQL the NOTIFY sent inside
+     * Jobs changed in a transaction this node committed. With PostgreSQL the NOTIFY sent after
      * it reaches every node, this one included, so only SQLite takes the direct path.
      */
-    jobsChanged(projectId: string, ids: readonly string[]): void {
-      if (!viaSignals) jobsChanged(projectId, ids);
+    jobsChanged(projectId: string, ids: Iterable<string>): void {
+      if (!viaSignals && subscriptions.size > 0) jobsChanged(projectId, ids);
     },
 
     /**

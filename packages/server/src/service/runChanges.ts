@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import type { Database, ExecutionRow, JobRow, RunRow } from '../store/schema.js';
-import { forgetMessages, jobsMessages, type SignalMessage } from '../store/signals.js';
+import { forgetMessages, type SignalMessage } from '../store/signals.js';
 
 /** What the use cases need from the engine. */
 export interface EngineHooks {
@@ -18,6 +18,7 @@ export interface EngineHooks {
 /**
  * What a use case's transaction did to runs: announced to the other nodes inside the
  * transaction (so they hear it only on commit), and applied to this node's engine after it.
+ * The jobs it changed are told to the live streams after the commit (Signals.announceJobs).
  */
 export class RunChanges {
   private dueSoon = false;
@@ -44,7 +45,6 @@ export class RunChanges {
   async announce(trx: Transaction<Database>, store: Store): Promise<void> {
     const messages: SignalMessage[] = this.dueSoon ? ['wake'] : [];
     messages.push(...forgetMessages(this.deleted));
-    for (const [projectId, ids] of this.jobs) messages.push(...jobsMessages(projectId, [...ids]));
     await store.signals.announce(trx, messages);
   }
 

@@ -80,7 +80,7 @@ function jobRecord(
     spaceId: row.space_id,
     url: row.url,
     destination,
-    method: row.method,
+    method: row.method as Job['method'],
     headers,
     query,
     body: row.body,
@@ -312,7 +312,7 @@ export function decodeExecution(row: ExecutionRow): Execution {
 
 /** A run just written to be delivered at once, as its caller is answered before the attempt. */
 export function pendingRun(run: RunRow): PendingRun {
-  return { runId: run.id, jobId: run.job_id, deliveryId: run.delivery_id, triggeredBy: run.triggered_by, replayOf: run.replay_of, scheduledFor: run.due_at };
+  return { runId: run.id, jobId: run.job_id, deliveryId: run.delivery_id, triggeredBy: run.triggered_by as PendingRun['triggeredBy'], replayOf: run.replay_of, scheduledFor: run.due_at };
 }
 
 export function decodeProject(row: ProjectRow): Project {
@@ -324,7 +324,7 @@ export function decodeUser(row: UserRow): User {
 }
 
 export function decodeApiKey(row: ApiKeyRow): ApiKey {
-  return { id: row.id, name: row.name, prefix: row.prefix, lastFour: row.last_four, scopes: row.scopes.split(','), lastUsedAt: row.last_used_at, createdAt: row.created_at };
+  return { id: row.id, name: row.name, prefix: row.prefix, lastFour: row.last_four, scopes: row.scopes.split(',') as ApiKey['scopes'], lastUsedAt: row.last_used_at, createdAt: row.created_at };
 }
 
 export function decodeSpace(row: SpaceWithCounts): Space {
@@ -385,7 +385,7 @@ export function decodeAlertNotice(row: OutboxRow): AlertNotice {
   const notice = JSON.parse(row.body) as { execution: { statusCode: number | null; error: string | null } | null; consecutiveFailures: number };
   return {
     id: row.id,
-    event: row.event,
+    event: row.event as AlertNotice['event'],
     ruleId: row.rule_id,
     channelId: row.channel_id,
     jobId: row.job_id,

@@ -11,6 +11,14 @@ export interface Signals {
    * statement, so a create that wakes the engines and tells the live streams costs one round trip.
    */
   announce(trx: Transaction<Database> | Kysely<Database>, messages: readonly SignalMessage[]): Promise<void>;
+  /**
+   * Tells every node (this one included) that these jobs changed, once the transaction that
+   * changed them has committed: `jobs:` messages for the live streams, sent a moment later on
+   * `db`, gathered with those of the other transactions committed meanwhile. Not inside the
+   * transaction: PostgreSQL takes one lock for every commit that notifies, so a NOTIFY in each
+   * write transaction made the commits take turns (a third fewer single creates a second).
+   */
+  announceJobs(db: Kysely<Database>, jobs: ReadonlyMap<string, Iterable<string>>): void;
   subscribe(onMessage: (message: SignalMessage) => void): void;
   close(): Promise<void>;
 }
@@ -58,6 +66,7 @@ export function changedJobs(message: SignalMessage): { projectId: string; jobIds
 /** One SQLite process owns its file: nobody else to tell. */
 export const sqliteSignals: Signals = {
   announce: async () => {},
+  announceJobs: () => {},
   subscribe: () => {},
   close: async () => {},
 };
@@ -92,17 +101,63 @@ export function createPostgresSignals(url: string): Signals {
     }
   };
 
+  async function announce(trx: Transaction<Database> | Kysely<Database>, messages: readonly SignalMessage[]): Promise<void> {
+    if (messages.length === 1) await sql`SELECT pg_notify(${channel}, ${messages[0]})`.execute(trx);
+    else if (messages.length > 1) await sql`SELECT pg_notify(${channel}, m) FROM unnest(${messages}::text[]) WITH ORDINALITY AS t(m, i) ORDER BY i`.execute(trx);
+  }
+
+  // Changed jobs not yet announced, by project; one NOTIFY in flight at a time, the next takes
+  // whatever committed meanwhile. After a failure (the database away) they wait for the next try.
+  const pendingJobs = new Map<string, Set<string>>();
+  let sending: Promise<void> | undefined;
+  let jobsRetry: NodeJS.Timeout | undefined;
+
+  function sendJobs(db: Kysely<Database>): void {
+    if (sending || jobsRetry || pendingJobs.size === 0) return;
+    const batch = new Map(pendingJobs);
+    pendingJobs.clear();
+    const messages: SignalMessage[] = [];
+    for (const [projectId, ids] of batch) messages.push(...jobsMessages(projectId, [...ids]));
+    sending = announce(db, messages).then(
+      () => {
+        sending = undefined;
+        sendJobs(db);
+      },
+      () => {
+        sending = undefined;
+        for (const [projectId, ids] of batch) addJobs(projectId, ids);
+        if (!closed) jobsRetry = setTimeout(() => ((jobsRetry = undefined), sendJobs(db)), 1_000);
+      },
+    );
+  }
+
+  function addJobs(projectId: string, ids: Iterable<string>): void {
+    let pending = pendingJobs.get(projectId);
+    if (!pending) pendingJobs.set(projectId, (pending = new Set()));
+    for (const id of ids) pending.add(id);
+  }
+
+  let jobsDb: Kysely<Database> | undefined;
+
   return {
-    async announce(trx, messages) {
-      if (messages.length === 1) await sql`SELECT pg_notify(${channel}, ${messages[0]})`.execute(trx);
-      else if (messages.length > 1) await sql`SELECT pg_notify(${channel}, m) FROM unnest(${messages}::text[]) WITH ORDINALITY AS t(m, i) ORDER BY i`.execute(trx);
+    announce,
+    announceJobs(db, jobs) {
+      jobsDb = db;
+      for (const [projectId, ids] of jobs) addJobs(projectId, ids);
+      sendJobs(db);
     },
     subscribe(onMessage) {
       listeners.push(onMessage);
       if (listeners.length === 1) void connect();
     },
     async close() {
+      // What committed before closing is still told: one last try when the database was away.
+      while (sending) await sending;
+      if (jobsRetry) clearTimeout(jobsRetry);
+      jobsRetry = undefined;
       closed = true;
+      if (jobsDb) sendJobs(jobsDb);
+      while (sending) await sending;
       if (retry) clearTimeout(retry);
       await client?.end().catch(() => {});
     },

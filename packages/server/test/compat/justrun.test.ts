@@ -236,6 +236,24 @@ describe('JustRun API', () => {
     expect(huge.body.error.code).toBe('payload_too_large');
   });
 
+  it('holds each key to the scope its route declares: reads with read, writes with write, keys with admin; 403 otherwise', async () => {
+    const native = new Api(t.server.url, kairosKey);
+    const keyWith = async (scopes: string[]) => (await native.request('POST', '/v1/api-keys', { name: scopes.join('+'), scopes })).body.data.key as string;
+    const [reader, writer] = [await keyWith(['read']), await keyWith(['write'])];
+    expect((await call('GET', '/v1/jobs', undefined, reader)).status).toBe(200);
+    for (const [method, path] of [['DELETE', '/v1/jobs/job_7kR3mNxQ2v'], ['POST', '/v1/jobs/job_7kR3mNxQ2v/run'], ['POST', '/v1/spaces/sp_7kR3mNxQ2v/pause']]) {
+      const refused = await call(method!, path!, undefined, reader);
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(refused.body.error.code).toBe('forbidden');
+      expect((await call(method!, path!, undefined, writer)).status, `${method} ${path}`).toBe(404);
+    }
+    const keys = await call('GET', '/v1/api-keys', undefined, writer);
+    expect(keys.status).toBe(403);
+    expect(keys.body.error.code).toBe('forbidden');
+    // Billing changes nothing here: any key may learn that it is not configured.
+    expect((await call('POST', '/v1/billing/portal', undefined, reader)).status).toBe(501);
+  });
+
   it('GET /v1/jobs?page=1&per_page=20&status=active: newest first, with filters and pages', async () => {
     const res = await call('GET', '/v1/jobs?page=1&per_page=20&status=active');
     expect(res.status).toBe(200);

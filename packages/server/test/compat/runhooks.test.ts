@@ -250,6 +250,22 @@ describe('Runhooks API', () => {
     expect(huge.body).toEqual({ success: false, error: expect.any(String) });
   });
 
+  it('holds each key to the scope its route declares: reads with read, writes with write, rotate-key with admin; 403 otherwise', async () => {
+    const native = new Api(t.server.url, apiKey);
+    const keyWith = async (scopes: string[]) => (await native.request('POST', '/v1/api-keys', { name: scopes.join('+'), scopes })).body.data.key as string;
+    const [reader, writer] = [await keyWith(['read']), await keyWith(['write'])];
+    expect((await call('GET', '/jobs', undefined, reader)).status).toBe(200);
+    for (const [method, path] of [['DELETE', '/jobs/job_7kR3mNxQ2v'], ['POST', '/executions/exe_7kR3mNxQ2v/replay'], ['DELETE', '/alerts/al_7kR3mNxQ2v']]) {
+      const refused = await call(method!, path!, undefined, reader);
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(refused.body).toEqual({ success: false, error: expect.stringMatching(/write/) });
+      expect((await call(method!, path!, undefined, writer)).status, `${method} ${path}`).toBe(404);
+    }
+    const rotate = await call('POST', '/auth/rotate-key', undefined, writer);
+    expect(rotate.status).toBe(403);
+    expect(rotate.body).toEqual({ success: false, error: expect.stringMatching(/admin/) });
+  });
+
   it('an interval job first runs one interval after it is made', async () => {
     const res = await call('POST', '/jobs', { name: 'Every hour', schedule: { type: 'interval', expression: '3600000' }, httpConfig: { url: `${example}/hourly` } });
     expect(res.status).toBe(201);
@@ -304,6 +320,43 @@ describe('Runhooks API', () => {
     expect(limited.body.data.limit).toBe(5);
     expect(limited.body.data.data.length).toBeLessThanOrEqual(5);
     expect((await call('GET', '/executions?jobId=job_notmine')).status).toBe(404);
+  });
+
+  it('status=pending lists the runs waiting for their time, status=running the ones being delivered', async () => {
+    const { sink } = targets;
+    const respond = sink.respond;
+    sink.respond = (a) => (a.path === '/slow' ? { hold: true } : respond(a));
+    let id: string | undefined;
+    try {
+      const job = await call('POST', '/jobs', { name: 'Yearly and slow', schedule: { type: 'cron', expression: '0 0 1 1 *' }, httpConfig: { url: `${example}/slow`, method: 'POST', body: '{}' } });
+      expect(job.status).toBe(201);
+      id = job.body.data.id as string;
+      const pending = await call('GET', `/jobs/${id}/executions?status=pending`);
+      expect(pending.status).toBe(200);
+      expect(pending.body.data).toMatchObject({ total: 1, page: 1, limit: 20, totalPages: 1 });
+      expect(pending.body.data.data[0]).toMatchObject({ jobId: id, status: 'pending', attempt: 1, startedAt: null, completedAt: null, durationMs: null, httpStatusCode: null, responseBody: null });
+      expect((await call('GET', `/jobs/${id}/executions?status=running`)).body.data.total).toBe(0);
+
+      // Run now (the same key in the native door): delivered at once and held by the sink, so running until it answers.
+      const before = sink.arrivals.length;
+      const run = await fetch(`${t.server.url}/v1/jobs/${id}/run`, { method: 'POST', headers: { Authorization: `Bearer ${apiKey}` } });
+      expect(run.status).toBe(202);
+      await eventually(() => sink.arrivals.slice(before).find((a) => a.path === '/slow'), 10_000, 'the delivery at the sink');
+      const running = await call('GET', `/executions?status=running&jobId=${id}`);
+      expect(running.body.data.data).toEqual([expect.objectContaining({ jobId: id, status: 'running', startedAt: iso, completedAt: null, httpStatusCode: null, triggeredBy: 'manual' })]);
+      expect(running.body.data.total).toBe(1);
+      // The yearly run waits on, and is the only pending one.
+      expect((await call('GET', `/executions?status=pending&jobId=${id}`)).body.data.data).toEqual([expect.objectContaining({ id: pending.body.data.data[0].id, status: 'pending' })]);
+
+      sink.release();
+      await eventually(async () => ((await call('GET', `/jobs/${id}/executions?status=success`)).body.data.total === 1 ? true : undefined), 10_000, 'the attempt recorded');
+      expect((await call('GET', `/jobs/${id}/executions?status=running`)).body.data.total).toBe(0);
+    } finally {
+      sink.respond = respond;
+      sink.release();
+      // Later tests count the account's jobs.
+      if (id) expect((await call('DELETE', `/jobs/${id}`)).status).toBe(200);
+    }
   });
 
   let emailAlert: any;

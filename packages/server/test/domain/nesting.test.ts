@@ -22,6 +22,17 @@ describe('the nesting limit (issue 14, defect 2)', () => {
     expect(nestsDeeperThan({ a: 1, b: [2, { c: [3] }], d: {} }, 4)).toBe(false);
   });
 
+  it('counts a flat object or array as one level, and looks past its scalars for what nests', () => {
+    expect(nestsDeeperThan({ a: 1, b: 'x', c: null }, 1)).toBe(false);
+    expect(nestsDeeperThan([1, 'x', null, true], 1)).toBe(false);
+    expect(nestsDeeperThan({ a: 1, b: 'x', c: {} }, 1)).toBe(true);
+    expect(nestsDeeperThan([1, 'x', null, []], 1)).toBe(true);
+    // Only the value's own fields count, as JSON has no others.
+    const inherits = Object.create({ deep: { deeper: {} } }) as Record<string, unknown>;
+    inherits.own = 1;
+    expect(nestsDeeperThan(inherits, 1)).toBe(false);
+  });
+
   it('allows 64 levels and refuses 65', () => {
     expect(maxNesting).toBe(64);
     expect(nestsDeeperThan(nested(64))).toBe(false);

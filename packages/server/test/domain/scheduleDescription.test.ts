@@ -62,6 +62,26 @@ describe('describeSchedule', () => {
     expect(words({ type: 'once', at: '2026-12-07T08:00:30Z' })).toBe('once at 2026-12-07 08:00:30 UTC');
   });
 
+  it('gives each schedule its own words, however the schedules before it were described', () => {
+    // Instants within one second share their words (milliseconds are not shown); the next second does not.
+    const once = (at: number) => describeSchedule({ type: 'once', at });
+    const second = Date.parse('2026-12-07T08:00:30Z');
+    expect([once(second + 999), once(second), once(second + 1_000), once(second + 1)]).toEqual([
+      'once at 2026-12-07 08:00:30 UTC',
+      'once at 2026-12-07 08:00:30 UTC',
+      'once at 2026-12-07 08:00:31 UTC',
+      'once at 2026-12-07 08:00:30 UTC',
+    ]);
+    // One expression in two zones, and two expressions in one zone, asked in turn.
+    for (let i = 0; i < 2; i++) {
+      expect(words({ type: 'cron', expression: '0 9 * * 1-5', timezone: 'Europe/Berlin' })).toBe('every weekday at 09:00 (Europe/Berlin)');
+      expect(words({ type: 'cron', expression: '0 9 * * 1-5', timezone: 'Asia/Tokyo' })).toBe('every weekday at 09:00 (Asia/Tokyo)');
+      expect(words({ type: 'cron', expression: '0 9-17 * * *', timezone: 'Asia/Tokyo' })).toBe('cron "0 9-17 * * *" (Asia/Tokyo)');
+    }
+    // More expressions than are remembered: each still gets its own words.
+    for (let m = 0; m < 60; m++) for (let h = 0; h < 24; h++) expect(describeSchedule({ type: 'cron', expression: `${m} ${h} * * *`, timezone: 'UTC' })).toBe(`every day at ${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')} (UTC)`);
+  });
+
   it('falls back to the expression itself for shapes it does not put in words', () => {
     expect(words({ type: 'cron', expression: '0 9 * 1 *' })).toBe('cron "0 9 * 1 *" (UTC)');
     expect(words({ type: 'cron', expression: '0 9 1 * MON' })).toBe('cron "0 9 1 * MON" (UTC)');

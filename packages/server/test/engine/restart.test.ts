@@ -43,11 +43,13 @@ describe.each(databaseKinds)('restarts on %s', (kind) => {
     const after = sink.arrivals.filter((a) => a.path === '/misfire' && a.at >= restartedAt);
     const during = sink.arrivals.filter((a) => a.path === '/misfire' && a.at > downAt && a.at < restartedAt);
     expect(during).toHaveLength(0);
-    // Three or four occurrences were missed; they collapse into one delivery at start.
-    expect(after[0]!.at - restartedAt).toBeLessThan(1_000);
     expect(after.length).toBeGreaterThanOrEqual(2);
     expect(after.length).toBeLessThanOrEqual(4);
     const scheduled = after.map((a) => Date.parse(a.headers['kairos-scheduled-for'] as string));
+    // Three or four occurrences were missed; they collapse into one delivery, the first after the
+    // start, of an occurrence due while the server was down (how soon it comes is the bench's to say).
+    expect(scheduled.filter((s) => s < restartedAt)).toEqual([scheduled[0]]);
+    expect(scheduled[0]).toBeGreaterThan(downAt - 1_000);
     expect(new Set(scheduled).size).toBe(scheduled.length);
     // After the catch-up, the job is back on its own 1 s grid.
     const grid = Date.parse(job.nextRunAt) % 1000;

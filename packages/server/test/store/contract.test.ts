@@ -16,7 +16,7 @@ import { claimMessages, insertMessages } from '../../src/store/sql/outbox.js';
 import { type Outcome, recordOutcomes } from '../../src/store/sql/recordOutcomes.js';
 import { deleteRuns, deleteRunsOfJob, insertRuns, scheduledRunsOf } from '../../src/store/sql/runs.js';
 import { inTransaction } from '../../src/store/transaction.js';
-import { createPostgresSignals, forgetMessages, jobsMessages, type SignalMessage, type Signals } from '../../src/store/signals.js';
+import { changedJobs, createPostgresSignals, forgetMessages, jobsMessages, type SignalMessage, type Signals } from '../../src/store/signals.js';
 
 /**
  * The store's contract: each SQL operation of store/sql/ called directly, with the same
@@ -472,5 +472,23 @@ describe('signals on postgres', () => {
     while (heard.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 100));
     expect(heard).toEqual(['wake']);
+    heard.length = 0;
+  });
+
+  it('tells of changed jobs after their commit, those of many transactions in few messages, the last ones before closing', async () => {
+    const writer = await openStore(database.url);
+    const ids = Array.from({ length: 300 }, (_, i) => `job_${String(i).padStart(3, '0')}`);
+    // One transaction's jobs at a time, as the jobs service hands them over: the first is sent at
+    // once, the others gather while it is in flight.
+    for (const id of ids) writer.signals.announceJobs(writer.db, new Map([['prj_x', [id]]]));
+    writer.signals.announceJobs(writer.db, new Map([['prj_y', new Set(['job_y'])]]));
+    await writer.close();
+    const deadline = Date.now() + 10_000;
+    const told = () => heard.flatMap((m) => changedJobs(m)?.jobIds.map((id) => `${changedJobs(m)!.projectId}/${id}`) ?? []);
+    while (told().length < ids.length + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(told().sort()).toEqual([...ids.map((id) => `prj_x/${id}`), 'prj_y/job_y'].sort());
+    // The first job alone, then 299 in two messages (200 ids each at most), and prj_y's.
+    expect(heard).toHaveLength(4);
+    heard.length = 0;
   });
 });

@@ -208,10 +208,23 @@ describe('the service layer', () => {
   });
 });
 
-describe('the native door', () => {
+describe('the doors (the native API and the dialects)', () => {
+  const doorFiles = [...texts.keys()].filter((file) => file.startsWith('api/v1/') || file.startsWith('api/compat/'));
+
   it("holds callers to a route's scope in one hook: only a route that resolves its caller itself checks one by hand", () => {
-    const byHand = [...texts].filter(([file, text]) => file.startsWith('api/v1/routes/') && /\brequireScope\(request, /.test(text)).map(([file]) => file);
+    const byHand = doorFiles.filter((file) => /\b(requireScope|assertScope|callerWith)\(/.test(texts.get(file)!));
     expect(byHand).toEqual(['api/v1/routes/stream.ts']);
+  });
+
+  it('adds that hook in every door plugin, after the door\'s own credential check', () => {
+    const plugins = doorFiles.filter((file) => file === 'api/v1/plugin.ts' || /^api\/compat\/[^/]+\/plugin\.ts$/.test(file));
+    expect(plugins).toHaveLength(6);
+    const without = plugins.filter((file) => !/\b(registerBearerAuthentication|enforceScopes)\(/.test(texts.get(file)!));
+    expect(without).toEqual([]);
+  });
+
+  it('authenticates inside each door\'s plugin rather than by the URL a request was sent to', () => {
+    expect(texts.get('api/authenticate.ts')).not.toMatch(/request\.url/);
   });
 });
 

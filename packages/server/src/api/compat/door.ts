@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
-import type { AccountsService, Caller, Scope } from '../../service/accounts.js';
-import { assertScope, projectHeader } from '../authenticate.js';
+import type { AccountsService } from '../../service/accounts.js';
+import { projectHeader } from '../authenticate.js';
 import { httpStatusOf } from '../httpStatus.js';
 import { fieldIssues } from '../validation.js';
 
@@ -157,11 +157,4 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined || !/^bearer\s/i.test(header)) return undefined;
   return header.slice(7).trim() || undefined;
-}
-
-/** The caller, when one of its scopes includes `needed` (admin ⊃ write ⊃ read); 403 otherwise. */
-export function callerWith(request: FastifyRequest, needed: Scope): Caller {
-  const caller = request.caller;
-  if (!caller) throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".');
-  return assertScope(caller, needed);
 }

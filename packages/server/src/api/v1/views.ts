@@ -2,7 +2,7 @@ import { maskAlertChannelConfig } from '../../domain/alertChannel.js';
 import { maskDestination } from '../../domain/destinations.js';
 import type { Job } from '../../domain/job.js';
 import type { AlertChannel, AlertNotice, AlertRule, ApiKey, Execution, InboundWebhook, PendingRun, Project, SigningSecret, Space, User } from '../../domain/records.js';
-import type { Schedule } from '../../domain/schedule.js';
+import type { OnceSchedule, Schedule } from '../../domain/schedule.js';
 import { describeSchedule } from '../../domain/scheduleDescription.js';
 
 /** The native API's representation of the records the use cases return: camelCase, ISO-8601 UTC instants. */
@@ -27,8 +27,10 @@ export const iso = (ms: number | null): string | null => {
 };
 
 /** A schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
-function scheduleView(schedule: Schedule): unknown {
-  return schedule.type === 'once' && typeof schedule.at === 'number' ? { ...schedule, at: iso(schedule.at) } : schedule;
+type ScheduleView = Exclude<Schedule, OnceSchedule> | { type: 'once'; at: string };
+
+function scheduleView(schedule: Schedule): ScheduleView {
+  return schedule.type === 'once' ? { ...schedule, at: iso(schedule.at)! } : schedule;
 }
 
 /** A job as the native API returns it. */
@@ -38,7 +40,8 @@ export function jobView(job: Job) {
     name: job.name,
     description: job.description,
     status: job.status,
-    tags: job.tags,
+    // Only serialised from here on: no copy of the record's array.
+    tags: job.tags as string[],
     spaceId: job.spaceId,
     url: job.destination === null ? job.url : null,
     /** Secrets (webhook URLs, bot tokens) are masked: the API never returns them in full. */
@@ -117,7 +120,7 @@ export function userView(u: User) {
 }
 
 /** Who `GET /v1/auth/me` says the bearer is: a user with their projects, or a key with its project. */
-export function meView(me: { user: User; projects: Project[] } | { project: Project; scopes: string[]; apiKey: ApiKey }) {
+export function meView(me: { user: User; projects: Project[] } | { project: Project; scopes: ApiKey['scopes']; apiKey: ApiKey }) {
   return 'user' in me ? { user: userView(me.user), projects: me.projects.map(projectView) } : { project: projectView(me.project), scopes: me.scopes, apiKey: apiKeyView(me.apiKey) };
 }
 
@@ -267,8 +270,10 @@ export function alertNoticeView(n: AlertNotice) {
 }
 
 /** An import's answer: each entry's job shown as {@link importedJobView} shows it. */
-export function importResultView<R extends { jobs: Array<{ job: Job }> }>(result: R) {
-  return { ...result, jobs: result.jobs.map(({ job, ...entry }) => ({ ...entry, ...importedJobView(job) })) };
+export function importResultView<R extends { jobs: Array<{ job: Job }> }>(result: R): Omit<R, 'jobs'> & { jobs: Array<Omit<R['jobs'][number], 'job'> & ReturnType<typeof importedJobView>> } {
+  const { jobs, ...rest } = result;
+  // The entry's own fields (outcome, index, …) are R's: the rest of an element of a generic array is typed by its bound.
+  return { ...rest, jobs: jobs.map(({ job, ...entry }) => ({ ...entry, ...importedJobView(job) }) as Omit<R['jobs'][number], 'job'> & ReturnType<typeof importedJobView>) };
 }
 
 /**

@@ -5,10 +5,12 @@ export interface Page<R> {
 
 /**
  * One page of rows and the total, read one after the other (never side by side on two
- * connections): the count first, so a row written in between shows up on the page rather than
- * in a total that promises a row the page lacks.
+ * connections). The count comes first; when a row written in between shows up on the page but
+ * not in it (a page holding more rows than the total says exist), the rows are counted again, so
+ * an answer never contradicts itself without a snapshot's cost on every listing.
  */
 export async function readPage<R>(count: () => Promise<{ n: unknown }>, rows: () => Promise<R[]>): Promise<Page<R>> {
   const total = Number((await count()).n);
-  return { rows: await rows(), total };
+  const page = await rows();
+  return { rows: page, total: page.length > total ? Number((await count()).n) : total };
 }

@@ -1,8 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { api, unwrap } from '../../api/client';
 import { absolute } from '../../app/format';
 import { ErrorNote, PageTitle } from '../../app/ui';
+import { upcomingOfDay } from './upcomingOfDay';
 
 const route = getRouteApi('/calendar');
 const dayMs = 86_400_000;
@@ -16,11 +17,23 @@ function localDay(d: Date): string {
 interface Mark {
   at: number;
   kind: 'upcoming' | 'success' | 'failure';
-  label: string;
+  /** Null for an upcoming run: worded only if drawn alone, since a week can hold tens of thousands. */
+  label: string | null;
   executionId?: string;
 }
 
 const kindWords: Record<Mark['kind'], string> = { upcoming: 'upcoming', success: 'succeeded', failure: 'failed' };
+
+/** As `absolute` words an instant, with one formatter for the thousands of runs a day view can draw. */
+const whenWords = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const dayWords = (at: number) => new Date(at).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric' });
+const timeWords = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** "Mon 7 (drawn up to 06:24:14), Tue 8 (…)", or the time said once when every day stops at the same. */
+function cutWords(cuts: number[]): string {
+  const times = new Set(cuts.map(timeWords));
+  if (cuts.length > 1 && times.size === 1) return `${cuts.map(dayWords).join(', ')} (each drawn up to ${timeWords(cuts[0]!)})`;
+  return cuts.map((at) => `${dayWords(at)} (drawn up to ${timeWords(at)})`).join(', ');
+}
 
 /** The Monday (local time) of the week holding `day`. */
 function mondayOf(day: string): Date {
@@ -36,7 +49,9 @@ function byHour(marks: Mark[], start: number): Mark[] {
   const groups = new Map<string, Mark[]>();
   for (const m of marks) {
     const key = `${m.kind}:${Math.floor((m.at - start) / hourMs)}`;
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const group = groups.get(key);
+    if (group) group.push(m);
+    else groups.set(key, [m]);
   }
   return [...groups.values()].map((g) => {
     if (g.length === 1) return g[0]!;
@@ -70,11 +85,20 @@ export function CalendarPage() {
     queryFn: () =>
       unwrap(api.GET('/v1/executions', { params: { query: { page: 1, perPage: 100, from: new Date(start).toISOString(), to: new Date(Math.min(end, now + 1000)).toISOString() } } })),
   });
-  const upcoming = useQuery({
-    queryKey: ['upcoming', 'calendar', start, end],
-    enabled: end > now,
-    queryFn: () => unwrap(api.GET('/v1/runs/upcoming', { params: { query: { from: new Date(Math.max(start, now)).toISOString(), to: new Date(end).toISOString(), limit: 1000 } } })),
+  // One query a day, so that a day too full to read whole cuts off only itself.
+  const dayBounds = Array.from({ length: days }, (_, i) => ({
+    from: new Date(first.getFullYear(), first.getMonth(), first.getDate() + i).getTime(),
+    to: new Date(first.getFullYear(), first.getMonth(), first.getDate() + i + 1).getTime(),
+  }));
+  const upcomingDays = useQueries({
+    queries: dayBounds.map((d) => ({
+      queryKey: ['upcoming', 'calendar', d.from, d.to],
+      enabled: d.to > now,
+      queryFn: () => upcomingOfDay(Math.max(d.from, Date.now()), d.to),
+    })),
   });
+  const upcomingError = upcomingDays.find((q) => q.error)?.error ?? null;
+  const cuts = upcomingDays.flatMap((q, i) => (q.data?.cutAt == null ? [] : [{ at: q.data.cutAt, dayEnd: dayBounds[i]!.to, drawn: q.data.runs.length }]));
 
   const lanes = new Map<string, { name: string; marks: Mark[] }>();
   const lane = (jobId: string, name: string | null) => {
@@ -83,7 +107,7 @@ export function CalendarPage() {
     else if (name) l.name = name;
     return l;
   };
-  for (const u of upcoming.data?.data ?? []) lane(u.jobId, u.jobName).marks.push({ at: Date.parse(u.at), kind: 'upcoming', label: `upcoming ${absolute(u.at)}` });
+  for (const u of upcomingDays.flatMap((q) => q.data?.runs ?? [])) lane(u.jobId, u.jobName).marks.push({ at: Date.parse(u.at), kind: 'upcoming', label: null });
   for (const e of past.data?.data ?? []) {
     const ok = e.status === 'success';
     lane(e.jobId, null).marks.push({ at: Date.parse(e.startedAt), kind: ok ? 'success' : 'failure', label: `${e.status} ${e.statusCode ?? ''} ${absolute(e.startedAt)}`, executionId: e.id });
@@ -129,14 +153,16 @@ export function CalendarPage() {
       >
         Calendar · {title}
       </PageTitle>
-      <ErrorNote error={past.error ?? upcoming.error} />
+      <ErrorNote error={past.error ?? upcomingError} />
       <p className="legend">
         <span className="mark success" /> succeeded <span className="mark failure" /> failed <span className="mark upcoming" /> upcoming
         {(past.data?.meta.total ?? 0) > 100 && <span className="muted"> · the latest 100 attempts of the {unit} are shown</span>}
-        {upcoming.data?.meta.truncated && (
-          <span className="muted"> · the first 1000 upcoming runs are shown, up to {absolute(upcoming.data.data.at(-1)?.at ?? upcoming.data.meta.to)}</span>
-        )}
       </p>
+      {cuts.length > 0 && (
+        <p className="note cut-note">
+          Too many upcoming runs to draw whole on {cutWords(cuts.map((c) => c.at))}: the rest of each such day is hatched.
+        </p>
+      )}
       {lanes.size === 0 ? (
         <p className="empty">Nothing ran or is due to run in this {unit}.</p>
       ) : (
@@ -160,13 +186,17 @@ export function CalendarPage() {
               </span>
               <div className="lane-track" role="cell">
                 {start <= now && now < end && <span className="now" style={{ left: pct(now) }} aria-hidden="true" />}
-                {(week ? byHour(l.marks, start) : l.marks).map((m, i) =>
-                  m.executionId ? (
-                    <Link key={i} to="/executions/$executionId" params={{ executionId: m.executionId }} className={`mark ${m.kind}`} style={{ left: pct(m.at) }} title={m.label} aria-label={m.label} />
+                {cuts.map((c) => (
+                  <span key={c.at} className="not-drawn" style={{ left: pct(c.at), right: `${(((end - c.dayEnd) / span) * 100).toFixed(3)}%` }} title={`Runs after ${timeWords(c.at)} are not drawn`} aria-hidden="true" />
+                ))}
+                {(week ? byHour(l.marks, start) : l.marks).map((m, i) => {
+                  const label = m.label ?? `upcoming ${whenWords.format(m.at)}`;
+                  return m.executionId ? (
+                    <Link key={i} to="/executions/$executionId" params={{ executionId: m.executionId }} className={`mark ${m.kind}`} style={{ left: pct(m.at) }} title={label} aria-label={label} />
                   ) : (
-                    <span key={i} className={`mark ${m.kind}`} style={{ left: pct(m.at) }} title={m.label} role="img" aria-label={m.label} />
-                  ),
-                )}
+                    <span key={i} className={`mark ${m.kind}`} style={{ left: pct(m.at) }} title={label} role="img" aria-label={label} />
+                  );
+                })}
               </div>
             </div>
           ))}

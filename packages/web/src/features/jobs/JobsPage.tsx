@@ -126,16 +126,23 @@ export function JobsPage() {
         <p className="empty">{filters.q || filters.status || filters.tag || filters.spaceId ? 'No job matches these filters.' : 'No jobs yet. Create one to start scheduling.'}</p>
       ) : (
         <div className="table-wrap">
+          {/* On a phone each row is a card whose cells carry their column's name (data-label). */}
           <table className="jobs">
             <thead>
               <tr>
                 <th scope="col">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all jobs on this page"
-                    checked={allSelected}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((j) => j.id)))}
-                  />
+                  <label>
+                    <input
+                      type="checkbox"
+                      aria-label="Select all jobs on this page"
+                      checked={allSelected}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((j) => j.id)))}
+                    />
+                    <span className="phone-only" aria-hidden="true">
+                      {' '}
+                      Select all
+                    </span>
+                  </label>
                 </th>
                 <th scope="col">Job</th>
                 <th scope="col">Schedule</th>
@@ -166,17 +173,17 @@ export function JobsPage() {
                       </div>
                     )}
                   </td>
-                  <td>{job.scheduleDescription}</td>
-                  <td>
+                  <td data-label="Schedule">{job.scheduleDescription}</td>
+                  <td data-label="Next run">
                     <time dateTime={job.nextRunAt ?? undefined} title={absolute(job.nextRunAt)}>
                       {relative(job.nextRunAt)}
                     </time>
                   </td>
-                  <td>
+                  <td data-label="Last">
                     <StatusBadge status={job.lastStatus} />
                     {job.lastStatusCode !== null && <span className="sub"> {job.lastStatusCode}</span>}
                   </td>
-                  <td>
+                  <td data-label="24 h">
                     <Sparkline points={points.get(job.id)} />
                   </td>
                   <td>

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from '../../../domain/errors.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { JobsService } from '../../../service/jobs.js';
-import { acceptJsonOnly, authenticateWith, callerWith, registerDialectErrors } from '../door.js';
+import { callerOf, enforceScopes } from '../../authenticate.js';
+import { acceptJsonOnly, authenticateWith, registerDialectErrors } from '../door.js';
 import { jobIdOf, jobUuidsIn } from '../ids.js';
 import { CreateJobBody, JobParams } from './schemas.js';
 import { argsOf, booperIssue, booperJobInput, booperJobView } from './translate.js';
@@ -55,9 +56,11 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
     if (!request.routeOptions.url) return;
     await authenticate(request);
   });
+  // Each route's scope is its method's (GET reads, the rest write), held in the one shared hook.
+  enforceScopes(scope);
 
   scope.post<{ Body: CreateJobBody }>('/api/jobs', { schema: { ...hide, body: CreateJobBody } }, async (request, reply) => {
-    const caller = callerWith(request, 'write');
+    const caller = callerOf(request);
     const body = request.body;
     const input = booperJobInput(body, Date.now());
     if (!input.ok) throw AppError.validation(input.issues);
@@ -74,13 +77,13 @@ export async function booperPlugin(scope: FastifyInstance, options: BooperOption
   });
 
   scope.get<{ Params: JobParams }>('/api/jobs/:id', { schema: { ...hide, params: JobParams } }, async (request) => {
-    const caller = callerWith(request, 'read');
+    const caller = callerOf(request);
     const progress = await jobs.progress(caller.projectId, jobIdOf(request.params.id));
     return { data: booperJobView(progress, Date.now(), { projectId: caller.projectId }) };
   });
 
   scope.delete<{ Params: JobParams }>('/api/jobs/:id', { schema: { ...hide, params: JobParams } }, async (request) => {
-    const caller = callerWith(request, 'write');
+    const caller = callerOf(request);
     const job = await jobs.cancel(caller.projectId, jobIdOf(request.params.id));
     return { data: booperJobView(await jobs.progress(caller.projectId, job.id), Date.now(), { projectId: caller.projectId }) };
   });

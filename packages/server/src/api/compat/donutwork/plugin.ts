@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { JobsService } from '../../../service/jobs.js';
-import { acceptJsonOnly, authenticateWith, bearerToken, callerWith, registerDialectErrors } from '../door.js';
+import { callerOf, enforceScopes } from '../../authenticate.js';
+import { acceptJsonOnly, authenticateWith, bearerToken, registerDialectErrors } from '../door.js';
 import { jobIdOf } from '../ids.js';
 import { CreateBody, FileParams, ListQuery, RunParams } from './schemas.js';
 import { donutworkError, donutworkJobInput, jobRunnerList, runResult } from './translate.js';
@@ -41,17 +42,19 @@ export async function donutworkPlugin(scope: FastifyInstance, options: Donutwork
     if (!request.routeOptions.url) return;
     await authenticate(request);
   });
+  // Each route's scope is its method's (GET reads, the rest write), held in the one shared hook.
+  enforceScopes(scope);
 
   const base = `/${donutworkVersion}/job-runner`;
 
   scope.get<{ Querystring: ListQuery }>(`${base}.json`, { schema: { ...hide, querystring: ListQuery } }, async (request) => {
     const { size, page } = request.query;
-    const { items, total } = await jobs.list(callerWith(request, 'read').projectId, {}, { page, perPage: size });
+    const { items, total } = await jobs.list(callerOf(request).projectId, {}, { page, perPage: size });
     return jobRunnerList(items, total, page, size);
   });
 
   scope.post<{ Body: CreateBody }>(`${base}.json`, { schema: { ...hide, body: CreateBody } }, async (request, reply) => {
-    const caller = callerWith(request, 'write');
+    const caller = callerOf(request);
     const input = request.body.jobrunner;
     try {
       const { job } = await jobs.create(caller.projectId, donutworkJobInput(input));
@@ -63,7 +66,7 @@ export async function donutworkPlugin(scope: FastifyInstance, options: Donutwork
   });
 
   scope.post<{ Params: RunParams }>(`${base}/:id/run.json`, { schema: { ...hide, params: RunParams } }, async (request) => {
-    const caller = callerWith(request, 'write');
+    const caller = callerOf(request);
     // Any door's form of the id: Donutwork lists native ids, Runner and Booper show UUIDs.
     const result = await jobs.runNow(caller.projectId, jobIdOf(request.params.id), true);
     if (!result.done) throw new AppError('unavailable', `The run of ${request.params.id} did not finish in time; its result will be in the job's history.`);
@@ -71,7 +74,7 @@ export async function donutworkPlugin(scope: FastifyInstance, options: Donutwork
   });
 
   scope.delete<{ Params: FileParams }>(`${base}/:file`, { schema: { ...hide, params: FileParams } }, async (request) => {
-    const caller = callerWith(request, 'write');
+    const caller = callerOf(request);
     const { file } = request.params;
     if (!file.endsWith('.json')) throw AppError.notFound(`Job runner ${file}`);
     const id = file.slice(0, -'.json'.length);

@@ -3,7 +3,7 @@
  * `http://HOST/compat/runhooks/api/v1`. Every answer is `{ success, data, message? }` or
  * `{ success: false, error }`; every call is one service use case.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import { version } from '../../../config.js';
 import { AppError } from '../../../domain/errors.js';
@@ -12,11 +12,11 @@ import type { JobStatus } from '../../../domain/jobState.js';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { AlertsService } from '../../../service/alerts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
-import type { ExecutionFilter, ExecutionsService } from '../../../service/executions.js';
+import type { ExecutionListFilter, ExecutionsService } from '../../../service/executions.js';
 import type { HealthService } from '../../../service/health.js';
 import type { JobsService } from '../../../service/jobs.js';
 import type { PlansService } from '../../../service/plans.js';
-import { callerOf, requireScope } from '../../authenticate.js';
+import { callerOf, registerBearerAuthentication } from '../../authenticate.js';
 import { checkRedis } from '../../v1/routes/health.js';
 import { acceptJsonOnly, nullMeansAbsent, registerDialectErrors } from '../door.js';
 import {
@@ -60,6 +60,8 @@ export interface RunhooksOptions {
   health: HealthService;
   redis?: Redis;
   startedAt: number;
+  /** Counts a request against its caller's limits, once the bearer has named the caller. */
+  limitPerCaller: onRequestAsyncHookHandler;
 }
 
 /** Keys this door issues carry Runhooks' prefix, and its listing shows four characters after it (`rh_live_abc1`). */
@@ -68,9 +70,8 @@ const keyStyle = { prefix: 'rh_live_', shownChars: 4 } as const;
 const ok = (data: unknown, message?: string) => ({ success: true, ...(message !== undefined ? { message } : {}), data });
 const failure = (error: string) => ({ success: false, error });
 
-// Routes the native OpenAPI document leaves out; `bearer` asks the shared hook to check the token.
+// Routes the native OpenAPI document leaves out.
 const hidden = <T extends object>(schema: T) => ({ ...schema, hide: true });
-const authed = { bearer: true } as const;
 
 export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions): Promise<void> {
   const { accounts, apiKeys, jobs, executions, alerts, plans } = deps;
@@ -81,6 +82,8 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
   nullMeansAbsent(app, ['jobId']);
   // Its table has no 415 or 422: a body it cannot use is a 400.
   registerDialectErrors(app, { status: ({ status }) => (status === 422 || status === 415 ? 400 : status), body: (f) => failure(runhooksMessage(f)) });
+  // Its keys and sign-ins are the native API's: the same bearer check, scopes and per-caller limits.
+  registerBearerAuthentication(app, accounts, deps.limitPerCaller);
 
   // Draft-7 headers beside the native ones, for the tightest limit the request was counted against.
   app.addHook('onSend', async (request, reply) => {
@@ -97,7 +100,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   app.post<{ Body: { email: string; password: string; name: string } }>(
     '/api/v1/auth/register',
-    { schema: hidden({ body: RegisterBody }), config: { ...authed, public: true, identify: true, rateClass: 'registration' } },
+    { schema: hidden({ body: RegisterBody }), config: { public: true, identify: true, rateClass: 'registration' } },
     async (request, reply) => {
       const r = await accounts.register(request.body, request.principal, keyStyle);
       const plan = await plans.currentPlan(r.project.id);
@@ -116,7 +119,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   app.post<{ Body: { name?: string } | undefined }>(
     '/api/v1/auth/register-anonymous',
-    { schema: hidden({ body: RegisterAnonymousBody }), config: { ...authed, public: true, identify: true, rateClass: 'registration' } },
+    { schema: hidden({ body: RegisterAnonymousBody }), config: { public: true, identify: true, rateClass: 'registration' } },
     async (request, reply) => {
       const r = await accounts.registerAnonymous(request.body?.name ?? 'Anonymous', request.principal, keyStyle);
       const plan = await plans.currentPlan(r.project.id);
@@ -147,7 +150,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     },
   );
 
-  app.get('/api/v1/auth/me', { schema: hidden({}), config: authed }, async (request) => {
+  app.get('/api/v1/auth/me', { schema: hidden({}) }, async (request) => {
     const caller = callerOf(request);
     const [profile, plan, keys] = await Promise.all([accounts.profile(caller), plans.currentPlan(caller.projectId), apiKeys.list(caller, { page: 1, perPage: 1 })]);
     const user = profile.user;
@@ -166,8 +169,8 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     });
   });
 
-  app.post('/api/v1/auth/rotate-key', { schema: hidden({}), config: authed }, async (request) => {
-    const caller = requireScope(request, 'admin');
+  app.post('/api/v1/auth/rotate-key', { schema: hidden({}), config: { scope: 'admin' } }, async (request) => {
+    const caller = callerOf(request);
     // Signed in with a session (Runhooks' dashboard), it is the account's key: its newest live one.
     const keyId = caller.keyId ?? (await apiKeys.list(caller, { page: 1, perPage: 1 })).items[0]?.id;
     const { apiKey, key } = await apiKeys.rotate(caller, keyId);
@@ -178,8 +181,8 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   type JobBody = RunhooksJobBody & Parameters<typeof createInput>[0];
 
-  app.post<{ Body: JobBody }>('/api/v1/jobs', { schema: hidden({ body: CreateJobBody }), config: { ...authed, rateClass: 'jobWrites' } }, async (request, reply) => {
-    const caller = requireScope(request, 'write');
+  app.post<{ Body: JobBody }>('/api/v1/jobs', { schema: hidden({ body: CreateJobBody }), config: { rateClass: 'jobWrites' } }, async (request, reply) => {
+    const caller = callerOf(request);
     const issue = scheduleIssue(request.body.schedule);
     if (issue) throw AppError.validation([issue]);
     const { job } = await jobs.create(caller.projectId, createInput(request.body));
@@ -188,7 +191,7 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   app.get<{ Querystring: { page: number; limit: number; status?: JobStatus; tag?: string; name?: string } }>(
     '/api/v1/jobs',
-    { schema: hidden({ querystring: JobListQuery }), config: authed },
+    { schema: hidden({ querystring: JobListQuery }) },
     async (request) => {
       const { page, limit, status, tag, name } = request.query;
       const { items, total } = await jobs.list(callerOf(request).projectId, { status, tag, namePattern: name }, { page, perPage: limit });
@@ -196,35 +199,35 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', { schema: hidden({ params: IdParams }), config: authed }, async (request) =>
+  app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', { schema: hidden({ params: IdParams }) }, async (request) =>
     ok(jobView(await jobs.get(callerOf(request).projectId, request.params.id))),
   );
 
   const update = async (request: FastifyRequest<{ Params: { id: string }; Body: RunhooksJobBody }>) => {
-    const caller = requireScope(request, 'write');
+    const caller = callerOf(request);
     const issue = request.body.schedule && scheduleIssue(request.body.schedule);
     if (issue) throw AppError.validation([issue]);
     const current = await jobs.get(caller.projectId, request.params.id);
     const job = await jobs.update(caller.projectId, request.params.id, patchInput(request.body, current));
     return ok(jobView(job), 'Job updated successfully');
   };
-  const updateOptions = { schema: hidden({ params: IdParams, body: UpdateJobBody }), config: { ...authed, rateClass: 'jobWrites' as const } };
+  const updateOptions = { schema: hidden({ params: IdParams, body: UpdateJobBody }), config: { rateClass: 'jobWrites' as const } };
   app.patch<{ Params: { id: string }; Body: RunhooksJobBody }>('/api/v1/jobs/:id', updateOptions, update);
   app.put<{ Params: { id: string }; Body: RunhooksJobBody }>('/api/v1/jobs/:id', updateOptions, update);
 
-  app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', { schema: hidden({ params: IdParams }), config: { ...authed, rateClass: 'jobWrites' } }, async (request) => {
-    await jobs.remove(requireScope(request, 'write').projectId, request.params.id);
+  app.delete<{ Params: { id: string } }>('/api/v1/jobs/:id', { schema: hidden({ params: IdParams }), config: { rateClass: 'jobWrites' } }, async (request) => {
+    await jobs.remove(callerOf(request).projectId, request.params.id);
     return { success: true, message: 'Job deleted successfully' };
   });
 
   app.get<{ Params: { id: string }; Querystring: { page: number; limit: number; status?: string } }>(
     '/api/v1/jobs/:id/executions',
-    { schema: hidden({ params: IdParams, querystring: JobExecutionsQuery }), config: authed },
+    { schema: hidden({ params: IdParams, querystring: JobExecutionsQuery }) },
     async (request) => {
       const { projectId } = callerOf(request);
       const { page, limit, status } = request.query;
       await jobs.get(projectId, request.params.id);
-      const { items, total } = await executions.list(projectId, { jobId: request.params.id, status: status as ExecutionFilter['status'] }, { page, perPage: limit });
+      const { items, total } = await executions.list(projectId, { jobId: request.params.id, status: status as ExecutionListFilter['status'] }, { page, perPage: limit }, { unfinishedRuns: true });
       return ok(pageOf(items.map(executionView), total, page, limit));
     },
   );
@@ -233,21 +236,21 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   app.get<{ Querystring: { page: number; limit: number; status?: string; jobId?: string } }>(
     '/api/v1/executions',
-    { schema: hidden({ querystring: ExecutionsQuery }), config: authed },
+    { schema: hidden({ querystring: ExecutionsQuery }) },
     async (request) => {
       const { projectId } = callerOf(request);
       const { page, limit, status, jobId } = request.query;
       if (jobId !== undefined) await jobs.get(projectId, jobId);
-      const { items, total } = await executions.list(projectId, { jobId, status: status as ExecutionFilter['status'] }, { page, perPage: limit });
+      const { items, total } = await executions.list(projectId, { jobId, status: status as ExecutionListFilter['status'] }, { page, perPage: limit }, { unfinishedRuns: true });
       return ok(pageOf(items.map(executionView), total, page, limit));
     },
   );
 
   app.post<{ Params: { id: string } }>(
     '/api/v1/executions/:id/replay',
-    { schema: hidden({ params: IdParams }), config: { ...authed, rateClass: 'replay' } },
+    { schema: hidden({ params: IdParams }), config: { rateClass: 'replay' } },
     async (request, reply) => {
-      const r = await executions.replay(requireScope(request, 'write').projectId, request.params.id);
+      const r = await executions.replay(callerOf(request).projectId, request.params.id);
       return reply.status(202).send(ok({ jobId: r.jobId, replayOf: r.replayOf, status: 'pending' }, 'Execution replay enqueued'));
     },
   );
@@ -256,29 +259,29 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
 
   app.post<{ Body: RunhooksAlertBody & { name: string; channel: 'email' | 'webhook' | 'slack'; target: string } }>(
     '/api/v1/alerts',
-    { schema: hidden({ body: CreateAlertBody }), config: authed },
+    { schema: hidden({ body: CreateAlertBody }) },
     async (request, reply) => {
-      const { projectId } = requireScope(request, 'write');
+      const { projectId } = callerOf(request);
       const b = request.body;
       const made = await alerts.createRuleWithChannel(projectId, channelInput(b.name, b.channel, b.target), ruleInput(b, true));
       return reply.status(201).send(ok(alertView(made, await accountId(request)), 'Alert config created'));
     },
   );
 
-  app.get('/api/v1/alerts', { schema: hidden({}), config: authed }, async (request) => {
+  app.get('/api/v1/alerts', { schema: hidden({}) }, async (request) => {
     const [all, userId] = await Promise.all([alerts.listRulesWithChannels(callerOf(request).projectId), accountId(request)]);
     return ok(all.map((a) => alertView(a, userId)));
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/alerts/:id', { schema: hidden({ params: IdParams }), config: authed }, async (request) =>
+  app.get<{ Params: { id: string } }>('/api/v1/alerts/:id', { schema: hidden({ params: IdParams }) }, async (request) =>
     ok(alertView(await alerts.getRuleWithChannels(callerOf(request).projectId, request.params.id), await accountId(request))),
   );
 
   app.put<{ Params: { id: string }; Body: RunhooksAlertBody }>(
     '/api/v1/alerts/:id',
-    { schema: hidden({ params: IdParams, body: UpdateAlertBody }), config: authed },
+    { schema: hidden({ params: IdParams, body: UpdateAlertBody }) },
     async (request) => {
-      const { projectId } = requireScope(request, 'write');
+      const { projectId } = callerOf(request);
       const b = request.body;
       let channel: { type: string; name: string; config?: unknown } | undefined;
       if (b.channel !== undefined || b.target !== undefined || b.name !== undefined) {
@@ -296,14 +299,14 @@ export async function runhooksPlugin(app: FastifyInstance, deps: RunhooksOptions
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/api/v1/alerts/:id', { schema: hidden({ params: IdParams }), config: authed }, async (request) => {
-    await alerts.removeRule(requireScope(request, 'write').projectId, request.params.id, { ownChannels: true });
+  app.delete<{ Params: { id: string } }>('/api/v1/alerts/:id', { schema: hidden({ params: IdParams }) }, async (request) => {
+    await alerts.removeRule(callerOf(request).projectId, request.params.id, { ownChannels: true });
     return { success: true, message: 'Alert config deleted' };
   });
 
   // --- usage and health -----------------------------------------------------------------------
 
-  app.get('/api/v1/usage/me', { schema: hidden({}), config: authed }, async (request) => {
+  app.get('/api/v1/usage/me', { schema: hidden({}) }, async (request) => {
     const usage = await plans.usage(callerOf(request).projectId);
     return ok({ plan: usage.plan, limits: limitsView(usage.limits), usage: usage.usage });
   });

@@ -11,6 +11,7 @@ import { maskAlertChannelConfig } from '../../../domain/alertChannel.js';
 import { isoOf } from '../../../domain/instant.js';
 import type { Job } from '../../../domain/job.js';
 import type { AlertChannel, AlertRule, Execution } from '../../../domain/records.js';
+import type { UnfinishedRun } from '../../../service/executions.js';
 
 export const runhooksDefaults = {
   method: 'GET',
@@ -184,7 +185,7 @@ export function jobView(job: Job) {
   };
 }
 
-export function executionView(e: Execution) {
+export function executionView(e: Execution | UnfinishedRun) {
   return {
     id: e.id,
     jobId: e.jobId,

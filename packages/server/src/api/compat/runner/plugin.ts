@@ -5,7 +5,8 @@ import type { AccountsService } from '../../../service/accounts.js';
 import type { InboundWebhooksService } from '../../../service/inboundWebhooks.js';
 import type { JobsService } from '../../../service/jobs.js';
 import { signatureHeader } from '../../../service/inboundWebhooks.js';
-import { acceptJsonOnly, authenticateWith, bearerToken, callerWith, registerDialectErrors } from '../door.js';
+import { callerOf, enforceScopes } from '../../authenticate.js';
+import { acceptJsonOnly, authenticateWith, bearerToken, registerDialectErrors } from '../door.js';
 import { jobIdOf, jobUuidsIn, uuidOf } from '../ids.js';
 import { CreateJobBody, JobParams, ListQuery, SlugParams } from './schemas.js';
 import { runnerIssue, runnerJobInput, runnerJobView } from './translate.js';
@@ -60,12 +61,14 @@ export async function runnerPlugin(scope: FastifyInstance, options: RunnerOption
     if (request.routeOptions.config.public || !request.routeOptions.url) return;
     await authenticate(request);
   });
+  // Each route's scope is its method's (GET reads, the rest write), held in the one shared hook.
+  enforceScopes(scope);
 
   scope.post<{ Body: CreateJobBody }>(
     '/api/v1/jobs',
     { schema: { ...hide, body: CreateJobBody }, bodyLimit: runnerBodyLimit, onRequest: options.limitCreates },
     async (request, reply) => {
-      const caller = callerWith(request, 'write');
+      const caller = callerOf(request);
       const header = request.headers['idempotency-key'];
       const key = typeof header === 'string' && header !== '' ? header : undefined;
       if (key !== undefined && key.length > maxIdempotencyKeyLength) {
@@ -80,27 +83,27 @@ export async function runnerPlugin(scope: FastifyInstance, options: RunnerOption
 
   scope.get<{ Querystring: ListQuery }>('/api/v1/jobs', { schema: { ...hide, querystring: ListQuery } }, async (request) => {
     const { page, limit } = request.query;
-    const { items } = await jobs.list(callerWith(request, 'read').projectId, {}, { page, perPage: limit });
+    const { items } = await jobs.list(callerOf(request).projectId, {}, { page, perPage: limit });
     return items.map(runnerJobView);
   });
 
   const jobRoute = (request: FastifyRequest<{ Params: JobParams }>) => jobIdOf(request.params.jobId);
 
   scope.get<{ Params: JobParams }>('/api/v1/jobs/:jobId', { schema: { ...hide, params: JobParams } }, async (request) =>
-    runnerJobView(await jobs.get(callerWith(request, 'read').projectId, jobRoute(request))),
+    runnerJobView(await jobs.get(callerOf(request).projectId, jobRoute(request))),
   );
 
   // Cancel: the job stays readable with status `cancelled` and never runs again.
   scope.delete<{ Params: JobParams }>('/api/v1/jobs/:jobId', { schema: { ...hide, params: JobParams } }, async (request) =>
-    runnerJobView(await jobs.cancel(callerWith(request, 'write').projectId, jobRoute(request))),
+    runnerJobView(await jobs.cancel(callerOf(request).projectId, jobRoute(request))),
   );
 
   scope.post<{ Params: JobParams }>('/api/v1/jobs/:jobId/pause', { schema: { ...hide, params: JobParams } }, async (request) =>
-    runnerJobView(await jobs.pause(callerWith(request, 'write').projectId, jobRoute(request))),
+    runnerJobView(await jobs.pause(callerOf(request).projectId, jobRoute(request))),
   );
 
   scope.post<{ Params: JobParams }>('/api/v1/jobs/:jobId/resume', { schema: { ...hide, params: JobParams } }, async (request) =>
-    runnerJobView(await jobs.resume(callerWith(request, 'write').projectId, jobRoute(request))),
+    runnerJobView(await jobs.resume(callerOf(request).projectId, jobRoute(request))),
   );
 
   // The project's inbound webhooks, at Runner's path: the posted JSON becomes a one-time job in

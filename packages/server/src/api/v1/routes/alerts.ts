@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AlertsService } from '../../../service/alerts.js';
 import { callerOf } from '../../authenticate.js';
 import { AlertChannel, AlertNotice, AlertRule, NoticeQuery, CreateAlertChannelBody, CreateAlertRuleBody, PatchAlertChannelBody, PatchAlertRuleBody, TestSendResult } from '../schemas/alerts.js';
@@ -8,9 +8,9 @@ import { clientErrors, Data, IdParams, NoContent, Paged, Pagination } from '../s
 const tags = ['alerts'];
 
 /** Alert channels and rules: reading takes the read scope, everything else write. */
-export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
-  app.get<{ Querystring: NoticeQuery }>(
-    '/v1/alerts/notices',
+export const alertRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertsService }> = async (app, { alerts }) => {
+  app.get(
+    '/alerts/notices',
     { schema: { tags, summary: 'Notices sent or being sent to alert channels, newest first, with how each went', querystring: NoticeQuery, response: { 200: Paged(AlertNotice), ...clientErrors } } },
     async (request) => {
       const { page, perPage, status, jobId } = request.query;
@@ -19,8 +19,8 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     },
   );
 
-  app.get<{ Querystring: Pagination }>(
-    '/v1/alerts/channels',
+  app.get(
+    '/alerts/channels',
     { schema: { tags, summary: "List the project's alert channels, newest first (secrets masked)", querystring: Pagination, response: { 200: Paged(AlertChannel), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
@@ -29,26 +29,26 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     },
   );
 
-  app.post<{ Body: CreateAlertChannelBody }>(
-    '/v1/alerts/channels',
+  app.post(
+    '/alerts/channels',
     { schema: { tags, summary: 'Create an alert channel: slack, discord, email, webhook or telegram', body: CreateAlertChannelBody, response: { 201: Data(AlertChannel), ...clientErrors } } },
     async (request, reply) => reply.status(201).send({ data: alertChannelView(await alerts.createChannel(callerOf(request).projectId, request.body)) }),
   );
 
-  app.get<{ Params: IdParams }>(
-    '/v1/alerts/channels/:id',
+  app.get(
+    '/alerts/channels/:id',
     { schema: { tags, summary: 'Read an alert channel (secrets masked)', params: IdParams, response: { 200: Data(AlertChannel), ...clientErrors } } },
     async (request) => ({ data: alertChannelView(await alerts.getChannel(callerOf(request).projectId, request.params.id)) }),
   );
 
-  app.patch<{ Params: IdParams; Body: PatchAlertChannelBody }>(
-    '/v1/alerts/channels/:id',
+  app.patch(
+    '/alerts/channels/:id',
     { schema: { tags, summary: 'Rename an alert channel or replace its config (secrets in full)', params: IdParams, body: PatchAlertChannelBody, response: { 200: Data(AlertChannel), ...clientErrors } } },
     async (request) => ({ data: alertChannelView(await alerts.updateChannel(callerOf(request).projectId, request.params.id, request.body)) }),
   );
 
-  app.delete<{ Params: IdParams }>(
-    '/v1/alerts/channels/:id',
+  app.delete(
+    '/alerts/channels/:id',
     { schema: { tags, summary: 'Delete an alert channel that no rule sends to (409 names the rules that do)', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
       await alerts.removeChannel(callerOf(request).projectId, request.params.id);
@@ -56,14 +56,14 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     },
   );
 
-  app.post<{ Params: IdParams }>(
-    '/v1/alerts/channels/:id/test',
+  app.post(
+    '/alerts/channels/:id/test',
     { schema: { tags, summary: 'Send a test notice through the channel now and report what the far end answered', params: IdParams, response: { 200: Data(TestSendResult), ...clientErrors } } },
     async (request) => ({ data: await alerts.testChannel(callerOf(request).projectId, request.params.id) }),
   );
 
-  app.get<{ Querystring: Pagination }>(
-    '/v1/alerts/rules',
+  app.get(
+    '/alerts/rules',
     { schema: { tags, summary: "List the project's alert rules, newest first", querystring: Pagination, response: { 200: Paged(AlertRule), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
@@ -72,30 +72,30 @@ export function alertRoutes(app: FastifyInstance, alerts: AlertsService): void {
     },
   );
 
-  app.post<{ Body: CreateAlertRuleBody }>(
-    '/v1/alerts/rules',
+  app.post(
+    '/alerts/rules',
     { schema: { tags, summary: "Create an alert rule (counts against the plan's maxAlertConfigs)", body: CreateAlertRuleBody, response: { 201: Data(AlertRule), ...clientErrors } } },
     async (request, reply) => reply.status(201).send({ data: alertRuleView(await alerts.createRule(callerOf(request).projectId, request.body)) }),
   );
 
-  app.get<{ Params: IdParams }>(
-    '/v1/alerts/rules/:id',
+  app.get(
+    '/alerts/rules/:id',
     { schema: { tags, summary: 'Read an alert rule', params: IdParams, response: { 200: Data(AlertRule), ...clientErrors } } },
     async (request) => ({ data: alertRuleView(await alerts.getRule(callerOf(request).projectId, request.params.id)) }),
   );
 
-  app.patch<{ Params: IdParams; Body: PatchAlertRuleBody }>(
-    '/v1/alerts/rules/:id',
+  app.patch(
+    '/alerts/rules/:id',
     { schema: { tags, summary: 'Change an alert rule; naming one of jobId, spaceId, tag replaces its scope', params: IdParams, body: PatchAlertRuleBody, response: { 200: Data(AlertRule), ...clientErrors } } },
     async (request) => ({ data: alertRuleView(await alerts.updateRule(callerOf(request).projectId, request.params.id, request.body)) }),
   );
 
-  app.delete<{ Params: IdParams }>(
-    '/v1/alerts/rules/:id',
+  app.delete(
+    '/alerts/rules/:id',
     { schema: { tags, summary: 'Delete an alert rule', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
       await alerts.removeRule(callerOf(request).projectId, request.params.id);
       return reply.status(204).send();
     },
   );
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
 import { callerOf } from '../../authenticate.js';
 import { ApiKey, CreateApiKeyBody, NewApiKey } from '../schemas/accounts.js';
@@ -8,9 +8,9 @@ import { apiKeyView, newApiKeyView } from '../views.js';
 const tags = ['api-keys'];
 
 /** The keys of the caller's project; managing them takes the admin scope (each route's `scope`). */
-export function apiKeyRoutes(app: FastifyInstance, apiKeys: ApiKeysService): void {
-  app.get<{ Querystring: Pagination }>(
-    '/v1/api-keys',
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService }> = async (app, { apiKeys }) => {
+  app.get(
+    '/api-keys',
     { schema: { tags, summary: "The project's API keys (never the keys themselves)", querystring: Pagination, response: { 200: Paged(ApiKey), ...clientErrors } }, config: { scope: 'admin' } },
     async (request) => {
       const { page, perPage } = request.query;
@@ -19,18 +19,18 @@ export function apiKeyRoutes(app: FastifyInstance, apiKeys: ApiKeysService): voi
     },
   );
 
-  app.post<{ Body: CreateApiKeyBody }>(
-    '/v1/api-keys',
+  app.post(
+    '/api-keys',
     { schema: { tags, summary: 'A new API key, shown once', body: CreateApiKeyBody, response: { 201: Data(NewApiKey), ...clientErrors } }, config: { scope: 'admin' } },
     async (request, reply) => reply.status(201).send({ data: newApiKeyView(await apiKeys.create(callerOf(request), request.body)) }),
   );
 
-  app.delete<{ Params: IdParams }>(
-    '/v1/api-keys/:id',
+  app.delete(
+    '/api-keys/:id',
     { schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 204: NoContent, ...clientErrors } }, config: { scope: 'admin' } },
     async (request, reply) => {
       await apiKeys.revoke(callerOf(request), request.params.id);
       return reply.status(204).send();
     },
   );
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccountsService } from '../../../service/accounts.js';
 import type { ApiKeysService } from '../../../service/apiKeys.js';
 import { principalOf } from '../../authenticate.js';
@@ -21,10 +21,10 @@ const tags = ['auth'];
 /** No bearer needed (one may still be sent, see register). */
 const security: never[] = [];
 
-export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiKeys: ApiKeysService): void {
+export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService; apiKeys: ApiKeysService }> = async (app, { accounts, apiKeys }) => {
   // Public, but a bearer sent along is checked: on a closed server an admin may still register.
-  app.post<{ Body: RegisterAnonymousBody }>(
-    '/v1/auth/register-anonymous',
+  app.post(
+    '/auth/register-anonymous',
     {
       schema: {
         tags,
@@ -41,8 +41,8 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
     },
   );
 
-  app.post<{ Body: RegisterBody }>(
-    '/v1/auth/register',
+  app.post(
+    '/auth/register',
     {
       schema: {
         tags,
@@ -59,8 +59,8 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
     },
   );
 
-  app.post<{ Body: LoginBody }>(
-    '/v1/auth/login',
+  app.post(
+    '/auth/login',
     { schema: { tags, security, summary: 'Sign in', body: LoginBody, response: { 200: Data(Session), ...clientErrors } }, config: { public: true } },
     async (request) => {
       const session = await accounts.login(request.body);
@@ -68,8 +68,8 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
     },
   );
 
-  app.post<{ Body: RefreshBody }>(
-    '/v1/auth/refresh',
+  app.post(
+    '/auth/refresh',
     {
       schema: { tags, security, summary: 'Exchange a refresh token for new tokens', body: RefreshBody, response: { 200: Data(Tokens), ...clientErrors } },
       config: { public: true },
@@ -78,17 +78,17 @@ export function authRoutes(app: FastifyInstance, accounts: AccountsService, apiK
   );
 
   app.get(
-    '/v1/auth/me',
+    '/auth/me',
     { schema: { tags, summary: 'The signed-in user and their projects, or the API key and its project', response: { 200: Data(Me), ...clientErrors } }, config: { account: true } },
     async (request) => ({ data: meView(await accounts.me(principalOf(request))) }),
   );
 
   // An account route: a key has its caller, a signed-in user has none (no key to rotate).
   app.post(
-    '/v1/auth/rotate-key',
+    '/auth/rotate-key',
     { schema: { tags, summary: 'Replace the calling API key with a new one', response: { 201: Data(NewApiKey), ...clientErrors } }, config: { account: true, scope: 'admin' } },
     async (request, reply) => {
       return reply.status(201).send({ data: newApiKeyView(await apiKeys.rotate(request.caller)) });
     },
   );
-}
+};

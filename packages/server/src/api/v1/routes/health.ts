@@ -14,9 +14,10 @@ export interface HealthDeps {
 
 /**
  * Liveness with the state and latency of every dependency in use: the database, and Redis when
- * configured. 503 when one of them does not answer.
+ * configured. 503 when one of them does not answer. `/health` of the scope it is added to: the
+ * native API's plugin (`/v1/health`) and the server's root.
  */
-export function healthRoutes(app: FastifyInstance, { health, redis, startedAt }: HealthDeps): void {
+export function healthRoute(app: FastifyInstance, { health, redis, startedAt }: HealthDeps, summary = 'Health of the server and of every dependency in use'): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const checks = await Promise.all([health.database(), redis ? checkRedis(redis) : undefined]);
     const [database, redisState] = checks;
@@ -35,14 +36,12 @@ export function healthRoutes(app: FastifyInstance, { health, redis, startedAt }:
   };
   const schema = {
     tags: ['operations'],
-    summary: 'Health of the server and of every dependency in use',
+    summary,
     security: [],
     response: { 200: Health, 503: Health },
   };
-  // Probes poll these; a 429 would have an orchestrator restart a healthy node.
-  const config = { rateLimit: false as const };
-  app.get('/v1/health', { schema, config }, handler);
-  app.get('/health', { schema: { ...schema, summary: 'Same as /v1/health' }, config }, handler);
+  // Probes poll it; a 429 would have an orchestrator restart a healthy node. No credentials either.
+  app.get('/health', { schema, config: { rateLimit: false, public: true } }, handler);
 }
 
 /** Redis's state and how long a PING took; shared with the dialects' health routes. */

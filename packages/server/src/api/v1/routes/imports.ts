@@ -1,5 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ExportsService } from '../../../service/exports.js';
 import type { ImportsService } from '../../../service/imports.js';
@@ -10,9 +10,9 @@ import { importResultView } from '../views.js';
 
 const tags = ['imports'];
 
-export function importRoutes(app: FastifyInstance, imports: ImportsService, exports: ExportsService): void {
-  app.post<{ Body: ImportBody }>(
-    '/v1/imports',
+export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService; exports: ExportsService }> = async (app, { imports, exports }) => {
+  app.post(
+    '/imports',
     {
       schema: {
         tags,
@@ -25,8 +25,8 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
     async (request) => ({ data: importResultView(await imports.run(callerOf(request), request.body)) }),
   );
 
-  app.get<{ Querystring: ExportQuery }>(
-    '/v1/export',
+  app.get(
+    '/export',
     {
       schema: {
         tags,
@@ -49,4 +49,4 @@ export function importRoutes(app: FastifyInstance, imports: ImportsService, expo
         .send(Readable.from(chunks));
     },
   );
-}
+};

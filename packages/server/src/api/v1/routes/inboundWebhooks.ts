@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../../../domain/errors.js';
 import { nestingIssue, nestsDeeperThan } from '../../../domain/nesting.js';
 import { type InboundWebhooksService, signatureHeader } from '../../../service/inboundWebhooks.js';
@@ -16,23 +17,25 @@ export const inboundBodyLimit = 256 * 1024;
 export const inboundRate = { max: 60, windowMs: 60_000 };
 
 export interface InboundRouteOptions {
+  webhooks: InboundWebhooksService;
   /** KAIROS_PUBLIC_URL; when absent, URLs are built from the host each request was sent to. */
   publicUrl?: string;
   /** Counts requests per slug (see rateLimits.ts `keyed`). */
   limitPerSlug: onRequestAsyncHookHandler;
 }
 
-export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebhooksService, options: InboundRouteOptions): void {
+export const inboundWebhookRoutes: FastifyPluginAsyncTypebox<InboundRouteOptions> = async (app, options) => {
+  const { webhooks } = options;
   const baseUrl = (request: FastifyRequest) => options.publicUrl ?? `${request.protocol}://${request.host}`;
 
-  app.post<{ Body: CreateInboundWebhookBody }>(
-    '/v1/inbound-webhooks',
+  app.post(
+    '/inbound-webhooks',
     { schema: { tags, summary: 'Create an inbound webhook: a public URL whose JSON POSTs become one-time jobs', body: CreateInboundWebhookBody, response: { 201: Data(InboundWebhook), ...clientErrors } } },
     async (request, reply) => reply.status(201).send({ data: inboundWebhookView(await webhooks.create(callerOf(request), request.body), baseUrl(request)) }),
   );
 
-  app.get<{ Querystring: Pagination }>(
-    '/v1/inbound-webhooks',
+  app.get(
+    '/inbound-webhooks',
     { schema: { tags, summary: "The project's inbound webhooks, newest first", querystring: Pagination, response: { 200: Paged(InboundWebhook), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
@@ -41,14 +44,14 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     },
   );
 
-  app.get<{ Params: IdParams }>(
-    '/v1/inbound-webhooks/:id',
+  app.get(
+    '/inbound-webhooks/:id',
     { schema: { tags, summary: 'Read an inbound webhook', params: IdParams, response: { 200: Data(InboundWebhook), ...clientErrors } } },
     async (request) => ({ data: inboundWebhookView(await webhooks.get(callerOf(request), request.params.id), baseUrl(request)) }),
   );
 
-  app.get<{ Params: IdParams; Querystring: Pagination }>(
-    '/v1/inbound-webhooks/:id/requests',
+  app.get(
+    '/inbound-webhooks/:id/requests',
     {
       schema: {
         tags,
@@ -67,8 +70,8 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
     },
   );
 
-  app.delete<{ Params: IdParams }>(
-    '/v1/inbound-webhooks/:id',
+  app.delete(
+    '/inbound-webhooks/:id',
     { schema: { tags, summary: 'Delete an inbound webhook; its URL answers 404 from then on', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
       await webhooks.remove(callerOf(request), request.params.id);
@@ -78,7 +81,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
 
   // The signature covers the bytes as sent, so this one route parses JSON itself and keeps them.
   const rawBodies = new WeakMap<FastifyRequest, Buffer>();
-  app.register(async (scope) => {
+  await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: inboundBodyLimit }, (request, body: Buffer, done) => {
       rawBodies.set(request, body);
@@ -94,8 +97,8 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
       done(null, value);
     });
 
-    scope.post<{ Params: SlugParams }>(
-      '/v1/inbound/:slug',
+    scope.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/inbound/:slug',
       {
         schema: {
           tags,
@@ -118,7 +121,7 @@ export function inboundWebhookRoutes(app: FastifyInstance, webhooks: InboundWebh
       },
     );
   });
-}
+};
 
 /** The key the per-slug limit counts under. */
 export const slugOf = (request: FastifyRequest): string => (request.params as { slug?: string }).slug ?? '';

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { JobsService } from '../../../service/jobs.js';
 import { callerOf } from '../../authenticate.js';
@@ -8,9 +8,9 @@ import { executionView, jobView, pendingRunView } from '../views.js';
 
 const tags = ['jobs'];
 
-export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
-  app.post<{ Body: CreateJobBody }>(
-    '/v1/jobs',
+export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobsService }> = async (app, { jobs }) => {
+  app.post(
+    '/jobs',
     {
       schema: {
         tags,
@@ -29,8 +29,8 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.post<{ Body: CreateJobsBatchBody }>(
-    '/v1/jobs/batch',
+  app.post(
+    '/jobs/batch',
     {
       schema: {
         tags,
@@ -47,8 +47,8 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.post<{ Body: BulkBody }>(
-    '/v1/jobs/bulk',
+  app.post(
+    '/jobs/bulk',
     { schema: { tags, summary: 'One action on up to 100 jobs; each succeeds or fails on its own', body: BulkBody, response: { 200: Data(BulkResult), ...clientErrors } } },
     async (request) => {
       const caller = callerOf(request);
@@ -56,8 +56,8 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.get<{ Querystring: JobListQuery }>(
-    '/v1/jobs',
+  app.get(
+    '/jobs',
     { schema: { tags, summary: "List the project's jobs, newest first", querystring: JobListQuery, response: { 200: Paged(Job), ...clientErrors } } },
     async (request) => {
       const { page, perPage, ...filter } = request.query;
@@ -66,20 +66,20 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.get<{ Params: IdParams }>(
-    '/v1/jobs/:id',
+  app.get(
+    '/jobs/:id',
     { schema: { tags, summary: 'Read a job', params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
     async (request) => ({ data: jobView(await jobs.get(callerOf(request).projectId, request.params.id)) }),
   );
 
-  app.patch<{ Params: IdParams; Body: PatchJobBody }>(
-    '/v1/jobs/:id',
+  app.patch(
+    '/jobs/:id',
     { schema: { tags, summary: 'Change some fields of a job (status: active or paused too)', params: IdParams, body: PatchJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
     async (request) => ({ data: jobView(await jobs.update(callerOf(request).projectId, request.params.id, request.body)) }),
   );
 
-  app.put<{ Params: IdParams; Body: CreateJobBody }>(
-    '/v1/jobs/:id',
+  app.put(
+    '/jobs/:id',
     { schema: { tags, summary: 'Replace a job\'s definition', params: IdParams, body: CreateJobBody, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
     async (request) => {
       const { idempotencyKey: _ignored, ...input } = request.body;
@@ -87,8 +87,8 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.delete<{ Params: IdParams }>(
-    '/v1/jobs/:id',
+  app.delete(
+    '/jobs/:id',
     { schema: { tags, summary: 'Delete a job and its history', params: IdParams, response: { 204: NoContent, ...clientErrors } } },
     async (request, reply) => {
       await jobs.remove(callerOf(request).projectId, request.params.id);
@@ -98,15 +98,15 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
 
   const transitions = { pause: 'Pause a job', resume: 'Resume a paused job', cancel: 'Cancel a job for good' } as const;
   for (const action of ['pause', 'resume', 'cancel'] as const) {
-    app.post<{ Params: IdParams }>(
-      `/v1/jobs/:id/${action}`,
+    app.post(
+      `/jobs/:id/${action}`,
       { schema: { tags, summary: transitions[action], params: IdParams, response: { 200: Data(Job, 'The job'), ...clientErrors } } },
       async (request) => ({ data: jobView(await jobs[action](callerOf(request).projectId, request.params.id)) }),
     );
   }
 
-  app.post<{ Params: IdParams; Querystring: RunNowQuery }>(
-    '/v1/jobs/:id/run',
+  app.post(
+    '/jobs/:id/run',
     {
       schema: {
         tags,
@@ -122,8 +122,8 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
     },
   );
 
-  app.get<{ Params: IdParams; Querystring: Pagination }>(
-    '/v1/jobs/:id/executions',
+  app.get(
+    '/jobs/:id/executions',
     { schema: { tags, summary: "A job's delivery attempts, newest first", params: IdParams, querystring: Pagination, response: { 200: Paged(Execution), ...clientErrors } } },
     async (request) => {
       const { page, perPage } = request.query;
@@ -131,4 +131,4 @@ export function jobRoutes(app: FastifyInstance, jobs: JobsService): void {
       return { data: items.map(executionView), meta: { page, perPage, total } };
     },
   );
-}
+};

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProjectSettingsService } from '../../../service/projectSettings.js';
 import { callerOf } from '../../authenticate.js';
 import { clientErrors, Data } from '../schemas/common.js';
@@ -8,15 +8,15 @@ import { projectSettingsView } from '../views.js';
 const tags = ['projects'];
 
 /** The project the caller acts on (its key's, or the one `Kairos-Project` names): its name and settings. */
-export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSettingsService): void {
+export const projectSettingsRoutes: FastifyPluginAsyncTypebox<{ settings: ProjectSettingsService }> = async (app, { settings }) => {
   app.get(
-    '/v1/project',
+    '/project',
     { schema: { tags, summary: "The caller's current project and its settings", response: { 200: Data(ProjectSettings), ...clientErrors } } },
     async (request) => ({ data: projectSettingsView(await settings.get(callerOf(request))) }),
   );
 
-  app.patch<{ Body: PatchProjectBody }>(
-    '/v1/project',
+  app.patch(
+    '/project',
     {
       schema: {
         tags,
@@ -27,4 +27,4 @@ export function projectSettingsRoutes(app: FastifyInstance, settings: ProjectSet
     },
     async (request) => ({ data: projectSettingsView(await settings.update(callerOf(request), request.body)) }),
   );
-}
+};

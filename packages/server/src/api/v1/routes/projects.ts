@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AccountsService } from '../../../service/accounts.js';
 import { principalOf } from '../../authenticate.js';
 import { CreateProjectBody, Project } from '../schemas/accounts.js';
@@ -8,9 +8,9 @@ import { projectView } from '../views.js';
 const tags = ['projects'];
 
 /** Account routes: they act on the caller's projects as a whole, so no project is chosen. */
-export function projectRoutes(app: FastifyInstance, accounts: AccountsService): void {
-  app.get<{ Querystring: Pagination }>(
-    '/v1/projects',
+export const projectRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService }> = async (app, { accounts }) => {
+  app.get(
+    '/projects',
     { schema: { tags, summary: "The caller's projects", querystring: Pagination, response: { 200: Paged(Project), ...clientErrors } }, config: { account: true } },
     async (request) => {
       const { page, perPage } = request.query;
@@ -19,12 +19,12 @@ export function projectRoutes(app: FastifyInstance, accounts: AccountsService): 
     },
   );
 
-  app.post<{ Body: CreateProjectBody }>(
-    '/v1/projects',
+  app.post(
+    '/projects',
     {
       schema: { tags, summary: 'Another project for a signed-in user', body: CreateProjectBody, response: { 201: Data(Project), ...clientErrors } },
       config: { account: true },
     },
     async (request, reply) => reply.status(201).send({ data: projectView(await accounts.createProject(principalOf(request), request.body.name)) }),
   );
-}
+};

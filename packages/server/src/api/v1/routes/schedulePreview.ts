@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../../domain/errors.js';
 import type { SchedulePreviewService } from '../../../service/schedulePreview.js';
 import { previewLimits } from '../../../service/schedulePreview.js';
@@ -13,9 +13,9 @@ export function instantOf(text: string | undefined, field: string, fallback: num
   return ms;
 }
 
-export function schedulePreviewRoutes(app: FastifyInstance, previews: SchedulePreviewService): void {
-  app.post<{ Body: SchedulePreviewBody }>(
-    '/v1/schedules/preview',
+export const schedulePreviewRoutes: FastifyPluginAsyncTypebox<{ previews: SchedulePreviewService }> = async (app, { previews }) => {
+  app.post(
+    '/schedules/preview',
     {
       schema: {
         tags: ['jobs'],
@@ -32,4 +32,4 @@ export function schedulePreviewRoutes(app: FastifyInstance, previews: SchedulePr
       return { data: { description, timezone, occurrences: occurrences.map((ms) => new Date(ms).toISOString()) } };
     },
   );
-}
+};

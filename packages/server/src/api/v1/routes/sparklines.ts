@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { SparklinesService } from '../../../service/sparklines.js';
 import { callerOf } from '../../authenticate.js';
@@ -11,9 +11,9 @@ const Sparkline = Type.Object({
 });
 
 /** Registered before the job routes so that `sparklines` is never read as a job id. */
-export function sparklineRoutes(app: FastifyInstance, sparklines: SparklinesService): void {
-  app.get<{ Querystring: JobListQuery }>(
-    '/v1/jobs/sparklines',
+export const sparklineRoutes: FastifyPluginAsyncTypebox<{ sparklines: SparklinesService }> = async (app, { sparklines }) => {
+  app.get(
+    '/jobs/sparklines',
     {
       schema: {
         tags: ['jobs'],
@@ -28,4 +28,4 @@ export function sparklineRoutes(app: FastifyInstance, sparklines: SparklinesServ
       return { data: items, meta: { page, perPage, total } };
     },
   );
-}
+};

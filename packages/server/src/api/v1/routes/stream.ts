@@ -1,5 +1,5 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../../domain/errors.js';
 import type { AccountsService } from '../../../service/accounts.js';
@@ -40,7 +40,7 @@ function frame(e: FeedEvent): string {
 }
 
 /** `text/event-stream` of the project's attempts and job changes: see service/liveFeed.ts. */
-export function streamRoutes(app: FastifyInstance, { accounts, tokens, feed, jobs }: StreamRouteDeps): void {
+export const streamRoutes: FastifyPluginAsyncTypebox<StreamRouteDeps> = async (app, { accounts, tokens, feed, jobs }) => {
   const open = new Set<ServerResponse>();
   // Hijacked responses are not the server's to close: end them, or closing would wait on them.
   app.addHook('preClose', async () => {
@@ -49,7 +49,7 @@ export function streamRoutes(app: FastifyInstance, { accounts, tokens, feed, job
   });
 
   app.post(
-    '/v1/stream/tokens',
+    '/stream/tokens',
     { schema: { tags, summary: 'A token for GET /v1/stream?token=… (for EventSource, which cannot send headers), valid 5 minutes', response: { 201: Data(StreamToken, 'The token'), ...clientErrors } }, config: { scope: 'read' } },
     async (request, reply) => {
       const { token, expiresAt } = await tokens.issue(principalOf(request), callerOf(request));
@@ -57,8 +57,8 @@ export function streamRoutes(app: FastifyInstance, { accounts, tokens, feed, job
     },
   );
 
-  app.get<{ Querystring: StreamQuery }>(
-    '/v1/stream',
+  app.get(
+    '/stream',
     {
       // Authenticated here: by the bearer as usual, or by a stream token in the query.
       config: { public: true, identify: true },
@@ -147,4 +147,4 @@ export function streamRoutes(app: FastifyInstance, { accounts, tokens, feed, job
       if (dead) stop();
     },
   );
-}
+};

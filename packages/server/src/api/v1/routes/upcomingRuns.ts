@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../../domain/errors.js';
 import { type SchedulePreviewService, upcomingLimits } from '../../../service/schedulePreview.js';
 import { callerOf } from '../../authenticate.js';
@@ -8,9 +8,9 @@ import { instantOf } from './schedulePreview.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function upcomingRunRoutes(app: FastifyInstance, previews: SchedulePreviewService): void {
-  app.get<{ Querystring: UpcomingRunsQuery }>(
-    '/v1/runs/upcoming',
+export const upcomingRunRoutes: FastifyPluginAsyncTypebox<{ previews: SchedulePreviewService }> = async (app, { previews }) => {
+  app.get(
+    '/runs/upcoming',
     {
       schema: {
         tags: ['jobs'],
@@ -29,4 +29,4 @@ export function upcomingRunRoutes(app: FastifyInstance, previews: SchedulePrevie
       return { data: runs.map((r) => ({ jobId: r.jobId, jobName: r.jobName, at: iso(r.at) })), meta: { from: iso(from), to: iso(to), truncated } };
     },
   );
-}
+};

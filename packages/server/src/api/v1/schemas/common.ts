@@ -54,7 +54,8 @@ export const Data = <T extends TSchema>(data: T, description = 'Success') => Typ
 /** `{ data: [...], meta: { page, perPage, total } }` */
 export const Paged = <T extends TSchema>(item: T, description = 'One page') => Type.Object({ data: Type.Array(item), meta: PageMeta }, { description });
 
-export const NoContent = Type.Null({ description: 'No content' });
+/** A 204: the handler sends nothing (`reply.send()`), which the type provider reads as `undefined`. */
+export const NoContent = Type.Unsafe<undefined>(Type.Null({ description: 'No content' }));
 
 /** Every failure a client can cause leaves as the error envelope. */
 export const clientErrors = { '4xx': ErrorBody } as const;
