@@ -1,9 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqliteDatabase, type TestDatabase } from '@kairos/testkit';
+import { createSqliteDatabase, type FakeApi, startFakeApi, type TestDatabase } from '@kairos/testkit';
 import { startTestServer } from '../../server/test/support/server.js';
 import type { RunningServer } from '../../server/src/main.js';
 import { Kairos } from '../../sdk/src/index.js';
@@ -140,32 +138,21 @@ describe('kairos import and kairos export', () => {
   });
 });
 
-/** A local server answering as a remote API's public document shows. */
-async function fakeApi(answer: (req: http.IncomingMessage, url: URL) => { status?: number; body: unknown }) {
-  const server = http.createServer((req, res) => {
-    const { status = 200, body } = answer(req, new URL(req.url ?? '/', 'http://x'));
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 describe('kairos import --from cronjob-org|easycron', () => {
   let db: TestDatabase;
   let server: RunningServer;
   let apiKey: string;
-  const apis: Array<Awaited<ReturnType<typeof fakeApi>>> = [];
+  const apis: FakeApi[] = [];
   const job = { jobId: 77, enabled: true, title: 'From cron-job.org', url: 'http://127.0.0.1:9/cjo', requestTimeout: 30, requestMethod: 1, schedule: { timezone: 'Europe/Berlin', hours: [-1], mdays: [-1], minutes: [0, 30], months: [-1], wdays: [-1] } };
 
   beforeAll(async () => {
     // GET /jobs and GET /jobs/<id> as https://docs.cron-job.org/rest-api.html shows them; /rest/list as https://www.easycron.com/document/list does.
-    const cronjobOrg = await fakeApi((req, url) => {
+    const cronjobOrg = await startFakeApi((req, url) => {
       if (req.headers.authorization !== 'Bearer cjo_key') return { status: 401, body: {} };
       if (url.pathname === '/jobs') return { body: { jobs: [job], someFailed: false } };
       return url.pathname === '/jobs/77' ? { body: { jobDetails: { ...job, extendedData: { headers: {}, body: 'x' } } } } : { status: 404, body: {} };
     });
-    const easycron = await fakeApi((_req, url) => {
+    const easycron = await startFakeApi((_req, url) => {
       if (url.searchParams.get('token') !== 'ec_token') return { body: { status: 'error', error: { code: 25, message: 'Invalid token.' } } };
       const jobs = url.searchParams.get('page') === '1' ? [{ cron_job_id: '5', cron_job_name: 'From EasyCron', url: 'http://127.0.0.1:9/ec', cron_expression: '0 4 * * *', http_method: 'GET', status: '1' }] : [];
       return { body: { status: 'success', cron_jobs: jobs } };
