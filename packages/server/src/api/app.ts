@@ -3,21 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RateLimits } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import type { AccountsService } from '../service/accounts.js';
-import type { AlertsService } from '../service/alerts.js';
-import type { ApiKeysService } from '../service/apiKeys.js';
-import type { ExecutionsService } from '../service/executions.js';
-import type { JobsService } from '../service/jobs.js';
-import type { PlansService } from '../service/plans.js';
 import type { BadgesService } from '../service/badges.js';
-import type { InboundWebhooksService } from '../service/inboundWebhooks.js';
-import type { ProjectSettingsService } from '../service/projectSettings.js';
-import type { SigningSecretsService } from '../service/signingSecrets.js';
-import type { SparklinesService } from '../service/sparklines.js';
 import type { HealthService } from '../service/health.js';
-import type { SpacesService } from '../service/spaces.js';
-import type { ExportsService } from '../service/exports.js';
-import type { ImportsService } from '../service/imports.js';
 import { decorateCredentials } from './authenticate.js';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './errors.js';
 import { registerOpenApi, registerOpenApiRoutes } from './plugins/openapi.js';
@@ -25,12 +12,9 @@ import { registerRateLimits } from './plugins/rateLimits.js';
 import { badgeRoutes } from './v1/routes/badges.js';
 import { inboundRate, slugOf } from './v1/routes/inboundWebhooks.js';
 import { healthRoute } from './v1/routes/health.js';
-import { v1Plugin } from './v1/plugin.js';
+import { type V1Options, v1Plugin } from './v1/plugin.js';
 import { metricsRoutes } from './v1/routes/operations.js';
 import { validatorCompiler } from './validation.js';
-import type { LiveFeed } from '../service/liveFeed.js';
-import type { SchedulePreviewService } from '../service/schedulePreview.js';
-import type { StreamTokens } from '../service/streamTokens.js';
 import { registerDashboard } from './plugins/dashboard.js';
 import { booperPlugin } from './compat/booper/plugin.js';
 import { donutworkPlugin } from './compat/donutwork/plugin.js';
@@ -39,25 +23,11 @@ import type { DialectErrors } from './compat/door.js';
 import { runhooksPlugin } from './compat/runhooks/plugin.js';
 import { justRunPlugin } from './compat/justrun/plugin.js';
 
-export interface AppDeps {
+/** The services every door calls, and the settings of the app around them. */
+export interface AppDeps extends Omit<V1Options, 'health' | 'limitPerCaller' | 'limitPerSlug'> {
   logger: Logger;
   health: HealthService;
-  accounts: AccountsService;
-  apiKeys: ApiKeysService;
-  jobs: JobsService;
-  executions: ExecutionsService;
-  spaces: SpacesService;
-  plans: PlansService;
-  signingSecrets: SigningSecretsService;
-  projectSettings: ProjectSettingsService;
-  inboundWebhooks: InboundWebhooksService;
   badges: BadgesService;
-  sparklines: SparklinesService;
-  /** KAIROS_PUBLIC_URL: the base of the URLs handed out; each request's host when absent. */
-  publicUrl?: string;
-  alerts: AlertsService;
-  imports: ImportsService;
-  exports: ExportsService;
   metrics: Metrics;
   /** Bearer token `/metrics` wants; public when absent. */
   metricsToken?: string;
@@ -67,9 +37,6 @@ export interface AppDeps {
   redisPrefix?: string;
   /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client. */
   trustProxy?: boolean | number | string;
-  schedulePreviews: SchedulePreviewService;
-  streamTokens: StreamTokens;
-  liveFeed: LiveFeed;
   /** The dashboard's built files, served at `/` when present. */
   dashboardDir?: string;
 }
