@@ -14,9 +14,10 @@ export interface Signals {
   /**
    * Tells every node (this one included) that these jobs changed, once the transaction that
    * changed them has committed: `jobs:` messages for the live streams, sent a moment later on
-   * `db`, gathered with those of the other transactions committed meanwhile. Not inside the
-   * transaction: PostgreSQL takes one lock for every commit that notifies, so a NOTIFY in each
-   * write transaction made the commits take turns (a third fewer single creates a second).
+   * `db`, gathered with those of the other transactions committed meanwhile, at most one message
+   * (per 200 ids) every `jobsEveryMs`. Not inside the transaction: PostgreSQL takes one lock for
+   * every commit that notifies, so a NOTIFY in each write transaction made the commits take turns
+   * (a third fewer single creates a second).
    */
   announceJobs(db: Kysely<Database>, jobs: ReadonlyMap<string, Iterable<string>>): void;
   subscribe(onMessage: (message: SignalMessage) => void): void;
@@ -71,7 +72,11 @@ export const sqliteSignals: Signals = {
   close: async () => {},
 };
 
-export function createPostgresSignals(url: string): Signals {
+/**
+ * `jobsEveryMs`: the least time between two `jobs:` messages of this node (see `sendJobs`); the
+ * live streams hear of a job change at most this late.
+ */
+export function createPostgresSignals(url: string, { jobsEveryMs = 100 }: { jobsEveryMs?: number } = {}): Signals {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -106,14 +111,25 @@ export function createPostgresSignals(url: string): Signals {
     else if (messages.length > 1) await sql`SELECT pg_notify(${channel}, m) FROM unnest(${messages}::text[]) WITH ORDINALITY AS t(m, i) ORDER BY i`.execute(trx);
   }
 
-  // Changed jobs not yet announced, by project; one NOTIFY in flight at a time, the next takes
-  // whatever committed meanwhile. After a failure (the database away) they wait for the next try.
+  // Changed jobs not yet announced, by project. A change is told at once when none was told in
+  // the last `jobsEveryMs`; otherwise it waits for the end of that interval with whatever else
+  // committed meanwhile. Every NOTIFY costs all the nodes' commits a turn at PostgreSQL's one
+  // notification lock: under a stream of creates this keeps it to a few a second rather than one
+  // per transaction (a tenth fewer single creates a second). One NOTIFY is in flight at a time;
+  // after a failure (the database away) the changes wait a second for the next try.
   const pendingJobs = new Map<string, Set<string>>();
   let sending: Promise<void> | undefined;
-  let jobsRetry: NodeJS.Timeout | undefined;
+  let lastSentAt = -Infinity;
+  let jobsTimer: NodeJS.Timeout | undefined;
 
   function sendJobs(db: Kysely<Database>): void {
-    if (sending || jobsRetry || pendingJobs.size === 0) return;
+    if (sending || jobsTimer || pendingJobs.size === 0) return;
+    const wait = closed ? 0 : lastSentAt + jobsEveryMs - Date.now();
+    if (wait > 0) {
+      jobsTimer = setTimeout(() => ((jobsTimer = undefined), sendJobs(db)), wait);
+      return;
+    }
+    lastSentAt = Date.now();
     const batch = new Map(pendingJobs);
     pendingJobs.clear();
     const messages: SignalMessage[] = [];
@@ -126,7 +142,7 @@ export function createPostgresSignals(url: string): Signals {
       () => {
         sending = undefined;
         for (const [projectId, ids] of batch) addJobs(projectId, ids);
-        if (!closed) jobsRetry = setTimeout(() => ((jobsRetry = undefined), sendJobs(db)), 1_000);
+        if (!closed) jobsTimer = setTimeout(() => ((jobsTimer = undefined), sendJobs(db)), 1_000);
       },
     );
   }
@@ -153,8 +169,8 @@ export function createPostgresSignals(url: string): Signals {
     async close() {
       // What committed before closing is still told: one last try when the database was away.
       while (sending) await sending;
-      if (jobsRetry) clearTimeout(jobsRetry);
-      jobsRetry = undefined;
+      if (jobsTimer) clearTimeout(jobsTimer);
+      jobsTimer = undefined;
       closed = true;
       if (jobsDb) sendJobs(jobsDb);
       while (sending) await sending;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createDatabase, databaseKinds, type TestDatabase } from '@kairos/testkit';
 import { compileJobDefinition } from '../../src/domain/jobDefinition.js';
 import { newId } from '../../src/domain/ids.js';
@@ -472,6 +473,30 @@ describe('signals on postgres', () => {
     while (heard.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 100));
     expect(heard).toEqual(['wake']);
+    heard.length = 0;
+  });
+
+  it('tells a lone job change at once, and gathers the changes that follow within the interval into one message', async () => {
+    const writer = createPostgresSignals(database.url, { jobsEveryMs: 60_000 });
+    const heardAll = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (heard.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    writer.announceJobs(store.db, new Map([['prj_t', ['job_1']]]));
+    // Told at once, not at the end of the minute.
+    await heardAll(1);
+    expect(heard).toEqual(jobsMessages('prj_t', ['job_1']));
+    for (const id of ['job_2', 'job_3', 'job_4']) {
+      writer.announceJobs(store.db, new Map([['prj_t', [id]]]));
+      await sql`SELECT 1`.execute(store.db);
+    }
+    // Time for a message sent too early to arrive: the three wait for the interval to end.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heard).toHaveLength(1);
+    // Closing tells what waits, in one message.
+    await writer.close();
+    await heardAll(2);
+    expect(heard).toEqual([...jobsMessages('prj_t', ['job_1']), ...jobsMessages('prj_t', ['job_2', 'job_3', 'job_4'])]);
     heard.length = 0;
   });
 
