@@ -3,10 +3,13 @@ import { compileSchedule, firstRunAt, nextRunAfter, type Schedule } from '../dom
 import { describeSchedule } from '../domain/scheduleDescription.js';
 import type { Store } from '../store/connect.js';
 import { jobColumn } from '../store/rows.js';
-import { upcomingJobs } from '../store/sql/upcomingRuns.js';
+import { jobsDueBefore, jobsDueInWindow, type UpcomingJob } from '../store/sql/upcomingRuns.js';
+import { SoonestRuns } from './soonestRuns.js';
 
 export const previewLimits = { maxCount: 50, defaultCount: 10 } as const;
 export const upcomingLimits = { maxWindowMs: 31 * 86_400_000, defaultWindowMs: 86_400_000, maxLimit: 1_000, defaultLimit: 200 } as const;
+/** How many jobs one read of the upcoming runs holds in memory at once. */
+const jobsPerRead = 1_000;
 
 /** The occurrences of `s` from its first after `from`, as a job created at `from` would run. */
 function* occurrences(s: Schedule, first: number | null): Generator<number> {
@@ -43,37 +46,49 @@ export function createSchedulePreviewService({ store }: { store: Store }) {
     },
 
     /**
-     * Every active job's occurrences in [from, to), earliest first, at most `limit`. A job's next
-     * run (a pending retry included) starts its sequence and its schedule continues it. The jobs
-     * due soonest are read first, `limit + 1` of them: the first `limit` occurrences of all jobs
-     * are among theirs, since each of them has one no later than any job left unread.
+     * Every active job's occurrences in [from, to), earliest first (at one instant, by job id), at
+     * most `limit`. A job's next run (a pending retry included) starts its sequence and its
+     * schedule continues it. The `limit + 1` soonest are kept as the jobs are read, a page at a
+     * time: `truncated` says whether that one more exists.
      */
     async upcoming(projectId: string, from: number, to: number, limit: number, jobId?: string): Promise<{ runs: UpcomingRun[]; truncated: boolean }> {
-      const jobs = await upcomingJobs(store.db, projectId, to, limit + 1, jobId);
-      let truncated = jobs.length > limit;
-      const heads = jobs.map((job) => {
+      const soonest = new SoonestRuns<UpcomingRun>(limit + 1);
+      /** Offers the job's runs in the window until one is not among the soonest, nor will a later one be. */
+      const offer = (job: UpcomingJob) => {
         const schedule = jobColumn.schedule(job.schedule);
         // An overdue run is not in the window: its schedule goes on from the window's start.
         const first = job.next_at >= from ? job.next_at : nextRunAfter(schedule, job.next_at, from - 1);
-        const it = occurrences(schedule, first);
-        const head = it.next();
-        return { job, it, at: head.done ? null : head.value };
-      });
-      const runs: UpcomingRun[] = [];
-      // A k-way merge: each step takes the earliest head and advances that job alone.
-      for (;;) {
-        let best: (typeof heads)[number] | undefined;
-        for (const h of heads) if (h.at !== null && h.at < to && (best === undefined || h.at < best.at!)) best = h;
-        if (best === undefined) break;
-        if (runs.length === limit) {
-          truncated = true;
-          break;
+        for (const at of occurrences(schedule, first)) {
+          if (at >= to || !soonest.offer({ jobId: job.id, jobName: job.name, at })) break;
         }
-        runs.push({ jobId: best.job.id, jobName: best.job.name, at: best.at! });
-        const next = best.it.next();
-        best.at = next.done ? null : next.value;
+      };
+
+      // A job due before the window starts has its first run in it wherever its schedule puts it,
+      // unrelated to when it is due: every such job is read.
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await jobsDueBefore(store.db, projectId, from, { afterId, limit: jobsPerRead }, jobId);
+        page.forEach(offer);
+        if (page.length < jobsPerRead) break;
+        afterId = page.at(-1)!.id;
       }
-      return { runs, truncated };
+
+      // A job due in the window has no run there before it is due: read soonest due first, they
+      // stop mattering once one is due after the last of the soonest runs kept.
+      let after: { nextAt: number; id: string } | undefined;
+      reading: for (;;) {
+        const page = await jobsDueInWindow(store.db, projectId, { from, to }, { after, limit: jobsPerRead }, jobId);
+        for (const job of page) {
+          if (soonest.full && job.next_at > soonest.latest!.at) break reading;
+          offer(job);
+        }
+        if (page.length < jobsPerRead) break;
+        const last = page.at(-1)!;
+        after = { nextAt: last.next_at, id: last.id };
+      }
+
+      const runs = soonest.sorted();
+      return { runs: runs.slice(0, limit), truncated: runs.length > limit };
     },
   };
 }

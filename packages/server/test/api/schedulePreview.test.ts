@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Api } from '@kairos/testkit';
+import { Api, databaseKinds } from '@kairos/testkit';
 import { useTestServer } from '../support/server.js';
 
 describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () => {
@@ -127,4 +127,87 @@ describe('POST /v1/schedules/preview and GET /v1/runs/upcoming on sqlite', () =>
     const lines = await t.api.request('GET', '/v1/jobs/sparklines?q=digest');
     expect(lines.body.data).toEqual([{ jobId: job.id, points: [] }]);
   });
+});
+
+describe.each(databaseKinds)('GET /v1/runs/upcoming across more jobs than one answer holds, on %s', (kind) => {
+  const t = useTestServer(kind, { project: 'many upcoming' });
+  const hourMs = 3_600_000;
+  const dayMs = 86_400_000;
+
+  interface Run {
+    jobId: string;
+    at: number;
+  }
+  const sooner = (a: Run, b: Run) => a.at - b.at || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0);
+  const upcoming = async (from: number, to: number, limit: number) => {
+    const r = await t.api.request('GET', `/v1/runs/upcoming?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&limit=${limit}`);
+    expect(r.status).toBe(200);
+    return { runs: (r.body.data as Array<{ jobId: string; at: string }>).map((u) => ({ jobId: u.jobId, at: Date.parse(u.at) })), truncated: r.body.meta.truncated as boolean };
+  };
+
+  it("gives the soonest runs of all the project's jobs, not of the 1 001 due soonest now", async () => {
+    // A day that starts more than 24 hours from now, so that every hourly job is due before it.
+    const day = Math.floor(Date.now() / dayMs) * dayMs + 2 * dayMs;
+    // 1 100 jobs at minutes 1 to 59 of every hour: all due within the hour, before the day starts.
+    const hourly = Array.from({ length: 1_100 }, (_, i) => 1 + (i % 59));
+    const created: Array<{ id: string; minute?: number }> = [];
+    for (let i = 0; i < hourly.length; i += 1_000) {
+      const jobs = hourly.slice(i, i + 1_000).map((minute) => ({ url: `${t.sink.url}/hourly`, schedule: { type: 'cron', expression: `${minute} * * * *`, timezone: 'UTC' } }));
+      const r = await t.api.request('POST', '/v1/jobs/batch', { jobs });
+      expect(r.status).toBe(201);
+      r.body.data.forEach((j: { id: string }, k: number) => created.push({ id: j.id, minute: hourly[i + k] }));
+    }
+    // Ten weekly jobs at the day's midnight: due after every hourly one, yet first in that day.
+    const weekday = new Date(day).getUTCDay();
+    const weekly = Array.from({ length: 10 }, () => ({ url: `${t.sink.url}/weekly`, schedule: { type: 'cron', expression: `0 0 * * ${weekday}`, timezone: 'UTC' } }));
+    const r = await t.api.request('POST', '/v1/jobs/batch', { jobs: weekly });
+    expect(r.status).toBe(201);
+    for (const j of r.body.data as Array<{ id: string; nextRunAt: string }>) {
+      expect(Date.parse(j.nextRunAt)).toBe(day);
+      created.push({ id: j.id });
+    }
+
+    /** Every run in [from, to), as the schedules put them, soonest first. */
+    const expected = (from: number, to: number): Run[] => {
+      const runs: Run[] = [];
+      for (const job of created) {
+        if (job.minute === undefined) {
+          for (let at = day; at < to; at += 7 * dayMs) if (at >= from) runs.push({ jobId: job.id, at });
+        } else {
+          for (let hour = Math.floor(from / hourMs) * hourMs; hour < to; hour += hourMs) {
+            const at = hour + job.minute * 60_000;
+            if (at >= from && at < to) runs.push({ jobId: job.id, at });
+          }
+        }
+      }
+      return runs.sort(sooner);
+    };
+
+    // The day's first hour, and the hour around its midnight, hold 1 110 runs each.
+    for (const [from, to] of [
+      [day, day + hourMs],
+      [day - hourMs / 2, day + hourMs / 2],
+    ] as const) {
+      const all = expected(from, to);
+      expect(all).toHaveLength(1_110);
+      expect(await upcoming(from, to, 1_000), new Date(from).toISOString()).toEqual({ runs: all.slice(0, 1_000), truncated: true });
+    }
+
+    // Truncated exactly when more runs lie in the window than were given.
+    const midnight = expected(day, day + 1);
+    expect(midnight).toHaveLength(10);
+    expect(await upcoming(day, day + 1, 10)).toEqual({ runs: midnight, truncated: false });
+    expect(await upcoming(day, day + 1, 9)).toEqual({ runs: midnight.slice(0, 9), truncated: true });
+
+    // Read page after page as the dashboard's calendar does, each from the last page's last instant.
+    const read = new Map<string, Run>();
+    let from = day;
+    for (;;) {
+      const page = await upcoming(from, day + hourMs, 1_000);
+      for (const run of page.runs) read.set(`${run.jobId}@${run.at}`, run);
+      if (!page.truncated) break;
+      from = page.runs.at(-1)!.at;
+    }
+    expect([...read.values()].sort(sooner)).toEqual(expected(day, day + hourMs));
+  }, 120_000);
 });
