@@ -130,6 +130,20 @@ describe('dashboard: the calendar week of many runs', () => {
     expect(drawn).toBeGreaterThan(0);
     expect(drawn).toBeLessThan(7 * 24 * 60);
     expect(await upcomingCount('every five seconds')).toBeGreaterThan(0);
+    // Each day is drawn up to its cut and no further: no mark stands in the hatched rest of a day,
+    // the mark of the hour that holds the cut included (it stands for runs before the cut only).
+    for (const name of ['every minute', 'every five seconds']) {
+      const beyond = await lane(name)
+        .locator('.lane-track')
+        .evaluate((track) => {
+          const percent = (value: string) => Number(value.replace('%', ''));
+          const hatched = [...track.querySelectorAll<HTMLElement>('.not-drawn')].map((h) => [percent(h.style.left), 100 - percent(h.style.right)] as const);
+          return [...track.querySelectorAll<HTMLElement>('.mark.upcoming')]
+            .filter((m) => hatched.some(([from, to]) => percent(m.style.left) > from && percent(m.style.left) < to))
+            .map((m) => m.getAttribute('aria-label'));
+        });
+      expect(beyond, name).toEqual([]);
+    }
     await expectAccessible(page, 'the calendar week too full to draw whole');
     await screenshot(page, '06d-calendar-week-cut');
   });

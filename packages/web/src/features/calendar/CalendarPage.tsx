@@ -43,7 +43,9 @@ function mondayOf(day: string): Date {
 
 /**
  * A week holds far more runs than a lane can show one by one: the marks of each hour are drawn as
- * one per outcome, labelled with how many there were.
+ * one per outcome, labelled with how many there were, midway between the first and the last of
+ * them: an hour read only in part (up to a day's cut, or from now on) keeps its mark among its runs,
+ * not at the middle of the hour past the hatch or the now line.
  */
 function byHour(marks: Mark[], start: number): Mark[] {
   const groups = new Map<string, Mark[]>();
@@ -57,7 +59,9 @@ function byHour(marks: Mark[], start: number): Mark[] {
     if (g.length === 1) return g[0]!;
     const hour = start + Math.floor((g[0]!.at - start) / hourMs) * hourMs;
     const when = new Date(hour).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-    return { at: hour + hourMs / 2, kind: g[0]!.kind, label: `${g.length} ${kindWords[g[0]!.kind]} in the hour from ${when}` };
+    const ats = g.map((m) => m.at);
+    const middle = (Math.min(...ats) + Math.max(...ats)) / 2;
+    return { at: middle, kind: g[0]!.kind, label: `${g.length} ${kindWords[g[0]!.kind]} in the hour from ${when}` };
   });
 }
 
