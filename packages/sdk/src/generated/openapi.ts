@@ -6203,7 +6203,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Occurrences of every active job in the window, earliest first */
+                /** @description Occurrences of every active job in the window, earliest first, those of one instant by job id */
                 200: {
                     headers: {
                         [name: string]: unknown;

@@ -39,7 +39,7 @@ export const UpcomingRuns = Type.Object(
     data: Type.Array(Type.Object({ jobId: Type.String(), jobName: Type.Union([Type.String(), Type.Null()]), at: Timestamp })),
     meta: Type.Object({ from: Timestamp, to: Timestamp, truncated: Type.Boolean({ description: 'More occurrences lie in the window than `limit`' }) }),
   },
-  { description: 'Occurrences of every active job in the window, earliest first' },
+  { description: 'Occurrences of every active job in the window, earliest first, those of one instant by job id' },
 );
 
 export const StreamToken = Type.Object({
