@@ -192,6 +192,12 @@ describe.each(databaseKinds)('GET /v1/runs/upcoming across more jobs than one an
       expect(all).toHaveLength(1_110);
       expect(await upcoming(from, to, 1_000), new Date(from).toISOString()).toEqual({ runs: all.slice(0, 1_000), truncated: true });
     }
+    // Two hours from a little after now: every hourly job is due in the window, read soonest due
+    // first. (The runs before `from` may fire meanwhile; none after it can in the time this takes.)
+    const soon = Date.now() + 2 * 60_000;
+    const twoHours = expected(soon, soon + 2 * hourMs);
+    expect(twoHours).toHaveLength(2_200);
+    expect(await upcoming(soon, soon + 2 * hourMs, 1_000)).toEqual({ runs: twoHours.slice(0, 1_000), truncated: true });
 
     // Truncated exactly when more runs lie in the window than were given.
     const midnight = expected(day, day + 1);
