@@ -8,8 +8,9 @@ import { exportVersion, isSecretHeader, mask } from '../domain/imports/kairos.js
 import type { Store } from '../store/connect.js';
 import type { Job } from '../domain/job.js';
 import type { AlertChannel, AlertRule, Execution, InboundWebhook } from '../domain/records.js';
-import type { Schedule } from '../domain/schedule.js';
+import { isoOf as iso } from '../domain/instant.js';
 import { describeSchedule } from '../domain/scheduleDescription.js';
+import { jobSettings, shownSchedule } from '../domain/shownJob.js';
 import { decodeAlertChannel, decodeAlertRule, decodeExecution, decodeInboundWebhook, decodeJob, decodeProject } from '../store/rows.js';
 import type { ExecutionRow, JobWithNextRun } from '../store/schema.js';
 import { getProject } from '../store/sql/accounts.js';
@@ -29,16 +30,13 @@ export interface ExportOptions {
 }
 
 const pageSize = 500;
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-/** A schedule as the document holds it: a one-time instant in ISO-8601 like every other time. */
-const exportedSchedule = (schedule: Schedule): unknown => (schedule.type === 'once' ? { ...schedule, at: iso(schedule.at) } : schedule);
-
 /**
  * A job as the export holds it: the fields of a create, plus what it carries at run time. The
  * document is Kairos's own versioned format (domain/imports/kairos.ts reads it back), so its
  * fields are written here rather than borrowed from a door's representation, which may change
- * with that door.
+ * with that door; only the conversions every showing of a job shares (its schedule, its
+ * settings: domain/shownJob.ts) are borrowed. Its request and destination are the job's own,
+ * secrets included when asked, and its fields keep the order exports have been written in.
  */
 function exportedJob(job: Job, secrets: boolean) {
   return {
@@ -52,17 +50,9 @@ function exportedJob(job: Job, secrets: boolean) {
     headers: secrets ? job.headers : mask.headers(job.headers, false),
     query: job.query,
     ...(job.payload !== undefined ? { payload: job.payload } : { body: job.body }),
-    schedule: exportedSchedule(job.schedule),
+    schedule: shownSchedule(job.schedule),
     scheduleDescription: describeSchedule(job.schedule),
-    retryPolicy: job.retryPolicy,
-    timeoutMs: job.timeoutMs,
-    storeResponseBody: job.storeResponseBody,
-    followRedirects: job.followRedirects,
-    onComplete: job.onComplete,
-    callbackUrl: job.callbackUrl,
-    failureCallbackUrl: job.failureCallbackUrl,
-    eventsUrl: job.eventsUrl,
-    parentJobId: job.parentJobId,
+    ...jobSettings(job),
     nextRunAt: iso(job.nextRunAt),
     lastRunAt: iso(job.lastRunAt),
     lastStatus: job.lastStatus,

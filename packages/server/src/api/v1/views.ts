@@ -1,73 +1,28 @@
 import { maskAlertChannelConfig } from '../../domain/alertChannel.js';
-import { maskDestination } from '../../domain/destinations.js';
+import { isoOf } from '../../domain/instant.js';
 import type { Job } from '../../domain/job.js';
 import type { AlertChannel, AlertNotice, AlertRule, ApiKey, Execution, InboundWebhook, PendingRun, Project, SigningSecret, Space, User } from '../../domain/records.js';
-import type { OnceSchedule, Schedule } from '../../domain/schedule.js';
 import { describeSchedule } from '../../domain/scheduleDescription.js';
+import { shownJob, shownSchedule } from '../../domain/shownJob.js';
 
 /** The native API's representation of the records the use cases return: camelCase, ISO-8601 UTC instants. */
 
-// The last two instants shown are remembered: a batch of new jobs alternates between each job's
-// own due instant and the `now` they share.
-let lastMs = NaN;
-let lastIso = '';
-let olderMs = NaN;
-let olderIso = '';
-
 /** ISO-8601 of an instant. */
-export const iso = (ms: number | null): string | null => {
-  if (ms === null) return null;
-  if (ms === lastMs) return lastIso;
-  const text = ms === olderMs ? olderIso : new Date(ms).toISOString();
-  olderMs = lastMs;
-  olderIso = lastIso;
-  lastMs = ms;
-  lastIso = text;
-  return text;
-};
+export const iso = isoOf;
 
-/** A schedule as the API shows it: a one-time instant in ISO-8601 like every other time. */
-type ScheduleView = Exclude<Schedule, OnceSchedule> | { type: 'once'; at: string };
-
-function scheduleView(schedule: Schedule): ScheduleView {
-  return schedule.type === 'once' ? { ...schedule, at: iso(schedule.at)! } : schedule;
-}
-
-/** A job as the native API returns it. */
+/** A job as the native API returns it: the fields `$job` shows too (domain/shownJob.ts), with its request and its schedule in words. */
 export function jobView(job: Job) {
+  const shown = shownJob(job);
   return {
-    id: job.id,
-    name: job.name,
-    description: job.description,
-    status: job.status,
-    // Only serialised from here on: no copy of the record's array.
-    tags: job.tags as string[],
-    spaceId: job.spaceId,
-    url: job.destination === null ? job.url : null,
-    /** Secrets (webhook URLs, bot tokens) are masked: the API never returns them in full. */
-    destination: job.destination === null ? null : maskDestination(job.destination),
-    method: job.method,
+    ...shown.identity,
     headers: job.headers,
     query: job.query,
     ...(job.payload !== undefined ? { payload: job.payload } : { body: job.body }),
-    schedule: scheduleView(job.schedule),
+    schedule: shown.schedule,
     scheduleDescription: describeSchedule(job.schedule),
-    retryPolicy: job.retryPolicy,
-    timeoutMs: job.timeoutMs,
-    storeResponseBody: job.storeResponseBody,
-    followRedirects: job.followRedirects,
-    onComplete: job.onComplete,
-    callbackUrl: job.callbackUrl,
-    failureCallbackUrl: job.failureCallbackUrl,
-    eventsUrl: job.eventsUrl,
-    parentJobId: job.parentJobId,
+    ...shown.settings,
     nextRunAt: iso(job.nextRunAt),
-    lastRunAt: iso(job.lastRunAt),
-    lastStatus: job.lastStatus,
-    lastStatusCode: job.lastStatusCode,
-    lastDurationMs: job.lastDurationMs,
-    createdAt: iso(job.createdAt)!,
-    updatedAt: iso(job.updatedAt)!,
+    ...shown.history,
   };
 }
 
@@ -286,7 +241,7 @@ export function importedJobView(job: Job) {
     method: job.method,
     url: job.destination === null ? job.url : null,
     destination: job.destination === null ? null : job.destination.type,
-    schedule: scheduleView(job.schedule),
+    schedule: shownSchedule(job.schedule),
     scheduleDescription: describeSchedule(job.schedule),
     status: job.status,
     spaceId: job.spaceId,
