@@ -14,7 +14,8 @@ import type { SpaceWithCounts } from './sql/spaces.js';
 import type { AlertChannelRow, AlertRuleRow, ApiKeyRow, ExecutionRow, InboundWebhookRow, JobRow, OutboxKind, OutboxRow, ProjectRow, RunRow, SigningSecretRow, UserRow } from './schema.js';
 
 // The one codec of job rows: every reader of a job's JSON columns goes through these, and every
-// writer through definitionColumns / encodeJob.
+// writer of them through definitionColumns (a new job's row, newJobRow, is built on it); a job
+// record is never written back whole.
 
 const noTags: readonly string[] = Object.freeze([]);
 
@@ -109,49 +110,6 @@ function jobRecord(
     lastDurationMs: row.last_duration_ms,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-/** The row of a job record: decodeJob's inverse (the next run lives in `runs`, not here). */
-export function encodeJob(job: Job): JobRow {
-  return {
-    id: job.id,
-    project_id: job.projectId,
-    name: job.name,
-    status: job.status,
-    url: job.url,
-    destination: job.destination === null ? null : JSON.stringify(job.destination),
-    method: job.method,
-    headers: JSON.stringify(job.headers),
-    query: JSON.stringify(job.query),
-    body: job.body,
-    payload: job.payload === undefined ? null : JSON.stringify(job.payload),
-    schedule: JSON.stringify(job.schedule),
-    retry_policy: JSON.stringify(job.retryPolicy),
-    timeout_ms: job.timeoutMs,
-    last_run_at: job.lastRunAt,
-    last_status: job.lastStatus,
-    last_status_code: job.lastStatusCode,
-    last_duration_ms: job.lastDurationMs,
-    created_at: job.createdAt,
-    updated_at: job.updatedAt,
-    description: job.description,
-    tags: JSON.stringify(job.tags),
-    space_id: job.spaceId,
-    store_response_body: job.storeResponseBody ? 1 : 0,
-    paused_by: job.pausedBy,
-    revision: job.revision,
-    follow_redirects: job.followRedirects ? 1 : 0,
-    state: job.state,
-    previous_result: job.previousResult,
-    on_complete: job.onComplete,
-    callback_url: job.callbackUrl,
-    failure_callback_url: job.failureCallbackUrl,
-    events_url: job.eventsUrl,
-    parent_job_id: job.parentJobId,
-    consecutive_failures: job.consecutiveFailures,
-    delivery_style: job.deliveryStyle,
-    inbound_webhook_id: job.inboundWebhookId,
   };
 }
 
