@@ -44,6 +44,8 @@ function exportedJob(job: Job, secrets: boolean) {
     name: job.name,
     description: job.description,
     status: job.status,
+    // Who paused it: a job its space's pause paused is the space's to resume, in the project it moves to too.
+    pausedBy: job.pausedBy,
     tags: job.tags,
     spaceId: job.spaceId,
     method: job.method,

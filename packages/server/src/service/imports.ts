@@ -311,7 +311,9 @@ export function createImportsService(deps: ImportsServiceDeps) {
           const input: JobInput = { ...entry.input, ...(spaceId ? { spaceId } : {}) };
           // A Kairos export names its jobs by their ids: restored into the project it came from, they are the same jobs.
           const sameAs = req.format === 'kairos' ? entry.originalId : undefined;
-          items.push({ index, originalId: entry.originalId, input, status: entry.status, nextRunAt: entry.nextRunAt, state: entry.state, previous: entry.previous, ...(sameAs ? { sameAs } : {}) });
+          // Paused by its space only back in that space: in another or in none, only the user would resume it.
+          const bySpace = entry.pausedBy === 'space' && req.spaceId === undefined && spaceId !== null;
+          items.push({ index, originalId: entry.originalId, input, status: entry.status, ...(bySpace ? { pausedBy: 'space' as const } : {}), nextRunAt: entry.nextRunAt, state: entry.state, previous: entry.previous, ...(sameAs ? { sameAs } : {}) });
         }
       });
 

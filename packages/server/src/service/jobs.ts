@@ -91,6 +91,8 @@ export interface ImportItem {
   originalId: string;
   input: JobInput;
   status: 'active' | 'paused';
+  /** A paused item that its space's pause paused, so that resuming the space resumes it; otherwise the user did. */
+  pausedBy?: 'space';
   /** The instant the source would run it next (a Kairos export's), used when still ahead. */
   nextRunAt?: number | null;
   /** `$state` to start from (JSON text), as a Kairos export carries it. */
@@ -421,7 +423,8 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
           // Two imports of one source at once would each find no origin and both create: on
           // PostgreSQL they take turns on the project row (SQLite runs one transaction at a time).
           await lockProject(trx, store.dialect, projectId);
-          const fingerprints = items.map((item) => createHash('sha256').update(canonical({ input: item.input, status: item.status })).digest('hex'));
+          // `pausedBy` only when it is the space, so that the items of imports made before it was read keep their fingerprints.
+          const fingerprints = items.map((item) => createHash('sha256').update(canonical({ input: item.input, status: item.status, ...(item.pausedBy ? { pausedBy: item.pausedBy } : {}) })).digest('hex'));
           const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
           // Only the jobs that change are locked: locking raises a job's revision, which would drop
           // the next occurrence that an in-flight delivery of an unchanged job is about to write.
@@ -467,7 +470,9 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 const { schedule: _given, ...rest } = item.input;
                 await patchIn(trx, changes, { ...job, body: null, payload: null }, { ...replacedDefinition, ...(sameSchedule ? rest : item.input) }, now);
                 const after = await lock(trx, projectId, job.id);
-                if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, 'user', now);
+                const pausedBy = item.pausedBy ?? 'user';
+                if (item.status === 'paused' && after.status === 'active') await pauseIn(trx, changes, after, pausedBy, now);
+                if (item.status === 'paused' && after.status === 'paused' && after.paused_by !== pausedBy) await updateJob(trx, job.id, { paused_by: pausedBy, updated_at: now });
                 if (item.status === 'active' && after.status === 'paused') await resumeIn(trx, changes, after, now);
                 const updated = await load(trx, projectId, job.id);
                 made = decodeJob(updated);
@@ -491,7 +496,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
                 // Set on every row, so the rows written together have the same columns.
                 row.state = item.state ?? null;
                 row.previous_result = item.previous ?? null;
-                if (item.status === 'paused' && dueAt !== null) Object.assign(row, { status: 'paused', paused_by: 'user' });
+                if (item.status === 'paused' && dueAt !== null) Object.assign(row, { status: 'paused', paused_by: item.pausedBy ?? 'user' });
                 newJobs.push(row);
                 if (dueAt !== null && row.status === 'active') {
                   newRuns.push(newRunRow(row, dueAt, now));

@@ -85,6 +85,57 @@ describe.each(['sqlite', 'postgres'] as const)('GET /v1/export (%s)', (kind) => 
     expect(again.project).toMatchObject({ signingSecrets: 0 });
   });
 
+  describe("a job its space's pause paused", () => {
+    let doc: any;
+    const namesAndStatuses = async (c: Api) => Object.fromEntries((await c.request('GET', '/v1/jobs')).body.data.map((j: { name: string; status: string }) => [j.name, j.status]));
+    /** A new project with the export imported, and the answer to resuming its space there. */
+    async function importAndResume(source: unknown) {
+      const c = new Api(f.server.url);
+      await c.register('moved in');
+      expect((await c.request('POST', '/v1/imports', { format: 'kairos', source })).body.data).toMatchObject({ created: 2, errors: [] });
+      const spaces = (await c.request('GET', '/v1/spaces')).body.data;
+      expect(spaces).toMatchObject([{ name: 'night shift', jobCount: 2, pausedJobCount: 2 }]);
+      const resumed = (await c.request('POST', `/v1/spaces/${spaces[0].id}/resume`)).body.data.jobsAffected;
+      return { resumed, statuses: await namesAndStatuses(c) };
+    }
+
+    beforeAll(async () => {
+      const c = new Api(f.server.url);
+      await c.register('space paused');
+      const space = (await c.request('POST', '/v1/spaces', { name: 'night shift' })).body.data;
+      await c.createJob({ name: 'by space', url: `${f.sink.url}/by-space`, schedule: { type: 'cron', expression: '0 2 * * *' }, spaceId: space.id });
+      const byUser = await c.createJob({ name: 'by user', url: `${f.sink.url}/by-user`, schedule: { type: 'cron', expression: '0 3 * * *' }, spaceId: space.id });
+      await c.request('POST', `/v1/jobs/${byUser.id}/pause`);
+      expect((await c.request('POST', `/v1/spaces/${space.id}/pause`)).body.data.jobsAffected).toBe(1);
+      doc = JSON.parse((await getRaw(`${f.server.url}/v1/export`, c.key!)).text);
+    });
+
+    it('is exported as paused by its space, apart from a job paused on its own', () => {
+      const paused = Object.fromEntries(doc.jobs.map((j: { name: string; status: string; pausedBy: string | null }) => [j.name, [j.status, j.pausedBy]]));
+      expect(paused).toEqual({ 'by space': ['paused', 'space'], 'by user': ['paused', 'user'] });
+    });
+
+    it('comes back paused by its space: resuming the space resumes it and not the job the user paused', async () => {
+      expect(await importAndResume(doc)).toEqual({ resumed: 1, statuses: { 'by space': 'active', 'by user': 'paused' } });
+    });
+
+    it('comes back paused by the user from an export made before pausedBy was written', async () => {
+      const older = { ...doc, jobs: doc.jobs.map(({ pausedBy: _, ...job }: Record<string, unknown>) => job) };
+      expect(await importAndResume(older)).toEqual({ resumed: 0, statuses: { 'by space': 'paused', 'by user': 'paused' } });
+    });
+
+    it('hands the pause to the space when that older export is imported again as a newer one', async () => {
+      const c = new Api(f.server.url);
+      await c.register('moved in twice');
+      const older = { ...doc, jobs: doc.jobs.map(({ pausedBy: _, ...job }: Record<string, unknown>) => job) };
+      expect((await c.request('POST', '/v1/imports', { format: 'kairos', source: older })).body.data).toMatchObject({ created: 2 });
+      expect((await c.request('POST', '/v1/imports', { format: 'kairos', source: doc })).body.data).toMatchObject({ created: 0, updated: 1, skipped: 1, errors: [] });
+      const space = (await c.request('GET', '/v1/spaces')).body.data[0];
+      expect((await c.request('POST', `/v1/spaces/${space.id}/resume`)).body.data.jobsAffected).toBe(1);
+      expect(await namesAndStatuses(c)).toEqual({ 'by space': 'active', 'by user': 'paused' });
+    });
+  });
+
   it('adds the executions as JSON lines after the document with ?history=true', async () => {
     const r = await getRaw(`${f.server.url}/v1/export?history=true`, f.api.key!);
     expect(r.headers['content-type']).toMatch(/^application\/x-ndjson/);

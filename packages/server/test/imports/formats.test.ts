@@ -426,6 +426,20 @@ describe('Kairos export documents', () => {
     expect(parsed.jobs[1]).toMatchObject({ kind: 'error', reason: 'to fill in: destination.webhookUrl (exported without secrets)' });
   });
 
+  it("keeps a job paused by its space as its space's, unless it waits for a secret to be filled in", () => {
+    const job = (id: string, fields: Record<string, unknown>) => ({ id, status: 'paused', url: 'https://e.example', schedule: { type: 'cron', expression: '* * * * *', timezone: 'UTC' }, spaceId: 'sp_1', ...fields });
+    const parsed = parseKairosDocument(
+      doc('masked', [job('job_space', { pausedBy: 'space' }), job('job_user', { pausedBy: 'user' }), job('job_older', {}), job('job_secret', { pausedBy: 'space', headers: { Authorization: 'Bear…1234' } }), job('job_active', { status: 'active', pausedBy: 'space' })]),
+    );
+    expect(parsed.jobs.map((j) => [j.originalId, j.kind === 'job' ? (j.pausedBy ?? null) : j.kind])).toEqual([
+      ['job_space', 'space'],
+      ['job_user', null],
+      ['job_older', null],
+      ['job_secret', null],
+      ['job_active', null],
+    ]);
+  });
+
   it('refuses another document or a newer version whole', () => {
     expect(() => parseKairosDocument({ jobs: [] })).toThrow(/Kairos export document/);
     expect(() => parseKairosDocument({ kairos: 'export', version: 2 })).toThrow(/version 2/);

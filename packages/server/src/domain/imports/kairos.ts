@@ -5,7 +5,7 @@
  * { "kairos": "export", "version": 1, "exportedAt": "…", "secrets": "included" | "masked",
  *   "project": { "id", "name", "badgesEnabled", "eventsUrl" },
  *   "spaces": [{ "id", "name", "timezone" }],
- *   "jobs": [{ "id", "status", "nextRunAt", "state", "previous", "deliveryStyle", …the fields of a create… }],
+ *   "jobs": [{ "id", "status", "pausedBy", "nextRunAt", "state", "previous", "deliveryStyle", …the fields of a create… }],
  *   "alertChannels": [{ "id", "type", "name", "config" }],
  *   "alertRules": [{ "id", "name", "channelIds", "jobId", "spaceId", "tag", "events", … }],
  *   "inboundWebhooks": [{ "id", "slug", "name", "targetUrl", "method", "headers", "delayMs", "secret" }],
@@ -17,6 +17,10 @@
  * headers whose name says they carry a credential; signing secrets are left out. Read back, a
  * masked value is a field to fill in: a job header becomes a placeholder on a paused job, and
  * what cannot hold a placeholder (a destination, a channel) is reported instead of created.
+ *
+ * A paused job's `pausedBy` says whether the user paused it or its space's pause did (`"space"`:
+ * resuming the space resumes it); a document without it, as exports made before it was written,
+ * reads as paused by the user.
  */
 import { deliveryStyles, isDeliveryStyle } from '../deliveryStyle.js';
 import { maskSecret, maskUrl } from '../destinations.js';
@@ -162,8 +166,10 @@ function exportedJob(raw: unknown, masked: boolean): ImportedJob {
     originalId: id,
     originalName: name,
     input: input as unknown as JobInput,
-    // A job whose secret is a placeholder would send it: it waits, paused, for the real value.
+    // A job whose secret is a placeholder would send it: it waits, paused, for the real value,
+    // which its space's resume must not wake it without.
     status: fillIn.length > 0 ? 'paused' : status,
+    ...(fillIn.length === 0 && status === 'paused' && raw.pausedBy === 'space' ? { pausedBy: 'space' as const } : {}),
     nextRunAt: next !== null && Number.isFinite(next) ? next : null,
     state: raw.state === undefined || raw.state === null ? null : JSON.stringify(raw.state),
     previous: raw.previous === undefined || raw.previous === null ? null : JSON.stringify(raw.previous),

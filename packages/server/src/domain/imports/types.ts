@@ -20,6 +20,8 @@ export type ImportedJob =
       input: JobInput;
       /** `paused`: created paused (a disabled job in its source). */
       status: 'active' | 'paused';
+      /** A paused job of a Kairos export that its space's pause paused; otherwise the user did. */
+      pausedBy?: 'space';
       /** A Kairos export's next run instant (epoch ms), kept so the schedule resumes where it was. */
       nextRunAt?: number | null;
       /** A Kairos export's `$state` (JSON text). */
