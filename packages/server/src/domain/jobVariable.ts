@@ -1,7 +1,8 @@
-import { shownJob, type ShownJobSource } from './shownJob.js';
+import type { Job } from './job.js';
+import { shownJob, type ShownJob } from './shownJob.js';
 
-/** What `$job` reads of a job: the fields it shows (a job record has every one of them). */
-export type JobVariableSource = ShownJobSource;
+/** What `$job` leaves out of a shown job: what may carry secrets, and the schedule in words. */
+const leftOut: ReadonlySet<keyof ShownJob | 'payload' | 'body'> = new Set(['headers', 'query', 'payload', 'body', 'scheduleDescription']);
 
 /**
  * `$job` in a dynamic payload: the job as a receiver sees it, in the native API's field names,
@@ -9,14 +10,12 @@ export type JobVariableSource = ShownJobSource;
  * webhook URL or bot token is masked). Its shape belongs to the job, not to any door: a job made
  * through any dialect sends the same `$job`. The keys keep the order receivers have been sent.
  */
-export function jobVariable(job: JobVariableSource): Record<string, unknown> {
-  const shown = shownJob(job);
-  return {
-    ...shown.identity,
-    schedule: shown.schedule,
-    ...shown.settings,
+export function jobVariable(job: Job): Record<string, unknown> {
+  const variable: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(shownJob(job))) {
+    if (leftOut.has(key as keyof ShownJob)) continue;
     // A run is planned before its next one is: `$job` has never carried it.
-    nextRunAt: null,
-    ...shown.history,
-  };
+    variable[key] = key === 'nextRunAt' ? null : value;
+  }
+  return variable;
 }

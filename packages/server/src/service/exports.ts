@@ -10,7 +10,7 @@ import type { Job } from '../domain/job.js';
 import type { AlertChannel, AlertRule, Execution, InboundWebhook } from '../domain/records.js';
 import { isoOf as iso } from '../domain/instant.js';
 import { describeSchedule } from '../domain/scheduleDescription.js';
-import { jobSettings, shownSchedule } from '../domain/shownJob.js';
+import { shownSchedule } from '../domain/shownJob.js';
 import { decodeAlertChannel, decodeAlertRule, decodeExecution, decodeInboundWebhook, decodeJob, decodeProject } from '../store/rows.js';
 import type { ExecutionRow, JobWithNextRun } from '../store/schema.js';
 import { getProject } from '../store/sql/accounts.js';
@@ -34,9 +34,9 @@ const pageSize = 500;
  * A job as the export holds it: the fields of a create, plus what it carries at run time. The
  * document is Kairos's own versioned format (domain/imports/kairos.ts reads it back), so its
  * fields are written here rather than borrowed from a door's representation, which may change
- * with that door; only the conversions every showing of a job shares (its schedule, its
- * settings: domain/shownJob.ts) are borrowed. Its request and destination are the job's own,
- * secrets included when asked, and its fields keep the order exports have been written in.
+ * with that door; only the schedule's conversion (domain/shownJob.ts) is shared. Its request and
+ * destination are the job's own, secrets included when asked, and its fields keep the order
+ * exports have been written in.
  */
 function exportedJob(job: Job, secrets: boolean) {
   return {
@@ -54,7 +54,15 @@ function exportedJob(job: Job, secrets: boolean) {
     ...(job.payload !== undefined ? { payload: job.payload } : { body: job.body }),
     schedule: shownSchedule(job.schedule),
     scheduleDescription: describeSchedule(job.schedule),
-    ...jobSettings(job),
+    retryPolicy: job.retryPolicy,
+    timeoutMs: job.timeoutMs,
+    storeResponseBody: job.storeResponseBody,
+    followRedirects: job.followRedirects,
+    onComplete: job.onComplete,
+    callbackUrl: job.callbackUrl,
+    failureCallbackUrl: job.failureCallbackUrl,
+    eventsUrl: job.eventsUrl,
+    parentJobId: job.parentJobId,
     nextRunAt: iso(job.nextRunAt),
     lastRunAt: iso(job.lastRunAt),
     lastStatus: job.lastStatus,

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { jobVariable, type JobVariableSource } from '../../src/domain/jobVariable.js';
+import type { Job } from '../../src/domain/job.js';
+import { jobVariable } from '../../src/domain/jobVariable.js';
 
 const at = Date.UTC(2026, 0, 2, 3, 4, 5);
 
-const stored: JobVariableSource = {
+// A whole record, as the engine hands it over: its request too, which `$job` leaves out.
+const stored: Job = {
   id: 'job_1',
+  projectId: 'prj_1',
   name: 'nightly',
   description: 'sync',
   status: 'active',
@@ -13,8 +16,12 @@ const stored: JobVariableSource = {
   url: 'https://example.com/hook',
   destination: null,
   method: 'POST',
+  headers: {},
+  query: {},
+  body: null,
+  payload: { at: '{{$job.name}}' },
   schedule: { type: 'cron', expression: '0 * * * *', timezone: 'UTC' },
-  retryPolicy: { type: 'none' } as unknown as JobVariableSource['retryPolicy'],
+  retryPolicy: { type: 'none' } as unknown as Job['retryPolicy'],
   timeoutMs: 30_000,
   storeResponseBody: true,
   followRedirects: false,
@@ -23,6 +30,14 @@ const stored: JobVariableSource = {
   failureCallbackUrl: null,
   eventsUrl: null,
   parentJobId: null,
+  deliveryStyle: null,
+  inboundWebhookId: null,
+  pausedBy: null,
+  revision: 3,
+  consecutiveFailures: 0,
+  state: null,
+  previousResult: null,
+  nextRunAt: at + 3_600_000,
   lastRunAt: at,
   lastStatus: 'success',
   lastStatusCode: 200,
@@ -75,7 +90,7 @@ describe('$job', () => {
   });
 
   it("masks a destination's webhook URL and shows no URL for it", () => {
-    const slack: JobVariableSource = { ...stored, url: '', destination: { type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX' } };
+    const slack: Job = { ...stored, url: '', destination: { type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX' } };
     const job = jobVariable(slack);
     expect(job.url).toBeNull();
     expect(job.destination).toMatchObject({ type: 'slack' });
@@ -84,7 +99,7 @@ describe('$job', () => {
 
   it('shows a one-time instant in ISO-8601 and other schedules as stored', () => {
     expect(jobVariable({ ...stored, schedule: { type: 'once', at } }).schedule).toEqual({ type: 'once', at: '2026-01-02T03:04:05.000Z' });
-    expect(jobVariable({ ...stored, schedule: { type: 'interval', every: 60000 } as JobVariableSource['schedule'] }).schedule).toEqual({ type: 'interval', every: 60000 });
+    expect(jobVariable({ ...stored, schedule: { type: 'interval', every: 60000 } as Job['schedule'] }).schedule).toEqual({ type: 'interval', every: 60000 });
   });
 
   it('shows a job that never ran with null last fields', () => {

@@ -10,21 +10,8 @@ import { shownJob, shownSchedule } from '../../domain/shownJob.js';
 /** ISO-8601 of an instant. */
 export const iso = isoOf;
 
-/** A job as the native API returns it: the fields `$job` shows too (domain/shownJob.ts), with its request and its schedule in words. */
-export function jobView(job: Job) {
-  const shown = shownJob(job);
-  return {
-    ...shown.identity,
-    headers: job.headers,
-    query: job.query,
-    ...(job.payload !== undefined ? { payload: job.payload } : { body: job.body }),
-    schedule: shown.schedule,
-    scheduleDescription: describeSchedule(job.schedule),
-    ...shown.settings,
-    nextRunAt: iso(job.nextRunAt),
-    ...shown.history,
-  };
-}
+/** A job as the native API returns it: as every door shows a job (domain/shownJob.ts). */
+export const jobView = shownJob;
 
 export type JobView = ReturnType<typeof jobView>;
 
