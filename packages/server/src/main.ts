@@ -77,7 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const email = createEmailDelivery({ smtpUrl: config.smtpUrl, from: config.emailFrom, resendApiKey: config.resendApiKey, resendApiUrl: config.resendApiUrl, http: delivery });
   const quota = new QuotaGate(config.plans, config.defaultPlan);
   const userAgent = `Kairos/${version}`;
-  const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, logger });
+  const sendAlert = alertSender({ delivery, email, telegramApiUrl: config.telegramApiUrl, userAgent, db: store.db, dialect: store.dialect, logger });
   // Other nodes' attempts are found by polling; this node's own wake the streams at once.
   const liveFeed = createLiveFeed({ store, pollMs: store.dialect.liveFeed.pollMs, lookbackMs: store.dialect.liveFeed.lookbackMs });
   const seams: EngineSeams = { delivery, jobVariable, observer: metrics.engineObserver };

@@ -1,6 +1,7 @@
 import type { AlertEvent } from '../domain/alertRule.js';
 import { newId } from '../domain/ids.js';
 import type { AttemptRecord } from '../domain/jobEvents.js';
+import type { Dialect } from '../store/dialect.js';
 import { newOutboxRow } from '../store/rows.js';
 import type { AlertStateRow, OutboxRow } from '../store/schema.js';
 import { enabledAlertRules } from '../store/sql/alertRules.js';
@@ -28,10 +29,10 @@ export class AlertBook {
     private readonly publicUrl: string | null,
   ) {}
 
-  static async read(db: Executor, jobs: readonly AlertedJob[], publicUrl: string | null): Promise<AlertBook> {
+  static async read(db: Executor, dialect: Dialect, jobs: readonly AlertedJob[], publicUrl: string | null): Promise<AlertBook> {
     const projectIds = [...new Set(jobs.map((j) => j.projectId))];
     const rules = new Map<string, AlertRule[]>();
-    for (const row of await enabledAlertRules(db, projectIds)) {
+    for (const row of await enabledAlertRules(db, dialect, projectIds)) {
       const list = rules.get(row.project_id);
       if (list) list.push(alertRuleOf(row));
       else rules.set(row.project_id, [alertRuleOf(row)]);
@@ -40,7 +41,7 @@ export class AlertBook {
     if (rules.size > 0) {
       const jobIds = [...new Set(jobs.filter((j) => rules.has(j.projectId)).map((j) => j.id))];
       const ruleIds = [...rules.values()].flat().map((r) => r.id);
-      for (const s of await alertStates(db, ruleIds, jobIds)) sent.set(key(s.rule_id, s.job_id, s.event), s.last_sent_at);
+      for (const s of await alertStates(db, dialect, ruleIds, jobIds)) sent.set(key(s.rule_id, s.job_id, s.event), s.last_sent_at);
     }
     return new AlertBook(rules, sent, publicUrl);
   }

@@ -5,6 +5,7 @@ import { destinationHttpRequest } from '../domain/destinations.js';
 import type { EmailDelivery } from '../delivery/email.js';
 import type { DeliveryRequest, DeliveryResult, HttpDelivery } from '../delivery/httpDelivery.js';
 import { signingKey, webhookSignature } from '../delivery/signature.js';
+import type { Dialect } from '../store/dialect.js';
 import type { AlertChannelRow, OutboxRow } from '../store/schema.js';
 import { getAlertChannel } from '../store/sql/alertChannels.js';
 import type { Executor } from '../store/sql/executor.js';
@@ -26,6 +27,7 @@ export interface SendNoticeDeps {
   userAgent: string;
   /** Where the project's signing secrets are read, for `webhook` channels. */
   db: Executor;
+  dialect: Dialect;
   logger: Logger;
 }
 
@@ -84,7 +86,7 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
     // As every message Kairos sends a URL of the project's: receivers route on `kairos-event`.
     headers.push('webhook-id', notice.id, 'webhook-timestamp', timestamp, 'kairos-event', envelope.type);
     if (justRun && channel.config.secret !== undefined) headers.push('x-justrun-signature', `sha256=${createHmac('sha256', channel.config.secret).update(body).digest('hex')}`);
-    const secrets = await liveSigningSecrets(deps.db, [channel.projectId], Date.now());
+    const secrets = await liveSigningSecrets(deps.db, deps.dialect, [channel.projectId], Date.now());
     if (secrets.length > 0) headers.push('webhook-signature', webhookSignature(secrets.map((s) => signingKey(s.secret)), notice.id, timestamp, body));
     return { ...base, origin: url.origin, path: `${url.pathname}${url.search}`, headers, body };
   }

@@ -35,7 +35,7 @@ export function claimBatch(store: Store, params: ClaimParams, settings: PlanSett
       if (!job) plans.set(row.id, (job = planJobOrFailure(row, settings)));
       claimed.push({ dueAt: run.due_at, run, job });
     }
-    await deleteRuns(trx, orphans);
+    await deleteRuns(trx, store.dialect, orphans);
     return { claimed, total: runs.length };
   });
 }

@@ -167,7 +167,7 @@ export class Engine {
     if (this.stopping) return;
     const held = { dueAt: run.due_at, run, job: planJobOrFailure(job, this.deps) };
     // Counters first, so the quota holds for manual runs too; a failed read lets it through.
-    this.deps.quota.refresh(this.deps.store.db, [job.project_id], Date.now()).then(
+    this.deps.quota.refresh(this.deps.store.db, this.deps.store.dialect, [job.project_id], Date.now()).then(
       () => this.hold(held),
       () => this.hold(held),
     ).finally(() => this.arm());
@@ -231,7 +231,7 @@ export class Engine {
         if (total > 0) this.deps.observer?.claimed(total);
         if (claimed.length > 0) {
           const projectIds = claimed.map((h) => h.job.projectId);
-          await Promise.all([this.deps.quota.refresh(this.deps.store.db, projectIds, now), this.signing.refresh(this.deps.store.db, projectIds, now)]);
+          await Promise.all([this.deps.quota.refresh(this.deps.store.db, this.deps.store.dialect, projectIds, now), this.signing.refresh(this.deps.store.db, this.deps.store.dialect, projectIds, now)]);
         }
         for (const h of claimed) this.hold(h);
         this.arm();
@@ -385,7 +385,7 @@ export class Engine {
    * whose secrets this node changed, waits for the read. When that read fails, it is unsigned.
    */
   private async staleSigningKeys(projectId: string): Promise<readonly Buffer[]> {
-    const refresh = this.signing.refresh(this.deps.store.db, [projectId], Date.now()).catch((err: unknown) => {
+    const refresh = this.signing.refresh(this.deps.store.db, this.deps.store.dialect, [projectId], Date.now()).catch((err: unknown) => {
       this.deps.logger.warn({ err, projectId }, 'could not read signing secrets; using those last read');
     });
     const known = this.signing.lastKnown(projectId);
@@ -461,7 +461,7 @@ export class Engine {
     for (const h of unstarted) this.held.delete(h.run.id);
     const deadline = Date.now() + tuning.shutdownGraceMs;
     try {
-      await releaseLeases(store.db, this.nodeId, unstarted.map((h) => h.run.id));
+      await releaseLeases(store.db, store.dialect, this.nodeId, unstarted.map((h) => h.run.id));
     } catch (err) {
       logger.warn({ err }, 'could not release unstarted runs; their leases will lapse');
     }

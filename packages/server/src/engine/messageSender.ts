@@ -82,7 +82,7 @@ export class MessageSender {
     clearInterval(this.pollTimer);
     if (this.running) await Promise.race([this.running, new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
     try {
-      await releaseMessages(this.deps.store.db, this.deps.nodeId);
+      await releaseMessages(this.deps.store.db, this.deps.store.dialect, this.deps.nodeId);
     } catch (err) {
       this.deps.logger.warn({ err }, 'could not release messages; their leases will lapse');
     }
@@ -95,10 +95,10 @@ export class MessageSender {
         const now = Date.now();
         const batch = await claimMessages(store.db, store.dialect, { owner: nodeId, now, leaseUntil: now + leaseMs, limit: claimBatch });
         if (batch.length === 0) return;
-        await this.deps.signing.refresh(store.db, batch.map((m) => m.project_id), now).catch((err: unknown) => logger.warn({ err }, 'could not read signing secrets for messages'));
+        await this.deps.signing.refresh(store.db, store.dialect, batch.map((m) => m.project_id), now).catch((err: unknown) => logger.warn({ err }, 'could not read signing secrets for messages'));
         const { attempts, unsent } = await this.sendAll(batch, now + leaseMs / 2);
         await store.db.transaction().execute((trx) => recordMessageAttempts(trx, nodeId, attempts, Date.now()));
-        if (unsent.length > 0) await releaseMessages(store.db, nodeId, unsent);
+        if (unsent.length > 0) await releaseMessages(store.db, store.dialect, nodeId, unsent);
         if (batch.length < claimBatch) return;
       }
     } catch (err) {

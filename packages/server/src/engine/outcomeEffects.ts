@@ -49,8 +49,8 @@ export async function writeOutcomeEffects(db: Executor, written: readonly { reco
   const jobs: JobRow[] = [];
   const runs: RunRow[] = [];
   const messages: OutboxRow[] = [];
-  const eventUrls = await projectEventUrls(db, [...new Set(written.map((w) => w.job.projectId))]);
-  const alerts = await AlertBook.read(db, written.map((w) => w.job), context.publicUrl);
+  const eventUrls = await projectEventUrls(db, context.dialect, [...new Set(written.map((w) => w.job.projectId))]);
+  const alerts = await AlertBook.read(db, context.dialect, written.map((w) => w.job), context.publicUrl);
   for (const { recorded, job } of written) {
     const f = job.followUps;
     const projectEvents = eventUrls.get(job.projectId);

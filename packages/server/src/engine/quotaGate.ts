@@ -1,4 +1,5 @@
 import { type Plan, usagePeriods } from '../domain/plans.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Executor } from '../store/sql/executor.js';
 import { getProjectPlans, getUsage } from '../store/sql/usage.js';
 
@@ -29,16 +30,16 @@ export class QuotaGate {
   ) {}
 
   /** Reads plans and counters of the projects whose runs were just claimed, where not fresh. */
-  async refresh(db: Executor, projectIds: Iterable<string>, now: number): Promise<void> {
+  async refresh(db: Executor, dialect: Dialect, projectIds: Iterable<string>, now: number): Promise<void> {
     const periods = usagePeriods(now);
     const stale = [...new Set(projectIds)].filter((id) => {
       const q = this.projects.get(id);
       return !q || now - q.loadedAt > freshForMs || q.day !== periods.day;
     });
     if (stale.length === 0) return;
-    const planNames = await getProjectPlans(db, stale);
+    const planNames = await getProjectPlans(db, dialect, stale);
     const limited = stale.filter((id) => this.planOf(planNames.get(id) ?? null).maxDailyRuns !== null || this.planOf(planNames.get(id) ?? null).maxMonthlyRuns !== null);
-    const usage = await getUsage(db, limited, [periods.day, periods.month]);
+    const usage = await getUsage(db, dialect, limited, [periods.day, periods.month]);
     for (const id of stale) {
       this.projects.set(id, {
         plan: this.planOf(planNames.get(id) ?? null),

@@ -1,4 +1,5 @@
 import { signingKey } from '../delivery/signature.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Executor } from '../store/sql/executor.js';
 import { liveSigningSecrets } from '../store/sql/signingSecrets.js';
 
@@ -45,7 +46,7 @@ export class SigningKeys {
   }
 
   /** Reads the secrets of the projects that are not fresh; concurrent reads of one project are shared. */
-  async refresh(db: Executor, projectIds: Iterable<string>, now: number): Promise<void> {
+  async refresh(db: Executor, dialect: Dialect, projectIds: Iterable<string>, now: number): Promise<void> {
     const waits: Promise<void>[] = [];
     const stale: string[] = [];
     for (const id of new Set(projectIds)) {
@@ -56,7 +57,7 @@ export class SigningKeys {
     if (stale.length > 0) {
       const generation = new Map(stale.map((id) => [id, this.generations.get(id) ?? 0]));
       const load = (async () => {
-        const rows = await liveSigningSecrets(db, stale, now);
+        const rows = await liveSigningSecrets(db, dialect, stale, now);
         const fresh = new Map<string, ProjectKeys>(stale.map((id) => [id, { keys: [], newestText: null, until: Infinity, loadedAt: now }]));
         for (const row of rows) {
           const p = fresh.get(row.project_id)!;

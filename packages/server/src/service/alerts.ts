@@ -27,7 +27,7 @@ export interface AlertsServiceDeps {
   checkUrl: (url: string) => string | null;
   destinations: DestinationSettings;
   /** What sending a notice needs, less the database (this service's own). */
-  sender: Omit<SendNoticeDeps, 'db'>;
+  sender: Omit<SendNoticeDeps, 'db' | 'dialect'>;
 }
 
 const scopeFields = ['jobId', 'spaceId', 'tag'] as const;
@@ -80,12 +80,12 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   /** 422 naming each channel, job or space the rule refers to that the project does not have. */
   async function checkReferences(db: Executor, projectId: string, rule: AlertRuleSpec): Promise<void> {
     const issues: FieldIssue[] = [];
-    const found = new Set((await getAlertChannelsByIds(db, projectId, rule.channelIds)).map((c) => c.id));
+    const found = new Set((await getAlertChannelsByIds(db, store.dialect, projectId, rule.channelIds)).map((c) => c.id));
     rule.channelIds.forEach((id, i) => {
       if (!found.has(id)) issues.push({ field: `channelIds[${i}]`, issue: `no alert channel ${id} in this project` });
     });
     if (rule.jobId !== null && !(await getJob(db, projectId, rule.jobId))) issues.push({ field: 'jobId', issue: `no job ${rule.jobId} in this project` });
-    if (rule.spaceId !== null && (await getSpacesByIds(db, projectId, [rule.spaceId])).length === 0) issues.push({ field: 'spaceId', issue: `no space ${rule.spaceId} in this project` });
+    if (rule.spaceId !== null && (await getSpacesByIds(db, store.dialect, projectId, [rule.spaceId])).length === 0) issues.push({ field: 'spaceId', issue: `no space ${rule.spaceId} in this project` });
     if (issues.length > 0) throw AppError.validation(issues);
   }
 
@@ -179,7 +179,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     async testChannel(projectId: string, id: string): Promise<SendNoticeResult> {
       const row = await loadChannel(store.db, projectId, id);
       const now = Date.now();
-      return sendNotice({ ...deps.sender, db: store.db }, row, testNotice(newId('ntc', now), projectId, now));
+      return sendNotice({ ...deps.sender, db: store.db, dialect: store.dialect }, row, testNotice(newId('ntc', now), projectId, now));
     },
 
     createRule: (projectId: string, input: unknown) => inTransaction(store, (trx) => insertRule(trx, projectId, compiledRule(input))),
@@ -205,13 +205,13 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const { rows } = await listAlertRules(store.db, projectId, 0, 1_000);
       const rules = rows.map(decodeAlertRule);
       const ids = [...new Set(rules.flatMap((r) => r.channelIds))];
-      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, ids)).map((c) => [c.id, decodeAlertChannel(c)]));
+      const channels = new Map((await getAlertChannelsByIds(store.db, store.dialect, projectId, ids)).map((c) => [c.id, decodeAlertChannel(c)]));
       return rules.map((r) => withChannels(r, channels));
     },
 
     async getRuleWithChannels(projectId: string, id: string) {
       const rule = decodeAlertRule(await loadRule(store.db, projectId, id));
-      const channels = new Map((await getAlertChannelsByIds(store.db, projectId, rule.channelIds)).map((c) => [c.id, decodeAlertChannel(c)]));
+      const channels = new Map((await getAlertChannelsByIds(store.db, store.dialect, projectId, rule.channelIds)).map((c) => [c.id, decodeAlertChannel(c)]));
       return withChannels(rule, channels);
     },
 
@@ -229,7 +229,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           await updateAlertChannel(trx, channelId, { type: spec.type, name: spec.name, config: JSON.stringify(spec.config), updated_at: Date.now() });
         }
         const rule = await changeRule(trx, projectId, row, ruleInput);
-        const channels = new Map((await getAlertChannelsByIds(trx, projectId, rule.channelIds)).map((c) => [c.id, decodeAlertChannel(c)]));
+        const channels = new Map((await getAlertChannelsByIds(trx, store.dialect, projectId, rule.channelIds)).map((c) => [c.id, decodeAlertChannel(c)]));
         return withChannels(rule, channels);
       });
     },

@@ -129,7 +129,7 @@ export function createExportsService({ store }: { store: Store }) {
       const channels = (await all((o, l) => listAlertChannels(db, projectId, o, l))).map((c) => exportedChannel(decodeAlertChannel(c), secrets));
       const rules = (await all((o, l) => listAlertRules(db, projectId, o, l))).map((r) => exportedRule(decodeAlertRule(r)));
       const inbound = (await all((o, l) => listInboundWebhooks(db, projectId, o, l))).map((w) => exportedInbound(decodeInboundWebhook(w), secrets));
-      const signing = secrets ? (await liveSigningSecrets(db, [projectId], Date.now())).map((s) => ({ secret: s.secret, createdAt: iso(s.created_at), expiresAt: iso(s.expires_at) })) : undefined;
+      const signing = secrets ? (await liveSigningSecrets(db, store.dialect, [projectId], Date.now())).map((s) => ({ secret: s.secret, createdAt: iso(s.created_at), expiresAt: iso(s.expires_at) })) : undefined;
       const head = {
         kairos: 'export',
         version: exportVersion,

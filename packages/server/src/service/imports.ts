@@ -234,7 +234,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
       input.channelIds = mapped;
       if (typeof input.jobId === 'string') {
         // A job of this document, or of an earlier import of the same export (one split in parts).
-        const jobId = jobIds.get(input.jobId) ?? (await getJobOrigins(store.db, projectId, 'kairos', [input.jobId]))[0]?.job_id;
+        const jobId = jobIds.get(input.jobId) ?? (await getJobOrigins(store.db, store.dialect, projectId, 'kairos', [input.jobId]))[0]?.job_id;
         if (jobId === undefined) {
           errors.push({ what: 'alertRule', originalId: r.originalId, name: r.name, reason: `its job ${input.jobId} was not imported` });
           continue;
@@ -267,7 +267,7 @@ export function createImportsService(deps: ImportsServiceDeps) {
     }
 
     const now = Date.now();
-    if (doc.signingSecrets.length > 0 && (await liveSigningSecrets(store.db, [projectId], now)).length === 0) {
+    if (doc.signingSecrets.length > 0 && (await liveSigningSecrets(store.db, store.dialect, [projectId], now)).length === 0) {
       for (const s of doc.signingSecrets) {
         if (s.expiresAt !== null && s.expiresAt <= now) continue;
         await insertSigningSecret(store.db, { id: newId('ss', now), project_id: projectId, secret: s.secret, last_four: s.secret.slice(-4), created_at: s.createdAt, expires_at: s.expiresAt, revoked_at: null });

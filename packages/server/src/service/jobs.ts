@@ -196,7 +196,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
 
   async function spacesFor(trx: Trx, projectId: string, ids: readonly (string | null | undefined)[]): Promise<Map<string, SpaceRow>> {
     const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
-    return new Map((await getSpacesByIds(trx, projectId, wanted)).map((s) => [s.id, s]));
+    return new Map((await getSpacesByIds(trx, store.dialect, projectId, wanted)).map((s) => [s.id, s]));
   }
 
   /** Validates inputs against the spaces they name; every issue under `<prefix>[i].` when prefixed. */
@@ -310,7 +310,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
   }
 
   async function lock(trx: Trx, projectId: string, id: string): Promise<JobRow> {
-    const [job] = await lockJobs(trx, projectId, [id]);
+    const [job] = await lockJobs(trx, store.dialect, projectId, [id]);
     if (!job) throw AppError.notFound(`Job ${id}`);
     return job;
   }
@@ -425,15 +425,15 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
           await lockProject(trx, store.dialect, projectId);
           // `pausedBy` only when it is the space, so that the items of imports made before it was read keep their fingerprints.
           const fingerprints = items.map((item) => createHash('sha256').update(canonical({ input: item.input, status: item.status, ...(item.pausedBy ? { pausedBy: item.pausedBy } : {}) })).digest('hex'));
-          const origins = new Map((await getJobOrigins(trx, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
+          const origins = new Map((await getJobOrigins(trx, store.dialect, projectId, source, items.map((i) => i.originalId))).map((o) => [o.original_id, o]));
           // Only the jobs that change are locked: locking raises a job's revision, which would drop
           // the next occurrence that an in-flight delivery of an unchanged job is about to write.
           const changing = new Set(items.filter((item, i) => origins.get(item.originalId)?.fingerprint !== fingerprints[i]).map((item) => origins.get(item.originalId)?.job_id ?? item.sameAs));
           const adopted = items.flatMap((item) => (!origins.has(item.originalId) && item.sameAs !== undefined ? [item.sameAs] : []));
           const originJobIds = [...[...origins.values()].map((o) => o.job_id), ...adopted];
           const current = new Map<string, JobRow>([
-            ...(await getJobs(trx, projectId, originJobIds.filter((id) => !changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
-            ...(await lockJobs(trx, projectId, originJobIds.filter((id) => changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
+            ...(await getJobs(trx, store.dialect, projectId, originJobIds.filter((id) => !changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
+            ...(await lockJobs(trx, store.dialect, projectId, originJobIds.filter((id) => changing.has(id)))).map((j): [string, JobRow] => [j.id, j]),
           ]);
           const spaces = await spacesFor(trx, projectId, items.map((item) => item.input.spaceId));
           // New jobs, their first runs and every origin are written together after the loop: an
@@ -706,7 +706,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
         // Pausing, resuming and deleting replace the job's runs, so they lock it (raising its
         // revision); tags and spaces leave the schedule alone.
         const replacesRuns = request.action === 'pause' || request.action === 'resume' || request.action === 'delete';
-        const found = replacesRuns ? await lockJobs(trx, projectId, request.jobIds) : await getJobs(trx, projectId, request.jobIds);
+        const found = replacesRuns ? await lockJobs(trx, store.dialect, projectId, request.jobIds) : await getJobs(trx, store.dialect, projectId, request.jobIds);
         const jobs = new Map<string, JobRow>(found.map((j) => [j.id, j]));
         for (const jobId of new Set(request.jobIds)) {
           const job = jobs.get(jobId);
@@ -751,7 +751,7 @@ export function createJobsService({ store, engine, plans, checkUrl, allowListed,
       const now = Date.now();
       return transact(now, async (trx, changes) => {
         let n = 0;
-        for (const job of await lockJobs(trx, projectId, jobIds)) {
+        for (const job of await lockJobs(trx, store.dialect, projectId, jobIds)) {
           if (!allows(action, job.status)) continue;
           if (action === 'pause') await pauseIn(trx, changes, job, by, now);
           else await resumeIn(trx, changes, job, now);

@@ -104,14 +104,14 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
     const events: FeedEvent[] = [];
     const jobIds = new Set(sub.pendingJobs);
     sub.pendingJobs.clear();
-    for (const row of await executionsByIds(store.db, sub.projectId, fresh)) {
+    for (const row of await executionsByIds(store.db, store.dialect, sub.projectId, fresh)) {
       events.push({ event: 'execution', id: row.id, data: decodeExecution(row) });
       // An attempt changes its job too (last status, next run, completed or failed).
       jobIds.add(row.job_id);
     }
     if (jobIds.size > 0) {
       const ids = [...jobIds];
-      const found = new Map((await getJobs(store.db, sub.projectId, ids)).map((j) => [j.id, j]));
+      const found = new Map((await getJobs(store.db, store.dialect, sub.projectId, ids)).map((j) => [j.id, j]));
       for (const id of ids) {
         const job = found.get(id);
         events.push(job ? { event: 'job', data: decodeJob(job) } : { event: 'job.deleted', data: { id } });
@@ -192,7 +192,7 @@ export function createLiveFeed({ store, pollMs, lookbackMs }: LiveFeedOptions) {
         try {
           const from = options.lastEventId;
           const ids = (await executionIdsAfter(store.db, projectId, from, sub.jobId, maxResumed)).filter((id) => id <= latest);
-          const rows = await executionsByIds(store.db, projectId, ids);
+          const rows = await executionsByIds(store.db, store.dialect, projectId, ids);
           // Whatever is read here precedes `latest`, which the live part starts after.
           if (rows.length > 0 && !(await sink(rows.map((row) => ({ event: 'execution' as const, id: row.id, data: decodeExecution(row) }))))) close(sub);
         } finally {

@@ -29,7 +29,7 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
     const now = Date.now();
     const hit = known.get(projectId);
     if (hit && now - hit.readAt < planFreshForMs) return hit.plan;
-    const name = (await getProjectPlans(db, [projectId])).get(projectId) ?? null;
+    const name = (await getProjectPlans(db, store.dialect, [projectId])).get(projectId) ?? null;
     const plan = (name !== null ? plans.get(name) : undefined) ?? defaultPlan;
     if (known.size >= 100_000) known.clear();
     known.set(projectId, { plan, readAt: now });
@@ -62,7 +62,7 @@ export function createPlansService({ store, plans, defaultPlan }: PlansServiceDe
       const now = Date.now();
       const plan = await planOf(store.db, projectId);
       const periods = usagePeriods(now);
-      const counters = await getUsage(store.db, [projectId], [periods.day, periods.month]);
+      const counters = await getUsage(store.db, store.dialect, [projectId], [periods.day, periods.month]);
       const n = await countLiveJobs(store.db, projectId);
       const { name, ...limits } = plan;
       return {

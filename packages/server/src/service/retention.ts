@@ -23,7 +23,7 @@ export async function pruneHistory(store: Store, plans: ReadonlyMap<string, Plan
       const part = projects.slice(i, i + 500);
       for (const prune of [pruneExecutions, pruneMessages, pruneFinishedJobs]) {
         for (;;) {
-          const n = await prune(store.db, part, before, batch);
+          const n = await prune(store.db, store.dialect, part, before, batch);
           total += n;
           if (n < batch) break;
           await new Promise((r) => setImmediate(r));

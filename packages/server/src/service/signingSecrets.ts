@@ -28,7 +28,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
   const current = (rows: SigningSecretRow[]) => rows.filter((r) => r.expires_at === null);
   return {
     async list(caller: Caller) {
-      const rows = await liveSigningSecrets(store.db, [caller.projectId], Date.now());
+      const rows = await liveSigningSecrets(store.db, store.dialect, [caller.projectId], Date.now());
       return rows.reverse().map(decodeSigningSecret);
     },
 
@@ -36,7 +36,7 @@ export function createSigningSecretsService({ store, changed }: SigningSecretsDe
     async create(caller: Caller) {
       const now = Date.now();
       const row = await inTransaction(store, async (trx) => {
-        if (current(await liveSigningSecrets(trx, [caller.projectId], now)).length > 0) {
+        if (current(await liveSigningSecrets(trx, store.dialect, [caller.projectId], now)).length > 0) {
           throw new AppError('conflict', 'The project already has a signing secret; rotate it with POST /v1/signing-secrets/rotate.', [
             { field: 'signingSecret', issue: 'already exists' },
           ]);

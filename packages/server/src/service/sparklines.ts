@@ -23,7 +23,7 @@ export function createSparklinesService({ store }: { store: Store }) {
       const ids = rows.map((r) => r.id);
       const since = firstIdAt('exe', now - sparklineWindowMs);
       const points = new Map<string, number[]>(ids.map((id) => [id, []]));
-      for (const o of await recentOutcomes(store.db, projectId, ids, since, maxSparklinePoints)) points.get(o.job_id)?.push(sparklinePoint(o.status));
+      for (const o of await recentOutcomes(store.db, store.dialect, projectId, ids, since, maxSparklinePoints)) points.get(o.job_id)?.push(sparklinePoint(o.status));
       return { items: ids.map((jobId) => ({ jobId, points: points.get(jobId)! })), total };
     },
   };

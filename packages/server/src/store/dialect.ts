@@ -36,6 +36,13 @@ export interface Dialect {
   readonly engineThread: EngineThread | null;
 
   /**
+   * A list of ids as one bound parameter, for `where(column, 'in', dialect.anyOf(ids))`: a JSON
+   * array read by `json_each` on SQLite, a `text[]` unnested on PostgreSQL. A literal
+   * `IN (?, ?, …)` makes a new statement for every list length, and SQLite compiles each anew;
+   * one parameter keeps one prepared statement however long the batch.
+   */
+  anyOf(ids: readonly string[]): RawBuilder<string>;
+  /**
    * Makes changes that count a project's things against its plan take turns: the project row is
    * locked until the transaction ends. A no-op on SQLite, which runs one transaction at a time.
    */

@@ -42,7 +42,7 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
     await rule({ enabled: 0 });
     await rule({ project_id: 'prj_b' });
     const ids = async (j: { id: string; spaceId: string | null; tags: string[] }) =>
-      (await enabledAlertRules(fixture.store.db, ['prj_a'])).filter((r) => covers(alertRuleOf(r), j)).map((r) => r.id);
+      (await enabledAlertRules(fixture.store.db, fixture.store.dialect, ['prj_a'])).filter((r) => covers(alertRuleOf(r), j)).map((r) => r.id);
     expect(await ids({ id: 'job_1', spaceId: 'sp_1', tags: ['billing', 'eu'] })).toEqual([all, job, space, tag]);
     expect(await ids({ id: 'job_3', spaceId: null, tags: [] })).toEqual([all]);
   });
@@ -63,7 +63,7 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
     // Saving again moves the mark on rather than adding one.
     await saveAlertStates(fixture.store.db, [{ rule_id: kept, job_id: 'job_1', event: 'job.failed', last_sent_at: 3 }]);
     await deleteAlertRule(fixture.store.db, gone);
-    const marks = await alertStates(fixture.store.db, [kept, gone], ['job_1']);
+    const marks = await alertStates(fixture.store.db, fixture.store.dialect, [kept, gone], ['job_1']);
     expect(marks.map((m) => [m.rule_id, Number(m.last_sent_at)])).toEqual([[kept, 3]]);
   });
 });

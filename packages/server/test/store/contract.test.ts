@@ -104,6 +104,25 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
   const runsById = async () => new Map((await store.db.selectFrom('runs').selectAll().execute()).map((r) => [r.id, r]));
 
   describe.each(paths)('$name', ({ run: on }) => {
+    describe('anyOf', () => {
+      const sorted = (ids: readonly string[]) => [...ids].sort();
+
+      it('matches a column against a list of ids, whatever its length, repeats or characters', async () => {
+        const plain = jobRow();
+        const other = jobRow();
+        // Quotes, a backslash, a comma and non-ASCII letters survive the list's encoding.
+        const odd = jobRow({ id: `job_"quoted" it's, back\\slash {ünï}` });
+        await seed([plain, other, odd]);
+        const matched = (ids: readonly string[]) =>
+          on(store, async (db) => sorted((await db.selectFrom('jobs').select('id').where('id', 'in', store.dialect.anyOf(ids)).execute()).map((r) => r.id)));
+
+        expect(await matched([])).toEqual([]);
+        expect(await matched([plain.id])).toEqual([plain.id]);
+        expect(await matched([odd.id, plain.id, plain.id, 'job_gone'])).toEqual(sorted([plain.id, odd.id]));
+        expect(await matched([...Array.from({ length: 5_000 }, (_, i) => `job_${i}`), other.id])).toEqual([other.id]);
+      });
+    });
+
     describe('claimRuns', () => {
       it('leases the due runs without a live lease, earliest first, up to the limit', async () => {
         const job = jobRow();
@@ -157,7 +176,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         await seed([job], [a1, a2, a3, b]);
         const owners = async () => Object.fromEntries([...(await runsById())].map(([id, r]) => [id, r.lease_owner]));
 
-        await on(store, (db) => releaseLeases(db, 'node_a', [a1.id, b.id]));
+        await on(store, (db) => releaseLeases(db, store.dialect, 'node_a', [a1.id, b.id]));
         expect(await owners()).toEqual({ [a1.id]: null, [a2.id]: 'node_a', [a3.id]: 'node_a', [b.id]: 'node_b' });
         expect(await on(store, (db) => releaseOwnedLeases(db, 'node_a'))).toBe(2);
         expect(await owners()).toEqual({ [a1.id]: null, [a2.id]: null, [a3.id]: null, [b.id]: 'node_b' });
@@ -180,7 +199,7 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         expect((await on(store, (db) => deleteRunsOfJob(db, job.id, 'schedule'))).sort()).toEqual([first.id, second.id].sort());
         expect([...(await runsById()).keys()]).toEqual([manual.id]);
         await on(store, (db) => insertRuns(db, store.dialect, [first]));
-        await on(store, (db) => deleteRuns(db, [first.id]));
+        await on(store, (db) => deleteRuns(db, store.dialect, [first.id]));
         expect(await on(store, (db) => deleteRunsOfJob(db, job.id))).toEqual([manual.id]);
         expect((await runsById()).size).toBe(0);
       });
@@ -211,9 +230,9 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
       it('raises the revision of the jobs it locks', async () => {
         const job = jobRow();
         await seed([job]);
-        const [locked] = await on(store, (db) => lockJobs(db, project, [job.id]));
+        const [locked] = await on(store, (db) => lockJobs(db, store.dialect, project, [job.id]));
         expect(locked).toMatchObject({ id: job.id, revision: job.revision + 1 });
-        expect(await on(store, (db) => lockJobs(db, 'prj_other', [job.id]))).toEqual([]);
+        expect(await on(store, (db) => lockJobs(db, store.dialect, 'prj_other', [job.id]))).toEqual([]);
       });
 
       it('counts active and paused jobs against the plan, and prunes finished one-time jobs that have no run left', async () => {
@@ -226,10 +245,10 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
         await seed([active, paused, completed, failed, cancelledWithRun, recentlyFailed], [newRunRow(cancelledWithRun, t0, t0, { triggered_by: 'manual' })]);
 
         expect(await on(store, (db) => countLiveJobs(db, project))).toBe(2);
-        expect(await on(store, (db) => pruneFinishedJobs(db, [project], t0, 10))).toBe(2);
+        expect(await on(store, (db) => pruneFinishedJobs(db, store.dialect, [project], t0, 10))).toBe(2);
         const left = (await store.db.selectFrom('jobs').select('id').execute()).map((j) => j.id).sort();
         expect(left).toEqual([active.id, paused.id, cancelledWithRun.id, recentlyFailed.id].sort());
-        expect(await on(store, (db) => pruneFinishedJobs(db, [], t0, 10))).toBe(0);
+        expect(await on(store, (db) => pruneFinishedJobs(db, store.dialect, [], t0, 10))).toBe(0);
       });
     });
 
@@ -422,6 +441,15 @@ describe.each(databaseKinds)('the store on %s', (kind) => {
     });
   });
 
+
+  it("binds anyOf's list as one parameter: one statement text for every length, which SQLite prepares once", () => {
+    const compiled = (ids: readonly string[]) => store.db.selectFrom('jobs').select('id').where('id', 'in', store.dialect.anyOf(ids)).compile();
+    const one = compiled(['job_a']);
+    const three = compiled(['job_a', 'job_b', 'job_c']);
+    expect(three.sql).toBe(one.sql);
+    expect(one.parameters).toHaveLength(1);
+    expect(three.parameters).toHaveLength(1);
+  });
 
   it('answers a health probe', async () => {
     await expect(pingDatabase(store.db)).resolves.toBeUndefined();

@@ -181,8 +181,13 @@ describe('the store', () => {
     expect(branching).toEqual([]);
   });
 
+  it("tells the databases apart only through the Dialect: no file outside store/dialects/ reads Kysely's adapter", () => {
+    const sniffing = /\b\w*Adapter\b|\.getExecutor\(\)|\.adapter\b/;
+    expect([...texts].filter(([file, text]) => !file.startsWith(dialects) && sniffing.test(text)).map(([file]) => file)).toEqual([]);
+  });
+
   it('runs SQL of a dialect only from the store: elsewhere a dialect is handed to an operation of store/sql/', () => {
-    const statements = /\bdialect\.(lockProject|claimRuns|renewLeases|insertRows|jobsByIds|lockFailureCounts|insertExecutions|endRuns|writeJobSummaries)\(/;
+    const statements = /\bdialect\.(anyOf|lockProject|claimRuns|renewLeases|insertRows|jobsByIds|lockFailureCounts|insertExecutions|endRuns|writeJobSummaries)\(/;
     expect([...texts].filter(([file, text]) => !file.startsWith('store/') && statements.test(text)).map(([file]) => file)).toEqual([]);
     expect([...texts].filter(([file, text]) => file.startsWith('store/sql/') && statements.test(text)).length).toBeGreaterThan(5);
   });

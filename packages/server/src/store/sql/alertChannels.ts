@@ -1,7 +1,7 @@
 import type { AlertChannelRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 import { readPage } from './page.js';
+import type { Dialect } from '../dialect.js';
 
 export async function insertAlertChannel(db: Executor, row: AlertChannelRow): Promise<void> {
   await db.insertInto('alert_channels').values(row).execute();
@@ -12,9 +12,9 @@ export async function getAlertChannel(db: Executor, projectId: string, id: strin
 }
 
 /** The project's channels among `ids` (any that are missing or another project's are left out). */
-export async function getAlertChannelsByIds(db: Executor, projectId: string, ids: readonly string[]): Promise<AlertChannelRow[]> {
+export async function getAlertChannelsByIds(db: Executor, dialect: Dialect, projectId: string, ids: readonly string[]): Promise<AlertChannelRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('alert_channels').selectAll().where('project_id', '=', projectId).where('id', 'in', anyOf(db, ids)).execute();
+  return db.selectFrom('alert_channels').selectAll().where('project_id', '=', projectId).where('id', 'in', dialect.anyOf(ids)).execute();
 }
 
 export async function listAlertChannels(db: Executor, projectId: string, offset: number, limit: number): Promise<{ rows: AlertChannelRow[]; total: number }> {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { AlertRuleRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 import { containsPattern } from './like.js';
 import { readPage } from './page.js';
+import type { Dialect } from '../dialect.js';
 
 export async function insertAlertRule(db: Executor, row: AlertRuleRow): Promise<void> {
   await db.insertInto('alert_rules').values(row).execute();
@@ -50,7 +50,7 @@ export async function deleteAlertRule(db: Executor, id: string): Promise<void> {
 }
 
 /** The enabled rules of these projects: what the engine matches outcomes against, one read per batch. */
-export async function enabledAlertRules(db: Executor, projectIds: readonly string[]): Promise<AlertRuleRow[]> {
+export async function enabledAlertRules(db: Executor, dialect: Dialect, projectIds: readonly string[]): Promise<AlertRuleRow[]> {
   if (projectIds.length === 0) return [];
-  return db.selectFrom('alert_rules').selectAll().where('project_id', 'in', anyOf(db, projectIds)).where('enabled', '=', 1).orderBy('created_at').orderBy('id').execute();
+  return db.selectFrom('alert_rules').selectAll().where('project_id', 'in', dialect.anyOf(projectIds)).where('enabled', '=', 1).orderBy('created_at').orderBy('id').execute();
 }

@@ -1,11 +1,11 @@
 import type { AlertStateRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
+import type { Dialect } from '../dialect.js';
 
 /** The cooldown marks of these rules about these jobs. */
-export async function alertStates(db: Executor, ruleIds: readonly string[], jobIds: readonly string[]): Promise<AlertStateRow[]> {
+export async function alertStates(db: Executor, dialect: Dialect, ruleIds: readonly string[], jobIds: readonly string[]): Promise<AlertStateRow[]> {
   if (ruleIds.length === 0 || jobIds.length === 0) return [];
-  return db.selectFrom('alert_states').selectAll().where('rule_id', 'in', anyOf(db, ruleIds)).where('job_id', 'in', anyOf(db, jobIds)).execute();
+  return db.selectFrom('alert_states').selectAll().where('rule_id', 'in', dialect.anyOf(ruleIds)).where('job_id', 'in', dialect.anyOf(jobIds)).execute();
 }
 
 export async function saveAlertStates(db: Executor, rows: readonly AlertStateRow[]): Promise<void> {

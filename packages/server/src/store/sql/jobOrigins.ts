@@ -1,11 +1,11 @@
 import type { JobOriginRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import { chunks, type Executor } from './executor.js';
+import type { Dialect } from '../dialect.js';
 
 /** The origins recorded for these original ids of one source. */
-export async function getJobOrigins(db: Executor, projectId: string, source: string, originalIds: readonly string[]): Promise<JobOriginRow[]> {
+export async function getJobOrigins(db: Executor, dialect: Dialect, projectId: string, source: string, originalIds: readonly string[]): Promise<JobOriginRow[]> {
   if (originalIds.length === 0) return [];
-  return db.selectFrom('job_origins').selectAll().where('project_id', '=', projectId).where('source', '=', source).where('original_id', 'in', anyOf(db, originalIds)).execute();
+  return db.selectFrom('job_origins').selectAll().where('project_id', '=', projectId).where('source', '=', source).where('original_id', 'in', dialect.anyOf(originalIds)).execute();
 }
 
 /** Records (or moves) where jobs came from, several rows a statement. */

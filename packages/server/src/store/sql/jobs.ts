@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { finishedStatuses, liveStatuses } from '../../domain/jobState.js';
 import type { Database, JobRow, JobStatus, JobWithNextRun } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 import { containsPattern } from './like.js';
 import { readPage } from './page.js';
@@ -23,9 +22,9 @@ export async function getJob(db: Executor, projectId: string, id: string): Promi
   return selectJobs(db).where('jobs.id', '=', id).where('jobs.project_id', '=', projectId).executeTakeFirst();
 }
 
-export async function getJobs(db: Executor, projectId: string, ids: readonly string[]): Promise<JobWithNextRun[]> {
+export async function getJobs(db: Executor, dialect: Dialect, projectId: string, ids: readonly string[]): Promise<JobWithNextRun[]> {
   if (ids.length === 0) return [];
-  return selectJobs(db).where('jobs.project_id', '=', projectId).where('jobs.id', 'in', anyOf(db, ids)).execute();
+  return selectJobs(db).where('jobs.project_id', '=', projectId).where('jobs.id', 'in', dialect.anyOf(ids)).execute();
 }
 
 export interface JobFilter {
@@ -75,13 +74,13 @@ export async function listJobsOfInboundWebhook(db: Executor, projectId: string, 
  * every change to a job, so the row is locked for the rest of the transaction and a next
  * occurrence computed from the old definition is no longer written.
  */
-export async function lockJobs(db: Executor, projectId: string, ids: readonly string[]): Promise<JobRow[]> {
+export async function lockJobs(db: Executor, dialect: Dialect, projectId: string, ids: readonly string[]): Promise<JobRow[]> {
   if (ids.length === 0) return [];
   return db
     .updateTable('jobs')
     .set({ revision: sql`revision + 1` })
     .where('project_id', '=', projectId)
-    .where('id', 'in', anyOf(db, ids))
+    .where('id', 'in', dialect.anyOf(ids))
     .returningAll()
     .execute();
 }
@@ -125,7 +124,7 @@ export async function countLiveJobs(db: Executor, projectId: string): Promise<nu
  * Deletes one-time jobs of these projects that finished (completed, failed or cancelled) before
  * `before` and have no run left, at most `limit`: history past retention, like their executions.
  */
-export async function pruneFinishedJobs(db: Executor, projectIds: readonly string[], before: number, limit: number): Promise<number> {
+export async function pruneFinishedJobs(db: Executor, dialect: Dialect, projectIds: readonly string[], before: number, limit: number): Promise<number> {
   if (projectIds.length === 0) return 0;
   const r = await db
     .deleteFrom('jobs')
@@ -133,7 +132,7 @@ export async function pruneFinishedJobs(db: Executor, projectIds: readonly strin
       eb
         .selectFrom('jobs as j')
         .select('j.id')
-        .where('j.project_id', 'in', anyOf(db, projectIds))
+        .where('j.project_id', 'in', dialect.anyOf(projectIds))
         .where('j.status', 'in', finishedStatuses)
         .where('j.updated_at', '<', before)
         .where((w) => w.not(w.exists(w.selectFrom('runs').select('runs.id').whereRef('runs.job_id', '=', 'j.id'))))

@@ -1,6 +1,5 @@
 import type { Dialect } from '../dialect.js';
 import type { Executor } from './executor.js';
-import { anyOf } from './anyOf.js';
 
 /**
  * Extends the leases of the runs this node holds in memory; returns how many it still has. A
@@ -19,13 +18,13 @@ export async function releaseOwnedLeases(db: Executor, owner: string): Promise<n
 }
 
 /** Gives runs back so any node may claim them at once. */
-export async function releaseLeases(db: Executor, owner: string, runIds: readonly string[]): Promise<void> {
+export async function releaseLeases(db: Executor, dialect: Dialect, owner: string, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
   await db
     .updateTable('runs')
     .set({ lease_owner: null, lease_until: null })
     .where('lease_owner', '=', owner)
-    .where('id', 'in', anyOf(db, runIds))
+    .where('id', 'in', dialect.anyOf(runIds))
     .execute();
 }
 

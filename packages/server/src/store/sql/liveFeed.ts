@@ -1,6 +1,6 @@
 import type { ExecutionRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
+import type { Dialect } from '../dialect.js';
 
 /** The id of the project's latest attempt, or undefined when it has none. */
 export async function latestExecutionId(db: Executor, projectId: string): Promise<string | undefined> {
@@ -15,7 +15,7 @@ export async function executionIdsAfter(db: Executor, projectId: string, afterId
   return (await q.orderBy('id').limit(limit).execute()).map((r) => r.id);
 }
 
-export async function executionsByIds(db: Executor, projectId: string, ids: readonly string[]): Promise<ExecutionRow[]> {
+export async function executionsByIds(db: Executor, dialect: Dialect, projectId: string, ids: readonly string[]): Promise<ExecutionRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('executions').selectAll().where('project_id', '=', projectId).where('id', 'in', anyOf(db, ids)).orderBy('id').execute();
+  return db.selectFrom('executions').selectAll().where('project_id', '=', projectId).where('id', 'in', dialect.anyOf(ids)).orderBy('id').execute();
 }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 import type { OutboxRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 import { type Page, readPage } from './page.js';
 
@@ -64,11 +63,11 @@ export async function recordMessageAttempts(db: Executor, owner: string, attempt
 }
 
 /** Gives back the messages this node holds, so another claim takes them at once. */
-export async function releaseMessages(db: Executor, owner: string, ids?: readonly string[]): Promise<void> {
+export async function releaseMessages(db: Executor, dialect: Dialect, owner: string, ids?: readonly string[]): Promise<void> {
   let q = db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner);
   if (ids) {
     if (ids.length === 0) return;
-    q = q.where('id', 'in', anyOf(db, ids));
+    q = q.where('id', 'in', dialect.anyOf(ids));
   }
   await q.execute();
 }
@@ -79,7 +78,7 @@ export async function releaseAllMessageLeases(db: Executor): Promise<void> {
 }
 
 /** Deletes finished messages of these projects last changed before `before`, at most `limit`. */
-export async function pruneMessages(db: Executor, projectIds: readonly string[], before: number, limit: number): Promise<number> {
+export async function pruneMessages(db: Executor, dialect: Dialect, projectIds: readonly string[], before: number, limit: number): Promise<number> {
   if (projectIds.length === 0) return 0;
   const r = await db
     .deleteFrom('outbox')
@@ -87,7 +86,7 @@ export async function pruneMessages(db: Executor, projectIds: readonly string[],
       eb
         .selectFrom('outbox')
         .select('id')
-        .where('project_id', 'in', anyOf(db, projectIds))
+        .where('project_id', 'in', dialect.anyOf(projectIds))
         .where('status', '!=', 'pending')
         .where('updated_at', '<', before)
         .limit(limit),

@@ -1,6 +1,6 @@
-import { anyOf } from './anyOf.js';
 import type { ProjectRow } from '../schema.js';
 import type { Executor } from './executor.js';
+import type { Dialect } from '../dialect.js';
 
 export type ProjectSettingsChange = Partial<Pick<ProjectRow, 'name' | 'badges_enabled' | 'events_url'>>;
 
@@ -14,8 +14,8 @@ export async function updateProjectSettings(db: Executor, id: string, change: Pr
 }
 
 /** The event webhook URLs of those of these projects that have one. */
-export async function projectEventUrls(db: Executor, projectIds: readonly string[]): Promise<Map<string, string>> {
+export async function projectEventUrls(db: Executor, dialect: Dialect, projectIds: readonly string[]): Promise<Map<string, string>> {
   if (projectIds.length === 0) return new Map();
-  const rows = await db.selectFrom('projects').select(['id', 'events_url']).where('id', 'in', anyOf(db, projectIds)).where('events_url', 'is not', null).execute();
+  const rows = await db.selectFrom('projects').select(['id', 'events_url']).where('id', 'in', dialect.anyOf(projectIds)).where('events_url', 'is not', null).execute();
   return new Map(rows.map((r) => [r.id, r.events_url!]));
 }

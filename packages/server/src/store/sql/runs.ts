@@ -1,14 +1,13 @@
 import type { Dialect } from '../dialect.js';
 import type { RunRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 
 export function insertRuns(db: Executor, dialect: Dialect, runs: readonly RunRow[]): Promise<void> {
   return dialect.insertRows(db, 'runs', runs);
 }
 
-export async function deleteRuns(db: Executor, ids: readonly string[]): Promise<void> {
-  if (ids.length > 0) await db.deleteFrom('runs').where('id', 'in', anyOf(db, ids)).execute();
+export async function deleteRuns(db: Executor, dialect: Dialect, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('runs').where('id', 'in', dialect.anyOf(ids)).execute();
 }
 
 /** The job's pending scheduled run and its retries (not manual runs or replays), earliest first. */

@@ -1,18 +1,18 @@
 import type { SigningSecretRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
+import type { Dialect } from '../dialect.js';
 
 export async function insertSigningSecret(db: Executor, row: SigningSecretRow): Promise<void> {
   await db.insertInto('signing_secrets').values(row).execute();
 }
 
 /** The live secrets of these projects at `now`, oldest first. */
-export async function liveSigningSecrets(db: Executor, projectIds: readonly string[], now: number): Promise<SigningSecretRow[]> {
+export async function liveSigningSecrets(db: Executor, dialect: Dialect, projectIds: readonly string[], now: number): Promise<SigningSecretRow[]> {
   if (projectIds.length === 0) return [];
   return db
     .selectFrom('signing_secrets')
     .selectAll()
-    .where('project_id', 'in', anyOf(db, projectIds))
+    .where('project_id', 'in', dialect.anyOf(projectIds))
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy('created_at')

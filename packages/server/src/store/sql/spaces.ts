@@ -1,7 +1,7 @@
 import type { SpaceRow } from '../schema.js';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
 import { readPage } from './page.js';
+import type { Dialect } from '../dialect.js';
 
 export type SpaceWithCounts = SpaceRow & { job_count: number; active_count: number; paused_count: number };
 
@@ -55,7 +55,7 @@ export async function jobIdsInSpace(db: Executor, spaceId: string, status: 'acti
   return (await q.execute()).map((r) => r.id);
 }
 
-export async function getSpacesByIds(db: Executor, projectId: string, ids: readonly string[]): Promise<SpaceRow[]> {
+export async function getSpacesByIds(db: Executor, dialect: Dialect, projectId: string, ids: readonly string[]): Promise<SpaceRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('spaces').selectAll().where('project_id', '=', projectId).where('id', 'in', anyOf(db, ids)).execute();
+  return db.selectFrom('spaces').selectAll().where('project_id', '=', projectId).where('id', 'in', dialect.anyOf(ids)).execute();
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { anyOf } from './anyOf.js';
 import type { Executor } from './executor.js';
+import type { Dialect } from '../dialect.js';
 
 export interface UsageIncrement {
   projectId: string;
@@ -20,21 +20,21 @@ export async function addUsage(db: Executor, increments: readonly UsageIncrement
 }
 
 /** Counters of the given projects in the given periods; a missing one is zero. */
-export async function getUsage(db: Executor, projectIds: readonly string[], periods: readonly string[]): Promise<Map<string, number>> {
+export async function getUsage(db: Executor, dialect: Dialect, projectIds: readonly string[], periods: readonly string[]): Promise<Map<string, number>> {
   if (projectIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('usage_counters')
     .select(['project_id', 'period', 'runs'])
-    .where('project_id', 'in', anyOf(db, projectIds))
+    .where('project_id', 'in', dialect.anyOf(projectIds))
     .where('period', 'in', periods as string[])
     .execute();
   return new Map(rows.map((r) => [`${r.project_id} ${r.period}`, Number(r.runs)]));
 }
 
 /** Each project's plan name (null: the default plan). */
-export async function getProjectPlans(db: Executor, projectIds: readonly string[]): Promise<Map<string, string | null>> {
+export async function getProjectPlans(db: Executor, dialect: Dialect, projectIds: readonly string[]): Promise<Map<string, string | null>> {
   if (projectIds.length === 0) return new Map();
-  const rows = await db.selectFrom('projects').select(['id', 'plan']).where('id', 'in', anyOf(db, projectIds)).execute();
+  const rows = await db.selectFrom('projects').select(['id', 'plan']).where('id', 'in', dialect.anyOf(projectIds)).execute();
   return new Map(rows.map((r) => [r.id, r.plan ?? null]));
 }
 
@@ -44,12 +44,12 @@ export async function setProjectPlan(db: Executor, projectId: string, plan: stri
 }
 
 /** Deletes up to `limit` executions of the given projects completed before `before`; returns how many. */
-export async function pruneExecutions(db: Executor, projectIds: readonly string[], before: number, limit: number): Promise<number> {
+export async function pruneExecutions(db: Executor, dialect: Dialect, projectIds: readonly string[], before: number, limit: number): Promise<number> {
   if (projectIds.length === 0) return 0;
   const r = await db
     .deleteFrom('executions')
     .where('id', 'in', (eb) =>
-      eb.selectFrom('executions').select('id').where('project_id', 'in', anyOf(db, projectIds)).where('completed_at', '<', before).limit(limit),
+      eb.selectFrom('executions').select('id').where('project_id', 'in', dialect.anyOf(projectIds)).where('completed_at', '<', before).limit(limit),
     )
     .executeTakeFirst();
   return Number(r.numDeletedRows);

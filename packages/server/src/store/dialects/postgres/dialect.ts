@@ -1,8 +1,7 @@
-import { type Insertable, sql, type Transaction } from 'kysely';
+import { type Insertable, type RawBuilder, sql, type Transaction } from 'kysely';
 import { runEndingMovesFrom } from '../../../domain/jobState.js';
 import type { CarriedResult, ClaimParams, Dialect, FailureCount, InsertTable, LiveFeedPolicy, OutcomeRows } from '../../dialect.js';
 import type { Database, JobRow, RunRow } from '../../schema.js';
-import { anyOf } from '../../sql/anyOf.js';
 import { chunks, type Executor } from '../../sql/executor.js';
 import { deleteRuns } from '../../sql/runs.js';
 
@@ -28,6 +27,11 @@ class PostgresDialect implements Dialect {
   readonly liveFeed = liveFeed;
   /** PostgreSQL works on its own server: nothing to gain from a thread. */
   readonly engineThread = null;
+
+  /** The ids as one `text[]` parameter. */
+  anyOf(ids: readonly string[]): RawBuilder<string> {
+    return sql<string>`(SELECT unnest(${ids as string[]}::text[]))`;
+  }
 
   async lockProject(db: Executor, projectId: string): Promise<void> {
     await db.selectFrom('projects').select('id').where('id', '=', projectId).forUpdate().execute();
@@ -55,7 +59,7 @@ class PostgresDialect implements Dialect {
     const r = await db
       .updateTable('runs')
       .set({ lease_until: leaseUntil })
-      .where('id', 'in', (eb) => eb.selectFrom('runs').select('id').where('lease_owner', '=', owner).where('id', 'in', anyOf(db, runIds)).modifyEnd(this.claimLock))
+      .where('id', 'in', (eb) => eb.selectFrom('runs').select('id').where('lease_owner', '=', owner).where('id', 'in', this.anyOf(runIds)).modifyEnd(this.claimLock))
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
@@ -65,11 +69,11 @@ class PostgresDialect implements Dialect {
   }
 
   jobsByIds(db: Executor, ids: readonly string[]): Promise<JobRow[]> {
-    return db.selectFrom('jobs').selectAll().where('id', 'in', anyOf(db, ids)).execute();
+    return db.selectFrom('jobs').selectAll().where('id', 'in', this.anyOf(ids)).execute();
   }
 
   lockFailureCounts(trx: Transaction<Database>, jobIds: readonly string[]): Promise<FailureCount[]> {
-    return trx.selectFrom('jobs').select(['id', 'consecutive_failures']).where('id', 'in', anyOf(trx, jobIds)).orderBy('id').forNoKeyUpdate().execute();
+    return trx.selectFrom('jobs').select(['id', 'consecutive_failures']).where('id', 'in', this.anyOf(jobIds)).orderBy('id').forNoKeyUpdate().execute();
   }
 
   async insertExecutions(trx: Transaction<Database>, outcomes: readonly OutcomeRows[], jobs: ReadonlyMap<string, unknown>, inserted: Set<string>): Promise<void> {
@@ -90,6 +94,7 @@ class PostgresDialect implements Dialect {
   async endRuns(trx: Transaction<Database>, outcomes: readonly OutcomeRows[]): Promise<void> {
     await deleteRuns(
       trx,
+      this,
       outcomes.filter((o) => o.run.kind === 'done').map((o) => o.run.id),
     );
     const retries = outcomes.flatMap((o) => (o.run.kind === 'retry' ? [o.run] : []));

@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { CarriedResult, ClaimParams, Dialect, EngineThread, FailureCount, InsertTable, LiveFeedPolicy, OutcomeRows } from '../../dialect.js';
 import type { Database, JobRow, RunRow } from '../../schema.js';
 import type { Executor } from '../../sql/executor.js';
@@ -36,6 +36,11 @@ export class SqliteDialect implements Dialect {
     private readonly statements: PreparedStatements,
     readonly engineThread: EngineThread | null,
   ) {}
+
+  /** The ids as one JSON text parameter, as the prepared statements take them (statements.ts). */
+  anyOf(ids: readonly string[]): RawBuilder<string> {
+    return sql<string>`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+  }
 
   lockProject(): Promise<void> {
     return done;
