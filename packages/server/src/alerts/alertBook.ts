@@ -1,13 +1,14 @@
 import type { AlertEvent } from '../domain/alertRule.js';
 import { newId } from '../domain/ids.js';
 import type { AttemptRecord } from '../domain/jobEvents.js';
+import type { AlertRule } from '../domain/records.js';
 import type { Dialect } from '../store/dialect.js';
-import { newOutboxRow } from '../store/rows.js';
+import { decodeAlertRule, newOutboxRow } from '../store/rows.js';
 import type { AlertStateRow, OutboxRow } from '../store/schema.js';
 import { enabledAlertRules } from '../store/sql/alertRules.js';
 import { alertStates, clearAlertStates, saveAlertStates } from '../store/sql/alertStates.js';
 import type { Executor } from '../store/sql/executor.js';
-import { type AlertRule, alertRuleOf, covers, decideAlerts, type HealthChange } from './decideAlerts.js';
+import { covers, decideAlerts, type HealthChange } from './decideAlerts.js';
 import { outcomeNotice } from './notice.js';
 
 /** What rules are matched on and notices name. */
@@ -33,9 +34,10 @@ export class AlertBook {
     const projectIds = [...new Set(jobs.map((j) => j.projectId))];
     const rules = new Map<string, AlertRule[]>();
     for (const row of await enabledAlertRules(db, dialect, projectIds)) {
+      const rule = decodeAlertRule(row);
       const list = rules.get(row.project_id);
-      if (list) list.push(alertRuleOf(row));
-      else rules.set(row.project_id, [alertRuleOf(row)]);
+      if (list) list.push(rule);
+      else rules.set(row.project_id, [rule]);
     }
     const sent = new Map<string, number>();
     if (rules.size > 0) {

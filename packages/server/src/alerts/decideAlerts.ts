@@ -1,33 +1,11 @@
 import type { AlertEvent } from '../domain/alertRule.js';
-import type { AlertRuleRow } from '../store/schema.js';
+import type { AlertRule } from '../domain/records.js';
 
-/** A rule as the engine matches outcomes against it. */
-export interface AlertRule {
-  id: string;
-  channelIds: readonly string[];
-  jobId: string | null;
-  spaceId: string | null;
-  tag: string | null;
-  events: ReadonlySet<AlertEvent>;
-  threshold: number;
-  cooldownMs: number;
-}
-
-export function alertRuleOf(row: AlertRuleRow): AlertRule {
-  return {
-    id: row.id,
-    channelIds: JSON.parse(row.channel_ids) as string[],
-    jobId: row.job_id,
-    spaceId: row.space_id,
-    tag: row.tag,
-    events: new Set(JSON.parse(row.events) as AlertEvent[]),
-    threshold: row.consecutive_failures_threshold,
-    cooldownMs: row.cooldown_minutes * 60_000,
-  };
-}
+/** What of a rule (as store/rows.ts decodes it) says which jobs it covers and what it sends about them. */
+export type RuleTerms = Pick<AlertRule, 'jobId' | 'spaceId' | 'tag' | 'events' | 'consecutiveFailuresThreshold' | 'cooldownMinutes'>;
 
 /** A rule covers the job it names, the jobs of the space it names, those with its tag, or, naming none, them all. */
-export function covers(rule: AlertRule, job: { id: string; spaceId: string | null; tags: readonly string[] }): boolean {
+export function covers(rule: Pick<RuleTerms, 'jobId' | 'spaceId' | 'tag'>, job: { id: string; spaceId: string | null; tags: readonly string[] }): boolean {
   if (rule.jobId !== null) return rule.jobId === job.id;
   if (rule.spaceId !== null) return rule.spaceId === job.spaceId;
   if (rule.tag !== null) return job.tags.includes(rule.tag);
@@ -54,17 +32,19 @@ export interface AlertDecision {
  * succeeds, which also ends the failure's cooldown; `job.executed` on every attempt, at most once
  * per cooldown. `lastSent` says when the rule last sent that event about this job.
  */
-export function decideAlerts(rule: AlertRule, change: HealthChange, lastSent: (event: AlertEvent) => number | undefined, now: number): AlertDecision {
+export function decideAlerts(rule: RuleTerms, change: HealthChange, lastSent: (event: AlertEvent) => number | undefined, now: number): AlertDecision {
   const send: AlertEvent[] = [];
   const clear: AlertEvent[] = [];
+  const cooldownMs = rule.cooldownMinutes * 60_000;
+  const threshold = rule.consecutiveFailuresThreshold;
   const cooled = (event: AlertEvent) => {
     const last = lastSent(event);
-    return last === undefined || now - last >= rule.cooldownMs;
+    return last === undefined || now - last >= cooldownMs;
   };
-  if (rule.events.has('job.executed') && cooled('job.executed')) send.push('job.executed');
-  if (change.transition === 'failed' && change.consecutiveFailures >= rule.threshold && rule.events.has('job.failed') && cooled('job.failed')) send.push('job.failed');
-  if (change.transition === 'recovered' && change.consecutiveFailures >= rule.threshold) {
-    if (rule.events.has('job.recovered')) send.push('job.recovered');
+  if (rule.events.includes('job.executed') && cooled('job.executed')) send.push('job.executed');
+  if (change.transition === 'failed' && change.consecutiveFailures >= threshold && rule.events.includes('job.failed') && cooled('job.failed')) send.push('job.failed');
+  if (change.transition === 'recovered' && change.consecutiveFailures >= threshold) {
+    if (rule.events.includes('job.recovered')) send.push('job.recovered');
     clear.push('job.failed');
   }
   return { send, clear };

@@ -1,23 +1,17 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AlertChannelTarget } from '../domain/alertChannel.js';
 import { destinationHttpRequest } from '../domain/destinations.js';
+import type { AlertChannel } from '../domain/records.js';
 import type { EmailDelivery } from '../delivery/email.js';
 import type { DeliveryRequest, DeliveryResult, HttpDelivery } from '../delivery/httpDelivery.js';
 import { signingKey, webhookSignature } from '../delivery/signature.js';
 import type { Dialect } from '../store/dialect.js';
+import { decodeAlertChannel } from '../store/rows.js';
 import type { AlertChannelRow, OutboxRow } from '../store/schema.js';
 import { getAlertChannel } from '../store/sql/alertChannels.js';
 import type { Executor } from '../store/sql/executor.js';
 import { liveSigningSecrets } from '../store/sql/signingSecrets.js';
 import { type Notice, noticeExcerptLength, renderDiscordContent, renderEmail, renderSlackText, renderJustRunEnvelope, renderTelegramText, renderWebhookEnvelope } from './notice.js';
-
-/** A channel as sendNotice takes it: the stored row parsed. */
-export type AlertChannel = AlertChannelTarget & { id: string; projectId: string; name: string };
-
-export function alertChannelOf(row: AlertChannelRow): AlertChannel {
-  return { id: row.id, projectId: row.project_id, name: row.name, type: row.type, config: JSON.parse(row.config) } as AlertChannel;
-}
 
 export interface SendNoticeDeps {
   delivery: HttpDelivery;
@@ -48,11 +42,11 @@ export const noticeTimeoutMs = 10_000;
  * Never throws for a far end's failure: the result says what happened. Secrets (webhook URLs,
  * bot tokens, header values) are never logged.
  */
-export async function sendNotice(deps: SendNoticeDeps, channel: AlertChannelRow | AlertChannel, notice: Notice): Promise<SendNoticeResult> {
-  const target = 'project_id' in channel ? alertChannelOf(channel) : channel;
+export async function sendNotice(deps: SendNoticeDeps, channel: AlertChannelRow, notice: Notice): Promise<SendNoticeResult> {
+  const target = decodeAlertChannel(channel);
   let result: DeliveryResult;
   try {
-    result = target.type === 'email' ? await sendEmail(deps, target, notice) : await deps.delivery.deliver(await httpRequest(deps, target, notice));
+    result = target.type === 'email' ? await sendEmail(deps, target, notice) : await deps.delivery.deliver(await httpRequest(deps, channel.project_id, target, notice));
   } catch (err) {
     // The database read of signing secrets, or a bug: reported like a failed delivery so the caller can retry.
     deps.logger.warn({ channelId: target.id, type: target.type, err: (err as Error).message }, 'alert notice not sent');
@@ -67,7 +61,8 @@ function sendEmail(deps: SendNoticeDeps, channel: Extract<AlertChannel, { type: 
   return deps.email.send({ to: channel.config.addresses, subject, text, html }, { deliveryId: notice.id, timeoutMs: noticeTimeoutMs });
 }
 
-async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, { type: 'email' }>, notice: Notice): Promise<DeliveryRequest> {
+/** `projectId`: the channel's project, whose signing secrets sign a `webhook` channel's notices. */
+async function httpRequest(deps: SendNoticeDeps, projectId: string, channel: Exclude<AlertChannel, { type: 'email' }>, notice: Notice): Promise<DeliveryRequest> {
   const base = { method: 'POST', timeoutMs: noticeTimeoutMs, followRedirects: false };
   const json = ['user-agent', deps.userAgent, 'content-type', 'application/json'];
   if (channel.type === 'webhook') {
@@ -86,7 +81,7 @@ async function httpRequest(deps: SendNoticeDeps, channel: Exclude<AlertChannel, 
     // As every message Kairos sends a URL of the project's: receivers route on `kairos-event`.
     headers.push('webhook-id', notice.id, 'webhook-timestamp', timestamp, 'kairos-event', envelope.type);
     if (justRun && channel.config.secret !== undefined) headers.push('x-justrun-signature', `sha256=${createHmac('sha256', channel.config.secret).update(body).digest('hex')}`);
-    const secrets = await liveSigningSecrets(deps.db, deps.dialect, [channel.projectId], Date.now());
+    const secrets = await liveSigningSecrets(deps.db, deps.dialect, [projectId], Date.now());
     if (secrets.length > 0) headers.push('webhook-signature', webhookSignature(secrets.map((s) => signingKey(s.secret)), notice.id, timestamp, body));
     return { ...base, origin: url.origin, path: `${url.pathname}${url.search}`, headers, body };
   }

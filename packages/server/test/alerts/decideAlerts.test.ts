@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type AlertRule, covers, decideAlerts } from '../../src/alerts/decideAlerts.js';
+import { covers, decideAlerts, type RuleTerms } from '../../src/alerts/decideAlerts.js';
 
-const rule = (over: Partial<AlertRule> = {}): AlertRule => ({
-  id: 'alr_1',
-  channelIds: ['ch_1'],
+const rule = (over: Partial<RuleTerms> = {}): RuleTerms => ({
   jobId: null,
   spaceId: null,
   tag: null,
-  events: new Set(['job.failed', 'job.recovered']),
-  threshold: 1,
-  cooldownMs: 60 * 60_000,
+  events: ['job.failed', 'job.recovered'],
+  consecutiveFailuresThreshold: 1,
+  cooldownMinutes: 60,
   ...over,
 });
 const never = () => undefined;
@@ -21,7 +19,7 @@ describe('decideAlerts', () => {
   });
 
   it('waits for the threshold of consecutive failed runs', () => {
-    const r = rule({ threshold: 3 });
+    const r = rule({ consecutiveFailuresThreshold: 3 });
     expect(decideAlerts(r, { transition: 'failed', consecutiveFailures: 2 }, never, 0).send).toEqual([]);
     expect(decideAlerts(r, { transition: 'failed', consecutiveFailures: 3 }, never, 0).send).toEqual(['job.failed']);
   });
@@ -34,17 +32,17 @@ describe('decideAlerts', () => {
   });
 
   it('a cooldown of 0 sends every failure', () => {
-    expect(decideAlerts(rule({ cooldownMs: 0 }), { transition: 'failed', consecutiveFailures: 2 }, () => 5, 5).send).toEqual(['job.failed']);
+    expect(decideAlerts(rule({ cooldownMinutes: 0 }), { transition: 'failed', consecutiveFailures: 2 }, () => 5, 5).send).toEqual(['job.failed']);
   });
 
   it('sends job.recovered once a job that reached the threshold succeeds, and restarts the failure cooldown', () => {
     expect(decideAlerts(rule(), { transition: 'recovered', consecutiveFailures: 1 }, () => 0, 10)).toEqual({ send: ['job.recovered'], clear: ['job.failed'] });
-    expect(decideAlerts(rule({ threshold: 2 }), { transition: 'recovered', consecutiveFailures: 1 }, never, 10)).toEqual({ send: [], clear: [] });
-    expect(decideAlerts(rule({ events: new Set(['job.failed']) }), { transition: 'recovered', consecutiveFailures: 1 }, never, 10)).toEqual({ send: [], clear: ['job.failed'] });
+    expect(decideAlerts(rule({ consecutiveFailuresThreshold: 2 }), { transition: 'recovered', consecutiveFailures: 1 }, never, 10)).toEqual({ send: [], clear: [] });
+    expect(decideAlerts(rule({ events: ['job.failed'] }), { transition: 'recovered', consecutiveFailures: 1 }, never, 10)).toEqual({ send: [], clear: ['job.failed'] });
   });
 
   it('sends job.executed for any attempt, at most once per cooldown', () => {
-    const r = rule({ events: new Set(['job.executed']) });
+    const r = rule({ events: ['job.executed'] });
     expect(decideAlerts(r, { transition: null, consecutiveFailures: 0 }, never, 0).send).toEqual(['job.executed']);
     expect(decideAlerts(r, { transition: null, consecutiveFailures: 0 }, () => 0, 1_000).send).toEqual([]);
   });

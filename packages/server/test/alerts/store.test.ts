@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { databaseKinds } from '@kairos/testkit';
 import type { AlertRuleRow } from '../../src/store/schema.js';
-import { alertRuleOf, covers } from '../../src/alerts/decideAlerts.js';
+import { covers } from '../../src/alerts/decideAlerts.js';
+import { decodeAlertRule } from '../../src/store/rows.js';
 import { alertRulesUsingChannel, deleteAlertRule, enabledAlertRules, insertAlertRule } from '../../src/store/sql/alertRules.js';
 import { alertStates, saveAlertStates } from '../../src/store/sql/alertStates.js';
 import { useStore } from '../support/store.js';
@@ -42,7 +43,7 @@ describe.each(databaseKinds)('alert rule queries on %s', (kind) => {
     await rule({ enabled: 0 });
     await rule({ project_id: 'prj_b' });
     const ids = async (j: { id: string; spaceId: string | null; tags: string[] }) =>
-      (await enabledAlertRules(fixture.store.db, fixture.store.dialect, ['prj_a'])).filter((r) => covers(alertRuleOf(r), j)).map((r) => r.id);
+      (await enabledAlertRules(fixture.store.db, fixture.store.dialect, ['prj_a'])).filter((r) => covers(decodeAlertRule(r), j)).map((r) => r.id);
     expect(await ids({ id: 'job_1', spaceId: 'sp_1', tags: ['billing', 'eu'] })).toEqual([all, job, space, tag]);
     expect(await ids({ id: 'job_3', spaceId: null, tags: [] })).toEqual([all]);
   });

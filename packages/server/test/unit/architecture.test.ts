@@ -186,6 +186,11 @@ describe('the store', () => {
     expect([...texts].filter(([file, text]) => !file.startsWith(dialects) && sniffing.test(text)).map(([file]) => file)).toEqual([]);
   });
 
+  it("decodes alert rule and channel rows in store/rows.ts alone: nothing else parses their JSON columns", () => {
+    const parsing = /JSON\.parse\(\w+\.(channel_ids|events|config)\b/;
+    expect([...texts].filter(([, text]) => parsing.test(text)).map(([file]) => file)).toEqual(['store/rows.ts']);
+  });
+
   it('runs SQL of a dialect only from the store: elsewhere a dialect is handed to an operation of store/sql/', () => {
     const statements = /\bdialect\.(anyOf|lockProject|claimRuns|renewLeases|insertRows|jobsByIds|lockFailureCounts|insertExecutions|endRuns|writeJobSummaries)\(/;
     expect([...texts].filter(([file, text]) => !file.startsWith('store/') && statements.test(text)).map(([file]) => file)).toEqual([]);
