@@ -60,7 +60,11 @@ describe.each(databaseKinds)('alert notices on %s', (kind) => {
     expect(JSON.parse(at(t.sink.arrivals, '/slack')[1]!.body).text).toMatch(/recovered/);
     await eventually(() => (email.smtp.messages.filter((m) => m.to.includes('oncall@example.com')).length >= 2 ? true : undefined), 5_000, 'the recovery email');
 
-    const notices = (await t.api.request('GET', `/v1/alerts/notices?jobId=${job.id}`)).body;
+    // A notice is recorded as delivered once its channel answered: a moment after the message arrived.
+    const notices = await eventually(async () => {
+      const body = (await t.api.request('GET', `/v1/alerts/notices?jobId=${job.id}`)).body;
+      return body.data.length === 4 && body.data.every((n: any) => n.status !== 'pending') ? body : undefined;
+    }, 5_000, 'the four notices recorded');
     expect(notices.meta.total).toBe(4);
     expect(notices.data.map((n: any) => n.event).sort()).toEqual(['job.failed', 'job.failed', 'job.recovered', 'job.recovered']);
     for (const n of notices.data) expect(n).toMatchObject({ status: 'delivered', attempts: 1, ruleId: rule.body.data.id, jobId: job.id });
