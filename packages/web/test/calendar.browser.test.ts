@@ -137,8 +137,8 @@ describe('dashboard: the calendar week of many runs', () => {
         .locator('.lane-track')
         .evaluate((track) => {
           const percent = (value: string) => Number(value.replace('%', ''));
-          const hatched = [...track.querySelectorAll<HTMLElement>('.not-drawn')].map((h) => [percent(h.style.left), 100 - percent(h.style.right)] as const);
-          return [...track.querySelectorAll<HTMLElement>('.mark.upcoming')]
+          const hatched = Array.from(track.querySelectorAll<HTMLElement>('.not-drawn')).map((h) => [percent(h.style.left), 100 - percent(h.style.right)] as const);
+          return Array.from(track.querySelectorAll<HTMLElement>('.mark.upcoming'))
             .filter((m) => hatched.some(([from, to]) => percent(m.style.left) > from && percent(m.style.left) < to))
             .map((m) => m.getAttribute('aria-label'));
         });
