@@ -5,7 +5,7 @@ import { type AttemptRecord, callbackBody, lifecycleEvents } from '../domain/job
 import { DEFAULT_RETRY_POLICY } from '../domain/retry.js';
 import type { JobDefinition } from '../domain/jobDefinition.js';
 import type { Dialect } from '../store/dialect.js';
-import { newJobRow, newOutboxRow, newRunRow } from '../store/rows.js';
+import { executionColumn, newJobRow, newOutboxRow, newRunRow } from '../store/rows.js';
 import type { JobRow, OutboxKind, OutboxRow, RunRow } from '../store/schema.js';
 import type { Executor } from '../store/sql/executor.js';
 import { insertJobs } from '../store/sql/jobs.js';
@@ -113,9 +113,9 @@ export function attemptRecord({ outcome }: Recorded, job: Pick<EffectJob, 'id' |
     scheduledFor: e.scheduled_for,
     startedAt: e.started_at,
     completedAt: e.completed_at,
-    request: { method: e.request_method, url: e.request_url, headers: e.request_headers ? (JSON.parse(e.request_headers) as Record<string, string>) : {}, body: e.request_body },
+    request: { method: e.request_method, url: e.request_url, headers: executionColumn.requestHeaders(e.request_headers), body: e.request_body },
     response: {
-      headers: e.response_headers ? (JSON.parse(e.response_headers) as Record<string, string | string[]>) : null,
+      headers: executionColumn.responseHeaders(e.response_headers),
       body: outcome.unstoredBody !== undefined ? outcome.unstoredBody : e.response_body,
     },
     nextAttemptAt: outcome.run.kind === 'retry' ? outcome.run.dueAt : null,

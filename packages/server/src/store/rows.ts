@@ -243,6 +243,12 @@ export function newOutboxRow(m: MessageFields): OutboxRow {
 
 // The other rows the use cases hand on, each read one way.
 
+/** An execution's header columns, decoded: for decodeExecution, and for the engine's attempt records. */
+export const executionColumn = {
+  requestHeaders: (text: string | null): Record<string, string> => (text ? (JSON.parse(text) as Record<string, string>) : {}),
+  responseHeaders: (text: string | null): Record<string, string | string[]> | null => (text ? (JSON.parse(text) as Record<string, string | string[]>) : null),
+};
+
 export function decodeExecution(row: ExecutionRow): Execution {
   return {
     id: row.id,
@@ -259,12 +265,12 @@ export function decodeExecution(row: ExecutionRow): Execution {
     scheduledFor: row.scheduled_for,
     startedAt: row.started_at,
     completedAt: row.completed_at,
-    responseHeaders: row.response_headers === null ? null : (JSON.parse(row.response_headers) as Record<string, string | string[]>),
+    responseHeaders: executionColumn.responseHeaders(row.response_headers),
     responseBody: row.response_body,
     request:
       row.request_method === null
         ? null
-        : { method: row.request_method, url: row.request_url, headers: JSON.parse(row.request_headers ?? '{}') as Record<string, string>, body: row.request_body },
+        : { method: row.request_method, url: row.request_url, headers: executionColumn.requestHeaders(row.request_headers), body: row.request_body },
   };
 }
 

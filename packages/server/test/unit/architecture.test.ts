@@ -186,8 +186,8 @@ describe('the store', () => {
     expect([...texts].filter(([file, text]) => !file.startsWith(dialects) && sniffing.test(text)).map(([file]) => file)).toEqual([]);
   });
 
-  it("decodes alert rule and channel rows in store/rows.ts alone: nothing else parses their JSON columns", () => {
-    const parsing = /JSON\.parse\(\w+\.(channel_ids|events|config)\b/;
+  it("decodes alert rule, channel and execution rows in store/rows.ts alone: nothing else parses their JSON columns", () => {
+    const parsing = /JSON\.parse\(\w+\.(channel_ids|events|config|request_headers|response_headers)\b/;
     expect([...texts].filter(([, text]) => parsing.test(text)).map(([file]) => file)).toEqual(['store/rows.ts']);
   });
 
