@@ -1,5 +1,5 @@
 import type { AlertChannelTarget } from './alertChannel.js';
-import type { AlertEvent } from './alertRule.js';
+import type { AlertEvent, AlertRuleSpec } from './alertRule.js';
 import type { Scope } from './scope.js';
 
 /**
@@ -119,18 +119,9 @@ export type AlertChannel = AlertChannelTarget & {
   updatedAt: number;
 };
 
-/** Which outcomes notify which channels. */
-export interface AlertRule {
+/** Which outcomes notify which channels, as stored. */
+export interface AlertRule extends AlertRuleSpec {
   id: string;
-  name: string;
-  channelIds: string[];
-  jobId: string | null;
-  spaceId: string | null;
-  tag: string | null;
-  events: AlertEvent[];
-  consecutiveFailuresThreshold: number;
-  cooldownMinutes: number;
-  enabled: boolean;
   createdAt: number;
   updatedAt: number;
 }
